@@ -1,0 +1,84 @@
+/**
+ * Messages between the extension host and the webview. Both sides import this file.
+ * Every update is a full snapshot, because VS Code drops messages sent to a hidden webview.
+ * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
+ */
+import type { AttentionResult, MaskSpec, Problem } from './core/types';
+
+export type ViewName = 'tokens' | 'matrix' | 'pipeline' | 'grid';
+export type MatrixKind = 'scores' | 'scaled' | 'weights';
+export type TokenizerName = 'words' | 'gpt2';
+
+/** Settings that change the computation (selection flow). The host recomputes when they change. */
+export interface ComputeSettings {
+  readonly tokenizer: TokenizerName;
+  readonly dModel: number;
+  readonly dK: number;
+  readonly heads: number;
+  readonly layers: number;
+  readonly seed: number;
+  readonly positionalEncoding: boolean;
+  readonly mask: MaskSpec;
+  readonly temperature: number;
+  readonly scale: boolean;
+}
+
+/** UI state the webview persists with setState and the host restores after a reload. */
+export interface UiState {
+  readonly view: ViewName;
+  readonly matrix: MatrixKind;
+  readonly layer: number;
+  readonly head: number;
+  /** Heads overlaid in the token view, besides the focused one. */
+  readonly overlayHeads: readonly number[];
+  readonly lockedToken: number | null;
+  readonly threshold: number;
+  readonly hiddenTokens: readonly number[];
+}
+
+export interface SourceInfo {
+  readonly kind: 'selection' | 'file';
+  /** Shown in the panel, e.g. "story.md, lines 3–4". */
+  readonly label: string;
+  /** Character ranges of the tokens in the source text, when the tokens come from text. */
+  readonly tokenRanges?: readonly (readonly [number, number])[];
+}
+
+export interface Snapshot {
+  /** Grows with every computation; the webview ignores a snapshot older than the one it shows. */
+  readonly seq: number;
+  readonly source: SourceInfo;
+  readonly result: AttentionResult;
+  /** Present in the selection flow, where the panel can change them. */
+  readonly settings?: ComputeSettings;
+  readonly followSelection?: boolean;
+  /** Warnings about the input that did not stop the computation. */
+  readonly warnings: readonly Problem[];
+}
+
+export type ToWebview =
+  /** A new result to show. Clears any error banner. */
+  | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
+  /** The input is broken or too big: show a banner, keep the last good view. */
+  | { readonly type: 'error'; readonly message: string; readonly problems: readonly Problem[] }
+  /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
+  | { readonly type: 'highlightToken'; readonly index: number | null }
+  /** Restore UI state after a reload. */
+  | { readonly type: 'restoreUi'; readonly ui: Partial<UiState> }
+  /** A computation is running (for a spinner) or finished. */
+  | { readonly type: 'busy'; readonly busy: boolean };
+
+export type ExportFormat = 'png' | 'svg' | 'csv' | 'json';
+
+export type FromWebview =
+  /** The webview has loaded and listens. The host queues messages until it arrives. */
+  | { readonly type: 'ready' }
+  /** A token is hovered or locked in the panel (null: none). The editor highlights its range. */
+  | { readonly type: 'tokenFocus'; readonly index: number | null; readonly locked: boolean; readonly layer: number; readonly head: number }
+  /** The user changed a computation setting in the panel. */
+  | { readonly type: 'updateSettings'; readonly settings: Partial<ComputeSettings> }
+  | { readonly type: 'setFollowSelection'; readonly follow: boolean }
+  /** UI state changed; the host keeps it for restore. */
+  | { readonly type: 'uiState'; readonly ui: UiState }
+  /** Save an export through the host's save dialog. PNG content is base64; the rest is text. */
+  | { readonly type: 'export'; readonly format: ExportFormat; readonly suggestedName: string; readonly content: string };
