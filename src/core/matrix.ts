@@ -29,3 +29,110 @@ export function get(m: Matrix, i: number, j: number): number {
 export function row(m: Matrix, i: number): Float32Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
+
+export function shape(m: Matrix): string {
+  return `${m.rows}×${m.cols}`;
+}
+
+function assertShape(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`Matrix shape mismatch: ${what}`);
+}
+
+export function transpose(m: Matrix): Matrix {
+  const out = zeros(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j];
+  }
+  return out;
+}
+
+const BLOCK = 64;
+
+/**
+ * A·Bᵀ where `bT` holds Bᵀ's rows, i.e. out[i][j] = row i of a · row j of bT.
+ * Both operands are read along contiguous rows; tiles of bT stay in cache.
+ * Each dot product is accumulated in a double before being stored as float32.
+ */
+export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
+  assertShape(a.cols === bT.cols, `${shape(a)} · (${shape(bT)})ᵀ`);
+  const n = a.rows;
+  const m = bT.rows;
+  const d = a.cols;
+  const out = zeros(n, m);
+  const A = a.data;
+  const B = bT.data;
+  for (let j0 = 0; j0 < m; j0 += BLOCK) {
+    const j1 = Math.min(j0 + BLOCK, m);
+    for (let i = 0; i < n; i++) {
+      const ai = i * d;
+      for (let j = j0; j < j1; j++) {
+        const bj = j * d;
+        let sum = 0;
+        for (let k = 0; k < d; k++) sum += A[ai + k] * B[bj + k];
+        out.data[i * m + j] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+/** A·B. */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  assertShape(a.cols === b.rows, `${shape(a)} · ${shape(b)}`);
+  return matmulTransposed(a, transpose(b));
+}
+
+export function add(a: Matrix, b: Matrix): Matrix {
+  assertShape(a.rows === b.rows && a.cols === b.cols, `${shape(a)} + ${shape(b)}`);
+  const out = zeros(a.rows, a.cols);
+  for (let p = 0; p < out.data.length; p++) out.data[p] = a.data[p] + b.data[p];
+  return out;
+}
+
+/** Adds `bias` to every row. */
+export function addBias(m: Matrix, bias: ArrayLike<number>): Matrix {
+  assertShape(bias.length === m.cols, `${shape(m)} + bias of length ${bias.length}`);
+  const out = zeros(m.rows, m.cols);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = m.data[i * m.cols + j] + bias[j];
+  }
+  return out;
+}
+
+export function relu(m: Matrix): Matrix {
+  const out = zeros(m.rows, m.cols);
+  for (let p = 0; p < out.data.length; p++) out.data[p] = m.data[p] > 0 ? m.data[p] : 0;
+  return out;
+}
+
+/** Normalizes each row to mean 0 and variance 1 (population variance, no learned gain or bias). */
+export function layerNorm(m: Matrix, eps = 1e-5): Matrix {
+  const out = zeros(m.rows, m.cols);
+  const c = m.cols;
+  for (let i = 0; i < m.rows; i++) {
+    const r = i * c;
+    let mean = 0;
+    for (let j = 0; j < c; j++) mean += m.data[r + j];
+    mean /= c;
+    let variance = 0;
+    for (let j = 0; j < c; j++) variance += (m.data[r + j] - mean) ** 2;
+    variance /= c;
+    const inv = 1 / Math.sqrt(variance + eps);
+    for (let j = 0; j < c; j++) out.data[r + j] = (m.data[r + j] - mean) * inv;
+  }
+  return out;
+}
+
+/** Places the matrices side by side; all must have the same number of rows. */
+export function concatColumns(parts: readonly Matrix[]): Matrix {
+  const rows = parts.length > 0 ? parts[0].rows : 0;
+  assertShape(parts.every((p) => p.rows === rows), `concat of ${parts.map(shape).join(', ')}`);
+  const cols = parts.reduce((s, p) => s + p.cols, 0);
+  const out = zeros(rows, cols);
+  let offset = 0;
+  for (const p of parts) {
+    for (let i = 0; i < rows; i++) out.data.set(p.data.subarray(i * p.cols, (i + 1) * p.cols), i * cols + offset);
+    offset += p.cols;
+  }
+  return out;
+}

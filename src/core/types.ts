@@ -147,3 +147,10 @@ export interface Problem {
 export type ParseResult =
   | { readonly ok: true; readonly spec: AttentionSpec; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** A token cut from a text: `start`/`end` are UTF-16 offsets into that text, end exclusive. */
+export interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
