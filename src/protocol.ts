@@ -36,8 +36,15 @@ export interface UiState {
   readonly hiddenTokens: readonly number[];
 }
 
+/** What a panel needs to find its source again after a window reload. Offsets are into the document. */
+export type SourceRef =
+  | { readonly kind: 'selection'; readonly uri: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'file'; readonly uri: string };
+
 export interface SourceInfo {
   readonly kind: 'selection' | 'file';
+  /** Persisted by the webview with its UI state, so the panel can be restored. */
+  readonly ref: SourceRef;
   /** Shown in the panel, e.g. "story.md, lines 3–4". */
   readonly label: string;
   /** Character ranges of the tokens in the source text, when the tokens come from text. */

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { runJob, type ComputeOutcome, type ComputeRequest } from './job';
+
+/** Inputs below this many characters are computed inline: a worker round trip would cost more. */
+const INLINE_LIMIT_CHARS = 4_000;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('Cancelled by a newer request');
+  }
+}
+
+interface Pending {
+  readonly id: number;
+  readonly resolve: (outcome: ComputeOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Runs computations for one panel. Big inputs go to a worker thread, so the extension host never blocks.
+ * A newer request cancels the older one by terminating its worker; a crashed worker is replaced on the next request.
+ */
+export class ComputeClient {
+  private worker: Worker | undefined;
+  private pending: Pending | undefined;
+  private nextId = 1;
+
+  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js')) {}
+
+  compute(request: ComputeRequest): Promise<ComputeOutcome> {
+    this.cancel();
+    if (request.text.length < INLINE_LIMIT_CHARS) {
+      try {
+        return Promise.resolve(runJob(request));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending = { id, resolve, reject };
+      this.ensureWorker().postMessage({ id, request });
+    });
+  }
+
+  /** Stops the running computation, if any. */
+  cancel(): void {
+    if (!this.pending) return;
+    const pending = this.pending;
+    this.pending = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    pending.reject(new CancelledError());
+  }
+
+  dispose(): void {
+    this.cancel();
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerScript);
+    worker.on('message', (message: { id: number; outcome?: ComputeOutcome; crash?: string }) => {
+      const pending = this.pending;
+      if (!pending || pending.id !== message.id) return;
+      this.pending = undefined;
+      if (message.outcome) pending.resolve(message.outcome);
+      else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      const pending = this.pending;
+      this.pending = undefined;
+      pending?.reject(new Error(`The computation worker stopped: ${error.message}`));
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.worker === worker) fail(new Error(`exit code ${code}`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,13 @@
+import { parentPort } from 'node:worker_threads';
+import { runJob, type ComputeRequest } from './job';
+import { transferables } from './transferables';
+
+/** Worker thread entry: runs compute jobs off the extension host's thread. */
+parentPort?.on('message', (message: { id: number; request: ComputeRequest }) => {
+  try {
+    const outcome = runJob(message.request);
+    parentPort?.postMessage({ id: message.id, outcome }, outcome.ok ? transferables(outcome.result) : []);
+  } catch (error) {
+    parentPort?.postMessage({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
+  }
+});

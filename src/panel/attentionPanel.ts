@@ -1,0 +1,219 @@
+import * as vscode from 'vscode';
+import { CancelledError, ComputeClient } from '../compute/computeClient';
+import type { AttentionResult } from '../core';
+import type { TokenDecorations } from '../editor/tokenDecorations';
+import type { FromWebview, Snapshot, ToWebview } from '../protocol';
+import { readSettings, writeSettings } from '../settings';
+import { SelectionSource } from '../sources/selectionSource';
+import type { AttentionSource } from '../sources/source';
+import { saveExport } from './saveExport';
+import { buildHtml, localResourceRoots } from './html';
+import { validateMessage } from './validateMessage';
+
+export const VIEW_TYPE = 'selfAttention.panel';
+const DEBOUNCE_MS = 120;
+
+/** State the webview persists (vscode.setState) and the serializer gets back after a reload. */
+export interface PersistedState {
+  readonly source?: unknown;
+  readonly ui?: unknown;
+}
+
+/** Owns one webview panel: its HTML, messages, recomputation and the editor decorations it drives. */
+export class AttentionPanel implements vscode.Disposable {
+  private ready = false;
+  private queue: ToWebview[] = [];
+  private snapshot: Snapshot | undefined;
+  private lastError: ToWebview | undefined;
+  private seq = 0;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private readonly compute = new ComputeClient();
+  private readonly disposables: vscode.Disposable[] = [];
+  private sourceDisposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private source: AttentionSource,
+    private readonly decorations: TokenDecorations,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
+    panel.webview.html = buildHtml(panel.webview, extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.source instanceof SelectionSource && e.affectsConfiguration('selfAttention')) this.refresh();
+      }),
+    );
+    this.attach(source);
+  }
+
+  get key(): string {
+    return this.source.key;
+  }
+
+  /** Shows a new source in this panel (visualizing again from the same document). */
+  setSource(source: AttentionSource): void {
+    if (source !== this.source) {
+      this.decorations.clear(this.source.uri);
+      this.source.dispose();
+      this.attach(source);
+    }
+    this.refresh(0);
+  }
+
+  reveal(): void {
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  /** Recomputes after a short quiet period; a newer call replaces an older one. */
+  refresh(delay = DEBOUNCE_MS): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.run(), delay);
+  }
+
+  /** The latest result, for tests and commands. */
+  get current(): Snapshot | undefined {
+    return this.snapshot;
+  }
+
+  /** The error the panel shows now, if any. */
+  get lastErrorMessage(): string | undefined {
+    return this.lastError?.type === 'error' ? this.lastError.message : undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounce);
+    this.compute.dispose();
+    this.decorations.clear(this.source.uri);
+    this.source.dispose();
+    this.sourceDisposables.forEach((d) => d.dispose());
+    this.disposables.forEach((d) => d.dispose());
+    this.disposables.length = 0;
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  private attach(source: AttentionSource): void {
+    this.sourceDisposables.forEach((d) => d.dispose());
+    this.source = source;
+    this.panel.title = `Attention: ${source.title()}`;
+    this.sourceDisposables = [
+      source.onDidChange(() => this.refresh()),
+      source.onDidMoveCursor((index) => this.post({ type: 'highlightToken', index })),
+    ];
+  }
+
+  private async run(): Promise<void> {
+    const seq = ++this.seq;
+    this.post({ type: 'busy', busy: true });
+    try {
+      const outcome = await this.compute.compute(this.source.request());
+      if (seq !== this.seq) return;
+      if (!outcome.ok) {
+        this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
+        this.post(this.lastError);
+        return;
+      }
+      this.source.setTokenRanges(outcome.tokenRanges);
+      this.lastError = undefined;
+      this.snapshot = {
+        seq,
+        source: this.source.info(),
+        result: outcome.result,
+        settings: this.source instanceof SelectionSource ? readSettings() : undefined,
+        followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
+        warnings: outcome.warnings,
+      };
+      this.panel.title = `Attention: ${this.source.title()}`;
+      this.post({ type: 'snapshot', snapshot: this.snapshot });
+    } catch (error) {
+      if (error instanceof CancelledError) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`Computation failed: ${message}`);
+      if (seq === this.seq) {
+        this.lastError = { type: 'error', message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] };
+        this.post(this.lastError);
+      }
+    } finally {
+      if (seq === this.seq) this.post({ type: 'busy', busy: false });
+    }
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.ready) {
+      if (message.type === 'snapshot' || message.type === 'error') this.queue = this.queue.filter((m) => m.type !== message.type);
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = validateMessage(raw);
+    if (!message) {
+      this.log.warn(`Ignored a malformed message from the webview: ${safePreview(raw)}`);
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready': {
+        // A webview that was hidden reloads and says ready again: give it a fresh snapshot.
+        this.ready = true;
+        const pending = this.queue;
+        this.queue = [];
+        if (this.snapshot && !pending.some((m) => m.type === 'snapshot')) this.post({ type: 'snapshot', snapshot: this.snapshot });
+        if (this.lastError && !pending.some((m) => m.type === 'error')) this.post(this.lastError);
+        pending.forEach((m) => this.post(m));
+        return;
+      }
+      case 'tokenFocus':
+        this.showTokenFocus(message.index, message.layer, message.head);
+        return;
+      case 'updateSettings':
+        void writeSettings(message.settings);
+        return;
+      case 'setFollowSelection':
+        if (this.source instanceof SelectionSource) this.source.follow = message.follow;
+        return;
+      case 'uiState':
+        return;
+      case 'export':
+        void saveExport(message, this.source.uri);
+        return;
+    }
+  }
+
+  private showTokenFocus(index: number | null, layer: number, head: number): void {
+    const ranges = this.source.tokenRanges();
+    const weights = this.snapshot ? weightRow(this.snapshot.result, layer, head, index) : undefined;
+    if (index === null || !ranges || !weights || index >= ranges.queries.length) {
+      this.decorations.clear(this.source.uri);
+      return;
+    }
+    this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, weights);
+  }
+}
+
+function weightRow(result: AttentionResult, layer: number, head: number, index: number | null): Float32Array | undefined {
+  const weights = result.layers[layer]?.heads[head]?.weights;
+  if (!weights || index === null || index >= weights.rows) return undefined;
+  return weights.data.subarray(index * weights.cols, (index + 1) * weights.cols);
+}
+
+function safePreview(raw: unknown): string {
+  try {
+    return (JSON.stringify(raw) ?? String(raw)).slice(0, 200);
+  } catch {
+    return '(unserializable)';
+  }
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { ExportFormat } from '../protocol';
+
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  png: { 'PNG image': ['png'] },
+  svg: { 'SVG image': ['svg'] },
+  csv: { 'CSV table': ['csv'] },
+  json: { JSON: ['json'] },
+};
+
+/** Saves an export where the user picks, through the save dialog. Nothing is written without it. */
+export async function saveExport(
+  message: { format: ExportFormat; suggestedName: string; content: string },
+  near: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
+  const folder = vscode.Uri.joinPath(near, '..');
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(folder, `${message.suggestedName}.${message.format}`),
+    filters: FILTERS[message.format],
+    saveLabel: 'Export',
+  });
+  if (!target) return undefined;
+  const bytes = message.format === 'png' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
+  await vscode.workspace.fs.writeFile(target, bytes);
+  void vscode.window.showInformationMessage(`Exported ${target.path.split('/').pop()}`);
+  return target;
+}
