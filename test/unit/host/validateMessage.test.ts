@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateMessage } from '../../../src/panel/validateMessage';
+
+const ui = { view: 'matrix', matrix: 'weights', layer: 0, head: 1, lockedToken: 3, threshold: 0.1, overlayHeads: [0], hiddenTokens: [] };
+
+describe('validateMessage', () => {
+  it('accepts each well-formed message', () => {
+    expect(validateMessage({ type: 'ready' })).toEqual({ type: 'ready' });
+    expect(validateMessage({ type: 'tokenFocus', index: 2, locked: true, layer: 0, head: 1 })).toMatchObject({ index: 2 });
+    expect(validateMessage({ type: 'tokenFocus', index: null, locked: false, layer: 0, head: 0 })).toMatchObject({ index: null });
+    expect(validateMessage({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } }))
+      .toEqual({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } });
+    expect(validateMessage({ type: 'setFollowSelection', follow: false })).toEqual({ type: 'setFollowSelection', follow: false });
+    expect(validateMessage({ type: 'uiState', ui })).toEqual({ type: 'uiState', ui });
+    expect(validateMessage({ type: 'export', format: 'csv', suggestedName: 'weights', content: 'a,b' })).toMatchObject({ format: 'csv' });
+  });
+
+  it.each([
+    null, 42, 'ready', [], {}, { type: 'nope' }, { type: 'tokenFocus', index: -1, locked: true, layer: 0, head: 0 },
+    { type: 'tokenFocus', index: 1.5, locked: true, layer: 0, head: 0 }, { type: 'tokenFocus', index: 1, locked: 'yes', layer: 0, head: 0 },
+    { type: 'updateSettings', settings: { heads: 0 } }, { type: 'updateSettings', settings: { temperature: -1 } },
+    { type: 'updateSettings', settings: { temperature: Infinity } }, { type: 'updateSettings', settings: { tokenizer: 'evil' } },
+    { type: 'updateSettings', settings: { mask: { kind: 'window', window: 0 } } }, { type: 'updateSettings', settings: { dModel: '64' } },
+    { type: 'uiState', ui: { ...ui, view: 'x' } }, { type: 'uiState', ui: { ...ui, hiddenTokens: ['a'] } },
+    { type: 'export', format: 'exe', suggestedName: 'a', content: '' }, { type: 'export', format: 'png', suggestedName: 1, content: '' },
+  ])('rejects malformed %j', (raw) => {
+    expect(validateMessage(raw)).toBeNull();
+  });
+
+  it('sanitises export file names', () => {
+    const message = validateMessage({ type: 'export', format: 'svg', suggestedName: '../../etc/passwd', content: '<svg/>' });
+    expect(message).toMatchObject({ suggestedName: '_.._etc_passwd' });
+  });
+
+  it('never throws, whatever arrives', () => {
+    fc.assert(fc.property(fc.anything(), (raw) => {
+      validateMessage(raw);
+      validateMessage({ type: 'updateSettings', settings: raw });
+      validateMessage({ type: 'uiState', ui: raw });
+    }));
+  });
+});
