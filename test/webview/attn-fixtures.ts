@@ -1,0 +1,123 @@
+/** Shared fixtures for the matrix, pipeline and head-grid tests: real core results from handmade specs. */
+import { evaluate } from '../../src/core/evaluate';
+import type { Matrix } from '../../src/core/matrix';
+import { THEME_PRESETS, type ThemeName } from '../../webview/theme';
+import type { AttentionOptions, AttentionResult, ComputeSpec, MaskSpec, PrecomputedSpec } from '../../src/core/types';
+
+/** Deterministic pseudo-random matrix with entries in [-1, 1]. */
+export function det(rows: number, cols: number, seed: number): Matrix {
+  const data = new Float32Array(rows * cols);
+  let s = seed >>> 0 || 1;
+  for (let p = 0; p < data.length; p++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[p] = (s / 0xffffffff) * 2 - 1;
+  }
+  return { rows, cols, data };
+}
+
+export const TOKENS = ['The', ' cat', ' sat', ' on', ' the', ' mat'];
+
+export function computeResult(opts: Partial<AttentionOptions> = {}, heads = 2, dK = 3, encoder = true): AttentionResult {
+  const dModel = 4;
+  const n = TOKENS.length;
+  const options: AttentionOptions = { scale: true, mask: { kind: 'causal' }, temperature: 1.5, ...opts };
+  const spec: ComputeSpec = {
+    kind: 'compute',
+    tokens: TOKENS,
+    options,
+    provenance: { kind: 'random', description: 'Test weights.' },
+    embeddings: det(n, dModel, 7),
+    layers: [
+      {
+        heads: Array.from({ length: heads }, (_, h) => ({
+          name: `h${h}`,
+          wq: det(dModel, dK, 11 + h),
+          wk: det(dModel, dK, 23 + h),
+          wv: det(dModel, dK, 37 + h),
+        })),
+        wo: det(heads * dK, dModel, 41),
+        ffn: encoder ? { w1: det(dModel, 8, 43), b1: new Float32Array(8).fill(0.1), w2: det(8, dModel, 47), b2: new Float32Array(dModel) } : undefined,
+      },
+    ],
+  };
+  return evaluate(spec);
+}
+
+/** A result whose single head is given directly as Q, K, V of n tokens (for big-N tests). */
+export function bigResult(n: number, mask: MaskSpec = { kind: 'causal' }, d = 16): AttentionResult {
+  const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+  const spec: ComputeSpec = {
+    kind: 'compute',
+    tokens,
+    options: { scale: true, mask, temperature: 1 },
+    provenance: { kind: 'random', description: 'Big test.' },
+    layers: [{ heads: [{ name: 'big', query: det(n, d, 3), key: det(n, d, 5), value: det(n, d, 9) }] }],
+  };
+  return evaluate(spec);
+}
+
+/** Precomputed weights (as from a model export): no Q, K, V. */
+export function precomputedResult(layers = 2, heads = 3): AttentionResult {
+  const n = 5;
+  const tokens = ['a', 'b', 'c', 'd', 'e'];
+  const attention: Matrix[][] = [];
+  for (let l = 0; l < layers; l++) {
+    const row: Matrix[] = [];
+    for (let h = 0; h < heads; h++) {
+      const m = det(n, n, 100 + l * 10 + h);
+      // causal softmax-ish rows: exp, masked, normalised
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const v = j <= i ? Math.exp(m.data[i * n + j] * (1 + h * 2)) : 0;
+          m.data[i * n + j] = v;
+          sum += v;
+        }
+        for (let j = 0; j < n; j++) m.data[i * n + j] /= sum;
+      }
+      row.push(m);
+    }
+    attention.push(row);
+  }
+  const spec: PrecomputedSpec = {
+    kind: 'precomputed',
+    tokens,
+    options: { scale: 1, mask: { kind: 'causal' }, temperature: 1 },
+    provenance: { kind: 'model', description: 'Fake model export.' },
+    attention,
+  };
+  return evaluate(spec);
+}
+
+export async function mount<T extends HTMLElement & { updateComplete: Promise<boolean> }>(el: T): Promise<T> {
+  document.body.appendChild(el);
+  await el.updateComplete;
+  await new Promise((r) => requestAnimationFrame(() => r(null)));
+  await el.updateComplete;
+  return el;
+}
+
+export function cleanup(): void {
+  document.body.replaceChildren();
+}
+
+/** Sets the VS Code theme variables of a preset on the document, as the webview host would. */
+export function applyTheme(name: ThemeName): void {
+  const vars = THEME_PRESETS[name];
+  for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${k}`, v);
+  document.body.style.background = vars['editor-background'] ?? '';
+  document.body.style.color = vars['foreground'] ?? '';
+}
+
+export function at(m: Matrix, i: number, j: number): number {
+  return m.data[i * m.cols + j];
+}
+
+/** Runs axe-core on an element and returns serious/critical violations. */
+export async function seriousViolations(el: Element): Promise<{ id: string; impact?: string | null; help: string }[]> {
+  const axe = (await import('axe-core')).default;
+  const res = await axe.run(el, { resultTypes: ['violations'] });
+  return res.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help }));
+}

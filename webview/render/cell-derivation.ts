@@ -1,0 +1,178 @@
+/**
+ * Derives one cell of a head step by step from the numbers in the result: score = q_i·k_j,
+ * scaled = score × scale ÷ T (or −∞ when masked), weight = e^(s−max) / Σ e^(s_j−max), and the cell's
+ * share of z_i. Values shown are the core's own; the terms are recomputed only for display.
+ */
+import type { Matrix } from '../../src/core/matrix';
+import type { AttentionResult, HeadResult } from '../../src/core/types';
+import { fmt } from './format';
+
+export interface DerivationLine {
+  /** Stable key for tests and styling: 'score' | 'scaled' | 'weight' | 'contribution' | 'share' | 'note'. */
+  readonly key: string;
+  readonly label: string;
+  /** The worked expression, e.g. "(0.1200×0.5000) + … = 0.3400". */
+  readonly text: string;
+  /** The value this line ends in, when it has one. */
+  readonly value?: number;
+}
+
+export interface CellDerivation {
+  readonly row: number;
+  readonly col: number;
+  readonly query: string;
+  readonly key: string;
+  readonly masked: boolean;
+  readonly lines: readonly DerivationLine[];
+  /** One sentence for screen readers. */
+  readonly summary: string;
+}
+
+const MAX_ALL_TERMS = 8;
+const FIRST_TERMS = 3;
+const MAX_VECTOR = 8;
+
+function at(m: Matrix, i: number, j: number): number {
+  return m.data[i * m.cols + j];
+}
+
+const rowSoftmaxCache = new WeakMap<Matrix, Map<number, { max: number; sum: number }>>();
+
+/** max and Σ e^(s−max) over the finite entries of row i of `scaled`, cached per matrix and row. */
+export function rowSoftmaxParts(scaled: Matrix, i: number): { max: number; sum: number } {
+  let byRow = rowSoftmaxCache.get(scaled);
+  if (!byRow) {
+    byRow = new Map();
+    rowSoftmaxCache.set(scaled, byRow);
+  }
+  const hit = byRow.get(i);
+  if (hit) return hit;
+  const base = i * scaled.cols;
+  let max = -Infinity;
+  for (let j = 0; j < scaled.cols; j++) {
+    const s = scaled.data[base + j];
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  if (max !== -Infinity) {
+    for (let j = 0; j < scaled.cols; j++) {
+      const s = scaled.data[base + j];
+      if (s !== -Infinity) sum += Math.exp(s - max);
+    }
+  }
+  const out = { max, sum };
+  byRow.set(i, out);
+  return out;
+}
+
+function vectorText(v: ArrayLike<number>, digits = 3): string {
+  const parts: string[] = [];
+  const shown = v.length <= MAX_VECTOR ? v.length : 4;
+  for (let t = 0; t < shown; t++) parts.push(fmt(v[t], digits));
+  if (shown < v.length) parts.push(`… (${v.length} values)`);
+  return `[${parts.join(', ')}]`;
+}
+
+const shareCache = new WeakMap<Matrix, Map<number, number>>();
+
+/** Σ_j ‖w_ij · v_j‖ for row i. */
+function rowContributionNormSum(head: HeadResult, i: number): number {
+  const w = head.weights;
+  const v = head.v as Matrix;
+  let byRow = shareCache.get(w);
+  if (!byRow) {
+    byRow = new Map();
+    shareCache.set(w, byRow);
+  }
+  const hit = byRow.get(i);
+  if (hit !== undefined) return hit;
+  const norms = vNorms(v);
+  let total = 0;
+  for (let j = 0; j < w.cols; j++) total += Math.abs(at(w, i, j)) * norms[j];
+  byRow.set(i, total);
+  return total;
+}
+
+const normCache = new WeakMap<Matrix, Float64Array>();
+function vNorms(v: Matrix): Float64Array {
+  let n = normCache.get(v);
+  if (n) return n;
+  n = new Float64Array(v.rows);
+  for (let j = 0; j < v.rows; j++) {
+    let s = 0;
+    for (let t = 0; t < v.cols; t++) {
+      const x = v.data[j * v.cols + t];
+      s += x * x;
+    }
+    n[j] = Math.sqrt(s);
+  }
+  normCache.set(v, n);
+  return n;
+}
+
+/** The step-by-step story of cell (i, j) of one head. */
+export function deriveCell(result: AttentionResult, layer: number, headIndex: number, i: number, j: number): CellDerivation | null {
+  const head = result.layers[layer]?.heads[headIndex];
+  if (!head) return null;
+  const w = head.weights;
+  if (i < 0 || j < 0 || i >= w.rows || j >= w.cols) return null;
+  const query = result.tokens[i] ?? `#${i}`;
+  const keyTok = result.keyTokens[j] ?? `#${j}`;
+  const lines: DerivationLine[] = [];
+  const weight = at(w, i, j);
+  const masked = head.scaled ? at(head.scaled, i, j) === -Infinity : false;
+
+  if (head.q && head.k && head.scores) {
+    const qi = head.q.data.subarray(i * head.q.cols, (i + 1) * head.q.cols);
+    const kj = head.k.data.subarray(j * head.k.cols, (j + 1) * head.k.cols);
+    const dk = qi.length;
+    const shown = dk <= MAX_ALL_TERMS ? dk : FIRST_TERMS;
+    const terms: string[] = [];
+    for (let t = 0; t < shown; t++) terms.push(`(${fmt(qi[t], 3)}×${fmt(kj[t], 3)})`);
+    if (shown < dk) terms.push(`… (${dk} terms)`);
+    const score = at(head.scores, i, j);
+    lines.push({ key: 'score', label: 'score q·k', text: `${terms.join(' + ')} = ${fmt(score)}`, value: score });
+    if (head.scaled) {
+      const s = at(head.scaled, i, j);
+      const temp = result.options.temperature;
+      lines.push(
+        masked
+          ? { key: 'scaled', label: 'scaled', text: `masked: key ${j} is hidden from query ${i}, so the score becomes -∞`, value: -Infinity }
+          : { key: 'scaled', label: 'scaled', text: `${fmt(score)} × ${fmt(head.scale)} ÷ ${fmt(temp, 2)} = ${fmt(s)}`, value: s },
+      );
+    }
+  } else {
+    lines.push({ key: 'note', label: 'note', text: 'Q and K are not in the file (precomputed weights), so the score cannot be derived.' });
+  }
+
+  if (head.scaled) {
+    const s = at(head.scaled, i, j);
+    const { max, sum } = rowSoftmaxParts(head.scaled, i);
+    if (masked) {
+      lines.push({ key: 'weight', label: 'weight', text: `e^(-∞) = 0, so the weight is ${fmt(weight)}`, value: weight });
+    } else {
+      const e = Math.exp(s - max);
+      lines.push({
+        key: 'weight',
+        label: 'weight softmax',
+        text: `e^(${fmt(s)} - ${fmt(max)}) / Σ e^(s - max) = ${fmt(e)} / ${fmt(sum)} = ${fmt(weight)}`,
+        value: weight,
+      });
+    }
+  } else {
+    lines.push({ key: 'weight', label: 'weight', text: fmt(weight), value: weight });
+  }
+
+  if (head.v && head.output) {
+    const vj = head.v.data.subarray(j * head.v.cols, (j + 1) * head.v.cols);
+    const contrib = Array.from(vj, (x) => x * weight);
+    lines.push({ key: 'contribution', label: 'w·v_j', text: `${fmt(weight)} × v_${j} = ${vectorText(contrib)}` });
+    const total = rowContributionNormSum(head, i);
+    const mine = Math.abs(weight) * vNorms(head.v)[j];
+    const share = total > 0 ? mine / total : 0;
+    lines.push({ key: 'share', label: 'share of z', text: `‖w·v_${j}‖ / Σ‖w·v‖ = ${fmt(mine)} / ${fmt(total)} = ${(share * 100).toFixed(1)}% of z_${i}`, value: share });
+  }
+
+  const summary = `Query ${i} "${query}", key ${j} "${keyTok}": ${masked ? 'masked, ' : ''}weight ${fmt(weight)}.`;
+  return { row: i, col: j, query, key: keyTok, masked, lines, summary };
+}

@@ -1,0 +1,55 @@
+/**
+ * Heatmap rasterisation: one pixel per matrix cell, written straight into an ImageData through a
+ * Uint32Array and a 256-colour lookup table. Views draw the result scaled with smoothing off.
+ */
+import type { Matrix } from '../../src/core/matrix';
+import { lutIndex, MASKED_PACKED, packedTable, type ColourDomain } from './colour-scale';
+
+export type Raster = HTMLCanvasElement | OffscreenCanvas;
+
+function makeCanvas(w: number, h: number): Raster {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
+}
+
+/**
+ * Paints `m` at 1 px per cell. A cell is masked when its value is −∞ or when `maskSource` (same
+ * shape, e.g. the scaled scores for a weights matrix) holds −∞ at that index.
+ * `rowStep`/`colStep` > 1 would be a thumbnail; see downsampleMax in core/stats for that instead.
+ */
+export function rasterize(m: Matrix, domain: ColourDomain, maskSource?: Matrix | null): Raster {
+  const w = Math.max(1, m.cols);
+  const h = Math.max(1, m.rows);
+  const canvas = makeCanvas(w, h);
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (!ctx || m.rows === 0 || m.cols === 0) return canvas;
+  const img = ctx.createImageData(w, h);
+  const px = new Uint32Array(img.data.buffer);
+  const lut = packedTable(domain.kind);
+  const src = m.data;
+  const mask = maskSource && maskSource.rows === m.rows && maskSource.cols === m.cols ? maskSource.data : null;
+  const lo = domain.min;
+  const k = (lut.length - 1) / (domain.max - domain.min);
+  const top = lut.length - 1;
+  const n = src.length;
+  for (let p = 0; p < n; p++) {
+    const v = src[p];
+    if (v === -Infinity || v !== v || (mask !== null && mask[p] === -Infinity)) {
+      px[p] = MASKED_PACKED;
+      continue;
+    }
+    // Same rounding as lutIndex, inlined for speed.
+    let idx = Math.round((v - lo) * k);
+    if (idx < 0) idx = 0;
+    else if (idx > top) idx = top;
+    px[p] = lut[idx];
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/** Re-exported so callers and tests share one quantisation. */
+export { lutIndex };
