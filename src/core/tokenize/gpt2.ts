@@ -25,8 +25,9 @@ export function tokenizeGpt2(text: string): Token[] {
     // A fragment of a multi-byte character, or text that does not round-trip (lone surrogates).
     const found = piece.length > 0 ? text.indexOf(piece, pos) : -1;
     if (found >= 0 && found <= pos + RESYNC_WINDOW) {
-      tokens.push({ text: piece, start: pos, end: found + piece.length });
-      pos = found + piece.length;
+      const end = found + piece.length;
+      tokens.push({ text: text.slice(pos, end), start: pos, end });
+      pos = end;
     } else {
       tokens.push({ text: '\uFFFD', start: pos, end: pos });
     }
