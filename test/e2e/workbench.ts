@@ -1,0 +1,118 @@
+// Drives the real VS Code (code-server) the way a person does, with playwright-core and Debian's Chromium.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const BASE = process.env.SAV_BASE ?? 'http://127.0.0.1:8080';
+export const WORKSPACE = process.env.SAV_WORKSPACE ?? '';
+export const SHOTS = process.env.SAV_SHOTS ?? path.resolve('test-results');
+export const MENU_LABEL = 'Visualize Self-Attention';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+export interface Session {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly close: () => Promise<void>;
+}
+
+export async function openWorkbench(): Promise<Session> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sav-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1500, height: 900 }, args: ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  return {
+    page, context,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openFile(page: Page, name: string): Promise<Locator> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 90_000 });
+  await row.click();
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
+  return editor;
+}
+
+/** Selects `text` on the editor's line that contains it, using the keyboard (Home, then Shift+Right). */
+export async function selectText(page: Page, editor: Locator, text: string): Promise<Locator> {
+  const line = editor.locator('.view-line', { hasText: text }).first();
+  const lineText = (await line.textContent())?.replace(/\u00a0/g, ' ') ?? '';
+  const column = lineText.indexOf(text);
+  await line.click({ position: { x: 2, y: 5 } });
+  await page.keyboard.press('Home');
+  for (let i = 0; i < column; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < text.length; i++) await page.keyboard.press('Shift+ArrowRight');
+  await editor.locator('.selected-text').first().waitFor({ timeout: 10_000 });
+  return line;
+}
+
+/** Right-clicks inside the selection and clicks our item, retrying while the extension host registers menus. */
+export async function runContextMenuItem(page: Page, editor: Locator, text: string, label = MENU_LABEL): Promise<void> {
+  const item = page.getByRole('menuitem', { name: label });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const line = await selectText(page, editor, text);
+    const box = await wordBox(page, line, text);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    await page.locator('.monaco-menu').first().waitFor({ timeout: 10_000 });
+    try {
+      await item.waitFor({ timeout: 1500 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  await item.click();
+}
+
+/** The screen box of `text` inside an editor line. */
+export async function wordBox(page: Page, line: Locator, text: string, occurrence = 0) {
+  const handle = await line.elementHandle();
+  const box = await page.evaluate(
+    ({ el, word, nth }) => {
+      const walker = document.createTreeWalker(el as Node, NodeFilter.SHOW_TEXT);
+      let seen = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const value = (node.textContent ?? '').replace(/\u00a0/g, ' ');
+        let from = 0;
+        for (let at = value.indexOf(word, from); at >= 0; at = value.indexOf(word, from)) {
+          if (seen++ === nth) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + word.length);
+            const r = range.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          }
+          from = at + 1;
+        }
+      }
+      return null;
+    },
+    { el: handle, word: text, nth: occurrence },
+  );
+  if (!box) throw new Error(`"${text}" not found on the line`);
+  return box;
+}
+
+/** The panel's content: the webview iframe, then its active frame. */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+export function shot(page: Page, name: string): Promise<Buffer> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
