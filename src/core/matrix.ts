@@ -61,6 +61,8 @@ export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
   const out = zeros(n, m);
   const A = a.data;
   const B = bT.data;
+  const O = out.data;
+  const d4 = d - (d % 4);
   for (let j0 = 0; j0 < m; j0 += BLOCK) {
     const j1 = Math.min(j0 + BLOCK, m);
     for (let i = 0; i < n; i++) {
@@ -68,8 +70,12 @@ export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
       for (let j = j0; j < j1; j++) {
         const bj = j * d;
         let sum = 0;
-        for (let k = 0; k < d; k++) sum += A[ai + k] * B[bj + k];
-        out.data[i * m + j] = sum;
+        let k = 0;
+        for (; k < d4; k += 4) {
+          sum += A[ai + k] * B[bj + k] + A[ai + k + 1] * B[bj + k + 1] + A[ai + k + 2] * B[bj + k + 2] + A[ai + k + 3] * B[bj + k + 3];
+        }
+        for (; k < d; k++) sum += A[ai + k] * B[bj + k];
+        O[i * m + j] = sum;
       }
     }
   }
