@@ -1,0 +1,326 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import type { Problem } from '../../src/core/types';
+import type { Matrix } from '../../src/core/matrix';
+import type { ExportFormat, MatrixKind, Snapshot, UiState, ViewName } from '../../src/protocol';
+import type { AppTarget } from '../host';
+import { DEFAULT_UI, VIEWS, mergeUi } from '../ui-state';
+import { hideTokens } from '../hidden-tokens';
+import {
+  base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
+} from '../export';
+import { readVar } from '../theme';
+import { tokenText } from '../token-text';
+import './attn-controls';
+import './attn-export';
+import './attn-token-view';
+import { appStyles } from './attn-app.styles';
+
+const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
+  tokens: 'Tokens',
+  matrix: 'Matrix',
+  pipeline: 'Pipeline',
+  grid: 'Heads',
+};
+
+/** Tag of the element showing each view (matrix, pipeline and grid come from the views helper). */
+const VIEW_TAGS: Readonly<Record<ViewName, string>> = {
+  tokens: 'attn-token-view',
+  matrix: 'attn-matrix',
+  pipeline: 'attn-pipeline',
+  grid: 'attn-head-grid',
+};
+
+export interface ExportPayload {
+  readonly format: ExportFormat;
+  readonly suggestedName: string;
+  readonly content: string;
+}
+
+/** "line 3, column 7" from a problem's 0-based location. */
+export function problemText(p: Problem): string {
+  const loc = p.location ? `Line ${p.location.line + 1}, column ${p.location.column + 1}: ` : '';
+  return `${loc}${p.message}`;
+}
+
+/**
+ * The panel shell: source label, honesty and error banners, controls, view tabs, busy indicator
+ * and the current view. host.ts sets `snapshot`, `error`, `busy`, `highlightToken` and `ui`.
+ *
+ * Fires (bubbling, composed): `ui-change` (UiState), `token-focus` ({index, locked, layer, head}),
+ * `export-request` ({format, suggestedName, content}); `settings-change` and `follow-change` come
+ * from `<attn-controls>` and pass through.
+ */
+@customElement('attn-app')
+export class AttnApp extends LitElement implements AppTarget {
+  static override styles = appStyles;
+
+  @property({ attribute: false }) snapshot: Snapshot | null = null;
+  @property({ attribute: false }) error: { readonly message: string; readonly problems: readonly Problem[] } | null = null;
+  @property({ type: Boolean }) busy = false;
+  /** Token under the editor cursor, highlighted as if hovered. */
+  @property({ attribute: false }) highlightToken: number | null = null;
+  @property({ attribute: false }) ui: UiState = DEFAULT_UI;
+
+  @state() private hoverToken: number | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('token-hover', (e) => this.onTokenHover(e as CustomEvent<{ index: number | null }>));
+    this.addEventListener('token-lock', (e) => this.onTokenLock(e as CustomEvent<{ index: number | null }>));
+    this.addEventListener('head-select', (e) => {
+      const d = (e as CustomEvent<{ layer: number; head: number }>).detail;
+      if (d && Number.isInteger(d.layer) && Number.isInteger(d.head)) this.setUi({ layer: d.layer, head: d.head });
+    });
+    this.addEventListener('hidden-change', (e) => {
+      const d = (e as CustomEvent<{ hiddenTokens: number[] }>).detail;
+      if (d && Array.isArray(d.hiddenTokens)) this.setUi({ hiddenTokens: d.hiddenTokens });
+    });
+    this.addEventListener('ui-patch', (e) => {
+      e.stopPropagation();
+      this.setUi((e as CustomEvent<Partial<UiState>>).detail);
+    });
+    this.addEventListener('export-format', (e) => {
+      e.stopPropagation();
+      void this.exportCurrent((e as CustomEvent<{ format: ExportFormat }>).detail.format);
+    });
+    this.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.ui.lockedToken !== null) {
+        e.preventDefault();
+        this.lockToken(null);
+      }
+    });
+  }
+
+  /** The token shown as active: hovered, else under the editor cursor, else locked. */
+  get activeToken(): number | null {
+    const n = this.snapshot?.result.tokens.length ?? 0;
+    const t = this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken;
+    return t !== null && t < n ? t : null;
+  }
+
+  /** Keeps the UI state inside what the current snapshot has. */
+  private clampUi(ui: UiState): UiState {
+    const r = this.snapshot?.result;
+    if (!r) return ui;
+    const layer = Math.min(ui.layer, r.layers.length - 1);
+    const heads = r.layers[layer].heads.length;
+    const head = Math.min(ui.head, heads - 1);
+    const n = r.tokens.length;
+    const m = r.keyTokens.length;
+    const lockedToken = ui.lockedToken !== null && ui.lockedToken < n ? ui.lockedToken : null;
+    const overlayHeads = ui.overlayHeads.filter((h) => h < heads && h !== head);
+    const hiddenTokens = ui.hiddenTokens.filter((j) => j < m);
+    const same = layer === ui.layer && head === ui.head && lockedToken === ui.lockedToken
+      && overlayHeads.length === ui.overlayHeads.length && hiddenTokens.length === ui.hiddenTokens.length;
+    return same ? ui : { ...ui, layer, head, lockedToken, overlayHeads, hiddenTokens };
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('snapshot') || changed.has('ui')) {
+      const next = this.clampUi(this.ui);
+      if (next !== this.ui) {
+        this.ui = next;
+        if (changed.has('snapshot')) this.fireUi();
+      }
+    }
+    if (changed.has('snapshot') && this.hoverToken !== null && this.hoverToken >= (this.snapshot?.result.tokens.length ?? 0)) {
+      this.hoverToken = null;
+    }
+  }
+
+  private fireUi(): void {
+    this.dispatchEvent(new CustomEvent('ui-change', { detail: this.ui, bubbles: true, composed: true }));
+  }
+
+  /** Applies a partial UI change (validated and kept within the snapshot) and reports it. */
+  setUi(patch: Partial<UiState>): void {
+    const next = this.clampUi(mergeUi(this.ui, patch));
+    this.ui = next;
+    this.fireUi();
+  }
+
+  private fireFocus(index: number | null, locked: boolean): void {
+    this.dispatchEvent(new CustomEvent('token-focus', {
+      detail: { index, locked, layer: this.ui.layer, head: this.ui.head }, bubbles: true, composed: true,
+    }));
+  }
+
+  private lockToken(index: number | null): void {
+    this.setUi({ lockedToken: index });
+    this.fireFocus(index, index !== null);
+  }
+
+  private onTokenHover(e: CustomEvent<{ index: number | null }>): void {
+    const i = e.detail?.index;
+    if (i !== null && !(Number.isInteger(i) && i >= 0)) return;
+    if (this.hoverToken === i) return;
+    this.hoverToken = i;
+    if (i !== null) this.fireFocus(i, false);
+    else this.fireFocus(this.ui.lockedToken, this.ui.lockedToken !== null);
+  }
+
+  private onTokenLock(e: CustomEvent<{ index: number | null }>): void {
+    const i = e.detail?.index;
+    if (i !== null && !(Number.isInteger(i) && i >= 0)) return;
+    this.lockToken(i);
+  }
+
+  /** The matrix the current view stands for: the matrix view's kind, else the weights. */
+  currentMatrix(): { matrix: Matrix; kind: MatrixKind } | null {
+    const r = this.snapshot?.result;
+    const head = r?.layers[this.ui.layer]?.heads[this.ui.head];
+    if (!r || !head) return null;
+    const kind: MatrixKind = this.ui.view === 'matrix' ? this.ui.matrix : 'weights';
+    const m = head[kind];
+    if (kind === 'weights' || !m) return { matrix: hideTokens(head.weights, this.ui.hiddenTokens), kind: 'weights' };
+    return { matrix: m, kind };
+  }
+
+  private svgColors(): SvgColors {
+    return {
+      background: readVar(this, 'editor-background', '#1f1f1f'),
+      foreground: readVar(this, 'editor-foreground', readVar(this, 'foreground', '#cccccc')),
+      masked: readVar(this, 'editorWidget-background', '#3a3a3a'),
+      font: readVar(this, 'editor-font-family', 'monospace'),
+    };
+  }
+
+  /** The canvas of the matrix view, when it shows one. */
+  private matrixCanvas(): HTMLCanvasElement | null {
+    const el = this.renderRoot.querySelector('attn-matrix');
+    return el?.shadowRoot?.querySelector('canvas') ?? null;
+  }
+
+  /** Builds the export of the current view and fires `export-request`. Returns what was sent. */
+  async exportCurrent(format: ExportFormat): Promise<ExportPayload | null> {
+    const snap = this.snapshot;
+    const cur = this.currentMatrix();
+    if (!snap || !cur) return null;
+    const r = snap.result;
+    const ui = this.ui;
+    const headName = r.layers[ui.layer].heads[ui.head].name || `head ${ui.head + 1}`;
+    const title = `${snap.source.label} — layer ${ui.layer + 1}, ${headName}, ${cur.kind}`;
+    const q = r.tokens.map(tokenText);
+    const k = r.keyTokens.map(tokenText);
+    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, `L${ui.layer + 1}`, `H${ui.head + 1}`, ui.view === 'tokens' ? '' : cur.kind], format);
+    let content: string;
+    if (format === 'csv') {
+      content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
+    } else if (format === 'json') {
+      content = matrixToJson(cur.matrix, r.tokens, r.keyTokens, {
+        kind: cur.kind, layer: ui.layer, head: ui.head, headName, source: snap.source.label, hiddenTokens: ui.hiddenTokens,
+      });
+    } else {
+      const canvas = ui.view === 'matrix' ? this.matrixCanvas() : null;
+      const tokenView = ui.view === 'tokens' ? this.renderRoot.querySelector('attn-token-view') : null;
+      const colors = this.svgColors();
+      const svg = tokenView
+        ? tokenView.toSvg(colors)
+        : matrixToSvg(cur.matrix, q, k, { title, colors, pngDataUrl: canvas ? canvas.toDataURL('image/png') : undefined });
+      if (format === 'svg') content = svg;
+      else content = base64FromDataUrl(canvas ? canvas.toDataURL('image/png') : await svgToPngDataUrl(svg));
+    }
+    const payload: ExportPayload = { format, suggestedName: name, content };
+    this.dispatchEvent(new CustomEvent('export-request', { detail: payload, bubbles: true, composed: true }));
+    return payload;
+  }
+
+  private renderBanners(snap: Snapshot | null): TemplateResult {
+    const err = this.error;
+    const prov = snap?.result.provenance;
+    const first = err?.problems.find((p) => p.severity === 'error') ?? err?.problems[0];
+    const more = err ? err.problems.length - 1 : 0;
+    return html`
+      ${err
+        ? html`<div class="banner error" role="alert">
+            <p>${err.message}${snap ? ' Showing the last good result.' : ''}</p>
+            ${first ? html`<p class="detail">${problemText(first)}${more > 0 ? ` (+${more} more)` : ''}</p>` : nothing}
+          </div>`
+        : nothing}
+      ${prov
+        ? html`<div class="banner" role="note" data-provenance=${prov.kind}>
+            <p>${prov.kind === 'random'
+              ? 'Random weights: the pattern shows the mechanism, not learned meaning.'
+              : prov.description}</p>
+          </div>`
+        : nothing}
+      ${snap && snap.warnings.length > 0
+        ? html`<div class="banner warning" role="status">
+            <p>${problemText(snap.warnings[0])}${snap.warnings.length > 1 ? ` (+${snap.warnings.length - 1} more warnings)` : ''}</p>
+          </div>`
+        : nothing}`;
+  }
+
+  private renderView(snap: Snapshot): TemplateResult {
+    const ui = this.ui;
+    const r = snap.result;
+    const active = this.activeToken;
+    switch (ui.view) {
+      case 'tokens':
+        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${this.highlightToken}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
+          .threshold=${ui.threshold}></attn-token-view>`;
+      case 'matrix':
+        return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${ui.matrix} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-matrix>`;
+      case 'pipeline':
+        return html`<attn-pipeline .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
+      case 'grid':
+        return html`<attn-head-grid .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-head-grid>`;
+    }
+  }
+
+  override render(): TemplateResult {
+    const snap = this.snapshot;
+    const r = snap?.result;
+    const ui = this.ui;
+    const selected = VIEWS.indexOf(ui.view);
+    const missing = !customElements.get(VIEW_TAGS[ui.view]);
+    return html`
+      <header>
+        <h1>${snap ? snap.source.label : 'Self-Attention Visualizer'}</h1>
+        ${r
+          ? html`<span class="meta">${r.tokens.length} tokens · ${r.layers.length} layer${r.layers.length === 1 ? '' : 's'} ·
+              ${r.layers[ui.layer]?.heads.length ?? 0} heads · ${r.cost.computedPairs}/${r.cost.fullPairs} pairs</span>`
+          : nothing}
+        <span class="spacer"></span>
+        ${this.busy
+          ? html`<span class="busy" role="status"><vscode-progress-ring aria-label="Computing"></vscode-progress-ring>Computing…</span>`
+          : nothing}
+        <attn-export ?disabled=${!snap}></attn-export>
+      </header>
+      ${this.renderBanners(snap)}
+      ${snap
+        ? html`
+          <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .followSelection=${snap.followSelection}></attn-controls>
+          <vscode-tabs selected-index=${selected} .selectedIndex=${selected}
+            @vsc-tabs-select=${(e: CustomEvent<{ selectedIndex: number }>) => {
+              const view = VIEWS[e.detail.selectedIndex];
+              if (view && view !== this.ui.view) this.setUi({ view });
+            }}>
+            ${VIEWS.map((v) => html`<vscode-tab-header slot="header" data-view=${v}>${VIEW_LABELS[v]}</vscode-tab-header>`)}
+            ${VIEWS.map((v) => html`<vscode-tab-panel>
+              ${v === ui.view
+                ? html`<div class="view ${this.busy ? 'stale' : ''}">
+                    ${missing ? html`<p class="placeholder">This view is not available yet.</p>` : this.renderView(snap)}
+                  </div>`
+                : nothing}
+            </vscode-tab-panel>`)}
+          </vscode-tabs>`
+        : html`<p class="placeholder">${this.error ? '' : 'Waiting for attention data…'}</p>`}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attn-app': AttnApp;
+  }
+}

@@ -1,0 +1,309 @@
+import { LitElement, html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { AttentionResult } from '../../src/core/types';
+import type { Matrix } from '../../src/core/matrix';
+import { hideTokens } from '../hidden-tokens';
+import { headColor } from '../theme';
+import { shortToken, tokenText } from '../token-text';
+import { TOKEN_ROW_HEIGHT, tokenViewSvg, type SvgColors, type TokenSvgLine } from '../export';
+import { tokenViewStyles } from './attn-token-view.styles';
+
+/** Above this many query tokens only the active token's lines are drawn. */
+export const ALL_LINES_LIMIT = 300;
+/** At most this many lines are drawn at once (the strongest win). */
+export const MAX_LINES = 4000;
+
+export interface DrawnLine extends TokenSvgLine {
+  readonly head: number;
+}
+
+/**
+ * BertViz-style view: query tokens left, key tokens right, one line per (query, key) pair whose
+ * weight reaches the threshold; opacity and width grow with the weight. Several heads can be
+ * overlaid, each in its own palette colour.
+ *
+ * Fires `token-hover` and `token-lock` ({index}) for query tokens and `hidden-change`
+ * ({hiddenTokens}) when a key token is clicked (hide / show it, weights renormalised).
+ */
+@customElement('attn-token-view')
+export class AttnTokenView extends LitElement {
+  static override styles = tokenViewStyles;
+
+  @property({ attribute: false }) result: AttentionResult | null = null;
+  @property({ type: Number }) layer = 0;
+  @property({ type: Number }) head = 0;
+  /** Token hovered elsewhere (another view, the editor cursor) or locked. */
+  @property({ attribute: false }) activeToken: number | null = null;
+  @property({ attribute: false }) lockedToken: number | null = null;
+  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
+  /** Other heads of the same layer drawn on top, each in its own colour. */
+  @property({ attribute: false }) overlayHeads: readonly number[] = [];
+  /** Lines below this weight are not drawn. */
+  @property({ type: Number }) threshold = 0.05;
+
+  @state() private hoverToken: number | null = null;
+  @state() private focusIndex = 0;
+  @state() private keyFocusIndex = 0;
+
+  /** The query token whose lines are shown alone, or null for all lines. */
+  get shownToken(): number | null {
+    const n = this.result?.tokens.length ?? 0;
+    const t = this.hoverToken ?? this.activeToken ?? this.lockedToken;
+    return t !== null && t >= 0 && t < n ? t : null;
+  }
+
+  /** Heads drawn, focused head first. */
+  get drawnHeads(): number[] {
+    const count = this.result?.layers[this.layer]?.heads.length ?? 0;
+    const out = this.head < count ? [this.head] : [];
+    for (const h of this.overlayHeads) if (h >= 0 && h < count && !out.includes(h)) out.push(h);
+    return out;
+  }
+
+  private weightsOf(head: number): Matrix | null {
+    const h = this.result?.layers[this.layer]?.heads[head];
+    return h ? hideTokens(h.weights, this.hiddenTokens) : null;
+  }
+
+  /** The lines currently drawn (also used for export). */
+  computeLines(): DrawnLine[] {
+    const r = this.result;
+    if (!r) return [];
+    const n = r.tokens.length;
+    const active = this.shownToken;
+    if (active === null && n > ALL_LINES_LIMIT) return [];
+    const thr = Math.max(0, this.threshold);
+    const lines: DrawnLine[] = [];
+    for (const head of this.drawnHeads) {
+      const w = this.weightsOf(head);
+      if (!w) continue;
+      const color = headColor(head);
+      const from = active ?? 0;
+      const to = active === null ? w.rows : active + 1;
+      for (let i = from; i < to; i++) {
+        for (let j = 0; j < w.cols; j++) {
+          const v = w.data[i * w.cols + j];
+          if (v > 0 && v >= thr) lines.push({ from: i, to: j, weight: v, color, head });
+        }
+      }
+    }
+    if (lines.length > MAX_LINES) {
+      lines.sort((a, b) => b.weight - a.weight);
+      lines.length = MAX_LINES;
+    }
+    // Faint lines first so strong ones are painted on top.
+    return lines.sort((a, b) => a.weight - b.weight);
+  }
+
+  /** A standalone SVG of what is shown now (locked / hovered token included). */
+  toSvg(colors?: SvgColors): string {
+    const r = this.result;
+    if (!r) return tokenViewSvg({ title: 'No data', queryTokens: [], keyTokens: [], lines: [], activeToken: null, colors });
+    const name = r.layers[this.layer]?.heads[this.head]?.name ?? `head ${this.head + 1}`;
+    return tokenViewSvg({
+      title: `Layer ${this.layer + 1}, ${name}${this.drawnHeads.length > 1 ? ` + ${this.drawnHeads.length - 1} overlaid` : ''}`,
+      queryTokens: r.tokens.map(tokenText),
+      keyTokens: r.keyTokens.map(tokenText),
+      lines: this.computeLines(),
+      activeToken: this.shownToken,
+      hiddenTokens: this.hiddenTokens,
+      colors,
+    });
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('result')) {
+      const n = this.result?.tokens.length ?? 0;
+      const m = this.result?.keyTokens.length ?? 0;
+      if (this.hoverToken !== null && this.hoverToken >= n) this.hoverToken = null;
+      this.focusIndex = Math.min(this.focusIndex, Math.max(0, n - 1));
+      this.keyFocusIndex = Math.min(this.keyFocusIndex, Math.max(0, m - 1));
+    }
+    if (changed.has('lockedToken') && this.lockedToken !== null) this.focusIndex = this.lockedToken;
+  }
+
+  private fire(name: 'token-hover' | 'token-lock', index: number | null): void {
+    this.dispatchEvent(new CustomEvent(name, { detail: { index }, bubbles: true, composed: true }));
+  }
+
+  private hover(index: number | null): void {
+    if (this.hoverToken === index) return;
+    this.hoverToken = index;
+    this.fire('token-hover', index);
+  }
+
+  private lock(index: number | null): void {
+    this.lockedToken = index;
+    this.fire('token-lock', index);
+  }
+
+  private toggleLock(index: number): void {
+    this.lock(this.lockedToken === index ? null : index);
+  }
+
+  private toggleHidden(j: number): void {
+    const set = new Set(this.hiddenTokens);
+    if (set.has(j)) set.delete(j);
+    else set.add(j);
+    const hiddenTokens = [...set].sort((a, b) => a - b);
+    this.hiddenTokens = hiddenTokens;
+    this.dispatchEvent(new CustomEvent('hidden-change', { detail: { hiddenTokens }, bubbles: true, composed: true }));
+  }
+
+  private focusToken(col: 'q' | 'k', i: number): void {
+    const el = this.renderRoot.querySelector<HTMLElement>(`.tok[data-col="${col}"][data-index="${i}"]`);
+    el?.focus();
+    el?.scrollIntoView?.({ block: 'nearest' });
+  }
+
+  private onQueryKey(e: KeyboardEvent, i: number): void {
+    const n = this.result?.tokens.length ?? 0;
+    let next = i;
+    switch (e.key) {
+      case 'ArrowDown': next = Math.min(n - 1, i + 1); break;
+      case 'ArrowUp': next = Math.max(0, i - 1); break;
+      case 'Home': next = 0; break;
+      case 'End': next = n - 1; break;
+      case 'PageDown': next = Math.min(n - 1, i + 10); break;
+      case 'PageUp': next = Math.max(0, i - 10); break;
+      case 'ArrowRight': e.preventDefault(); this.focusToken('k', this.keyFocusIndex); return;
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        this.toggleLock(i);
+        return;
+      case 'Escape':
+        if (this.lockedToken !== null) {
+          e.preventDefault();
+          e.stopPropagation();
+          this.lock(null);
+        }
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.focusIndex = next;
+    this.updateComplete.then(() => this.focusToken('q', next));
+  }
+
+  private onKeyKey(e: KeyboardEvent, j: number): void {
+    const m = this.result?.keyTokens.length ?? 0;
+    let next = j;
+    switch (e.key) {
+      case 'ArrowDown': next = Math.min(m - 1, j + 1); break;
+      case 'ArrowUp': next = Math.max(0, j - 1); break;
+      case 'Home': next = 0; break;
+      case 'End': next = m - 1; break;
+      case 'ArrowLeft': e.preventDefault(); this.focusToken('q', this.focusIndex); return;
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        this.toggleHidden(j);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.keyFocusIndex = next;
+    this.updateComplete.then(() => this.focusToken('k', next));
+  }
+
+  private queryLabel(i: number, w: Matrix | null): string {
+    const r = this.result;
+    if (!r) return '';
+    let label = `Token ${i + 1}: ${shortToken(r.tokens[i])}`;
+    if (w && w.cols > 0) {
+      let best = -1;
+      let bestW = -Infinity;
+      for (let j = 0; j < w.cols; j++) {
+        const v = w.data[i * w.cols + j];
+        if (v > bestW) { bestW = v; best = j; }
+      }
+      if (best >= 0 && bestW > 0) label += `, attends most to ${shortToken(r.keyTokens[best])} (token ${best + 1}, ${bestW.toFixed(2)})`;
+    }
+    if (this.lockedToken === i) label += ', locked';
+    return label;
+  }
+
+  override render(): TemplateResult {
+    const r = this.result;
+    if (!r || !r.layers[this.layer]?.heads[this.head]) return html`<p class="empty">No attention to show.</p>`;
+    const n = r.tokens.length;
+    const m = r.keyTokens.length;
+    const rh = TOKEN_ROW_HEIGHT;
+    const height = Math.max(n, m) * rh;
+    const gap = 200;
+    const focused = this.weightsOf(this.head);
+    const active = this.shownToken;
+    const hidden = new Set(this.hiddenTokens);
+    const lines = this.computeLines();
+    const heads = this.drawnHeads;
+    const layerHeads = r.layers[this.layer].heads;
+    const activeRow = active !== null && focused ? focused.data.subarray(active * focused.cols, (active + 1) * focused.cols) : null;
+    const focusColor = headColor(this.head);
+    return html`
+      <ul class="legend" aria-label="Heads shown">
+        ${heads.map((h) => html`<li><span class="swatch" style=${styleMap({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+      </ul>
+      ${n > ALL_LINES_LIMIT && active === null
+        ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
+        : nothing}
+      <div class="board" style=${styleMap({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.hover(null)}>
+        <div class="col queries" role="group" aria-label="Query tokens">
+          ${r.tokens.map((t, i) => html`<div
+              class="tok ${i === active ? 'active' : ''} ${i === this.lockedToken ? 'locked' : ''}"
+              role="button"
+              data-col="q"
+              data-index=${i}
+              tabindex=${i === this.focusIndex ? 0 : -1}
+              aria-pressed=${i === this.lockedToken ? 'true' : 'false'}
+              aria-label=${this.queryLabel(i, focused)}
+              @mouseenter=${() => this.hover(i)}
+              @focus=${() => { this.focusIndex = i; this.hover(i); }}
+              @blur=${() => this.hover(null)}
+              @click=${() => this.toggleLock(i)}
+              @keydown=${(e: KeyboardEvent) => this.onQueryKey(e, i)}
+            ><span class="text">${tokenText(t)}</span></div>`)}
+        </div>
+        <svg class="lines" aria-hidden="true" height=${height} viewBox="0 0 ${gap} ${height}" preserveAspectRatio="none">
+          ${lines.map((l) => svg`<line
+              data-from=${l.from} data-to=${l.to} data-head=${l.head}
+              x1="2" y1=${l.from * rh + rh / 2} x2=${gap - 2} y2=${l.to * rh + rh / 2}
+              stroke=${l.color}
+              stroke-opacity=${(0.15 + 0.85 * Math.min(1, l.weight)).toFixed(3)}
+              stroke-width=${(0.5 + 4 * Math.min(1, l.weight)).toFixed(2)}
+              vector-effect="non-scaling-stroke"></line>`)}
+        </svg>
+        <div class="col keys" role="group" aria-label="Key tokens (select to hide or show)">
+          ${r.keyTokens.map((t, j) => {
+            const w = activeRow ? activeRow[j] : 0;
+            const isHidden = hidden.has(j);
+            return html`<div
+                class="tok ${isHidden ? 'hidden-key' : ''} ${activeRow && w < this.threshold ? 'dim' : ''}"
+                role="button"
+                data-col="k"
+                data-index=${j}
+                tabindex=${j === this.keyFocusIndex ? 0 : -1}
+                aria-pressed=${isHidden ? 'true' : 'false'}
+                aria-label=${`Key ${j + 1}: ${shortToken(t)}${activeRow ? `, weight ${w.toFixed(2)}` : ''}${isHidden ? ', hidden' : ''}`}
+                title=${isHidden ? 'Hidden: click to show again' : 'Click to hide this key (weights renormalised)'}
+                @focus=${() => { this.keyFocusIndex = j; }}
+                @click=${() => this.toggleHidden(j)}
+                @keydown=${(e: KeyboardEvent) => this.onKeyKey(e, j)}
+              ><span class="text">${tokenText(t)}</span>${activeRow && w > 0
+                ? html`<span class="bar" style=${styleMap({ width: `${Math.round(Math.min(1, w) * 100)}%`, background: focusColor })}></span>`
+                : nothing}</div>`;
+          })}
+        </div>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attn-token-view': AttnTokenView;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Matrix } from '../src/core/matrix';
+
+/**
+ * Hides key columns and renormalises each row over the keys that remain, so every row still sums
+ * to 1 ("where would this query look if these tokens were not there?"). A row whose remaining
+ * weight is 0 (all visible keys hidden or masked) stays all zero. Returns the input unchanged when
+ * nothing is hidden.
+ */
+export function hideTokens(weights: Matrix, hidden: readonly number[]): Matrix {
+  const cols = weights.cols;
+  const hide = new Set(hidden.filter((j) => Number.isInteger(j) && j >= 0 && j < cols));
+  if (hide.size === 0) return weights;
+  const data = new Float32Array(weights.data);
+  for (let i = 0; i < weights.rows; i++) {
+    const base = i * cols;
+    let sum = 0;
+    for (let j = 0; j < cols; j++) {
+      if (hide.has(j)) data[base + j] = 0;
+      else sum += data[base + j];
+    }
+    if (sum > 0) for (let j = 0; j < cols; j++) data[base + j] /= sum;
+  }
+  return { rows: weights.rows, cols, data };
+}
+
+/** Sum of each row (for tests and sanity checks). */
+export function rowSums(m: Matrix): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j];
+    out.push(s);
+  }
+  return out;
+}
