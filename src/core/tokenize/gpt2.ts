@@ -6,10 +6,11 @@ const RESYNC_WINDOW = 8;
 
 /**
  * GPT-2 byte-level BPE (r50k_base). Special-token strings such as <|endoftext|> are
- * tokenized as plain text. Pieces are decoded token by token, in order, so a character
- * split across tokens appears in the token that completes it; the tokens before get an
- * empty range at that character and the text "\uFFFD". Ranges are monotonic, stay inside
- * the text and together cover all of it.
+ * tokenized as plain text. Pieces are decoded token by token, in order: gpt-tokenizer decodes
+ * through one streaming UTF-8 decoder, so a character split across tokens appears in the token
+ * that completes it; the tokens before get an empty range at that character and the text
+ * "\uFFFD". Pieces that do not match the text are re-synced, so ranges are monotonic, stay
+ * inside the text and together cover all of it whatever the decoder does.
  */
 export function tokenizeGpt2(text: string): Token[] {
   const ids = encode(text, { disallowedSpecial: new Set() });
