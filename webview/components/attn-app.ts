@@ -18,6 +18,9 @@ import { tokenText } from '../token-text';
 import './attn-controls';
 import './attn-export';
 import './attn-token-view';
+import './attn-matrix';
+import './attn-pipeline';
+import './attn-head-grid';
 import { appStyles } from './attn-app.styles';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {

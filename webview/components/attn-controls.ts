@@ -157,7 +157,7 @@ export class AttnControls extends LitElement {
           ${this.maskFields(s)}
           <div class="field">
             <label for="f-temperature">Temperature</label>
-            <vscode-textfield id="f-temperature" type="number" min="0.01" step="any" label="Temperature" .value=${String(s.temperature)}
+            <vscode-textfield id="f-temperature" type="number" label="Temperature" .value=${String(s.temperature)}
               @change=${(e: Event) => {
                 const el = e.target as HTMLElement & { value: string; invalid: boolean };
                 const v = Number(el.value);

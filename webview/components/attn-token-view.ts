@@ -272,7 +272,7 @@ export class AttnTokenView extends LitElement {
               data-from=${l.from} data-to=${l.to} data-head=${l.head}
               x1="2" y1=${l.from * rh + rh / 2} x2=${gap - 2} y2=${l.to * rh + rh / 2}
               stroke=${l.color}
-              stroke-opacity=${(0.15 + 0.85 * Math.min(1, l.weight)).toFixed(3)}
+              stroke-opacity=${(0.3 + 0.7 * Math.min(1, l.weight)).toFixed(3)}
               stroke-width=${(0.5 + 4 * Math.min(1, l.weight)).toFixed(2)}
               vector-effect="non-scaling-stroke"></line>`)}
         </svg>
