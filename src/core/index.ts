@@ -11,4 +11,4 @@ export { embedTokens, positionalEncoding, tokenEmbedding } from './embed';
 export { fnv1a, mixSeed, mulberry32, uniformMatrix, xavierUniform } from './random';
 export { displayToken, tokenize, tokenizeGpt2, tokenizeWords, type TokenizerName } from './tokenize';
 export { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, FFN_MULTIPLIER, type SelectionSettings } from './selection';
-// Tensor files (src/core/tensorFile, another engineer): export { parseTensorFile } from './tensorFile';
+export { parseTensorFile } from './tensorFile';

@@ -7,6 +7,7 @@ import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
 import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
+import { isSlimmed, slimResult, type Focus } from './slimResult';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from './validateMessage';
 
@@ -23,9 +24,14 @@ export interface PersistedState {
 export class AttentionPanel implements vscode.Disposable {
   private ready = false;
   private queue: ToWebview[] = [];
+  /** The full result; the snapshot sent to the webview may be slimmed (see slimResult). */
   private snapshot: Snapshot | undefined;
   private lastError: ToWebview | undefined;
-  private seq = 0;
+  /** Counts computations, so a stale one never overwrites a newer one. */
+  private runs = 0;
+  /** Orders snapshots for the webview, which ignores older ones. */
+  private snapshotSeq = 0;
+  private focus: Focus = { layer: 0, head: 0 };
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
   private readonly disposables: vscode.Disposable[] = [];
@@ -35,7 +41,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private source: AttentionSource,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
@@ -111,11 +117,11 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private async run(): Promise<void> {
-    const seq = ++this.seq;
+    const run = ++this.runs;
     this.post({ type: 'busy', busy: true });
     try {
       const outcome = await this.compute.compute(this.source.request());
-      if (seq !== this.seq) return;
+      if (run !== this.runs) return;
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
         this.post(this.lastError);
@@ -124,7 +130,7 @@ export class AttentionPanel implements vscode.Disposable {
       this.source.setTokenRanges(outcome.tokenRanges);
       this.lastError = undefined;
       this.snapshot = {
-        seq,
+        seq: ++this.snapshotSeq,
         source: this.source.info(),
         result: outcome.result,
         settings: this.source instanceof SelectionSource ? readSettings() : undefined,
@@ -132,17 +138,33 @@ export class AttentionPanel implements vscode.Disposable {
         warnings: outcome.warnings,
       };
       this.panel.title = `Attention: ${this.source.title()}`;
-      this.post({ type: 'snapshot', snapshot: this.snapshot });
+      this.postSnapshot();
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`Computation failed: ${message}`);
-      if (seq === this.seq) {
+      if (run === this.runs) {
         this.lastError = { type: 'error', message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] };
         this.post(this.lastError);
       }
     } finally {
-      if (seq === this.seq) this.post({ type: 'busy', busy: false });
+      if (run === this.runs) this.post({ type: 'busy', busy: false });
+    }
+  }
+
+  private postSnapshot(): void {
+    if (!this.snapshot) return;
+    const result = slimResult(this.snapshot.result, this.focus);
+    this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
+  }
+
+  /** A slimmed snapshot holds every matrix only for the focused head: send the newly focused one. */
+  private setFocus(focus: Focus): void {
+    const changed = focus.layer !== this.focus.layer || focus.head !== this.focus.head;
+    this.focus = focus;
+    if (changed && this.snapshot && isSlimmed(this.snapshot.result)) {
+      this.snapshot = { ...this.snapshot, seq: ++this.snapshotSeq };
+      this.postSnapshot();
     }
   }
 
@@ -171,7 +193,7 @@ export class AttentionPanel implements vscode.Disposable {
         this.ready = true;
         const pending = this.queue;
         this.queue = [];
-        if (this.snapshot && !pending.some((m) => m.type === 'snapshot')) this.post({ type: 'snapshot', snapshot: this.snapshot });
+        if (this.snapshot && !pending.some((m) => m.type === 'snapshot')) this.postSnapshot();
         if (this.lastError && !pending.some((m) => m.type === 'error')) this.post(this.lastError);
         pending.forEach((m) => this.post(m));
         return;
@@ -186,6 +208,7 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.source instanceof SelectionSource) this.source.follow = message.follow;
         return;
       case 'uiState':
+        this.setFocus({ layer: message.ui.layer, head: message.ui.head });
         return;
       case 'export':
         void saveExport(message, this.source.uri);
