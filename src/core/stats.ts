@@ -118,6 +118,16 @@ export function finiteRange(data: Float32Array): [number, number] {
   return [lo, hi];
 }
 
+/** Largest finite value (−∞ when there is none). Faster than finiteRange when only the top matters. */
+export function finiteMax(data: Float32Array): number {
+  let hi = -Infinity;
+  for (let p = 0; p < data.length; p++) {
+    const v = data[p];
+    if (v > hi && v !== Infinity) hi = v;
+  }
+  return hi;
+}
+
 /** Largest |value| over finite values (0 when there are none). */
 export function maxAbsFinite(data: Float32Array): number {
   let m = 0;

@@ -1,6 +1,7 @@
 /** Shared fixtures for the matrix, pipeline and head-grid tests: real core results from handmade specs. */
 import { evaluate } from '../../src/core/evaluate';
 import type { Matrix } from '../../src/core/matrix';
+import axe from 'axe-core';
 import { THEME_PRESETS, type ThemeName } from '../../webview/theme';
 import type { AttentionOptions, AttentionResult, ComputeSpec, MaskSpec, PrecomputedSpec } from '../../src/core/types';
 
@@ -115,7 +116,6 @@ export function at(m: Matrix, i: number, j: number): number {
 
 /** Runs axe-core on an element and returns serious/critical violations. */
 export async function seriousViolations(el: Element): Promise<{ id: string; impact?: string | null; help: string }[]> {
-  const axe = (await import('axe-core')).default;
   const res = await axe.run(el, { resultTypes: ['violations'] });
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

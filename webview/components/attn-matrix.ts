@@ -11,7 +11,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Matrix } from '../../src/core/matrix';
 import { isVisible } from '../../src/core/masks';
-import { finiteRange, maxAbsFinite } from '../../src/core/stats';
+import { finiteMax, maxAbsFinite } from '../../src/core/stats';
 import type { AttentionResult, HeadResult, MaskSpec } from '../../src/core/types';
 import type { MatrixKind } from '../../src/protocol';
 import { deriveCell, type CellDerivation } from '../render/cell-derivation';
@@ -74,7 +74,7 @@ function maskMatrixFor(weights: Matrix, mask: MaskSpec): Matrix | null {
 
 function domainFor(kind: MatrixKind, m: Matrix): ColourDomain {
   if (kind === 'weights') {
-    const [, hi] = finiteRange(m.data);
+    const hi = finiteMax(m.data);
     return sequentialDomain(0, hi > 0 ? hi : 1);
   }
   return divergingDomain(maxAbsFinite(m.data));

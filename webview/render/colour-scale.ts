@@ -84,8 +84,8 @@ export function divergingDomain(maxAbs: number): ColourDomain {
 
 /** Lookup-table index of a finite value. */
 export function lutIndex(value: number, d: ColourDomain): number {
-  const k = Math.round((value - d.min) * ((LUT_SIZE - 1) / (d.max - d.min)));
-  return k < 0 ? 0 : k > LUT_SIZE - 1 ? LUT_SIZE - 1 : k;
+  const x = (value - d.min) * ((LUT_SIZE - 1) / (d.max - d.min));
+  return x <= 0 ? 0 : x >= LUT_SIZE - 1 ? LUT_SIZE - 1 : Math.floor(x + 0.5);
 }
 
 export function packedTable(kind: ScaleKind): Uint32Array {

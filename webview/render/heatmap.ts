@@ -35,17 +35,17 @@ export function rasterize(m: Matrix, domain: ColourDomain, maskSource?: Matrix |
   const k = (lut.length - 1) / (domain.max - domain.min);
   const top = lut.length - 1;
   const n = src.length;
+  // The mask only matters where the value itself does not show it: weights are exactly 0 when masked.
+  const separateMask = mask !== null && mask !== src;
   for (let p = 0; p < n; p++) {
     const v = src[p];
-    if (v === -Infinity || v !== v || (mask !== null && mask[p] === -Infinity)) {
+    if (v === -Infinity || v !== v || (separateMask && v <= 0 && (mask as Float32Array)[p] === -Infinity)) {
       px[p] = MASKED_PACKED;
       continue;
     }
-    // Same rounding as lutIndex, inlined for speed.
-    let idx = Math.round((v - lo) * k);
-    if (idx < 0) idx = 0;
-    else if (idx > top) idx = top;
-    px[p] = lut[idx];
+    // Same rounding as lutIndex (round half up), inlined for speed.
+    const x = (v - lo) * k;
+    px[p] = x <= 0 ? lut[0] : x >= top ? lut[top] : lut[Math.floor(x + 0.5)];
   }
   ctx.putImageData(img, 0, 0);
   return canvas;

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../webview/components/attn-head-grid';
+import type { AttnHeadGrid } from '../../webview/components/attn-head-grid';
+import { headStats } from '../../src/core/stats';
+import type { AttentionResult } from '../../src/core/types';
+import { applyTheme, cleanup, computeResult, det, mount, precomputedResult, seriousViolations } from './attn-fixtures';
+import { evaluate } from '../../src/core/evaluate';
+
+afterEach(cleanup);
+
+async function make(props: Partial<AttnHeadGrid>): Promise<AttnHeadGrid> {
+  const el = document.createElement('attn-head-grid');
+  Object.assign(el, props);
+  return mount(el);
+}
+
+const cards = (el: AttnHeadGrid) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button.card')];
+const ids = (el: AttnHeadGrid) => cards(el).map((c) => `${c.dataset.layer}/${c.dataset.head}`);
+
+/** 12 layers × 12 heads over n tokens, Q/K/V given directly (no projections). */
+function manyHeads(n: number, layers = 12, heads = 12): AttentionResult {
+  const tokens = Array.from({ length: n }, (_, i) => `w${i}`);
+  return evaluate({
+    kind: 'compute',
+    tokens,
+    options: { scale: true, mask: { kind: 'causal' }, temperature: 1 },
+    provenance: { kind: 'random', description: 'many heads' },
+    layers: Array.from({ length: layers }, (_, l) => ({
+      heads: Array.from({ length: heads }, (_, h) => ({ name: `h${h}`, query: det(n, 8, l * 100 + h + 1), key: det(n, 8, l * 100 + h + 501), value: det(n, 8, 9) })),
+    })),
+  });
+}
+
+describe('attn-head-grid', () => {
+  it('renders one card per head with its stats, and click fires head-select', async () => {
+    const result = precomputedResult(2, 3);
+    const el = await make({ result, layer: 0, head: 0 });
+    expect(ids(el)).toEqual(['0/0', '0/1', '0/2', '1/0', '1/1', '1/2']);
+    const s = headStats(result.layers[1].heads[2].weights);
+    const card = cards(el)[5];
+    expect(card.querySelector('.entropy')!.textContent).toBe(`H ${s.meanEntropy.toFixed(2)} nats,`);
+    expect(card.querySelector('.max')!.textContent).toBe(`max ${s.maxWeight.toFixed(2)},`);
+    expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(s.sinkShare * 100).toFixed(0)}%`);
+    expect(cards(el)[0].getAttribute('aria-pressed')).toBe('true');
+    const got: unknown[] = [];
+    document.body.addEventListener('head-select', (e) => got.push((e as CustomEvent).detail));
+    card.click();
+    expect(got).toEqual([{ layer: 1, head: 2 }]);
+    // Enter on a focused card activates the native button the same way
+    cards(el)[4].focus();
+    expect(el.shadowRoot!.activeElement).toBe(cards(el)[4]);
+  });
+
+  it('sorting by entropy orders the thumbnails by mean entropy, via the select too', async () => {
+    const result = precomputedResult(2, 3);
+    const el = await make({ result });
+    const select = el.shadowRoot!.querySelector('vscode-single-select')!;
+    (select as unknown as { value: string }).value = 'entropy';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.sort).toBe('entropy');
+    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
+    expect(new Set(ids(el)).size).toBe(6);
+    el.sort = 'sink';
+    await el.updateComplete;
+    const sinks = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).sinkShare);
+    expect(sinks).toEqual([...sinks].sort((a, b) => b - a));
+    el.sort = 'max';
+    await el.updateComplete;
+    const maxes = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).maxWeight);
+    expect(maxes).toEqual([...maxes].sort((a, b) => b - a));
+  });
+
+  it('thumbnails are drawn and stay ≤ 64 px for large n; 12×12 heads at 512 tokens render quickly', async () => {
+    const result = manyHeads(512);
+    const t0 = performance.now();
+    const el = await make({ result });
+    const elapsed = performance.now() - t0;
+    expect(cards(el).length).toBe(144);
+    const canvas = el.shadowRoot!.querySelector('canvas')!;
+    expect(parseFloat(canvas.style.width)).toBeLessThanOrEqual(64);
+    const px = canvas.getContext('2d')!.getImageData(1, canvas.height - 2, 1, 1).data;
+    expect(px[3]).toBe(255);
+    expect(elapsed).toBeLessThan(3000);
+    // sorting reuses the cached stats: fast
+    const t1 = performance.now();
+    el.sort = 'entropy';
+    await el.updateComplete;
+    expect(performance.now() - t1).toBeLessThan(500);
+  });
+
+  it('compute results work too', async () => {
+    const el = await make({ result: computeResult(), head: 1 });
+    expect(ids(el)).toEqual(['0/0', '0/1']);
+    expect(cards(el)[1].getAttribute('aria-pressed')).toBe('true');
+  });
+
+  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
+    it(`has no serious or critical axe violations (${theme})`, async () => {
+      applyTheme(theme);
+      const el = await make({ result: precomputedResult(2, 3) });
+      expect(await seriousViolations(el)).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,282 @@
+/**
+ * <attn-pipeline>: the chain of one layer, from X through Q, K, V, scores, scaling, mask, softmax,
+ * ·V, concat and ·W_O (and, for encoder layers, add & norm → feed-forward → add & norm). Each step is a
+ * small canvas thumbnail with its shape and one plain sentence; the active token's row is traced
+ * through every step. Below: what the mask costs (pairs computed vs n²) and how that grows with n.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Matrix } from '../../src/core/matrix';
+import { countVisiblePairs, describeMask } from '../../src/core/masks';
+import type { AttentionResult, HeadResult, LayerResult } from '../../src/core/types';
+import { fmt } from '../render/format';
+import { drawThumb, thumbnail } from '../render/thumbnail';
+import { pipelineStyles } from './attn-pipeline.styles';
+
+export interface PipelineStep {
+  /** Stable id, e.g. 'x', 'wq', 'q', 'scores', 'scaled', 'mask', 'weights', 'z', 'concat', 'wo', 'addnorm1', … */
+  readonly id: string;
+  readonly name: string;
+  /** "rows×cols", or null when unknown. */
+  readonly shape: string | null;
+  readonly explain: string;
+  /** The matrix drawn as a thumbnail; null for weight matrices that the result does not keep. */
+  readonly matrix: Matrix | null;
+  readonly sequential?: boolean;
+  readonly maskSource?: Matrix | null;
+  /** Whether rows are tokens (so the active token's row can be traced). */
+  readonly tokenRows: boolean;
+  readonly groupStart?: boolean;
+}
+
+export const COST_SIZES = [128, 512, 2048, 8192] as const;
+const THUMB_LIMIT = 64;
+const THUMB_BOX = 120;
+const TRACE_VALUES = 4;
+
+const unmaskedCache = new WeakMap<Matrix, Matrix>();
+/** scores × scale ÷ T without the mask, to show the scaling step on its own. */
+function scaledUnmasked(scores: Matrix, scale: number, temperature: number): Matrix {
+  const hit = unmaskedCache.get(scores);
+  if (hit) return hit;
+  const f = scale / temperature;
+  const out = { rows: scores.rows, cols: scores.cols, data: scores.data.map((v) => v * f) };
+  unmaskedCache.set(scores, out);
+  return out;
+}
+
+const shapeOf = (m: Matrix | null): string | null => (m ? `${m.rows}×${m.cols}` : null);
+
+/** The steps of layer `layer`, head `head`, in order. Pure apart from the small cache above. */
+export function pipelineSteps(result: AttentionResult, layer: number, head: number): PipelineStep[] {
+  const L: LayerResult | undefined = result.layers[layer];
+  const H: HeadResult | undefined = L?.heads[head];
+  if (!L || !H) return [];
+  const steps: PipelineStep[] = [];
+  const x = L.input;
+  const dModel = x?.cols ?? null;
+  const dK = H.q?.cols ?? null;
+  const dV = H.v?.cols ?? null;
+  const temp = result.options.temperature;
+  const mask = result.options.mask;
+  steps.push({
+    id: 'x',
+    name: 'X',
+    shape: shapeOf(x),
+    matrix: x,
+    tokenRows: true,
+    explain: layer === 0 ? 'Each token enters as a row of numbers: its embedding, plus its position when that is switched on.' : `Each token enters as a row of numbers: the output of layer ${layer}.`,
+  });
+  const proj = (id: string, name: string, d: number | null, what: string): PipelineStep => ({
+    id,
+    name,
+    shape: dModel !== null && d !== null ? `${dModel}×${d}` : null,
+    matrix: null,
+    tokenRows: false,
+    explain: what,
+  });
+  if (x && H.q && H.q !== x) {
+    steps.push(proj('wq', 'W_Q', dK, 'A learned matrix that turns each row of X into a query.'));
+    steps.push(proj('wk', 'W_K', H.k?.cols ?? null, 'A learned matrix that turns each row of X into a key.'));
+    steps.push(proj('wv', 'W_V', dV, 'A learned matrix that turns each row of X into a value.'));
+  }
+  steps.push({ id: 'q', name: 'Q', shape: shapeOf(H.q), matrix: H.q, tokenRows: true, groupStart: true, explain: 'Queries: what each token is looking for in the others.' });
+  steps.push({ id: 'k', name: 'K', shape: shapeOf(H.k), matrix: H.k, tokenRows: true, explain: 'Keys: how each token describes itself to the queries.' });
+  steps.push({ id: 'v', name: 'V', shape: shapeOf(H.v), matrix: H.v, tokenRows: true, explain: 'Values: what each token hands on when it is attended to.' });
+  steps.push({
+    id: 'scores',
+    name: 'Q·Kᵀ',
+    shape: shapeOf(H.scores),
+    matrix: H.scores,
+    tokenRows: true,
+    groupStart: true,
+    explain: 'Every query is compared with every key by a dot product; a larger number means a better match.',
+  });
+  const scaleText = dK !== null && Math.abs(H.scale - 1 / Math.sqrt(dK)) < 1e-6 ? `1/√${dK}` : fmt(H.scale, 4);
+  steps.push({
+    id: 'scaled',
+    name: temp === 1 ? '÷√d_k' : `÷√d_k, ÷T`,
+    shape: shapeOf(H.scores),
+    matrix: H.scores ? scaledUnmasked(H.scores, H.scale, temp) : null,
+    tokenRows: true,
+    explain: `Scores are multiplied by ${scaleText}${temp === 1 ? '' : ` and divided by the temperature ${fmt(temp, 2)}`}, so the softmax does not saturate as d_k grows.`,
+  });
+  steps.push({
+    id: 'mask',
+    name: 'mask',
+    shape: shapeOf(H.scaled),
+    matrix: H.scaled,
+    maskSource: H.scaled,
+    tokenRows: true,
+    explain: mask.kind === 'none' ? 'No mask: every query may look at every key.' : `Mask (${describeMask(mask)}): forbidden pairs become −∞, so they get zero weight.`,
+  });
+  steps.push({
+    id: 'weights',
+    name: 'softmax',
+    shape: shapeOf(H.weights),
+    matrix: H.weights,
+    sequential: true,
+    maskSource: H.scaled,
+    tokenRows: true,
+    explain: 'Each row becomes weights that are positive and add up to 1.',
+  });
+  steps.push({
+    id: 'z',
+    name: '·V → Z',
+    shape: shapeOf(H.output),
+    matrix: H.output,
+    tokenRows: true,
+    explain: "Each token's output is the weighted average of the value rows, using its weights.",
+  });
+  if (L.heads.length > 1 || L.concat !== H.output) {
+    steps.push({
+      id: 'concat',
+      name: `concat (${L.heads.length} heads)`,
+      shape: shapeOf(L.concat),
+      matrix: L.concat,
+      tokenRows: true,
+      groupStart: true,
+      explain: 'The outputs of all heads are placed side by side.',
+    });
+  }
+  if (L.attentionOutput && L.attentionOutput !== L.concat) {
+    steps.push({
+      id: 'wo',
+      name: '·W_O',
+      shape: shapeOf(L.attentionOutput),
+      matrix: L.attentionOutput,
+      tokenRows: true,
+      explain: 'A learned output matrix mixes the heads back to the model width.',
+    });
+  }
+  if (L.encoder) {
+    const e = L.encoder;
+    steps.push({ id: 'addnorm1', name: 'add & norm', shape: shapeOf(e.addNorm1), matrix: e.addNorm1, tokenRows: true, groupStart: true, explain: 'X is added back (a residual), then each row is normalised to mean 0 and variance 1.' });
+    steps.push({ id: 'ffnHidden', name: 'feed-forward (ReLU)', shape: shapeOf(e.ffnHidden), matrix: e.ffnHidden, tokenRows: true, explain: 'Each token on its own goes through a wider layer; negatives are cut to 0.' });
+    steps.push({ id: 'ffnOutput', name: 'feed-forward out', shape: shapeOf(e.ffnOutput), matrix: e.ffnOutput, tokenRows: true, explain: 'A second matrix brings each row back to the model width.' });
+    steps.push({ id: 'addnorm2', name: 'add & norm', shape: shapeOf(e.addNorm2), matrix: e.addNorm2, tokenRows: true, explain: 'Residual again, then normalised: this is what the next layer receives.' });
+  }
+  return steps;
+}
+
+@customElement('attn-pipeline')
+export class AttnPipeline extends LitElement {
+  static override styles = pipelineStyles;
+
+  @property({ attribute: false }) result: AttentionResult | null = null;
+  @property({ type: Number }) layer = 0;
+  @property({ type: Number }) head = 0;
+  @property({ attribute: false }) activeToken: number | null = null;
+  @property({ attribute: false }) lockedToken: number | null = null;
+  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
+
+  private steps: PipelineStep[] = [];
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('result') || changed.has('layer') || changed.has('head')) {
+      this.steps = this.result ? pipelineSteps(this.result, this.layer, this.head) : [];
+    }
+  }
+
+  /** The row traced through the steps: the hovered/locked token, if any. */
+  private get traceRow(): number | null {
+    return this.activeToken ?? this.lockedToken;
+  }
+
+  protected override updated(): void {
+    const root = this.renderRoot;
+    const focus = getComputedStyle(this).getPropertyValue('--vscode-focusBorder').trim() || '#0078d4';
+    const row = this.traceRow;
+    for (const step of this.steps) {
+      if (!step.matrix) continue;
+      const canvas = root.querySelector(`canvas[data-step="${step.id}"]`) as HTMLCanvasElement | null;
+      if (!canvas) continue;
+      const t = thumbnail(step.matrix, THUMB_LIMIT, step.sequential ?? false, step.maskSource ?? null);
+      drawThumb(canvas, step.matrix, t, THUMB_BOX, step.tokenRows ? row : null, focus);
+    }
+  }
+
+  private traceText(step: PipelineStep, row: number): string {
+    const m = step.matrix as Matrix;
+    if (row < 0 || row >= m.rows) return '';
+    const vals: string[] = [];
+    const shown = Math.min(m.cols, TRACE_VALUES);
+    for (let j = 0; j < shown; j++) vals.push(fmt(m.data[row * m.cols + j], 3));
+    if (shown < m.cols) vals.push('…');
+    return `row ${row}: [${vals.join(', ')}]`;
+  }
+
+  private renderStep(step: PipelineStep, row: number | null): TemplateResult {
+    return html`<li class="step ${step.groupStart ? 'group-start' : ''}" data-step=${step.id}>
+      <div><span class="name">${step.name}</span> <span class="shape">${step.shape ?? ''}</span></div>
+      <div class="thumb">
+        ${step.matrix
+          ? html`<canvas data-step=${step.id} aria-hidden="true"></canvas>`
+          : html`<span class="missing">${step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this file'}</span>`}
+      </div>
+      <p class="explain">${step.explain}</p>
+      ${row !== null && step.matrix && step.tokenRows ? html`<div class="trace">${this.traceText(step, row)}</div>` : nothing}
+    </li>`;
+  }
+
+  private renderCost(result: AttentionResult): TemplateResult {
+    const mask = result.options.mask;
+    const { computedPairs, fullPairs } = result.cost;
+    const pct = fullPairs > 0 ? (computedPairs / fullPairs) * 100 : 100;
+    const rows = COST_SIZES.map((n) => {
+      const pairs = countVisiblePairs(mask, n, n);
+      return { n, pairs, full: n * n, ratio: pairs / (n * n) };
+    });
+    return html`<section class="cost" aria-labelledby="cost-title">
+      <h3 id="cost-title">Cost of the mask</h3>
+      <p class="readout">
+        ${describeMask(mask)}: <strong>${computedPairs.toLocaleString('en-US')}</strong> query–key pairs computed of
+        ${fullPairs.toLocaleString('en-US')} for full attention (${pct.toFixed(1)}%).
+      </p>
+      <table>
+        <caption class="note">How the pairs grow with n for this mask</caption>
+        <thead>
+          <tr><th scope="col">n</th><th scope="col">pairs</th><th scope="col">n²</th><th scope="col">share</th><th scope="col" class="bar-cell">of n²</th></tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) => html`<tr data-n=${r.n}>
+              <td>${r.n.toLocaleString('en-US')}</td>
+              <td class="pairs">${r.pairs.toLocaleString('en-US')}</td>
+              <td>${r.full.toLocaleString('en-US')}</td>
+              <td>${(r.ratio * 100).toFixed(r.ratio < 0.01 ? 2 : 1)}%</td>
+              <td class="bar-cell"><span class="bar" style=${styleMap({ width: `${Math.max(0.5, r.ratio * 100)}%` })}></span></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>`;
+  }
+
+  override render(): TemplateResult {
+    const result = this.result;
+    if (!result || this.steps.length === 0) return html`<p class="empty">No attention result to show.</p>`;
+    const head = result.layers[this.layer].heads[this.head];
+    const row = this.traceRow;
+    const precomputed = head.q === null;
+    const token = row !== null ? result.tokens[row] : undefined;
+    return html`
+      <h2>Layer ${this.layer + 1}, ${head.name}: how the numbers flow</h2>
+      ${precomputed ? html`<p class="note">This file holds only attention weights, so the steps before softmax cannot be shown.</p>` : nothing}
+      ${row !== null && token !== undefined
+        ? html`<p class="note" role="status">Tracing token ${row} “${token}” through every step.</p>`
+        : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}
+      <ol class="steps" aria-label="Pipeline steps">
+        ${this.steps.map((s) => this.renderStep(s, row))}
+      </ol>
+      ${this.renderCost(result)}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attn-pipeline': AttnPipeline;
+  }
+}
