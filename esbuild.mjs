@@ -20,6 +20,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser's "main" is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
+    mainFields: ['module', 'main'],
   },
   {
     ...common,

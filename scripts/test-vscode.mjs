@@ -17,7 +17,7 @@ async function buildTests(kind) {
   const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
   await esbuild.build({
     entryPoints, outdir: path.join(OUT, kind), bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', 'mocha', 'playwright-core'], sourcemap: 'inline', logLevel: 'warning',
+    external: ['vscode', 'mocha', 'playwright-core'], mainFields: ['module', 'main'], sourcemap: 'inline', logLevel: 'warning',
   });
 }
 

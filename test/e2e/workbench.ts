@@ -1,4 +1,5 @@
 // Drives the real VS Code (code-server) the way a person does, with playwright-core and Debian's Chromium.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -115,4 +116,14 @@ export function webview(page: Page): FrameLocator {
 export function shot(page: Page, name: string): Promise<Buffer> {
   fs.mkdirSync(SHOTS, { recursive: true });
   return page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** Polls until the probe holds; fails with the message after the timeout. */
+export async function assertEventually(probe: () => Promise<boolean>, message: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`Timed out: ${message}`);
 }

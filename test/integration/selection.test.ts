@@ -25,7 +25,7 @@ describe('Visualize Self-Attention on a selection', () => {
     await vscode.commands.executeCommand('selfAttention.visualizeSelection');
     const panel = await waitFor(() => panels.all()[0]?.current && panels.all()[0], 'a panel with a result');
     assert.deepEqual(panel.current?.result.tokens, ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.']);
-    assert.equal(panel.panel.viewColumn, vscode.ViewColumn.Two);
+    await waitFor(() => panel.panel.viewColumn === vscode.ViewColumn.Two, 'the panel sits beside the editor');
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString(), 'focus stays in the editor');
     assert.match(panel.panel.title, /story\.txt:1/);
 

@@ -22,14 +22,15 @@ describe('Tensor files', () => {
     await vscode.commands.executeCommand('selfAttention.visualizeFile', uri);
     const panel = await waitFor(() => panels.all().find((p) => p.current?.source.kind === 'file'), 'a file panel');
     assert.deepEqual(panel.current?.result.tokens, ['I', 'am', 'good']);
-    assert.equal(panel.panel.viewColumn, vscode.ViewColumn.Two);
+    await waitFor(() => panel.panel.viewColumn === vscode.ViewColumn.Two, 'the panel sits beside the file');
   });
 
   it('puts a shape error and a schema error in the Problems panel at the right ranges', async () => {
     const doc = await vscode.workspace.openTextDocument(workspaceFile('broken-shapes.attention.json'));
     await vscode.window.showTextDocument(doc);
-    const diagnostics = await diagnosticsFor(doc.uri, (d) => d.some((x) => x.source === 'self-attention') && d.some((x) => x.source !== 'self-attention'), 'both kinds of diagnostics');
-    const shape = diagnostics.find((d) => d.source === 'self-attention');
+    const isShape = (d: vscode.Diagnostic) => d.source === 'self-attention' && /heads\[0\]\.wk/.test(d.message);
+    const diagnostics = await diagnosticsFor(doc.uri, (d) => d.some(isShape) && d.some((x) => x.source !== 'self-attention'), 'a shape error and a schema error');
+    const shape = diagnostics.find(isShape);
     assert.ok(shape);
     assert.match(shape.message, /heads\[0\]\.wk has 3 rows, but embeddings have 2 columns \(d_model = 2\)/);
     assert.equal(doc.getText(shape.range).startsWith('['), true, 'the range covers the wk matrix');

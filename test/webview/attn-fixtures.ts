@@ -1,5 +1,6 @@
 /** Shared fixtures for the matrix, pipeline and head-grid tests: real core results from handmade specs. */
 import { evaluate } from '../../src/core/evaluate';
+import { parseTensorFile } from '../../src/core/tensorFile';
 import type { Matrix } from '../../src/core/matrix';
 import axe from 'axe-core';
 import { THEME_PRESETS, type ThemeName } from '../../webview/theme';
@@ -120,4 +121,11 @@ export async function seriousViolations(el: Element): Promise<{ id: string; impa
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help }));
+}
+
+/** Evaluates one of the shipped examples (imported as JSON, re-serialised for the real parser). */
+export function exampleResult(json: unknown): AttentionResult {
+  const r = parseTensorFile(JSON.stringify(json));
+  if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
+  return evaluate(r.spec);
 }

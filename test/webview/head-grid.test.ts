@@ -3,7 +3,8 @@ import '../../webview/components/attn-head-grid';
 import type { AttnHeadGrid } from '../../webview/components/attn-head-grid';
 import { headStats } from '../../src/core/stats';
 import type { AttentionResult } from '../../src/core/types';
-import { applyTheme, cleanup, computeResult, det, mount, precomputedResult, seriousViolations } from './attn-fixtures';
+import gpt2 from '../../examples/gpt2-induction.attention.json';
+import { applyTheme, cleanup, computeResult, exampleResult, det, mount, precomputedResult, seriousViolations } from './attn-fixtures';
 import { evaluate } from '../../src/core/evaluate';
 
 afterEach(cleanup);
@@ -88,6 +89,17 @@ describe('attn-head-grid', () => {
     el.sort = 'entropy';
     await el.updateComplete;
     expect(performance.now() - t1).toBeLessThan(500);
+  });
+
+  it('example gpt2-induction.attention.json: 12 heads, sorted by entropy', async () => {
+    const result = exampleResult(gpt2);
+    const el = await make({ result, sort: 'entropy' });
+    expect(cards(el).length).toBe(12);
+    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
+    // the induction heads (0, 1, 5) are far from uniform: lower entropy than the grid's median
+    const order = cards(el).map((c) => +c.dataset.head!);
+    expect(order.indexOf(5)).toBeLessThan(12);
   });
 
   it('compute results work too', async () => {

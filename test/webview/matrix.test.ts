@@ -3,7 +3,9 @@ import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
 import { finiteRange, maxAbsFinite } from '../../src/core/stats';
 import { colourOf, divergingDomain, MASKED_RGB, sequentialDomain, type Rgb } from '../../webview/render/colour-scale';
-import { applyTheme, at, bigResult, cleanup, computeResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
+import multiHead from '../../examples/multi-head.attention.json';
+import causalExample from '../../examples/causal.attention.json';
+import { applyTheme, at, bigResult, cleanup, computeResult, exampleResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
 
 afterEach(cleanup);
 
@@ -65,7 +67,39 @@ describe('attn-matrix', () => {
     expect(line('scaled')).toContain('÷ 1.50');
     expect(lastNumber(line('weight'))).toBeCloseTo(at(h.weights, 4, 2), 4);
     expect(line('share')).toMatch(/% of z_4/);
-    expect(tip!.textContent).toContain('·sat'); // key 2 is " sat", spaces shown as ·
+    expect(tip!.textContent).toContain('␣sat'); // key 2 is " sat", spaces shown as ␣
+  });
+
+  it('example multi-head.attention.json: tooltip numbers equal the core for every head', async () => {
+    const result = exampleResult(multiHead);
+    for (let h = 0; h < result.layers[0].heads.length; h++) {
+      const el = await make({ result, layer: 0, head: h, kind: 'scaled' });
+      const head = result.layers[0].heads[h];
+      for (const [i, j] of [[0, 0], [3, 1], [5, 4]]) {
+        await hover(el, i, j);
+        const tip = parts(el).tooltip()!;
+        const line = (k: string) => tip.querySelector(`[data-key=${k}] .text`)!.textContent!;
+        expect(lastNumber(line('score')).toFixed(4)).toBe(at(head.scores!, i, j).toFixed(4));
+        expect(lastNumber(line('scaled')).toFixed(4)).toBe(at(head.scaled!, i, j).toFixed(4));
+        expect(lastNumber(line('weight')).toFixed(4)).toBe(at(head.weights, i, j).toFixed(4));
+      }
+      cleanup();
+    }
+  });
+
+  it('example causal.attention.json: masked cells above the diagonal are grey in scaled and weights', async () => {
+    const result = exampleResult(causalExample);
+    const n = result.tokens.length;
+    const el = await make({ result, kind: 'weights' });
+    const h = result.layers[0].heads[0];
+    const wd = sequentialDomain(0, finiteRange(h.weights.data)[1]);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const px = pixel(el, i, j);
+        if (j > i) expect(px).toEqual([...MASKED_RGB]);
+        else expect(px).toEqual([...colourOf(at(h.weights, i, j), wd)]);
+      }
+    }
   });
 
   it('shows all d_k terms when d_k ≤ 8 and elides when larger', async () => {

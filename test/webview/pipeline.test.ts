@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-pipeline';
 import type { AttnPipeline } from '../../webview/components/attn-pipeline';
-import { applyTheme, cleanup, computeResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
+import encoderExample from '../../examples/encoder-2-layers.attention.json';
+import { applyTheme, cleanup, computeResult, exampleResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
 
 afterEach(cleanup);
 
@@ -56,6 +57,22 @@ describe('attn-pipeline', () => {
     expect(text(s.get('mask'), '.explain')).toContain('causal');
   });
 
+  it('example encoder-2-layers.attention.json: layer 2 shapes follow the core matrices', async () => {
+    const result = exampleResult(encoderExample);
+    const el = await make({ result, layer: 1, head: 0 });
+    const s = steps(el);
+    const L = result.layers[1];
+    const H = L.heads[0];
+    const sh = (m: { rows: number; cols: number } | null | undefined) => (m ? `${m.rows}×${m.cols}` : '');
+    expect(text(s.get('x'), '.shape')).toBe(sh(L.input));
+    expect(text(s.get('x'), '.explain')).toContain('output of layer 1');
+    expect(text(s.get('q'), '.shape')).toBe(sh(H.q));
+    expect(text(s.get('weights'), '.shape')).toBe(sh(H.weights));
+    expect(text(s.get('z'), '.shape')).toBe(sh(H.output));
+    expect(text(s.get('addnorm2'), '.shape')).toBe(sh(L.encoder!.addNorm2));
+    expect(text(s.get('ffnHidden'), '.shape')).toBe(sh(L.encoder!.ffnHidden));
+  });
+
   it('traces the active token row through every step with the core values', async () => {
     const result = computeResult();
     const el = await make({ result, layer: 0, head: 0, activeToken: 2 });
@@ -98,7 +115,7 @@ describe('attn-pipeline', () => {
     const s = steps(el);
     expect(text(s.get('weights'), '.shape')).toBe('5×5');
     expect(s.get('weights')!.querySelector('canvas')).not.toBeNull();
-    expect(text(s.get('q'), '.missing')).toBe('not in this file');
+    expect(text(s.get('q'), '.missing')).toBe('not in this result');
   });
 
   for (const theme of ['dark', 'light', 'high-contrast'] as const) {

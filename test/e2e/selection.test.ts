@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { MENU_LABEL, assertEventually, openFile, openWorkbench, runContextMenuItem, shot, webview, wordBox, type Session } from './workbench';
+
+const SENTENCE = "The animal didn't cross the street because it was too tired.";
+const TOKENS = ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.'];
+
+/** Screen boxes of the editor's inline decorations (the highlight and the tints). */
+async function decorationBoxes(editor: Locator) {
+  return editor.locator('.view-overlays .cdr').evaluateAll((els) =>
+    els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ x: r.x, width: r.width })));
+}
+
+async function queryToken(page: Page, text: string): Promise<Locator> {
+  return webview(page).locator('attn-token-view .tok[data-col="q"]', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).first();
+}
+
+describe('Right-click to insight, in the real VS Code', function () {
+  let session: Session;
+  let editor: Locator;
+
+  before(async () => {
+    session = await openWorkbench();
+    editor = await openFile(session.page, 'story.txt');
+  });
+  after(async () => session?.close());
+
+  it('visualizes the selection from the editor context menu', async () => {
+    const { page } = session;
+    await runContextMenuItem(page, editor, SENTENCE);
+    const tokens = webview(page).locator('attn-token-view .tok[data-col="q"]');
+    await tokens.first().waitFor({ timeout: 60_000 });
+    assert.deepEqual((await tokens.allTextContents()).map((t) => t.trim()), TOKENS);
+    await shot(page, 'selection-panel');
+  });
+
+  it('offers the menu item only with a selection', async () => {
+    const { page } = session;
+    const line = editor.locator('.view-line', { hasText: 'How are you' }).first();
+    await line.click();
+    await line.click({ button: 'right' });
+    await page.locator('.monaco-menu').first().waitFor();
+    assert.equal(await page.getByRole('menuitem', { name: MENU_LABEL }).count(), 0);
+    await page.keyboard.press('Escape');
+  });
+
+  it('hovering "it" in the panel highlights it in the editor and tints the words it attends to', async () => {
+    const { page } = session;
+    const line = editor.locator('.view-line', { hasText: 'animal' }).first();
+    await (await queryToken(page, 'it')).hover();
+    const itBox = await wordBox(page, line, 'it', 0);
+    let boxes: { x: number; width: number }[] = [];
+    for (let i = 0; i < 50 && boxes.length < 2; i++) {
+      boxes = await decorationBoxes(editor);
+      if (boxes.length < 2) await page.waitForTimeout(100);
+    }
+    assert.ok(boxes.length >= 2, `highlight plus tints, got ${boxes.length} decorations`);
+    assert.ok(boxes.some((b) => Math.abs(b.x - itBox.x) < 3 && Math.abs(b.width - itBox.width) < 4), 'one decoration sits exactly on "it"');
+    await shot(page, 'editor-sync-hover');
+  });
+
+  it('putting the cursor on "animal" in the editor highlights it in the panel', async () => {
+    const { page } = session;
+    await webview(page).locator('attn-token-view').hover({ position: { x: 1, y: 1 } }).catch(() => undefined);
+    const line = editor.locator('.view-line', { hasText: 'animal' }).first();
+    const box = await wordBox(page, line, 'animal');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const animal = await queryToken(page, 'animal');
+    await assertEventually(async () => (await animal.getAttribute('class'))?.includes('active') === true, 'animal is highlighted in the panel');
+  });
+
+  it('changing the head in the panel changes the matrix', async () => {
+    const { page } = session;
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Matrix/ }).click();
+    const canvas = view.locator('attn-matrix canvas').first();
+    await canvas.waitFor();
+    const before = await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    const head = view.locator('vscode-single-select#head');
+    await head.click();
+    await view.locator('vscode-single-select#head vscode-option', { hasText: 'Head 2' }).click({ force: true }).catch(async () => {
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+    });
+    await assertEventually(async () => (await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL())) !== before, 'the matrix redraws for head 2');
+    await shot(page, 'matrix-head-2');
+  });
+
+  it('restores the panel with its locked token after a window reload', async () => {
+    const { page } = session;
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Tokens/ }).click();
+    await (await queryToken(page, 'street')).click();
+    await assertEventually(async () => (await (await queryToken(page, 'street')).getAttribute('aria-pressed')) === 'true', 'street is locked');
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const street = await queryToken(page, 'street');
+    await street.waitFor({ timeout: 90_000 });
+    await assertEventually(async () => (await street.getAttribute('aria-pressed')) === 'true', 'street is still locked after reload');
+    await shot(page, 'restored-after-reload');
+  });
+});
