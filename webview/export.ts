@@ -227,7 +227,7 @@ export function base64FromDataUrl(url: string): string {
 /** A file name without path separators or odd characters. */
 export function suggestedName(parts: readonly (string | number)[], format: ExportFormat): string {
   const stem = parts
-    .map((p) => String(p).normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .map((p) => String(p).normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, ''))
     .filter((p) => p.length > 0)
     .join('-')
     .replace(/^\.+/, '')

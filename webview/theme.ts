@@ -110,6 +110,10 @@ export const THEME_PRESETS: Readonly<Record<ThemeName, Readonly<Record<string, s
     'panelTitle-activeForeground': '#3b3b3b',
     'panelTitle-inactiveForeground': '#5f5f5f',
     'panelTitle-activeBorder': '#005fb8',
+    'sideBar-background': '#f8f8f8',
+    'sideBarSectionHeader-background': '#f8f8f8',
+    'sideBarTitle-foreground': '#3b3b3b',
+    'icon-foreground': '#3b3b3b',
   },
   'high-contrast': {
     'editor-background': '#000000',

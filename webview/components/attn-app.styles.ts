@@ -69,5 +69,4 @@ export const appStyles = css`
     color: var(--vscode-descriptionForeground, #9d9d9d);
     padding: 24px 0;
   }
-  .stale { opacity: 0.6; }
 `;

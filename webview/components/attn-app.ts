@@ -311,7 +311,7 @@ export class AttnApp extends LitElement implements AppTarget {
             ${VIEWS.map((v) => html`<vscode-tab-header slot="header" data-view=${v}>${VIEW_LABELS[v]}</vscode-tab-header>`)}
             ${VIEWS.map((v) => html`<vscode-tab-panel>
               ${v === ui.view
-                ? html`<div class="view ${this.busy ? 'stale' : ''}">
+                ? html`<div class="view" aria-busy=${this.busy ? 'true' : 'false'}>
                     ${missing ? html`<p class="placeholder">This view is not available yet.</p>` : this.renderView(snap)}
                   </div>`
                 : nothing}

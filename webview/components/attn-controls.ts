@@ -86,7 +86,7 @@ export class AttnControls extends LitElement {
     return html`<div class="field">
       <label for="f-${key}">${label}</label>
       <vscode-textfield id="f-${key}" type="number" min=${limits[0]} max=${limits[1]} step="1"
-        label=${label}
+        .label=${label}
         .value=${String(s[key])}
         @change=${(e: Event) => {
           const el = e.target as HTMLElement & { value: string; invalid: boolean };
@@ -108,7 +108,7 @@ export class AttnControls extends LitElement {
     const intInput = (id: string, label: string, value: number, limits: readonly [number, number], apply: (v: number) => void) => html`
       <div class="field">
         <label for=${id}>${label}</label>
-        <vscode-textfield id=${id} type="number" min=${limits[0]} step="1" label=${label} .value=${String(value)}
+        <vscode-textfield id=${id} type="number" min=${limits[0]} step="1" .label=${label} .value=${String(value)}
           @change=${(e: Event) => {
             const el = e.target as HTMLElement & { value: string; invalid: boolean };
             const v = parseIntSetting(el.value, limits);
@@ -157,7 +157,7 @@ export class AttnControls extends LitElement {
           ${this.maskFields(s)}
           <div class="field">
             <label for="f-temperature">Temperature</label>
-            <vscode-textfield id="f-temperature" type="number" label="Temperature" .value=${String(s.temperature)}
+            <vscode-textfield id="f-temperature" type="number" .label=${'Temperature'} .value=${String(s.temperature)}
               @change=${(e: Event) => {
                 const el = e.target as HTMLElement & { value: string; invalid: boolean };
                 const v = Number(el.value);
