@@ -18,7 +18,7 @@ function steps(el: AttnPipeline): Map<string, HTMLElement> {
   return out;
 }
 
-const text = (el: Element | undefined | null, sel: string) => el?.querySelector(sel)?.textContent?.trim() ?? '';
+const text = (el: Element | ShadowRoot | undefined | null, sel: string) => el?.querySelector(sel)?.textContent?.trim() ?? '';
 
 describe('attn-pipeline', () => {
   it('shows every step with its shape for a known encoder example', async () => {

@@ -708,6 +708,13 @@ export class AttnMatrix extends LitElement {
     </div>`;
   }
 
+  private missingNote(): string {
+    const none = this.result?.layers.every((L) => L.heads.every((h) => h.q === null)) ?? true;
+    return none
+      ? 'This result has only attention weights (Q and K are not in the file), so weights are shown.'
+      : 'Scores of this head were not sent for this large result, so weights are shown.';
+  }
+
   override render(): TemplateResult {
     const p = this.prepared;
     if (!this.result || !p) return html`<p class="empty">No attention result to show.</p>`;
@@ -721,7 +728,7 @@ export class AttnMatrix extends LitElement {
         <button type="button" aria-label="Zoom in" title="Zoom in" @click=${() => this.zoomAt(1.25)}>+</button>
         <button type="button" aria-label="Fit matrix" title="Fit" @click=${this.resetZoom}>Fit</button>
       </div>
-      ${fallback ? html`<p class="note">This result has only attention weights (Q and K are not in the file), so weights are shown.</p>` : nothing}
+      ${fallback ? html`<p class="note">${this.missingNote()}</p>` : nothing}
       ${this.renderLegend(p)}
       <div
         class="viewport ${this.panning ? 'panning' : ''}"

@@ -213,7 +213,7 @@ export class AttnPipeline extends LitElement {
       <div class="thumb">
         ${step.matrix
           ? html`<canvas data-step=${step.id} aria-hidden="true"></canvas>`
-          : html`<span class="missing">${step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this file'}</span>`}
+          : html`<span class="missing">${step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this result'}</span>`}
       </div>
       <p class="explain">${step.explain}</p>
       ${row !== null && step.matrix && step.tokenRows ? html`<div class="trace">${this.traceText(step, row)}</div>` : nothing}
@@ -260,10 +260,15 @@ export class AttnPipeline extends LitElement {
     const head = result.layers[this.layer].heads[this.head];
     const row = this.traceRow;
     const precomputed = head.q === null;
+    const fileOnly = result.layers.every((L) => L.heads.every((h) => h.q === null));
     const token = row !== null ? result.tokens[row] : undefined;
     return html`
       <h2>Layer ${this.layer + 1}, ${head.name}: how the numbers flow</h2>
-      ${precomputed ? html`<p class="note">This file holds only attention weights, so the steps before softmax cannot be shown.</p>` : nothing}
+      ${precomputed
+        ? html`<p class="note">${fileOnly
+            ? 'This file holds only attention weights, so the steps before softmax cannot be shown.'
+            : 'This large result carries the full pipeline only for the focused head; focus this head to see it.'}</p>`
+        : nothing}
       ${row !== null && token !== undefined
         ? html`<p class="note" role="status">Tracing token ${row} “${token}” through every step.</p>`
         : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}

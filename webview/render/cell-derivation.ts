@@ -142,7 +142,14 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
       );
     }
   } else {
-    lines.push({ key: 'note', label: 'note', text: 'Q and K are not in the file (precomputed weights), so the score cannot be derived.' });
+    const none = result.layers.every((L) => L.heads.every((h) => h.q === null));
+    lines.push({
+      key: 'note',
+      label: 'note',
+      text: none
+        ? 'Q and K are not in the file (precomputed weights), so the score cannot be derived.'
+        : 'Q and K of this head were not sent for this large result; focus the head to see the derivation.',
+    });
   }
 
   if (head.scaled) {

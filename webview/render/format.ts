@@ -1,4 +1,6 @@
 /** Number and token formatting shared by the matrix views. Output is plain text only. */
+// Imported directly (not via core/index) so the webview bundle does not pull in the tokenizers.
+import { displayToken } from '../../src/core/tokenize/display';
 
 /** Fixed decimals; −∞ and NaN spelled out. Uses ASCII '-' so values copy and parse cleanly. */
 export function fmt(x: number, digits = 4): string {
@@ -18,20 +20,10 @@ export function fmtShort(x: number): string {
 }
 
 /**
- * A token made readable for labels: spaces shown as '·', line breaks as '↵', tabs as '→',
- * other control characters as '?', and long tokens shortened with '…'.
+ * A token made readable for labels, using core's displayToken (spaces '␣', line breaks '⏎', tabs '⇥',
+ * BPE markers read as spaces), shortened with '…' when longer than `max` characters.
  */
 export function tokenLabel(token: string, max = 14): string {
-  let s = '';
-  for (const ch of token) {
-    if (ch === ' ') s += '·';
-    else if (ch === '\n') s += '↵';
-    else if (ch === '\r') continue;
-    else if (ch === '\t') s += '→';
-    else if (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127) s += '?';
-    else s += ch;
-  }
-  if (s === '') s = '∅';
-  const chars = [...s];
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : s;
+  const chars = Array.from(displayToken(token));
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : chars.join('');
 }
