@@ -19,9 +19,9 @@ import {
   type Provenance,
   DEFAULT_OPTIONS,
 } from '../types';
-import { type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, buildTree, findExcessiveNesting, formatPath, getProp } from './json';
+import { type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, buildTree, formatPath, getProp } from './json';
 import { readAttention } from './layout';
-import { MAX_DEPTH, MAX_TEXT_LENGTH } from './limits';
+import { MAX_TEXT_LENGTH } from './limits';
 import { Reporter, reportSyntaxError } from './problems';
 import { type Located, describe, expectArray, expectObject, readMatrix, readNumber, readString, readStringArray, readVector, suggest, warnUnknownKeys } from './read';
 import { type RawFfn, type RawHead, type RawLayer, validateStack } from './validate';
@@ -94,22 +94,16 @@ function parseUnchecked(input: string): ParseResult {
   const text = input.charCodeAt(0) === 0xfeff ? ` ${input.slice(1)}` : input;
   const rep = new Reporter(text);
 
-  if (text.trim() === '') {
-    rep.error('The file is empty. An attention file is a JSON object such as { "tokens": ["I", "am", "good"], "embeddings": [[…], …] }.', 0, 0, []);
-    return fail(rep.problems());
-  }
-  const deep = findExcessiveNesting(text, MAX_DEPTH);
-  if (deep !== undefined) {
-    rep.error(`Brackets nest ${deep.depth} levels deep (${rep.humanPosition(deep.offset)}), deeper than the limit of ${MAX_DEPTH}; an attention file needs at most 6.`, deep.offset, 1, []);
-    return fail(rep.problems());
-  }
-
   const tree = buildTree(text);
   if (tree.syntaxError !== undefined) {
     reportSyntaxError(rep, tree.syntaxError);
     return fail(rep.problems());
   }
   const root = tree.root;
+  if (root === undefined && !/\S/.test(text)) {
+    rep.error('The file is empty. An attention file is a JSON object such as { "tokens": ["I", "am", "good"], "embeddings": [[…], …] }.', 0, 0, []);
+    return fail(rep.problems());
+  }
   if (root === undefined) {
     rep.error('The file has only comments: an attention file is a JSON object such as { "tokens": [...], "embeddings": [...] }.', 0, 0, []);
     return fail(rep.problems());

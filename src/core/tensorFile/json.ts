@@ -33,27 +33,63 @@ export interface JsonObject {
   readonly props: JsonProperty[];
 }
 
+/** Every number of packed arrays, in file order: values and the offsets of their literals. */
+export class NumberPool {
+  values = new Float64Array(1024);
+  offsets = new Int32Array(1024);
+  count = 0;
+
+  constructor(readonly text: string) {}
+
+  push(value: number, offset: number): void {
+    if (this.count === this.values.length) {
+      const values = new Float64Array(this.count * 2);
+      values.set(this.values);
+      this.values = values;
+      const offsets = new Int32Array(this.count * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    this.values[this.count] = value;
+    this.offsets[this.count] = offset;
+    this.count++;
+  }
+
+  /** Length of the number literal at an offset (recomputed: only needed for problem locations). */
+  literalLength(offset: number): number {
+    const text = this.text;
+    let i = offset;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) i++;
+      else break;
+    }
+    return i - offset;
+  }
+}
+
 export interface JsonArray {
   readonly kind: 'array';
   readonly offset: number;
   length: number;
-  /** null while every item is a number; the numbers then live in nums / numOffsets / numLengths. */
+  /** null while every item is a number; the numbers are then pool entries numStart … numStart+numCount−1. */
   items: JsonValue[] | null;
-  nums: number[];
-  numOffsets: number[];
-  numLengths: number[];
+  readonly pool: NumberPool;
+  numStart: number;
+  numCount: number;
 }
 
 export type JsonValue = JsonScalar | JsonObject | JsonArray;
 
 export function arraySize(a: JsonArray): number {
-  return a.items === null ? a.nums.length : a.items.length;
+  return a.items === null ? a.numCount : a.items.length;
 }
 
 /** Item i of an array, materialising a scalar node for packed numbers. */
 export function arrayItem(a: JsonArray, i: number): JsonValue {
   if (a.items !== null) return a.items[i];
-  return { kind: 'number', value: a.nums[i], offset: a.numOffsets[i], length: a.numLengths[i] };
+  const offset = a.pool.offsets[a.numStart + i];
+  return { kind: 'number', value: a.pool.values[a.numStart + i], offset, length: a.pool.literalLength(offset) };
 }
 
 /** The first property with this key (duplicates are reported separately). */
@@ -119,59 +155,7 @@ export class LineIndex {
   }
 }
 
-/**
- * Finds the first place where brackets nest deeper than MAX_DEPTH, without recursion, skipping strings
- * and comments. Returns the offset of the offending bracket and the depth reached, or undefined.
- */
-export function findExcessiveNesting(text: string, maxDepth = MAX_DEPTH): { offset: number; depth: number } | undefined {
-  let depth = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 91 /* [ */ || c === 123 /* { */) {
-      depth++;
-      if (depth > maxDepth) {
-        // Count how deep it goes from here, for the message (cheap, bounded by the text).
-        let max = depth;
-        let d = depth;
-        for (let j = i + 1; j < n; j++) {
-          const cj = text.charCodeAt(j);
-          if (cj === 91 || cj === 123) {
-            d++;
-            if (d > max) max = d;
-          } else if (cj === 93 || cj === 125) {
-            d--;
-          } else if (cj === 34) {
-            break; // strings: stop counting, the lower bound is enough for the message
-          }
-        }
-        return { offset: i, depth: max };
-      }
-    } else if (c === 93 /* ] */ || c === 125 /* } */) {
-      if (depth > 0) depth--;
-    } else if (c === 34 /* " */) {
-      // Skip a string; like jsonc-parser, a line break ends an unterminated string.
-      i++;
-      while (i < n) {
-        const s = text.charCodeAt(i);
-        if (s === 92 /* \ */) i += 2;
-        else if (s === 34 || s === 10 || s === 13) break;
-        else i++;
-      }
-    } else if (c === 47 /* / */) {
-      const next = text.charCodeAt(i + 1);
-      if (next === 47) {
-        i += 2;
-        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      } else if (next === 42 /* * */) {
-        const end = text.indexOf('*/', i + 2);
-        i = end < 0 ? n : end + 1;
-      }
-    }
-  }
-  return undefined;
-}
-
+const WHITESPACE = /[ \t\n\r]*/y;
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 class Stop {
@@ -182,10 +166,12 @@ class Stop {
 class Parser {
   pos = 0;
   readonly n: number;
+  readonly pool: NumberPool;
   readonly duplicates: { obj: JsonObject; key: string; offset: number; length: number; firstOffset: number }[] = [];
 
   constructor(readonly text: string) {
     this.n = text.length;
+    this.pool = new NumberPool(text);
   }
 
   fail(message: string, offset: number, length = 1): never {
@@ -201,6 +187,13 @@ class Parser {
       const c = text.charCodeAt(i);
       if (c === 32 || c === 10 || c === 13 || c === 9) {
         i++;
+        const d = text.charCodeAt(i);
+        if (d === 32 || d === 10 || d === 13 || d === 9) {
+          // A run of whitespace (indentation, padding): let the regex engine skip it.
+          WHITESPACE.lastIndex = i;
+          WHITESPACE.test(text);
+          i = WHITESPACE.lastIndex;
+        }
       } else if (c === 47 /* / */) {
         const d = text.charCodeAt(i + 1);
         if (d === 47) {
@@ -358,6 +351,8 @@ class Parser {
         c = text.charCodeAt(i);
       }
     } else {
+      this.pos = start;
+      if (text.startsWith('Infinity', i)) this.unexpectedValue();
       this.fail('Invalid number: expected a digit after -', start, i + 1 - start);
     }
     if (c === 46) {
@@ -408,9 +403,10 @@ class Parser {
   }
 
   array(depth: number): JsonArray {
-    if (depth > MAX_DEPTH) this.fail(`Brackets nest deeper than the limit of ${MAX_DEPTH}`, this.pos);
+    if (depth > MAX_DEPTH) this.fail(`Brackets nest more than ${MAX_DEPTH} levels deep, the limit (an attention file needs at most 6)`, this.pos);
     const text = this.text;
-    const a: JsonArray = { kind: 'array', offset: this.pos, length: 1, items: null, nums: [], numOffsets: [], numLengths: [] };
+    const pool = this.pool;
+    const a: JsonArray = { kind: 'array', offset: this.pos, length: 1, items: null, pool, numStart: pool.count, numCount: 0 };
     this.pos++;
     this.trivia();
     if (text.charCodeAt(this.pos) === 93) {
@@ -422,26 +418,19 @@ class Parser {
       this.trivia();
       const c = text.charCodeAt(this.pos);
       if (a.items === null && (c === 45 || (c >= 48 && c <= 57))) {
+        // Packed numbers stay contiguous in the pool: nothing else is pushed until the array ends or
+        // meets a non-number (then it switches to items, below).
         const start = this.pos;
-        a.nums.push(this.number());
-        a.numOffsets.push(start);
-        a.numLengths.push(this.pos - start);
+        pool.push(this.number(), start);
+        a.numCount++;
       } else {
         const v = this.value(depth);
         if (a.items === null) {
-          if (v.kind === 'number') {
-            a.nums.push(v.value as number);
-            a.numOffsets.push(v.offset);
-            a.numLengths.push(v.length);
-          } else {
-            const items: JsonValue[] = new Array(a.nums.length);
-            for (let k = 0; k < a.nums.length; k++) items[k] = arrayItem(a, k);
-            items.push(v);
-            a.items = items;
-            a.nums = [];
-            a.numOffsets = [];
-            a.numLengths = [];
-          }
+          const items: JsonValue[] = new Array(a.numCount);
+          for (let k = 0; k < a.numCount; k++) items[k] = arrayItem(a, k);
+          items.push(v);
+          a.items = items;
+          a.numCount = 0;
         } else {
           a.items.push(v);
         }
@@ -468,7 +457,7 @@ class Parser {
   }
 
   object(depth: number): JsonObject {
-    if (depth > MAX_DEPTH) this.fail(`Brackets nest deeper than the limit of ${MAX_DEPTH}`, this.pos);
+    if (depth > MAX_DEPTH) this.fail(`Brackets nest more than ${MAX_DEPTH} levels deep, the limit (an attention file needs at most 6)`, this.pos);
     const text = this.text;
     const o: JsonObject = { kind: 'object', offset: this.pos, length: 1, props: [] };
     let keys: Map<string, number> | undefined;
@@ -548,8 +537,8 @@ function pathTo(root: JsonValue, target: JsonValue): JsonPath | undefined {
 }
 
 /**
- * Parses JSON with comments into a compact tree, stopping at the first syntax error. Expects nesting
- * already checked with findExcessiveNesting (it also refuses depth > MAX_DEPTH itself). Never throws.
+ * Parses JSON with comments into a compact tree, stopping at the first syntax error. Nesting deeper than
+ * MAX_DEPTH is refused as it is met, so recursion stays shallow whatever the input. Never throws.
  */
 export function buildTree(text: string): BuiltTree {
   const p = new Parser(text);

@@ -179,7 +179,7 @@ function checkWeights(rep: Reporter, weights: Matrix[][], nodes: { node: JsonArr
             if (negatives <= MAX_ROW_SUM_WARNINGS) {
               const rowNode = arrayItem(node, i) as JsonArray;
               const cell = arrayItem(rowNode, j);
-              rep.errorAt(cell, [...path, i, j], `${formatPath([...path, i, j])} is ${x}, but attention weights cannot be negative (they come out of a softmax).`);
+              rep.errorAt(cell, [...path, i, j], `${formatPath([...path, i, j])} is ${rep.text.slice(cell.offset, cell.offset + Math.min(cell.length, 40))}, but attention weights cannot be negative (they come out of a softmax).`);
             }
           }
         }

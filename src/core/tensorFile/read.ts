@@ -82,12 +82,15 @@ export function readNumber(rep: Reporter, v: JsonValue, path: JsonPath): number 
 function readRowInto(rep: Reporter, row: JsonArray, data: Float32Array, at: number, path: JsonPath): boolean {
   let ok = true;
   if (row.items === null) {
-    const nums = row.nums;
-    for (let j = 0; j < nums.length; j++) {
-      const x = nums[j];
+    const { values, offsets } = row.pool;
+    const start = row.numStart;
+    const count = row.numCount;
+    for (let j = 0; j < count; j++) {
+      const x = values[start + j];
       if (Number.isFinite(x) && Math.abs(x) <= FLOAT32_MAX) data[at + j] = x;
       else {
-        checkNumber(rep, x, row.numOffsets[j], row.numLengths[j], [...path, j]);
+        const offset = offsets[start + j];
+        checkNumber(rep, x, offset, row.pool.literalLength(offset), [...path, j]);
         ok = false;
       }
     }

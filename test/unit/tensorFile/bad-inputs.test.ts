@@ -113,7 +113,7 @@ describe('limits', () => {
     expect(problems(' '.repeat(MAX_TEXT_LENGTH + 1))[0].message).toMatch(/too large/);
     const text = json(base);
     expect(ok(text + ' '.repeat(MAX_TEXT_LENGTH - text.length)).spec.tokens).toHaveLength(3);
-  });
+  }, 30_000);
   it('caps the number of problems reported', () => {
     const bad = { tokens: ['a'], embeddings: [Array(500).fill('x')] };
     const ps = problems(json(bad));
