@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseTensorFile, TOP_LEVEL_FIELDS } from '../../../src/core/tensorFile';
+import { type JsonValue, arrayItem, arraySize, buildTree } from '../../../src/core/tensorFile/json';
+import type { ParseResult } from '../../../src/core/types';
+
+/** parseTensorFile's contract: no throw, a well-formed result, every location inside the text. */
+function check(text: string): ParseResult {
+  const r = parseTensorFile(text);
+  expect(typeof r.ok).toBe('boolean');
+  const list = r.ok ? r.warnings : r.problems;
+  if (!r.ok) expect(r.problems.length).toBeGreaterThan(0);
+  for (const p of list) {
+    expect(p.message).not.toMatch(/^Internal error/);
+    expect(['error', 'warning']).toContain(p.severity);
+    if (p.location === undefined) continue;
+    const { offset, length, line, column } = p.location;
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(length).toBeGreaterThanOrEqual(0);
+    expect(offset + length).toBeLessThanOrEqual(text.length);
+    expect(line).toBeGreaterThanOrEqual(0);
+    expect(column).toBeGreaterThanOrEqual(0);
+    expect(column).toBeLessThanOrEqual(offset);
+  }
+  if (r.ok) expect(r.warnings.every((w) => w.severity === 'warning')).toBe(true);
+  return r;
+}
+
+function toPlain(v: JsonValue): unknown {
+  if (v.kind === 'object') return Object.fromEntries(v.props.map((p) => [p.key, p.value === undefined ? undefined : toPlain(p.value)]));
+  if (v.kind === 'array') return Array.from({ length: arraySize(v) }, (_, i) => toPlain(arrayItem(v, i)));
+  return v.value;
+}
+
+const matrix = fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 });
+const plausibleValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), matrix, fc.array(fc.string(), { maxLength: 4 }), fc.constantFrom('NaN', 'causal', null, -1, 0, 1e308));
+const plausibleObject = fc.dictionary(fc.constantFrom(...TOP_LEVEL_FIELDS, 'wq', 'name', 'window'), plausibleValue, { maxKeys: 8 });
+
+describe('fuzz: parseTensorFile never throws', () => {
+  it('arbitrary strings', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => void check(s)), { numRuns: 2000 });
+  });
+  it('strings made of JSON punctuation', () => {
+    const piece = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '"tokens"', '"attention"', '1', '-', '.', 'e', '0', ' ', '\n', '//', '/*', '*/', 'null', 'true', '\\', 'NaN', '\uFEFF', '\uFFFD');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), (ps) => void check(ps.join(''))), { numRuns: 3000 });
+  });
+  it('arbitrary JSON values (fc.json)', () => {
+    fc.assert(fc.property(fc.json({ maxDepth: 5 }), (s) => void check(s)), { numRuns: 1000 });
+  });
+  it('plausible attention objects built from known field names', () => {
+    fc.assert(
+      fc.property(plausibleObject, fc.boolean(), (o, pretty) => void check(JSON.stringify(o, null, pretty ? 2 : undefined))),
+      { numRuns: 2000 },
+    );
+  });
+  it('plausible objects with tokens and a matching field', () => {
+    const arb = fc.record({
+      tokens: fc.array(fc.string(), { minLength: 1, maxLength: 4 }),
+      key: fc.constantFrom('embeddings', 'attention', 'query', 'heads', 'layers'),
+      value: fc.oneof(matrix, fc.array(matrix, { maxLength: 3 }), fc.array(fc.record({ wq: matrix, wk: matrix, wv: matrix }), { maxLength: 2 })),
+      options: fc.option(fc.record({ scale: fc.oneof(fc.boolean(), fc.double()), mask: fc.oneof(fc.constantFrom('none', 'causal'), fc.record({ window: fc.integer({ min: -2, max: 5 }) })), temperature: fc.double() }, { requiredKeys: [] })),
+    });
+    fc.assert(
+      fc.property(arb, ({ tokens, key, value, options }) => {
+        const o: Record<string, unknown> = { tokens, [key]: value };
+        if (options !== null) o.options = options;
+        check(JSON.stringify(o));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('random edits of the example files', () => {
+    const dir = join(__dirname, '../../../examples');
+    const texts = ['i-am-good', 'multi-head', 'encoder-2-layers', 'dilated'].map((n) => readFileSync(join(dir, `${n}.attention.json`), 'utf8'));
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: fc.constantFrom('', ',', ']', '[', '}', '"', '-', '1e999', 'null', '"x"', '[]', ' // c\n') });
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (which, edits) => {
+        let t = texts[which];
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.ins + t.slice(at + e.del);
+        }
+        check(t);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fuzz: the scanner agrees with JSON.parse on comment-free text', () => {
+  it('valid JSON parses to the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (v, pretty) => {
+        const text = JSON.stringify(v, null, pretty ? 2 : undefined);
+        const t = buildTree(text);
+        expect(t.syntaxError).toBeUndefined();
+        if (t.duplicates.length === 0) expect(toPlain(t.root!)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+  it('accepts exactly what JSON.parse accepts', () => {
+    const piece = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '"a"', '1', '-', '.', 'e', 'E', '+', '0', '9', ' ', '\t', '\n', 'null', 'true', 'false', '\\', '\\u00', 'x', '\u2028', '\u00a0');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (ps) => {
+        const text = ps.join('');
+        if (text.trim() === '') return; // an empty file is "no content" here, a JSON.parse error
+        let jsonOk = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          jsonOk = false;
+        }
+        const t = buildTree(text);
+        expect(t.syntaxError === undefined).toBe(jsonOk);
+        if (jsonOk && t.duplicates.length === 0) expect(toPlain(t.root!)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it('numbers convert exactly like Number()', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -400, max: 400 }), (x, e) => {
+        for (const lit of [JSON.stringify(x), `${Math.trunc(x % 1e6)}e${e}`, `${x.toFixed(6)}`]) {
+          const t = buildTree(`[${lit}]`);
+          expect(t.syntaxError).toBeUndefined();
+          const got = (toPlain(t.root!) as number[])[0];
+          expect([lit, got]).toEqual([lit, Number(lit)]);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
