@@ -21,6 +21,7 @@ const SHOTS = [
   { name: 'matrix', query: 'view=matrix&matrix=weights' },
   { name: 'pipeline', query: 'view=pipeline' },
   { name: 'heads', query: 'view=grid' },
+  { name: 'file-example', query: 'view=tokens&lock=5&example=gpt2-induction.attention.json' },
 ];
 
 function startServer() {

@@ -203,7 +203,7 @@ export function tokenViewSvg(opts: {
   parts.push(`<text x="10" y="20" fill="${escapeXml(colors.foreground)}" font-size="13">${escapeXml(opts.title)}</text>`);
   for (const l of opts.lines) {
     const w = Math.max(0, Math.min(1, l.weight));
-    parts.push(`<line x1="${x0 + 4}" y1="${top + l.from * rh + rh / 2}" x2="${x1 - 4}" y2="${top + l.to * rh + rh / 2}" stroke="${escapeXml(l.color)}" stroke-opacity="${(0.15 + 0.85 * w).toFixed(3)}" stroke-width="${(0.5 + 4 * w).toFixed(2)}"/>`);
+    parts.push(`<line x1="${x0 + 4}" y1="${top + l.from * rh + rh / 2}" x2="${x1 - 4}" y2="${top + l.to * rh + rh / 2}" stroke="${escapeXml(l.color)}" stroke-opacity="${(0.35 + 0.65 * w).toFixed(3)}" stroke-width="${(0.75 + 5 * w).toFixed(2)}"/>`);
   }
   opts.queryTokens.forEach((t, i) => {
     const weight = i === opts.activeToken ? ' font-weight="bold"' : '';

@@ -45,6 +45,7 @@ export const tokenViewStyles = css`
   }
   .col.queries { align-items: flex-end; }
   .col.keys { align-items: flex-start; }
+  .col.keys .tok { min-width: 80px; }
   .tok {
     position: relative;
     box-sizing: border-box;

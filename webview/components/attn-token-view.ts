@@ -272,8 +272,8 @@ export class AttnTokenView extends LitElement {
               data-from=${l.from} data-to=${l.to} data-head=${l.head}
               x1="2" y1=${l.from * rh + rh / 2} x2=${gap - 2} y2=${l.to * rh + rh / 2}
               stroke=${l.color}
-              stroke-opacity=${(0.3 + 0.7 * Math.min(1, l.weight)).toFixed(3)}
-              stroke-width=${(0.5 + 4 * Math.min(1, l.weight)).toFixed(2)}
+              stroke-opacity=${(0.35 + 0.65 * Math.min(1, l.weight)).toFixed(3)}
+              stroke-width=${(0.75 + 5 * Math.min(1, l.weight)).toFixed(2)}
               vector-effect="non-scaling-stroke"></line>`)}
         </svg>
         <div class="col keys" role="group" aria-label="Key tokens (select to hide or show)">
@@ -292,8 +292,8 @@ export class AttnTokenView extends LitElement {
                 @focus=${() => { this.keyFocusIndex = j; }}
                 @click=${() => this.toggleHidden(j)}
                 @keydown=${(e: KeyboardEvent) => this.onKeyKey(e, j)}
-              ><span class="text">${tokenText(t)}</span>${activeRow && w > 0
-                ? html`<span class="bar" style=${styleMap({ width: `${Math.round(Math.min(1, w) * 100)}%`, background: focusColor })}></span>`
+              ><span class="text">${tokenText(t)}</span>${activeRow && w >= 0.01
+                ? html`<span class="bar" style=${styleMap({ width: `${Math.max(1, Math.round(Math.min(1, w) * 80))}px`, background: focusColor })}></span>`
                 : nothing}</div>`;
           })}
         </div>
