@@ -219,6 +219,10 @@ class Parser {
 
   describeHere(): string {
     if (this.pos >= this.n) return 'the end of the file';
+    if (this.text.charCodeAt(this.pos) === 34) {
+      const end = this.text.indexOf('"', this.pos + 1);
+      if (end > 0 && end - this.pos <= 40 && !/[\r\n]/.test(this.text.slice(this.pos, end))) return this.text.slice(this.pos, end + 1);
+    }
     const word = /^[A-Za-z_][\w]*/.exec(this.text.slice(this.pos, this.pos + 20));
     if (word !== null) return word[0];
     return JSON.stringify(this.text[this.pos]);

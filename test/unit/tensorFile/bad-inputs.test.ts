@@ -30,7 +30,7 @@ describe('syntax', () => {
   });
   it('missing comma, with 1-based line and column in the message and 0-based in the location', () => {
     const text = '{\n  "tokens": ["a"]\n  "embeddings": [[1]]\n}';
-    const p = expectError(text, 'Expected a comma or closing brace', '"');
+    const p = expectError(text, 'Expected a comma or closing brace \'}\', but found "embeddings"', '"');
     expect(p.message).toContain('(line 3, column 3)');
     expect(p.location).toMatchObject({ line: 2, column: 2 });
   });
