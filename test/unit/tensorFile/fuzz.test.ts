@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTensorFile, TOP_LEVEL_FIELDS } from '../../../src/core/tensorFile';
 import { type JsonValue, arrayItem, arraySize, buildTree } from '../../../src/core/tensorFile/json';
+import { tryEvaluate } from '../../../src/core/evaluate';
 import type { ParseResult } from '../../../src/core/types';
 
 /** parseTensorFile's contract: no throw, a well-formed result, every location inside the text. */
@@ -24,7 +25,12 @@ function check(text: string): ParseResult {
     expect(column).toBeGreaterThanOrEqual(0);
     expect(column).toBeLessThanOrEqual(offset);
   }
-  if (r.ok) expect(r.warnings.every((w) => w.severity === 'warning')).toBe(true);
+  if (r.ok) {
+    expect(r.warnings.every((w) => w.severity === 'warning')).toBe(true);
+    // Whatever the parser accepts, the core's own validation accepts and evaluates.
+    const e = tryEvaluate(r.spec);
+    expect(e.ok ? [] : e.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([]);
+  }
   return r;
 }
 
@@ -85,6 +91,40 @@ describe('fuzz: parseTensorFile never throws', () => {
         check(t);
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fuzz: well-formed compute files of random shapes', () => {
+  it('parse without problems and evaluate', () => {
+    const dims = fc.record({
+      n: fc.integer({ min: 1, max: 5 }),
+      d: fc.integer({ min: 1, max: 4 }),
+      dk: fc.integer({ min: 1, max: 3 }),
+      dv: fc.integer({ min: 1, max: 3 }),
+      heads: fc.integer({ min: 0, max: 3 }),
+      layers: fc.integer({ min: 1, max: 3 }),
+      wo: fc.boolean(),
+      ffn: fc.boolean(),
+      dff: fc.integer({ min: 1, max: 4 }),
+      mask: fc.constantFrom<unknown>('none', 'causal', { window: 2 }, { window: 2, dilation: 2 }),
+    });
+    fc.assert(
+      fc.property(dims, ({ n, d, dk, dv, heads, layers, wo, ffn, dff, mask }) => {
+        const m = (r: number, c: number) => Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => Math.round(Math.sin(i * 7 + j * 3 + r) * 100) / 100));
+        const layer = () => {
+          const hs = Array.from({ length: heads }, () => ({ wq: m(d, dk), wk: m(d, dk), wv: m(d, dv) }));
+          const width = heads === 0 ? d : heads * dv;
+          const l: Record<string, unknown> = { heads: hs };
+          if (wo || ffn || layers > 1) l.wo = m(width, d); // keep d_model from layer to layer (and for the residual)
+          if (ffn) l.ffn = { w1: m(d, dff), b1: Array(dff).fill(0.1), w2: m(dff, d), b2: Array(d).fill(0) };
+          return l;
+        };
+        const text = JSON.stringify({ tokens: Array.from({ length: n }, (_, i) => `t${i}`), embeddings: m(n, d), layers: Array.from({ length: layers }, layer), options: { mask } });
+        const r = check(text);
+        expect(r.ok ? r.warnings : r.problems.map((p) => p.message)).toEqual([]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
