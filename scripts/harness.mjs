@@ -29,6 +29,8 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'window.confirmBeforeClose': 'never',
+  'git.openRepositoryInParentFolders': 'never',
+  'git.enabled': false,
 };
 
 export function run(cmd, args, opts = {}) {

@@ -1,3 +1,4 @@
+import { kernelAttention, kernelsFor } from './kernels';
 import { isVisible } from './masks';
 import { matmulTransposed, zeros, type Matrix } from './matrix';
 import type { AttentionOptions, HeadResult } from './types';
@@ -57,10 +58,25 @@ export function weightedSum(weights: Matrix, v: Matrix): Matrix {
  * Scaled dot-product attention for one head: Q (n×d_k), K (m×d_k), V (m×d_v).
  * Raw scores are computed for every cell, masked ones included, so views can show them;
  * masking happens in `scaled` (−∞) and `weights` (0).
+ * Big heads run in the WebAssembly SIMD kernels (float32 throughout; within ~1e-6 of this JS path, which stays
+ * the fallback and the reference).
  */
 export function attentionHead(name: string, q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions): HeadResult {
   const scale = resolveScale(options.scale, q.cols);
   const factor = scale / options.temperature;
+  const kernels = q.cols > 0 && q.cols === k.cols && k.rows === v.rows && q.rows > 0 && k.rows > 0
+    ? kernelsFor(q.rows * k.rows * (q.cols + v.cols))
+    : null;
+  if (kernels) {
+    const scores = zeros(q.rows, k.rows);
+    const scaled = zeros(q.rows, k.rows);
+    const weights = zeros(q.rows, k.rows);
+    const output = zeros(q.rows, v.cols);
+    const arrays = { scores: scores.data, scaled: scaled.data, weights: weights.data, output: output.data };
+    if (kernelAttention(kernels, q.data, k.data, v.data, q.rows, k.rows, q.cols, v.cols, factor, options.mask, arrays)) {
+      return { name, q, k, v, scores, scaled, weights, output, scale };
+    }
+  }
   const scores = matmulTransposed(q, k);
   const scaled = zeros(scores.rows, scores.cols);
   for (let i = 0; i < scores.rows; i++) {

@@ -1,3 +1,5 @@
+import { kernelMatmul, kernelMatmulTransposed, kernelsFor } from './kernels';
+
 /** A dense row-major float32 matrix. `data[i * cols + j]` is row i, column j. */
 export interface Matrix {
   readonly rows: number;
@@ -51,7 +53,8 @@ const BLOCK = 64;
 /**
  * A·Bᵀ where `bT` holds Bᵀ's rows, i.e. out[i][j] = row i of a · row j of bT.
  * Both operands are read along contiguous rows; tiles of bT stay in cache.
- * Each dot product is accumulated in a double before being stored as float32.
+ * Big products run in the WebAssembly SIMD kernel (float32 accumulators); otherwise, or where WebAssembly is
+ * unavailable, each dot product is accumulated in a double before being stored as float32.
  */
 export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
   assertShape(a.cols === bT.cols, `${shape(a)} · (${shape(bT)})ᵀ`);
@@ -59,6 +62,11 @@ export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
   const m = bT.rows;
   const d = a.cols;
   const out = zeros(n, m);
+  const kernels = kernelsFor(n * m * d);
+  if (kernels && d > 0) {
+    kernelMatmulTransposed(kernels, a.data, bT.data, out.data, n, m, d);
+    return out;
+  }
   const A = a.data;
   const B = bT.data;
   const O = out.data;
@@ -82,9 +90,15 @@ export function matmulTransposed(a: Matrix, bT: Matrix): Matrix {
   return out;
 }
 
-/** A·B. */
+/** A·B (the WebAssembly kernel for big products, else A·(Bᵀ)ᵀ in JS). */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   assertShape(a.cols === b.rows, `${shape(a)} · ${shape(b)}`);
+  const kernels = kernelsFor(a.rows * a.cols * b.cols);
+  if (kernels && a.cols > 0) {
+    const out = zeros(a.rows, b.cols);
+    kernelMatmul(kernels, a.data, b.data, out.data, a.rows, a.cols, b.cols);
+    return out;
+  }
   return matmulTransposed(a, transpose(b));
 }
 

@@ -94,16 +94,25 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.release();
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  /**
+   * Frees listeners, the worker and decorations but leaves the webview open. Used when the
+   * extension deactivates on a window reload: closing the panel then would stop VS Code restoring it.
+   */
+  release(): void {
     clearTimeout(this.debounce);
     this.compute.dispose();
     this.decorations.clear(this.source.uri);
     this.source.dispose();
     this.sourceDisposables.forEach((d) => d.dispose());
+    this.sourceDisposables = [];
     this.disposables.forEach((d) => d.dispose());
     this.disposables.length = 0;
-    this.panel.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
   }
 
   private attach(source: AttentionSource): void {

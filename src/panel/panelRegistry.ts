@@ -73,7 +73,8 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
   }
 
   dispose(): void {
-    this.all().forEach((p) => p.dispose());
+    this.all().forEach((p) => p.release());
+    this.panels.clear();
   }
 
   private open(source: AttentionSource): AttentionPanel {

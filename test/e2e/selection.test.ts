@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { MENU_LABEL, assertEventually, openFile, openWorkbench, runContextMenuItem, shot, webview, wordBox, type Session } from './workbench';
+import { MENU_LABEL, assertEventually, runCommand, openFile, openWorkbench, runContextMenuItem, shot, webview, wordBox, type Session } from './workbench';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const TOKENS = ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.'];
@@ -22,6 +22,9 @@ describe('Right-click to insight, in the real VS Code', function () {
   before(async () => {
     session = await openWorkbench();
     editor = await openFile(session.page, 'story.txt');
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await shot(session.page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
   after(async () => session?.close());
 
@@ -92,8 +95,7 @@ describe('Right-click to insight, in the real VS Code', function () {
     await view.getByRole('tab', { name: /Tokens/ }).click();
     await (await queryToken(page, 'street')).click();
     await assertEventually(async () => (await (await queryToken(page, 'street')).getAttribute('aria-pressed')) === 'true', 'street is locked');
-    await page.waitForTimeout(500);
-    await page.reload();
+    await runCommand(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     const street = await queryToken(page, 'street');
     await street.waitFor({ timeout: 90_000 });

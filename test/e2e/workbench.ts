@@ -79,28 +79,34 @@ export async function runContextMenuItem(page: Page, editor: Locator, text: stri
   await item.click();
 }
 
-/** The screen box of `text` inside an editor line. */
+/** The screen box of the n-th occurrence of `text` in an editor line (Monaco splits a line into many spans). */
 export async function wordBox(page: Page, line: Locator, text: string, occurrence = 0) {
   const handle = await line.elementHandle();
   const box = await page.evaluate(
     ({ el, word, nth }) => {
+      const nodes: Text[] = [];
       const walker = document.createTreeWalker(el as Node, NodeFilter.SHOW_TEXT);
-      let seen = 0;
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const value = (node.textContent ?? '').replace(/\u00a0/g, ' ');
-        let from = 0;
-        for (let at = value.indexOf(word, from); at >= 0; at = value.indexOf(word, from)) {
-          if (seen++ === nth) {
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + word.length);
-            const r = range.getBoundingClientRect();
-            return { x: r.x, y: r.y, width: r.width, height: r.height };
-          }
-          from = at + 1;
-        }
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+      const full = nodes.map((n) => n.data).join('').replace(/\u00a0/g, ' ');
+      let at = -1;
+      for (let i = 0; i <= nth; i++) {
+        at = full.indexOf(word, at + 1);
+        if (at < 0) return null;
       }
-      return null;
+      const locate = (offset: number): [Text, number] => {
+        let seen = 0;
+        for (const n of nodes) {
+          if (offset <= seen + n.data.length) return [n, offset - seen];
+          seen += n.data.length;
+        }
+        const last = nodes[nodes.length - 1];
+        return [last, last.data.length];
+      };
+      const range = document.createRange();
+      range.setStart(...locate(at));
+      range.setEnd(...locate(at + word.length));
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
     },
     { el: handle, word: text, nth: occurrence },
   );
@@ -126,4 +132,14 @@ export async function assertEventually(probe: () => Promise<boolean>, message: s
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.fail(`Timed out: ${message}`);
+}
+
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
 }

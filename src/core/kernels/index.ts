@@ -1,0 +1,281 @@
+/**
+ * WebAssembly SIMD kernels for the hot paths (Q·Kᵀ, scale + mask + softmax, weights·V, A·B), with the JS
+ * implementation in ../matrix.ts and ../attention.ts as fallback and reference. Pure: no vscode, no DOM; runs in
+ * Node (main thread and worker_threads) and in browsers.
+ *
+ * The module is compiled synchronously. Where that is refused (a browser main thread may reject synchronous
+ * compiles of big modules) or WebAssembly/SIMD is missing, `kernels()` returns null and callers stay on JS.
+ */
+import type { MaskSpec } from '../types';
+import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+
+/** The little of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+
+interface KernelExports {
+  readonly memory: WasmMemory;
+  qkt(a: number, b: number, out: number, n: number, m: number, d: number, ldo: number): void;
+  gemm(a: number, lda: number, b: number, ldb: number, out: number, ldo: number, n: number, m: number, k0: number, k1: number): void;
+  softmax(
+    scores: number, scaled: number, weights: number, rows: number, m: number, factor: number,
+    i0: number, kind: number, window: number, dilation: number, bad: number,
+  ): number;
+  heapBase(): number;
+}
+
+export type KernelMode = 'auto' | 'off' | 'always';
+
+let mode: KernelMode = 'auto';
+let loaded: Kernels | null | undefined;
+
+/**
+ * 'auto' (default): kernels for products big enough to pay for the copies; 'off': JS only (reference, benchmarks);
+ * 'always': kernels whenever they load, whatever the size (tests).
+ */
+export function setKernelMode(next: KernelMode): void {
+  mode = next;
+}
+
+export function kernelMode(): KernelMode {
+  return mode;
+}
+
+/** Multiply–adds below which the JS path is used in 'auto' mode: copying in and out would cost more. */
+const MIN_WORK = 32 * 32 * 32;
+
+/** The kernels when they should run for `work` multiply–adds, else null. */
+export function kernelsFor(work: number): Kernels | null {
+  if (mode === 'off' || (mode === 'auto' && work < MIN_WORK)) return null;
+  return kernels();
+}
+
+/** The loaded kernels, or null where WebAssembly SIMD is unavailable. Loads once. */
+export function kernels(): Kernels | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function load(): Kernels | null {
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wasm) return null;
+    const module = new wasm.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const instance = new wasm.Instance(module, {});
+    return new Kernels(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+const PAGE = 65536;
+
+/**
+ * The instance plus a bump allocator over its memory. Every operation reserves what it needs up front
+ * (growing memory once), then takes views; views are never kept across operations, since growth detaches them.
+ */
+export class Kernels {
+  readonly exports: KernelExports;
+  private readonly base: number;
+  private top: number;
+
+  constructor(exports: KernelExports) {
+    this.exports = exports;
+    this.base = exports.heapBase();
+    this.top = this.base;
+  }
+
+  /** Frees everything and makes room for `bytes` (plus 16-byte alignment slack per buffer). */
+  reset(bytes: number): void {
+    this.top = this.base;
+    const need = this.base + bytes + 64 * 16;
+    const memory = this.exports.memory;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  }
+
+  /** Reserves `count` 32-bit cells, 16-byte aligned; returns the byte offset. */
+  alloc(count: number): number {
+    const at = (this.top + 15) & ~15;
+    this.top = at + count * 4;
+    if (this.top > this.exports.memory.buffer.byteLength) throw new Error('kernel arena overflow');
+    return at;
+  }
+
+  f32(at: number, count: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, at, count);
+  }
+
+  i32(at: number, count: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, at, count);
+  }
+
+  /** Copies `data` into fresh arena space; returns its offset. */
+  put(data: Float32Array): number {
+    const at = this.alloc(data.length);
+    this.f32(at, data.length).set(data);
+    return at;
+  }
+}
+
+/** Bytes for a list of float counts, with alignment slack. */
+function bytesFor(...counts: number[]): number {
+  return counts.reduce((s, c) => s + c * 4 + 16, 0);
+}
+
+/** Rows per block so that one n-wide block of floats is about 256 KB (fits L2 alongside K and V tiles). */
+function blockRows(m: number, cap = 128): number {
+  return Math.max(4, Math.min(cap, Math.floor(65536 / Math.max(1, m)) & ~3));
+}
+
+/** out = A·Bᵀ: `a` is n×d, `bT` m×d, `out` n×m (all row-major). */
+export function kernelMatmulTransposed(k: Kernels, a: Float32Array, bT: Float32Array, out: Float32Array, n: number, m: number, d: number): void {
+  const rows = Math.min(n, blockRows(m));
+  k.reset(bytesFor(n * d, m * d, rows * m));
+  const pa = k.put(a);
+  const pb = k.put(bT);
+  const po = k.alloc(rows * m);
+  const { qkt } = k.exports;
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const r = Math.min(rows, n - i0);
+    qkt(pa + i0 * d * 4, pb, po, r, m, d, m);
+    out.set(k.f32(po, r * m), i0 * m);
+  }
+}
+
+/** out = A·B: `a` is n×kk, `b` kk×m, `out` n×m (all row-major). */
+export function kernelMatmul(k: Kernels, a: Float32Array, b: Float32Array, out: Float32Array, n: number, kk: number, m: number): void {
+  k.reset(bytesFor(n * kk, kk * m, n * m));
+  const pa = k.put(a);
+  const pb = k.put(b);
+  const po = k.alloc(n * m);
+  k.f32(po, n * m).fill(0);
+  k.exports.gemm(pa, kk, pb, m, po, m, n, m, 0, kk);
+  out.set(k.f32(po, n * m));
+}
+
+/** The wasm kernel's mask parameters, or null when the mask is outside what it implements (JS handles it). */
+function maskParams(mask: MaskSpec): readonly [kind: number, window: number, dilation: number] | null {
+  switch (mask.kind) {
+    case 'none':
+      return [0, 0, 0];
+    case 'causal':
+      return [1, 0, 0];
+    case 'window':
+      return Number.isInteger(mask.window) && Math.abs(mask.window) < 2 ** 30 ? [2, mask.window, 0] : null;
+    case 'dilated':
+      return Number.isInteger(mask.window) && Number.isInteger(mask.dilation) && mask.dilation >= 1 && mask.window < 2 ** 20 && mask.dilation < 2 ** 20
+        ? [3, mask.window, mask.dilation]
+        : null;
+  }
+}
+
+/** Keys [lo, hi) that any query in rows [i0, i1) can see (a superset is fine: invisible weights are 0). */
+function keyRange(mask: MaskSpec, i0: number, i1: number, m: number): readonly [number, number] {
+  switch (mask.kind) {
+    case 'none':
+      return [0, m];
+    case 'causal':
+      return [0, Math.min(i1, m)];
+    case 'window':
+      return [Math.max(0, Math.min(m, i0 - mask.window + 1)), Math.min(i1, m)];
+    case 'dilated':
+      return [Math.max(0, Math.min(m, i0 - (mask.window - 1) * mask.dilation)), Math.min(i1, m)];
+  }
+}
+
+function allFinite(data: Float32Array): boolean {
+  for (let p = 0; p < data.length; p++) if (!Number.isFinite(data[p])) return false;
+  return true;
+}
+
+/**
+ * The reference softmax of one row (same rules as softmaxRows in ../attention.ts: NaN and −∞ cells get 0,
+ * +∞ cells share the weight when present, a row with nothing visible is all 0), for the rare rows the kernel hands back.
+ */
+function referenceRow(scaled: Float32Array, out: Float32Array, offset: number, cols: number): void {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) if (scaled[offset + j] > max) max = scaled[offset + j];
+  if (max === -Infinity) {
+    out.fill(0, offset, offset + cols);
+    return;
+  }
+  const e = new Float64Array(cols);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) {
+    const x = scaled[offset + j];
+    const v = max === Infinity ? (x === Infinity ? 1 : 0) : x > -Infinity ? Math.exp(x - max) : 0;
+    e[j] = v;
+    sum += v;
+  }
+  for (let j = 0; j < cols; j++) out[offset + j] = e[j] / sum;
+}
+
+export interface AttentionArrays {
+  readonly scores: Float32Array; // n × m
+  readonly scaled: Float32Array; // n × m
+  readonly weights: Float32Array; // n × m
+  readonly output: Float32Array; // n × dV
+}
+
+/**
+ * One attention head through the kernels, block of query rows by block of query rows, writing into `out`.
+ * Returns false (having written nothing useful) when the inputs are outside the fast path: non-finite Q, K or V
+ * (the reference's zero-weight skipping decides what 0·∞ means), or a mask the kernel does not implement.
+ */
+export function kernelAttention(
+  k: Kernels, q: Float32Array, key: Float32Array, v: Float32Array, n: number, m: number, d: number, dV: number,
+  factor: number, mask: MaskSpec, out: AttentionArrays,
+): boolean {
+  const params = maskParams(mask);
+  if (!params || !Number.isFinite(factor) || !allFinite(q) || !allFinite(key) || !allFinite(v)) return false;
+  const [kind, window, dilation] = params;
+  const rows = Math.min(n, blockRows(m, 64));
+  k.reset(bytesFor(m * d, m * dV, rows * d, rows * m, rows * m, rows * m, rows * dV, rows));
+  const pk = k.put(key);
+  const pv = k.put(v);
+  const pq = k.alloc(rows * d);
+  const ps = k.alloc(rows * m);
+  const px = k.alloc(rows * m);
+  const pw = k.alloc(rows * m);
+  const po = k.alloc(rows * dV);
+  const pbad = k.alloc(rows);
+  const { qkt, softmax, gemm } = k.exports;
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const r = Math.min(rows, n - i0);
+    const cells = r * m;
+    k.f32(pq, r * d).set(q.subarray(i0 * d, (i0 + r) * d));
+    qkt(pq, pk, ps, r, m, d, m);
+    out.scores.set(k.f32(ps, cells), i0 * m);
+    const nBad = softmax(ps, px, pw, r, m, factor, i0, kind, window, dilation, pbad);
+    out.scaled.set(k.f32(px, cells), i0 * m);
+    out.weights.set(k.f32(pw, cells), i0 * m);
+    if (nBad > 0) {
+      const bad = k.i32(pbad, nBad);
+      const w = k.f32(pw, cells);
+      for (const rr of bad) {
+        const offset = (i0 + rr) * m;
+        referenceRow(out.scaled, out.weights, offset, m);
+        w.set(out.weights.subarray(offset, offset + m), rr * m);
+      }
+    }
+    const [lo, hi] = keyRange(mask, i0, i0 + r, m);
+    const o = k.f32(po, r * dV);
+    o.fill(0);
+    if (hi > lo) gemm(pw, m, pv, dV, po, dV, r, dV, lo, hi);
+    out.output.set(k.f32(po, r * dV), i0 * dV);
+  }
+  return true;
+}
