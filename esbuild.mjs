@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import { writeWasmModule } from './scripts/build-wasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -32,6 +33,9 @@ const builds = [
     target: 'es2022',
   },
 ];
+
+// The WebAssembly kernels (src/core/kernels/simd.as) are embedded in both bundles as a generated base64 module.
+await writeWasmModule();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
