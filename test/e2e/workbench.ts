@@ -40,7 +40,8 @@ export async function openFile(page: Page, name: string): Promise<Locator> {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ timeout: 90_000 });
   await row.click();
-  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const group = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: name }) }).first();
+  const editor = group.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-line').first().waitFor({ timeout: 30_000 });
   return editor;
 }

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { assertEventually, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
+
+const BUTTON = 'Visualize Attention File';
+
+async function visualizeFromTitle(page: Page): Promise<void> {
+  await page.locator(`.editor-actions a.action-label[aria-label^="${BUTTON}"]`).first().click();
+}
+
+async function matrixPixels(page: Page): Promise<string> {
+  return webview(page).locator('attn-matrix canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+}
+
+describe('Tensor files, in the real VS Code', function () {
+  let session: Session;
+
+  before(async () => {
+    session = await openWorkbench();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await shot(session.page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async () => session?.close());
+
+  it('offers "Visualize Attention File" in the explorer context menu of a JSON file', async () => {
+    const { page } = session;
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'causal.attention.json' }).first();
+    await row.waitFor({ timeout: 90_000 });
+    await assertEventually(async () => {
+      await row.click({ button: 'right' });
+      const found = await page.getByRole('menuitem', { name: BUTTON }).waitFor({ timeout: 1500 }).then(() => true, () => false);
+      if (!found) await page.keyboard.press('Escape');
+      return found;
+    }, 'the explorer menu item', 60_000);
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the real GPT-2 layer from the editor title button, with its induction heads in the head grid', async () => {
+    const { page } = session;
+    await openFile(page, 'gpt2-induction.attention.json');
+    await assertEventually(async () => (await page.locator(`.editor-actions a.action-label[aria-label^="${BUTTON}"]`).count()) > 0, 'the title button', 60_000);
+    await visualizeFromTitle(page);
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Heads/ }).click();
+    const cards = view.locator('attn-head-grid canvas');
+    await cards.first().waitFor({ timeout: 60_000 });
+    assert.equal(await cards.count(), 12);
+    await assertEventually(async () => (await view.locator('attn-app').textContent() ?? '').length >= 0, 'the app rendered');
+    await shot(page, 'gpt2-head-grid');
+  });
+
+  it('redraws on an unsaved edit, and keeps the last view with a banner while the file is broken', async () => {
+    const { page } = session;
+    const editor = await openFile(page, 'i-am-good.attention.json');
+    await visualizeFromTitle(page);
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Matrix/ }).click();
+    await view.locator('attn-matrix canvas').first().waitFor({ timeout: 60_000 });
+    const before = await matrixPixels(page);
+
+    const row = editor.locator('.view-line', { hasText: '[1, 0.2, 0, 0.5]' }).first();
+    const one = await wordBox(page, row, '1');
+    await page.mouse.dblclick(one.x + one.width / 2, one.y + one.height / 2);
+    await page.keyboard.type('4');
+    await assertEventually(async () => (await matrixPixels(page)) !== before, 'the matrix changes after the edit');
+    const edited = await matrixPixels(page);
+    await shot(page, 'file-live-edit');
+
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('oops');
+    const banner = view.getByRole('alert');
+    await banner.waitFor({ timeout: 15_000 });
+    assert.match((await banner.textContent()) ?? '', /line 1, column 1/i);
+    assert.equal(await matrixPixels(page), edited, 'the last good view stays');
+    await shot(page, 'file-broken-banner');
+
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Control+z');
+    await banner.waitFor({ state: 'detached', timeout: 15_000 }).catch(async () => assert.equal(await banner.isVisible(), false));
+  });
+});
+
