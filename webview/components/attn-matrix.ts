@@ -25,7 +25,7 @@ import {
   type ColourDomain,
 } from '../render/colour-scale';
 import { fmt, fmtShort, tokenLabel } from '../render/format';
-import { rasterize, type Raster } from '../render/heatmap';
+import { rasterize, rasterizePooled, type Raster } from '../render/heatmap';
 import { matrixStyles } from './attn-matrix.styles';
 
 interface Prepared {
@@ -33,8 +33,11 @@ interface Prepared {
   /** The kind actually shown (weights when the file lacks scores). */
   readonly kind: MatrixKind;
   readonly matrix: Matrix;
-  readonly domain: ColourDomain;
-  readonly raster: Raster;
+  /** Set by ensureRaster once the layout knows how many cells share a device pixel. */
+  domain: ColourDomain;
+  raster: Raster;
+  /** Cells per raster pixel along each axis (1: one pixel per cell). */
+  block: number;
   /** Same shape as matrix; −∞ where masked. Null when nothing is masked. */
   readonly maskSource: Matrix | null;
   readonly rowLabels: readonly string[];
@@ -46,7 +49,8 @@ interface Cell {
   readonly j: number;
 }
 
-const rasterCache = new WeakMap<Matrix, { domain: ColourDomain; raster: Raster }>();
+/** Per matrix, per block size (cells per raster pixel): the raster and its colour domain. */
+const rasterCache = new WeakMap<Matrix, Map<number, { domain: ColourDomain; raster: Raster }>>();
 const maskCache = new WeakMap<Matrix, Matrix | null>();
 const KIND_TITLE: Record<MatrixKind, string> = {
   scores: 'Scores Q·Kᵀ (raw)',
@@ -81,13 +85,34 @@ function domainFor(kind: MatrixKind, m: Matrix): ColourDomain {
 }
 
 let measureCtx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
+let measureFont = '';
 function measure(text: string, font: string): number {
   if (!measureCtx) {
     measureCtx = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('2d') : document.createElement('canvas').getContext('2d');
   }
   if (!measureCtx) return text.length * 7;
-  measureCtx.font = font;
+  // Setting ctx.font re-parses the font string: only when it changes (thousands of labels per layout).
+  if (font !== measureFont) {
+    measureCtx.font = font;
+    measureFont = font;
+  }
   return measureCtx.measureText(text).width;
+}
+
+/** Distinct labels measured per layout at most: the longest ones (labels are short, capped by tokenLabel). */
+const MAX_MEASURED_LABELS = 256;
+
+/**
+ * Width of the widest label. Measures each distinct label once, and with thousands of tokens only the
+ * MAX_MEASURED_LABELS longest by character count (glyph widths vary far less than lengths do; the label
+ * column is capped at 110 px anyway), so first paint at N = 4096 does not spend its budget in measureText.
+ */
+function widest(labels: readonly string[], font: string): number {
+  let distinct = [...new Set(labels)];
+  if (distinct.length > MAX_MEASURED_LABELS) distinct = distinct.sort((a, b) => b.length - a.length).slice(0, MAX_MEASURED_LABELS);
+  let max = 0;
+  for (const l of distinct) max = Math.max(max, measure(l, font));
+  return max;
 }
 
 @customElement('attn-matrix')
@@ -188,7 +213,44 @@ export class AttnMatrix extends LitElement {
     ) {
       this.baseDirty = true;
     }
-    if (this.baseDirty && this.prepared) this.layout();
+    if (this.baseDirty && this.prepared) {
+      this.layout();
+      this.ensureRaster();
+    }
+  }
+
+  /**
+   * Rasterises for the current cell size: 1 px per cell when a cell covers at least a device pixel, else one pixel
+   * per block of cells (rasterizePooled), which at N = 4096 reads the matrix once and paints ~640² pixels instead
+   * of 4096². Cached per matrix and block size, so zooming back and forth does not repeat the work.
+   */
+  private ensureRaster(): void {
+    const p = this.prepared;
+    if (!p) return;
+    const dpr = (typeof window !== 'undefined' && window.devicePixelRatio) || 1;
+    // Round up: the pooled raster is then at most the drawn size, so no block (no peak) is skipped when drawn.
+    const block = Math.max(1, Math.ceil(1 / Math.max(1e-6, this.cellSize * dpr) - 1e-9));
+    let byBlock = rasterCache.get(p.matrix);
+    if (!byBlock) {
+      byBlock = new Map();
+      rasterCache.set(p.matrix, byBlock);
+    }
+    let cached = byBlock.get(block);
+    if (!cached) {
+      const mask = p.kind === 'scores' ? null : p.maskSource;
+      if (block === 1) {
+        const domain = domainFor(p.kind, p.matrix);
+        cached = { domain, raster: rasterize(p.matrix, domain, mask) };
+      } else {
+        // The spec is only a shortcut for weights over the core's own scaled/mask matrices (same −∞ pattern).
+        const spec = p.kind === 'weights' && this.result ? this.result.options.mask : undefined;
+        cached = rasterizePooled(p.matrix, p.kind === 'weights' ? 'sequential' : 'diverging', block, mask, spec);
+      }
+      byBlock.set(block, cached);
+    }
+    p.domain = cached.domain;
+    p.raster = cached.raster;
+    p.block = block;
   }
 
   protected override updated(): void {
@@ -208,18 +270,15 @@ export class AttnMatrix extends LitElement {
       kind = 'weights';
       matrix = head.weights;
     }
-    let cached = rasterCache.get(matrix);
     let maskSource: Matrix | null = null;
     if (kind === 'scaled') maskSource = matrix;
     else if (kind === 'weights') maskSource = head.scaled ?? maskMatrixFor(matrix, this.result.options.mask);
-    if (!cached) {
-      const domain = domainFor(kind, matrix);
-      cached = { domain, raster: rasterize(matrix, domain, kind === 'scores' ? null : maskSource) };
-      rasterCache.set(matrix, cached);
-    }
     const rowLabels = this.result.tokens.slice(0, matrix.rows).map((t) => tokenLabel(t));
     const colLabels = this.result.keyTokens.slice(0, matrix.cols).map((t) => tokenLabel(t));
-    return { head, kind, matrix, domain: cached.domain, raster: cached.raster, maskSource, rowLabels, colLabels };
+    // Raster and domain are filled in by ensureRaster, right after layout (this placeholder is never drawn).
+    const placeholder = rasterCache.get(matrix)?.values().next().value;
+    const domain = placeholder?.domain ?? domainFor(kind, { rows: 0, cols: 0, data: new Float32Array(0) });
+    return { head, kind, matrix, domain, raster: placeholder?.raster ?? rasterize({ rows: 0, cols: 0, data: new Float32Array(0) }, domain), block: 1, maskSource, rowLabels, colLabels };
   }
 
   private layout(): void {
@@ -228,10 +287,9 @@ export class AttnMatrix extends LitElement {
     this.labelFont = `${LABEL_FONT_PX}px ${family}`;
     const n = p.matrix.rows;
     const m = p.matrix.cols;
-    let maxRow = 0;
-    for (const l of p.rowLabels) maxRow = Math.max(maxRow, measure(l, this.labelFont));
-    let maxCol = 0;
-    for (const l of p.colLabels) maxCol = Math.max(maxCol, measure(l, this.labelFont));
+    const maxRow = widest(p.rowLabels, this.labelFont);
+    const same = this.result?.keyTokens === this.result?.tokens && p.matrix.rows === p.matrix.cols;
+    const maxCol = same ? maxRow : widest(p.colLabels, this.labelFont);
     this.labelW = Math.ceil(Math.min(110, Math.max(24, maxRow + 10)));
     this.labelH = Math.ceil(Math.min(90, Math.max(24, maxCol + 10)));
     const hostW = this.hostWidth || this.clientWidth || 640;
@@ -309,7 +367,8 @@ export class AttnMatrix extends LitElement {
     ctx.clip();
     ctx.imageSmoothingEnabled = false;
     if (i1 > i0 && j1 > j0) {
-      ctx.drawImage(p.raster, j0, i0, j1 - j0, i1 - i0, ox + j0 * c, oy + i0 * c, (j1 - j0) * c, (i1 - i0) * c);
+      const b = p.block;
+      ctx.drawImage(p.raster, j0 / b, i0 / b, (j1 - j0) / b, (i1 - i0) / b, ox + j0 * c, oy + i0 * c, (j1 - j0) * c, (i1 - i0) * c);
     }
     const data = p.matrix.data;
     const cols = p.matrix.cols;

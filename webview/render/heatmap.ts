@@ -3,6 +3,7 @@
  * Uint32Array and a 256-colour lookup table. Views draw the result scaled with smoothing off.
  */
 import type { Matrix } from '../../src/core/matrix';
+import type { MaskSpec } from '../../src/core/types';
 import { lutIndex, MASKED_PACKED, packedTable, type ColourDomain } from './colour-scale';
 
 export type Raster = HTMLCanvasElement | OffscreenCanvas;
@@ -53,3 +54,104 @@ export function rasterize(m: Matrix, domain: ColourDomain, maskSource?: Matrix |
 
 /** Re-exported so callers and tests share one quantisation. */
 export { lutIndex };
+
+/**
+ * For views where one device pixel covers several cells: reads every cell once and paints a
+ * ⌈rows/block⌉ × ⌈cols/block⌉ raster, each pixel the block's most extreme visible value (sequential: the max,
+ * so a sharp attention peak never disappears; diverging: the value of largest magnitude, sign kept). A pixel is
+ * masked only when every cell of its block is. Returns the domain too (from the same pass: the global max or
+ * max |value| over finite visible cells), so the matrix is read once instead of twice.
+ */
+export function rasterizePooled(
+  m: Matrix,
+  kind: ColourDomain['kind'],
+  block: number,
+  maskSource?: Matrix | null,
+  /** The mask that produced maskSource, when known: lets fully hidden blocks skip reading maskSource. */
+  maskSpec?: MaskSpec,
+): { raster: Raster; domain: ColourDomain } {
+  // Visible keys of row i are [i - span + 1, i] for causal (span ∞) and window masks; null: read maskSource.
+  const span = maskSpec?.kind === 'causal' ? Infinity : maskSpec?.kind === 'window' ? maskSpec.window : null;
+  const rows = m.rows;
+  const cols = m.cols;
+  const gw = Math.max(1, Math.ceil(cols / block));
+  const gh = Math.max(1, Math.ceil(rows / block));
+  const best = new Float32Array(gw * gh).fill(-Infinity); // sequential: max value; diverging: max |value|
+  const signed = kind === 'diverging' ? new Float32Array(gw * gh) : null;
+  const src = m.data;
+  const mask = maskSource && maskSource.rows === rows && maskSource.cols === cols && maskSource.data !== src ? maskSource.data : null;
+  // Column → block lookup, and per block-row accumulators that stay in L1: one pass, no per-block loop overhead.
+  const colBlock = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) colBlock[j] = (j / block) | 0;
+  const acc = new Float64Array(gw);
+  const accSigned = signed ? new Float64Array(gw) : null;
+  let top = -Infinity;
+  for (let bi = 0; bi < gh; bi++) {
+    const i0 = bi * block;
+    const i1 = Math.min(i0 + block, rows);
+    acc.fill(-Infinity);
+    for (let i = i0; i < i1; i++) {
+      const r = i * cols;
+      if (accSigned) {
+        for (let j = 0; j < cols; j++) {
+          const v = src[r + j];
+          const a = v < 0 ? -v : v;
+          const b = colBlock[j];
+          if (a > acc[b] && a !== Infinity) {
+            acc[b] = a;
+            accSigned[b] = v;
+          }
+        }
+      } else {
+        // Weights under a causal or window mask: cells outside [i − span + 1, i] are masked, hence exactly 0,
+        // and cannot raise a block's max; a block with no visible cell stays −∞, i.e. masked.
+        const lo = span !== null && mask !== null ? Math.max(0, i - span + 1) : 0;
+        const hi = span !== null && mask !== null ? Math.min(cols, i + 1) : cols;
+        for (let j = lo; j < hi; j++) {
+          const v = src[r + j];
+          const b = colBlock[j];
+          if (v > acc[b]) acc[b] = v;
+        }
+      }
+    }
+    for (let bj = 0; bj < gw; bj++) {
+      let v = acc[bj];
+      if (!accSigned && (v === Infinity || (v <= 0 && mask !== null && span === null))) {
+        // Rare: re-read this block, excluding +∞ and cells maskSource hides.
+        v = -Infinity;
+        const j0 = bj * block;
+        const j1 = Math.min(j0 + block, cols);
+        for (let i = i0; i < i1; i++) {
+          for (let p = i * cols + j0; p < i * cols + j1; p++) {
+            const x = src[p];
+            if (x > v && x !== Infinity && !(mask !== null && x <= 0 && mask[p] === -Infinity)) v = x;
+          }
+        }
+      }
+      best[bi * gw + bj] = v;
+      if (signed && accSigned) signed[bi * gw + bj] = accSigned[bj];
+      if (v > top) top = v;
+    }
+  }
+  const domain: ColourDomain = signed
+    ? { kind: 'diverging', min: -(top > 0 ? top : 1), max: top > 0 ? top : 1 }
+    : { kind: 'sequential', min: 0, max: top > 0 ? top : 1 };
+  const canvas = makeCanvas(gw, gh);
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (!ctx || rows === 0 || cols === 0) return { raster: canvas, domain };
+  const img = ctx.createImageData(gw, gh);
+  const px = new Uint32Array(img.data.buffer);
+  const lut = packedTable(domain.kind);
+  const last = lut.length - 1;
+  const k = last / (domain.max - domain.min);
+  for (let p = 0; p < best.length; p++) {
+    if (best[p] === -Infinity) {
+      px[p] = MASKED_PACKED; // nothing visible (or only NaN) in the block
+      continue;
+    }
+    const x = ((signed ? signed[p] : best[p]) - domain.min) * k;
+    px[p] = x <= 0 ? lut[0] : x >= last ? lut[last] : lut[Math.floor(x + 0.5)];
+  }
+  ctx.putImageData(img, 0, 0);
+  return { raster: canvas, domain };
+}

@@ -1,0 +1,162 @@
+// Compute benchmark: the shipped core (bundled from src/core by esbuild) against numpy float32 + OpenBLAS,
+// on the same seeded inputs, interleaved run by run. Prints a Markdown table; `--json FILE` also writes the numbers.
+// Usage: node bench/compute.mjs [--quick] [--json out.json]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const TARGET = 3;
+
+const work = mkdtempSync(path.join(tmpdir(), 'attn-bench-'));
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main() {
+  // 1. Bundle the real core (with its embedded wasm) exactly as the extension bundle gets it.
+  const entry = path.join(work, 'entry.ts');
+  writeFileSync(entry, [
+    `export * from ${JSON.stringify(path.join(root, 'src/core/index.ts'))};`,
+    `export { setKernelMode, kernels } from ${JSON.stringify(path.join(root, 'src/core/kernels/index.ts'))};`,
+  ].join('\n'));
+  const bundle = path.join(work, 'core.mjs');
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
+  const core = await import(pathToFileURL(bundle).href);
+  if (!core.kernels()) console.warn('WARNING: WebAssembly kernels did not load; measuring the JS fallback.');
+
+  // 2. numpy side, a long-lived process, with this machine's OpenBLAS overrides removed.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const py = spawn('python3', [path.join(root, 'bench/numpy_attention.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+  const ask = async (msg) => {
+    py.stdin.write(JSON.stringify(msg) + '\n');
+    const { value, done } = await lines.next();
+    if (done) throw new Error('numpy process ended');
+    return JSON.parse(value);
+  };
+  const info = await ask({ cmd: 'info' });
+
+  const rand = core.mulberry32(20240601);
+  const save = (name, data) => {
+    const file = path.join(work, `${name}.f32`);
+    writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    return file;
+  };
+  const options = { scale: true, mask: { kind: 'none' }, temperature: 1 };
+
+  const cases = [];
+  for (const n of quick ? [512, 1024] : [512, 1024, 2048, 4096]) {
+    const d = 64;
+    const q = core.uniformMatrix(n, d, 1, rand);
+    const k = core.uniformMatrix(n, d, 1, rand);
+    const v = core.uniformMatrix(n, d, 1, rand);
+    cases.push({
+      label: `1 head, d=64, N=${n}`,
+      reps: n >= 4096 ? 5 : n >= 2048 ? 7 : 11,
+      js: () => core.attentionHead('h', q, k, v, options),
+      jsWeights: (r) => [r.weights.data],
+      jsOutput: (r) => r.output.data,
+      py: { kind: 'single', n, m: n, d, dv: d, factor: 1 / Math.sqrt(d), q: save(`q${n}`, q.data), k: save(`k${n}`, k.data), v: save(`v${n}`, v.data) },
+      fallbackOnce: n <= 1024,
+    });
+  }
+  for (const n of quick ? [512] : [512, 1024]) {
+    const dModel = 768;
+    const heads = 12;
+    const dK = 64;
+    const x = core.uniformMatrix(n, dModel, 1, rand);
+    const limit = Math.sqrt(6 / (dModel + dK));
+    const ws = { wq: [], wk: [], wv: [] };
+    for (let h = 0; h < heads; h++) for (const key of ['wq', 'wk', 'wv']) ws[key].push(core.uniformMatrix(dModel, dK, limit, rand));
+    const wo = core.uniformMatrix(heads * dK, dModel, Math.sqrt(6 / (2 * dModel)), rand);
+    const layer = { heads: ws.wq.map((wq, h) => ({ wq, wk: ws.wk[h], wv: ws.wv[h] })), wo };
+    const stack = (ms) => {
+      const out = new Float32Array(ms.length * ms[0].data.length);
+      ms.forEach((m, i) => out.set(m.data, i * m.data.length));
+      return out;
+    };
+    cases.push({
+      label: `12 heads × 64, d_model 768, N=${n} (projections incl. W_O)`,
+      reps: 5,
+      js: () => core.runLayer(layer, x, x, options),
+      jsWeights: (r) => r.heads.map((h) => h.weights.data),
+      jsOutput: (r) => r.output.data,
+      py: {
+        kind: 'multi', n, dModel, heads, dK, factor: 1 / Math.sqrt(dK),
+        x: save(`x${n}`, x.data), wq: save(`wq${n}`, stack(ws.wq)), wk: save(`wk${n}`, stack(ws.wk)), wv: save(`wv${n}`, stack(ws.wv)), wo: save(`wo${n}`, wo.data),
+      },
+      fallbackOnce: false,
+    });
+  }
+
+  const results = [];
+  for (const c of cases) {
+    // Agreement: one run each, compared cell by cell.
+    const ours = c.js();
+    const prefix = path.join(work, 'check');
+    await ask({ cmd: 'check', case: c.py, out: prefix });
+    const theirW = new Float32Array(readFileSync(prefix + '.weights.f32').buffer.slice(0));
+    const theirO = new Float32Array(readFileSync(prefix + '.output.f32').buffer.slice(0));
+    let diffW = 0;
+    let offset = 0;
+    for (const w of c.jsWeights(ours)) {
+      for (let p = 0; p < w.length; p++) diffW = Math.max(diffW, Math.abs(w[p] - theirW[offset + p]));
+      offset += w.length;
+    }
+    let diffO = 0;
+    const o = c.jsOutput(ours);
+    for (let p = 0; p < o.length; p++) diffO = Math.max(diffO, Math.abs(o[p] - theirO[p]));
+
+    // Timing: warm-up, then interleaved single runs, medians.
+    c.js();
+    await ask({ cmd: 'run', case: c.py });
+    const tJs = [];
+    const tPy = [];
+    for (let r = 0; r < c.reps; r++) {
+      const t0 = performance.now();
+      c.js();
+      tJs.push(performance.now() - t0);
+      tPy.push((await ask({ cmd: 'run', case: c.py })).ms);
+    }
+    let fallback;
+    if (c.fallbackOnce) {
+      core.setKernelMode('off');
+      const t0 = performance.now();
+      c.js();
+      fallback = performance.now() - t0;
+      core.setKernelMode('auto');
+    }
+    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback };
+    row.ratio = row.oursMs / row.numpyMs;
+    results.push(row);
+    console.error(`${row.label}: ours ${row.oursMs.toFixed(1)} ms, numpy ${row.numpyMs.toFixed(1)} ms, ×${row.ratio.toFixed(2)}`);
+  }
+  py.stdin.end();
+
+  const table = [
+    '| case | numpy float32 (ms) | ours: WASM SIMD, 1 thread (ms) | ratio | target ≤ 3× | max abs diff weights / output | JS fallback (ms, 1 run) |',
+    '|---|---:|---:|---:|:---:|---|---:|',
+    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} | ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
+  ].join('\n');
+  const header = `numpy ${info.numpy} (Python ${info.python}), BLAS: ${info.blas}; numpy env: ${JSON.stringify(info.env)}`;
+  console.log(header);
+  console.log(table);
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ info, results, table }, null, 2));
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
