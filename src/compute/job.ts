@@ -46,7 +46,8 @@ function runFile(text: string): ComputeOutcome {
 
 export function describe(problem: Problem | undefined): string {
   if (!problem) return 'The input could not be read.';
-  const where = problem.location ? ` (line ${problem.location.line + 1}, column ${problem.location.column + 1})` : '';
+  const located = !problem.location || /\(line \d+, column \d+\)/.test(problem.message);
+  const where = located ? '' : ` (line ${problem.location!.line + 1}, column ${problem.location!.column + 1})`;
   return problem.message + where;
 }
 

@@ -46,8 +46,9 @@ export interface ExportPayload {
 
 /** "line 3, column 7" from a problem's 0-based location. */
 export function problemText(p: Problem): string {
-  const loc = p.location ? `Line ${p.location.line + 1}, column ${p.location.column + 1}: ` : '';
-  return `${loc}${p.message}`;
+  if (!p.location) return p.message;
+  const message = p.message.replace(/ \(line \d+, column \d+\)\.?$/, '');
+  return `Line ${p.location.line + 1}, column ${p.location.column + 1}: ${message}`;
 }
 
 /**
@@ -241,8 +242,9 @@ export class AttnApp extends LitElement implements AppTarget {
     return html`
       ${err
         ? html`<div class="banner error" role="alert">
-            <p>${err.message}${snap ? ' Showing the last good result.' : ''}</p>
-            ${first ? html`<p class="detail">${problemText(first)}${more > 0 ? ` (+${more} more)` : ''}</p>` : nothing}
+            <p>${first ? problemText(first) : err.message}${more > 0 ? ` (+${more} more)` : ''}</p>
+            ${first && !err.message.includes(first.message) ? html`<p class="detail">${err.message}</p>` : nothing}
+            ${snap ? html`<p class="detail">Showing the last good result.</p>` : nothing}
           </div>`
         : nothing}
       ${prov

@@ -136,7 +136,7 @@ export class AttnControls extends LitElement {
   }
 
   private settingsPanel(s: ComputeSettings): TemplateResult {
-    return html`<vscode-collapsible heading="Computation (random weights)" open>
+    return html`<vscode-collapsible heading="Computation (random weights)">
       <div class="settings">
         <div class="row">
           <div class="field">
