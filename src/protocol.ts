@@ -4,6 +4,7 @@
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
  */
 import type { AttentionResult, MaskSpec, Problem } from './core/types';
+import type { HeadSummaries } from './core/summaries';
 
 export type ViewName = 'tokens' | 'matrix' | 'pipeline' | 'grid';
 export type MatrixKind = 'scores' | 'scaled' | 'weights';
@@ -61,6 +62,12 @@ export interface Snapshot {
   readonly followSelection?: boolean;
   /** Warnings about the input that did not stop the computation. */
   readonly warnings: readonly Problem[];
+  /**
+   * Large results only: statistics and a small thumbnail of every head, [layer][head]. Then only the
+   * focused layer's heads (or only the focused head) carry their weights; every other head's weights
+   * are an empty 0×0 matrix, and the host sends a new snapshot when the focus moves.
+   */
+  readonly headSummaries?: HeadSummaries;
 }
 
 export type ToWebview =

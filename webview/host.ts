@@ -50,15 +50,22 @@ export function isSnapshot(x: unknown): x is Snapshot {
   const r = x.result;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
-  for (const layer of r.layers) {
+  // A large result's heads outside the focus carry 0×0 weights; their summaries stand in (see Snapshot.headSummaries).
+  const summaries = Array.isArray(x.headSummaries) ? (x.headSummaries as unknown[]) : undefined;
+  for (const [l, layer] of r.layers.entries()) {
     if (!isObject(layer) || !Array.isArray(layer.heads) || layer.heads.length === 0) return false;
-    for (const h of layer.heads) {
+    for (const [i, h] of layer.heads.entries()) {
       if (!isObject(h) || !isMatrixLike(h.weights)) return false;
       const w = h.weights as { rows: number; cols: number };
-      if (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length) return false;
+      const summarized = w.rows === 0 && w.cols === 0 && isSummary((summaries?.[l] as unknown[] | undefined)?.[i]);
+      if (!summarized && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
     }
   }
   return true;
+}
+
+function isSummary(x: unknown): boolean {
+  return isObject(x) && isObject(x.stats) && typeof x.stats.meanEntropy === 'number' && isMatrixLike(x.thumbnail);
 }
 
 function isProblem(x: unknown): x is Problem {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { runJob, type ComputeOutcome, type ComputeRequest } from './job';
+import { requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest } from './job';
 
 /** Inputs below this many characters are computed inline: a worker round trip would cost more. */
 const INLINE_LIMIT_CHARS = 4_000;
@@ -30,7 +30,7 @@ export class ComputeClient {
 
   compute(request: ComputeRequest): Promise<ComputeOutcome> {
     this.cancel();
-    if (request.text.length < INLINE_LIMIT_CHARS) {
+    if (requestSize(request) < INLINE_LIMIT_CHARS) {
       try {
         return Promise.resolve(runJob(request));
       } catch (error) {
@@ -40,7 +40,7 @@ export class ComputeClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending = { id, resolve, reject };
-      this.ensureWorker().postMessage({ id, request });
+      this.ensureWorker().postMessage({ id, request }, requestTransferables(request));
     });
   }
 

@@ -1,10 +1,18 @@
-import { buildSelectionSpec, evaluate, parseTensorFile, tokenize, validateSpec } from '../core';
-import type { AttentionResult, Problem } from '../core';
+import { buildSelectionSpec, evaluate, parseBinaryAttention, parseTensorFile, summarizeHeads, tokenize, validateSpec } from '../core';
+import type { AttentionResult, HeadSummaries, Problem } from '../core';
+import { isSlimmed } from '../panel/slimResult';
 import type { ComputeSettings } from '../protocol';
 
 export type ComputeRequest =
   | { readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number }
-  | { readonly kind: 'file'; readonly text: string };
+  | { readonly kind: 'file'; readonly text: string }
+  /**
+   * A .npy / .npz / .safetensors file, opened directly or through its *.attention.json sidecar
+   * (`sidecarText`). The bytes are transferred to the worker: do not use them after posting.
+   */
+  | { readonly kind: 'binary'; readonly bytes: Uint8Array; readonly fileName: string; readonly sidecarText?: string }
+  /** The host could not even gather the input (e.g. the binary file is missing): report `message`. */
+  | { readonly kind: 'error'; readonly message: string };
 
 export type ComputeOutcome =
   | {
@@ -12,6 +20,8 @@ export type ComputeOutcome =
     readonly result: AttentionResult;
     readonly tokenRanges?: readonly (readonly [number, number])[];
     readonly warnings: readonly Problem[];
+    /** For results too large to send whole (see slimResult): every head's statistics and thumbnail. */
+    readonly headSummaries?: HeadSummaries;
   }
   | { readonly ok: false; readonly message: string; readonly problems: readonly Problem[] };
 
@@ -20,7 +30,44 @@ const MAX_CHARS_PER_TOKEN = 64;
 
 /** Runs one request to completion. Pure: the same code runs inline and in the worker thread. */
 export function runJob(request: ComputeRequest): ComputeOutcome {
-  return request.kind === 'selection' ? runSelection(request.text, request.settings, request.maxTokens) : runFile(request.text);
+  const outcome = runRequest(request);
+  if (!outcome.ok || !isSlimmed(outcome.result)) return outcome;
+  return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
+}
+
+function runRequest(request: ComputeRequest): ComputeOutcome {
+  switch (request.kind) {
+    case 'selection':
+      return runSelection(request.text, request.settings, request.maxTokens);
+    case 'file':
+      return runFile(request.text);
+    case 'binary':
+      return runBinary(request.bytes, request.fileName, request.sidecarText);
+    case 'error':
+      return failure(request.message);
+  }
+}
+
+/** How big a request is (characters or bytes): small ones run inline, big ones in the worker. */
+export function requestSize(request: ComputeRequest): number {
+  switch (request.kind) {
+    case 'binary':
+      return request.bytes.byteLength + (request.sidecarText?.length ?? 0);
+    case 'error':
+      return 0;
+    default:
+      return request.text.length;
+  }
+}
+
+/**
+ * Buffers to transfer (not copy) when posting the request to the worker. Only a buffer the bytes fill
+ * exactly is transferred; a view on a shared (pooled) buffer is copied by postMessage instead.
+ */
+export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
+  if (request.kind !== 'binary') return [];
+  const { bytes } = request;
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
 function runSelection(text: string, settings: ComputeSettings, maxTokens: number): ComputeOutcome {
@@ -40,6 +87,15 @@ function runSelection(text: string, settings: ComputeSettings, maxTokens: number
 
 function runFile(text: string): ComputeOutcome {
   const parsed = parseTensorFile(text);
+  if (!parsed.ok) return { ok: false, message: describe(parsed.problems[0]), problems: parsed.problems };
+  if (parsed.reference !== undefined) {
+    return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
+  }
+  return { ok: true, result: evaluate(parsed.spec), warnings: parsed.warnings };
+}
+
+function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined): ComputeOutcome {
+  const parsed = parseBinaryAttention({ bytes, fileName, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(parsed.problems[0]), problems: parsed.problems };
   return { ok: true, result: evaluate(parsed.spec), warnings: parsed.warnings };
 }

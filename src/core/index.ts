@@ -12,3 +12,6 @@ export { fnv1a, mixSeed, mulberry32, uniformMatrix, xavierUniform } from './rand
 export { displayToken, tokenize, tokenizeGpt2, tokenizeWords, type TokenizerName } from './tokenize';
 export { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, FFN_MULTIPLIER, type SelectionSettings } from './selection';
 export { parseTensorFile } from './tensorFile';
+export { type AttentionReference, type TensorFileResult, ATTENTION_FILE_EXTENSIONS } from './tensorFile';
+export * from './binary';
+export { type HeadSummaries, type HeadSummary, THUMBNAIL_SIZE, summarizeHead, summarizeHeads } from './summaries';

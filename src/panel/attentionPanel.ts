@@ -129,7 +129,7 @@ export class AttentionPanel implements vscode.Disposable {
     const run = ++this.runs;
     this.post({ type: 'busy', busy: true });
     try {
-      const outcome = await this.compute.compute(this.source.request());
+      const outcome = await this.compute.compute(await this.source.request());
       if (run !== this.runs) return;
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
@@ -145,6 +145,7 @@ export class AttentionPanel implements vscode.Disposable {
         settings: this.source instanceof SelectionSource ? readSettings() : undefined,
         followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
         warnings: outcome.warnings,
+        ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
       };
       this.panel.title = `Attention: ${this.source.title()}`;
       this.postSnapshot();
@@ -163,7 +164,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   private postSnapshot(): void {
     if (!this.snapshot) return;
-    const result = slimResult(this.snapshot.result, this.focus);
+    const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
     this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
   }
 

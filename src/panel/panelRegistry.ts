@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { SourceRef } from '../protocol';
+import { isBinaryAttentionPath } from '../sources/binaryFiles';
+import { BinarySource } from '../sources/binarySource';
 import { FileSource } from '../sources/fileSource';
 import { SelectionSource } from '../sources/selectionSource';
 import { sourceKey, type AttentionSource } from '../sources/source';
@@ -59,7 +61,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
       existing.refresh(0);
       return existing;
     }
-    return this.open(await FileSource.open(target));
+    return this.open(await openFileSource(target));
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
@@ -104,7 +106,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
     if (!ref || typeof ref !== 'object' || typeof ref.uri !== 'string') return undefined;
     try {
       const uri = vscode.Uri.parse(ref.uri, true);
-      if (ref.kind === 'file') return await FileSource.open(uri);
+      if (ref.kind === 'file') return await openFileSource(uri);
       if (ref.kind === 'selection' && Number.isInteger(ref.start) && Number.isInteger(ref.end)) {
         const doc = await vscode.workspace.openTextDocument(uri);
         const range = new vscode.Range(doc.positionAt(ref.start), doc.positionAt(ref.end));
@@ -115,4 +117,9 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
     }
     return undefined;
   }
+}
+
+/** A tensor file: JSON (possibly a sidecar of a binary file) or a .npy / .npz / .safetensors file. */
+async function openFileSource(uri: vscode.Uri): Promise<AttentionSource> {
+  return isBinaryAttentionPath(uri.path) ? new BinarySource(uri) : FileSource.open(uri);
 }

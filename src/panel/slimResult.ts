@@ -1,37 +1,102 @@
-import type { AttentionResult, HeadResult, LayerResult } from '../core';
+import type { AttentionResult, HeadResult, HeadSummaries, LayerResult, Matrix } from '../core';
 
 /** Above this many query–key cells a snapshot carries only what the focused head's views need. */
 export const FULL_SNAPSHOT_CELLS = 256 * 256;
+
+/**
+ * With head summaries, the most weight cells a slimmed snapshot carries for the focused layer
+ * (4 M cells = 16 MB of float32: 12 heads at 512 tokens). Above it only the focused head keeps its weights.
+ */
+export const MAX_LAYER_WEIGHT_CELLS = 4 * 1024 * 1024;
 
 export interface Focus {
   readonly layer: number;
   readonly head: number;
 }
 
+/** The weights of a head that were not sent: its statistics and thumbnail are in Snapshot.headSummaries. */
+export const NO_WEIGHTS: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
+
 /**
- * What crosses to the webview. Small results go whole. For large ones, every head keeps its
- * weights (the head grid and overlays need them), but only the focused head keeps Q, K, V, the
- * scores and Z, and only the focused layer keeps its layer-wide matrices.
+ * What crosses to the webview. Small results go whole. For large ones only the focused head keeps
+ * Q, K, V, the scores and Z, and only the focused layer keeps its layer-wide matrices.
+ *
+ * Weights: without `summaries` every head keeps them (the head grid computes from them). With
+ * `summaries` (statistics and thumbnails of every head, see summarizeHeads) only the focused layer's
+ * heads keep them, or only the focused head when the layer exceeds MAX_LAYER_WEIGHT_CELLS; every
+ * other head gets NO_WEIGHTS.
  */
-export function slimResult(result: AttentionResult, focus: Focus): AttentionResult {
-  if (result.tokens.length * result.keyTokens.length <= FULL_SNAPSHOT_CELLS) return result;
+export function slimResult(result: AttentionResult, focus: Focus, summaries?: HeadSummaries): AttentionResult {
+  if (!isSlimmed(result)) return standaloneWeights(result);
+  const cells = result.tokens.length * result.keyTokens.length;
+  const dropWeights = summaries !== undefined && hasEveryHead(result, summaries);
+  const layerFits = (heads: number) => heads * cells <= MAX_LAYER_WEIGHT_CELLS;
   return {
     ...result,
-    layers: result.layers.map((layer, l): LayerResult => ({
-      input: l === focus.layer ? layer.input : null,
-      heads: layer.heads.map((head, h) => (l === focus.layer && h === focus.head ? head : weightsOnly(head))),
-      concat: l === focus.layer ? layer.concat : null,
-      attentionOutput: l === focus.layer ? layer.attentionOutput : null,
-      encoder: l === focus.layer ? layer.encoder : undefined,
-      output: l === focus.layer ? layer.output : null,
-    })),
+    layers: result.layers.map((layer, l): LayerResult => {
+      const focused = l === focus.layer;
+      const keepWeights = (h: number): boolean => !dropWeights || (focused && (h === focus.head || layerFits(layer.heads.length)));
+      return {
+        input: focused ? layer.input : null,
+        heads: layer.heads.map((head, h) => (focused && h === focus.head ? { ...head, weights: standalone(head.weights) } : weightsOnly(head, keepWeights(h)))),
+        concat: focused ? layer.concat : null,
+        attentionOutput: focused ? layer.attentionOutput : null,
+        encoder: focused ? layer.encoder : undefined,
+        output: focused ? layer.output : null,
+      };
+    }),
   };
 }
 
-function weightsOnly(head: HeadResult): HeadResult {
-  return { name: head.name, q: null, k: null, v: null, scores: null, scaled: null, weights: head.weights, output: null, scale: head.scale };
+function hasEveryHead(result: AttentionResult, summaries: HeadSummaries): boolean {
+  return summaries.length === result.layers.length && result.layers.every((L, l) => summaries[l].length === L.heads.length);
+}
+
+function weightsOnly(head: HeadResult, keepWeights: boolean): HeadResult {
+  return { name: head.name, q: null, k: null, v: null, scores: null, scaled: null, weights: keepWeights ? standalone(head.weights) : NO_WEIGHTS, output: null, scale: head.scale };
+}
+
+const copies = new WeakMap<Matrix, Matrix>();
+
+/**
+ * Weights read from a binary file are views on one big buffer. Structured clone (and VS Code's
+ * postMessage) send a view's whole ArrayBuffer, so a view is copied into its own buffer before it
+ * crosses (once per matrix).
+ */
+export function standalone(m: Matrix): Matrix {
+  if (m.data.byteOffset === 0 && m.data.byteLength === m.data.buffer.byteLength) return m;
+  let copy = copies.get(m);
+  if (!copy) {
+    copy = { rows: m.rows, cols: m.cols, data: m.data.slice() };
+    copies.set(m, copy);
+  }
+  return copy;
+}
+
+function standaloneWeights(result: AttentionResult): AttentionResult {
+  const views = result.layers.some((L) => L.heads.some((h) => standalone(h.weights) !== h.weights));
+  if (!views) return result;
+  return { ...result, layers: result.layers.map((L) => ({ ...L, heads: L.heads.map((h) => ({ ...h, weights: standalone(h.weights) })) })) };
 }
 
 export function isSlimmed(result: AttentionResult): boolean {
   return result.tokens.length * result.keyTokens.length > FULL_SNAPSHOT_CELLS;
+}
+
+/** Float32 bytes of every matrix a (slimmed) result carries, counting each buffer view once. */
+export function payloadBytes(result: AttentionResult): number {
+  const seen = new Set<Float32Array>();
+  let bytes = 0;
+  const add = (m: Matrix | null | undefined) => {
+    if (m && !seen.has(m.data)) {
+      seen.add(m.data);
+      bytes += m.data.byteLength;
+    }
+  };
+  for (const layer of result.layers) {
+    [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
+    if (layer.encoder) Object.values(layer.encoder).forEach(add);
+    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output].forEach(add);
+  }
+  return bytes;
 }

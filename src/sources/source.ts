@@ -11,7 +11,8 @@ export interface AttentionSource extends vscode.Disposable {
   title(): string;
   info(): SourceInfo;
   ref(): SourceRef;
-  request(): ComputeRequest;
+  /** The computation to run; may read files first (binary attention files). */
+  request(): ComputeRequest | Promise<ComputeRequest>;
   /** Fires when the source changed enough to recompute. */
   readonly onDidChange: vscode.Event<void>;
   /** Fires with the token under the editor cursor, or null. */

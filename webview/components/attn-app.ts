@@ -278,7 +278,7 @@ export class AttnApp extends LitElement implements AppTarget {
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
       case 'grid':
         return html`<attn-head-grid .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-head-grid>`;
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}></attn-head-grid>`;
     }
   }
 

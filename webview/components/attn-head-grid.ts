@@ -9,6 +9,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { cachedHeadStats, type HeadStats } from '../../src/core/stats';
+import type { HeadSummaries, HeadSummary } from '../../src/core/summaries';
 import type { AttentionResult, HeadResult } from '../../src/core/types';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
@@ -20,6 +21,8 @@ export interface HeadItem {
   readonly head: number;
   readonly result: HeadResult;
   readonly stats: HeadStats;
+  /** Present for large results: the stats and thumbnail came from the host (the weights may not have). */
+  readonly summary?: HeadSummary;
 }
 
 const THUMB_LIMIT = 64;
@@ -52,19 +55,27 @@ export class AttnHeadGrid extends LitElement {
   @property({ attribute: false }) lockedToken: number | null = null;
   @property({ attribute: false }) hiddenTokens: readonly number[] = [];
   @property() sort: HeadSort = 'order';
+  /**
+   * Snapshot.headSummaries of a large result: stats and thumbnails for every head, so heads whose
+   * weights were not sent (0×0) still get a card. Used whenever present.
+   */
+  @property({ attribute: false }) summaries: HeadSummaries | null = null;
 
   private items: HeadItem[] = [];
   @state() private sorted: HeadItem[] = [];
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('result')) {
+    if (changed.has('result') || changed.has('summaries')) {
       const items: HeadItem[] = [];
       this.result?.layers.forEach((L, l) =>
-        L.heads.forEach((H, h) => items.push({ layer: l, head: h, result: H, stats: cachedHeadStats(H.weights) })),
+        L.heads.forEach((H, h) => {
+          const summary = this.summaryOf(l, h);
+          items.push(summary ? { layer: l, head: h, result: H, stats: summary.stats, summary } : { layer: l, head: h, result: H, stats: cachedHeadStats(H.weights) });
+        }),
       );
       this.items = items;
     }
-    if (changed.has('result') || changed.has('sort')) this.sorted = sortHeads(this.items, this.sort);
+    if (changed.has('result') || changed.has('summaries') || changed.has('sort')) this.sorted = sortHeads(this.items, this.sort);
   }
 
   protected override updated(): void {
@@ -76,9 +87,25 @@ export class AttnHeadGrid extends LitElement {
       const h = Number(canvas.dataset.head);
       const H = this.result?.layers[l]?.heads[h];
       if (!H) continue;
+      const summary = this.summaryOf(l, h);
+      if (summary && this.result) {
+        // The thumbnail is already block maxima; drawThumb only needs the full row count for the row marker.
+        const full = { rows: this.result.tokens.length, cols: this.result.keyTokens.length, data: summary.thumbnail.data };
+        drawThumb(canvas, full, thumbnail(summary.thumbnail, THUMB_LIMIT, true), THUMB_BOX, row, focus);
+        continue;
+      }
       const t = thumbnail(H.weights, THUMB_LIMIT, true, H.scaled);
       drawThumb(canvas, H.weights, t, THUMB_BOX, row, focus);
     }
+  }
+
+  /** The host's summary of a head, when it matches this result's shape. */
+  private summaryOf(layer: number, head: number): HeadSummary | undefined {
+    const s = this.summaries?.[layer]?.[head];
+    const H = this.result?.layers[layer]?.heads[head];
+    if (!s || !H || !s.stats || !s.thumbnail || !(s.thumbnail.data instanceof Float32Array)) return undefined;
+    if (s.thumbnail.data.length !== s.thumbnail.rows * s.thumbnail.cols) return undefined;
+    return s;
   }
 
   private select(item: HeadItem): void {

@@ -17,6 +17,7 @@ import {
   type PrecomputedSpec,
   type Problem,
   type Provenance,
+  type SourceLocation,
   DEFAULT_OPTIONS,
 } from '../types';
 import { type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, buildTree, formatPath, getProp } from './json';
@@ -32,7 +33,31 @@ export type { AttentionLayout } from './layout';
 export const TOP_LEVEL_FIELDS = [
   '$schema', 'description', 'source', 'tokens', 'key_tokens', 'embeddings', 'key_embeddings',
   'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers', 'attention', 'head_names', 'options',
+  'attention_file', 'attention_tensor',
 ] as const;
+
+/** File types `attention_file` may name. */
+export const ATTENTION_FILE_EXTENSIONS = ['.npy', '.npz', '.safetensors'] as const;
+
+/**
+ * Where a sidecar file's weights are: `attention_file` (a path relative to the JSON file's folder) and,
+ * for .npz / .safetensors, the array inside it. The weights are read by parseBinaryAttention.
+ */
+export interface AttentionReference {
+  /** The path as written, with "\\" turned into "/". */
+  readonly file: string;
+  readonly tensor?: string;
+  /** head_names as written (flat or per layer), checked against the tensor once it is read. */
+  readonly headNames?: readonly (readonly string[])[] | readonly string[];
+  /** The "attention_file" value in the text. */
+  readonly location: SourceLocation;
+}
+
+/**
+ * parseTensorFile's result. When the file is a sidecar (it has "attention_file"), `reference` is set and
+ * the spec is precomputed with an empty `attention`: the weights are in the binary file.
+ */
+export type TensorFileResult = ParseResult & { readonly reference?: AttentionReference };
 
 export const DEFAULT_MODEL_DESCRIPTION = 'Attention weights exported from a model.';
 export const DEFAULT_FILE_DESCRIPTION = 'Computed from the weights in this file.';
@@ -46,6 +71,7 @@ const MASK_FIELDS = ['window', 'dilation'];
 /** What each mode-defining field means, for "a mix of modes" messages. */
 const MODE_ROLE: Record<string, string> = {
   attention: 'gives weights exported from a model, so nothing is computed',
+  attention_file: 'points to weights exported from a model in a binary file (.npy, .npz, .safetensors)',
   embeddings: 'is the input X to compute attention from',
   key_embeddings: 'is the key-side input X to compute attention from',
   heads: 'gives the heads of a single layer',
@@ -59,12 +85,13 @@ const MODE_ROLE: Record<string, string> = {
 
 /** Pairs of top-level fields that cannot appear together. */
 const CONFLICTS: readonly (readonly [string, readonly string[]])[] = [
-  ['attention', ['embeddings', 'key_embeddings', 'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers']],
+  ['attention', ['embeddings', 'key_embeddings', 'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers', 'attention_file']],
+  ['attention_file', ['embeddings', 'key_embeddings', 'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers']],
   ['layers', ['heads', 'query', 'key', 'value', 'wo', 'ffn']],
   ['heads', ['query', 'key', 'value']],
 ];
 
-export function parseTensorFile(text: string): ParseResult {
+export function parseTensorFile(text: string): TensorFileResult {
   try {
     return parseUnchecked(text);
   } catch (e) {
@@ -81,7 +108,7 @@ function mb(chars: number): string {
   return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function parseUnchecked(input: string): ParseResult {
+function parseUnchecked(input: string): TensorFileResult {
   if (typeof input !== 'string') return fail([{ severity: 'error', message: 'The file could not be read as text.' }]);
   if (input.length > MAX_TEXT_LENGTH) {
     return fail([{
@@ -117,12 +144,13 @@ function parseUnchecked(input: string): ParseResult {
     rep.error(`Duplicate key ${JSON.stringify(d.key)} in ${d.path.length > 1 ? formatPath(d.path.slice(0, -1)) : 'the top-level object'}; it was already given at ${rep.humanPosition(d.firstOffset)}. Keep one.`, d.offset, d.length, d.path);
   }
 
-  const spec = readSpec(rep, root);
+  const refOut: { reference?: AttentionReference } = {};
+  const spec = readSpec(rep, root, refOut);
   if (spec === undefined || rep.hasErrors) {
     if (!rep.hasErrors) rep.error('The file could not be read.', root.offset, 1, []);
     return fail(rep.problems());
   }
-  return { ok: true, spec, warnings: rep.warnings() };
+  return { ok: true, spec, warnings: rep.warnings(), ...(refOut.reference !== undefined ? { reference: refOut.reference } : {}) };
 }
 
 /** Field value with its path, or undefined when absent. */
@@ -153,7 +181,7 @@ function checkConflicts(rep: Reporter, root: JsonObject): boolean {
   return ok;
 }
 
-function readSpec(rep: Reporter, root: JsonObject): AttentionSpec | undefined {
+function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: AttentionReference }): AttentionSpec | undefined {
   warnUnknownKeys(rep, root, [], TOP_LEVEL_FIELDS, { ffn_w1: 'Feed-forward weights go in "ffn": { "w1", "b1", "w2", "b2" }.' });
   const conflictsOk = checkConflicts(rep, root);
 
@@ -179,7 +207,12 @@ function readSpec(rep: Reporter, root: JsonObject): AttentionSpec | undefined {
   let keyTokens: Located<string[]> | undefined;
   if (kt !== undefined) keyTokens = readStringArray(rep, kt.node, kt.path, 'key token');
 
-  const isPrecomputed = getProp(root, 'attention') !== undefined;
+  const isReference = getProp(root, 'attention_file') !== undefined && getProp(root, 'attention') === undefined;
+  const isPrecomputed = getProp(root, 'attention') !== undefined || isReference;
+  if (!isReference) {
+    const at = field(root, 'attention_tensor', []);
+    if (at !== undefined) rep.warnAt(at.node, at.path, 'attention_tensor is only used with "attention_file": it names the array inside an .npz or .safetensors file.');
+  }
   const options = readOptions(rep, root, isPrecomputed);
   if (!conflictsOk || tokens === undefined || (kt !== undefined && keyTokens === undefined)) {
     return undefined;
@@ -189,6 +222,20 @@ function readSpec(rep: Reporter, root: JsonObject): AttentionSpec | undefined {
   const m = keyTokens?.value.length ?? n;
   const keyWord = keyTokens !== undefined ? 'key tokens' : 'tokens';
   const withSource = (text: string): string => (source !== undefined && source.trim() !== '' ? `${text} Source: ${source}` : text);
+
+  if (isReference) {
+    const reference = readReference(rep, root);
+    if (reference === undefined || options === undefined || rep.hasErrors) return undefined;
+    refOut.reference = reference;
+    return {
+      kind: 'precomputed',
+      tokens: tokens.value,
+      ...(keyTokens !== undefined ? { keyTokens: keyTokens.value } : {}),
+      options,
+      provenance: { kind: 'model', description: withSource(description ?? DEFAULT_MODEL_DESCRIPTION) },
+      attention: [],
+    };
+  }
 
   if (isPrecomputed) {
     const a = field(root, 'attention', []);
@@ -391,6 +438,57 @@ function readHead(rep: Reporter, o: JsonObject, base: JsonPath, where: JsonPath,
   return kind === 'projection'
     ? { path: where, node: o, ...named, kind, wq: mats[0], wk: mats[1], wv: mats[2] }
     : { path: where, node: o, ...named, kind, query: mats[0], key: mats[1], value: mats[2] };
+}
+
+/** attention_file (+ attention_tensor, head_names) of a sidecar file. */
+function readReference(rep: Reporter, root: JsonObject): AttentionReference | undefined {
+  const f = field(root, 'attention_file', []);
+  if (f === undefined) return undefined;
+  const raw = readString(rep, f.node, f.path);
+  if (raw === undefined) return undefined;
+  const file = raw.replace(/\\/g, '/');
+  const ext = ATTENTION_FILE_EXTENSIONS.find((e) => file.toLowerCase().endsWith(e));
+  if (file.trim() === '') {
+    rep.errorAt(f.node, f.path, 'attention_file is empty: give the binary file\'s path relative to this file, e.g. "gpt2-512.npz".');
+    return undefined;
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/')) {
+    rep.errorAt(f.node, f.path, `attention_file must be a path relative to this file's folder, such as "gpt2-512.npz", but it is ${JSON.stringify(raw)}.`);
+    return undefined;
+  }
+  if (ext === undefined) {
+    rep.errorAt(f.node, f.path, `attention_file must name a .npy, .npz or .safetensors file, but it is ${JSON.stringify(raw)}.`);
+    return undefined;
+  }
+  let tensor: string | undefined;
+  const t = field(root, 'attention_tensor', []);
+  if (t !== undefined) {
+    tensor = readString(rep, t.node, t.path);
+    if (tensor !== undefined && ext === '.npy') rep.warnAt(t.node, t.path, 'attention_tensor has no effect: a .npy file holds a single array.');
+  }
+  let headNames: string[][] | string[] | undefined;
+  const hn = field(root, 'head_names', []);
+  if (hn !== undefined) {
+    const arr = expectArray(rep, hn.node, hn.path, 'an array of head names (or one array per layer)');
+    if (arr !== undefined) {
+      if (arraySize(arr) > 0 && arrayItem(arr, 0).kind === 'array') {
+        const nested: string[][] = [];
+        for (let i = 0; i < arraySize(arr); i++) {
+          const r = readStringArray(rep, arrayItem(arr, i), [...hn.path, i], 'head name');
+          if (r !== undefined) nested.push(r.value);
+        }
+        headNames = nested;
+      } else {
+        headNames = readStringArray(rep, arr, hn.path, 'head name')?.value;
+      }
+    }
+  }
+  return {
+    file,
+    ...(tensor !== undefined ? { tensor } : {}),
+    ...(headNames !== undefined ? { headNames } : {}),
+    location: rep.location(f.node.offset, f.node.length, f.path),
+  };
 }
 
 function readHeadNames(rep: Reporter, root: JsonObject, headCounts: number[] | undefined): string[][] | undefined {

@@ -1,0 +1,8 @@
+/** Binary attention tensors: .npy, .npz (NumPy) and .safetensors (Hugging Face). Pure readers. */
+export { type BinaryTensor, type TensorRead, MAX_TENSOR_ELEMENTS, halfToFloat } from './common';
+export { isNpy, readNpy } from './npy';
+export { isZip, readNpz, zipEntries } from './npz';
+export { readSafetensors } from './safetensors';
+export { type BinaryAttention, type BinaryLayout, attentionFromTensor, checkAttentionWeights, positionTokens, tokensFromMetadata } from './attention';
+export { type BinaryFormat, BINARY_EXTENSIONS, binaryFormat, readBinaryTensor } from './read';
+export { type BinaryAttentionInput, parseBinaryAttention } from './load';

@@ -1,0 +1,90 @@
+import { serialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/core';
+import { headStats } from '../../../src/core/stats';
+import { runJob } from '../../../src/compute/job';
+import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, isSlimmed, payloadBytes, slimResult } from '../../../src/panel/slimResult';
+
+/** layers × heads × n × n causal softmax-ish weights, all views on one buffer (as a binary file gives). */
+function viewsResult(layers: number, heads: number, n: number): AttentionResult {
+  const data = new Float32Array(layers * heads * n * n);
+  for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) {
+    const base = (l * heads + h) * n * n;
+    for (let i = 0; i < n; i++) {
+      const w = 1 / (i + 1);
+      for (let j = 0; j <= i; j++) data[base + i * n + j] = (j === (h % (i + 1)) ? 0.5 : 0) + w * 0.5;
+    }
+  }
+  const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+  return evaluate({
+    kind: 'precomputed', tokens, options: { scale: true, mask: { kind: 'causal' }, temperature: 1 },
+    provenance: { kind: 'model', description: 'test' },
+    attention: Array.from({ length: layers }, (_, l) => Array.from({ length: heads }, (_, h) => {
+      const s = (l * heads + h) * n * n;
+      return { rows: n, cols: n, data: data.subarray(s, s + n * n) };
+    })),
+  });
+}
+
+describe('head summaries', () => {
+  it('carry the same stats as the full weights and a ≤ 64×64 block-max thumbnail', () => {
+    const r = viewsResult(2, 3, 300);
+    const s = summarizeHeads(r);
+    expect(s.length).toBe(2);
+    expect(s[1][2].stats).toEqual(headStats(r.layers[1].heads[2].weights));
+    expect([s[1][2].thumbnail.rows, s[1][2].thumbnail.cols]).toEqual([64, 64]);
+    expect(s[1][2].thumbnail.data[0]).toBe(Math.max(...r.layers[1].heads[2].weights.data.subarray(0, 4)));
+    // small heads: the thumbnail is a copy, never the weights' (shared) buffer
+    const small = summarizeHeads(viewsResult(1, 2, 8));
+    expect(small[0][1].thumbnail.data.buffer.byteLength).toBe(8 * 8 * 4);
+  });
+});
+
+describe('slimResult with summaries', () => {
+  it('sends the focused layer\'s weights, as standalone arrays; other heads get 0×0 weights', () => {
+    const r = viewsResult(4, 3, 300);
+    expect(isSlimmed(r)).toBe(true);
+    const s = summarizeHeads(r);
+    const slim = slimResult(r, { layer: 2, head: 1 }, s);
+    expect(slim.layers[0].heads[0].weights).toBe(NO_WEIGHTS);
+    expect(slim.layers[3].heads[2].weights).toBe(NO_WEIGHTS);
+    for (const h of slim.layers[2].heads) {
+      expect(h.weights.rows).toBe(300);
+      expect(h.weights.data.buffer.byteLength).toBe(300 * 300 * 4); // not the whole file buffer
+    }
+    expect([...slim.layers[2].heads[1].weights.data]).toEqual([...r.layers[2].heads[1].weights.data]);
+    // the same view is copied only once across snapshots
+    expect(slimResult(r, { layer: 2, head: 0 }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
+    expect(payloadBytes(slim)).toBe(3 * 300 * 300 * 4);
+    // what structured clone really sends: the slim result plus summaries, far less than the whole tensor
+    const wire = serialize({ result: slim, headSummaries: s }).length;
+    expect(wire).toBeLessThan(3 * 300 * 300 * 4 + 12 * 64 * 64 * 4 + 200_000);
+    expect(serialize(r).length).toBeGreaterThan(4 * 3 * 300 * 300 * 4);
+  });
+
+  it('keeps only the focused head when the layer is too big', () => {
+    const n = 600;
+    const heads = Math.ceil(MAX_LAYER_WEIGHT_CELLS / (n * n)) + 1;
+    const r = viewsResult(1, heads, n);
+    const slim = slimResult(r, { layer: 0, head: 2 }, summarizeHeads(r));
+    expect(slim.layers[0].heads.map((h) => h.weights.rows)).toEqual(Array.from({ length: heads }, (_, h) => (h === 2 ? n : 0)));
+  });
+
+  it('without summaries keeps every head\'s weights (old contract), small results go whole', () => {
+    const r = viewsResult(2, 2, 300);
+    const slim = slimResult(r, { layer: 0, head: 0 });
+    expect(slim.layers[1].heads[1].weights.rows).toBe(300);
+    const small = viewsResult(1, 2, 8);
+    const whole = slimResult(small, { layer: 0, head: 0 });
+    expect(whole.layers[0].heads[1].weights.data.buffer.byteLength).toBe(8 * 8 * 4);
+  });
+
+  it('the worker job attaches summaries to large results only', () => {
+    const n = 260;
+    const tokens = Array.from({ length: n }, (_, i) => `w${i}`);
+    const row = Array.from({ length: n }, () => 1 / n);
+    const text = JSON.stringify({ tokens, attention: [Array.from({ length: n }, () => row)] });
+    const out = runJob({ kind: 'file', text });
+    expect(out.ok && out.headSummaries?.[0].length).toBe(1);
+  });
+});
