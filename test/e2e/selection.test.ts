@@ -102,4 +102,8 @@ describe('Right-click to insight, in the real VS Code', function () {
     await assertEventually(async () => (await street.getAttribute('aria-pressed')) === 'true', 'street is still locked after reload');
     await shot(page, 'restored-after-reload');
   });
+
+  it('broke no rule of the webview\'s Content Security Policy along the way', () => {
+    assert.deepEqual(session.cspViolations, []);
+  });
 });

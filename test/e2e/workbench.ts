@@ -16,6 +16,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 export interface Session {
   readonly page: Page;
   readonly context: BrowserContext;
+  /** Console messages from any frame that report a Content-Security-Policy violation. */
+  readonly cspViolations: string[];
   readonly close: () => Promise<void>;
 }
 
@@ -25,10 +27,14 @@ export async function openWorkbench(): Promise<Session> {
     executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1500, height: 900 }, args: ARGS,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
-    page, context,
+    page, context, cspViolations,
     close: async () => {
       await context.close().catch(() => undefined);
       fs.rmSync(profile, { recursive: true, force: true });
@@ -77,7 +83,11 @@ export async function runContextMenuItem(page: Page, editor: Locator, text: stri
       await page.waitForTimeout(1000);
     }
   }
-  await item.click();
+  // The menu lives in a shadow root whose host sometimes fails Playwright's hit test; the keyboard always works.
+  await item.click({ timeout: 5000 }).catch(async () => {
+    await item.hover({ force: true });
+    await page.keyboard.press('Enter');
+  });
 }
 
 /** The screen box of the n-th occurrence of `text` in an editor line (Monaco splits a line into many spans). */

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -245,7 +245,7 @@ export class AttnControls extends LitElement {
             <legend>Overlay heads</legend>
             ${heads.map((h, i) => i === ui.head
               ? nothing
-              : html`<span class="field inline"><span class="swatch" style=${styleMap({ background: headColor(i) })}></span>
+              : html`<span class="field inline"><span class="swatch" ${styleProps({ background: headColor(i) })}></span>
                   <vscode-checkbox label=${h.name || `Head ${i + 1}`} .checked=${ui.overlayHeads.includes(i)}
                     @change=${(e: Event) => {
                       const on = (e.target as HTMLInputElement).checked;

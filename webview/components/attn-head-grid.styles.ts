@@ -30,6 +30,8 @@ export const headGridStyles = css`
   }
   ul.grid.by-layer {
     grid-template-columns: 4.5em repeat(var(--attn-heads, 1), minmax(var(--attn-head-card, 96px), 1fr));
+    overflow-x: auto;
+    padding-bottom: 4px;
   }
   li.layer-label {
     align-self: center;

@@ -8,7 +8,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/core/matrix';
 import { isVisible } from '../../src/core/masks';
 import { finiteMax, maxAbsFinite } from '../../src/core/stats';
@@ -739,7 +739,7 @@ export class AttnMatrix extends LitElement {
       <span class="ramp">
         <span>${fmtShort(d.min)}</span>
         <span class="bar" role="img" aria-label=${d.kind === 'diverging' ? 'Diverging colour scale: blue negative, light zero, red positive' : 'Sequential colour scale: dark low, yellow high'}
-          style=${styleMap({ background: cssGradient(d.kind) })}></span>
+          ${styleProps({ background: cssGradient(d.kind) })}></span>
         ${mid}
         <span>${fmtShort(d.max)}</span>
       </span>
@@ -759,7 +759,7 @@ export class AttnMatrix extends LitElement {
     const pos: Record<string, string> = { top: `${Math.max(0, Math.min(y, this.cssH - 60))}px` };
     if (x + c / 2 > this.cssW / 2) pos.right = `${Math.max(0, this.cssW - x + 8)}px`;
     else pos.left = `${x + c + 8}px`;
-    return html`<div class="tooltip" part="tooltip" id="tip" style=${styleMap(pos)}>
+    return html`<div class="tooltip" part="tooltip" id="tip" ${styleProps(pos)}>
       <div class="head">query ${d.row} “${tokenLabel(d.query, 24)}” → key ${d.col} “${tokenLabel(d.key, 24)}”${d.masked ? ' (masked)' : ''}</div>
       ${d.lines.map(
         (l) => html`<div class="line" data-key=${l.key}><span class="label">${l.label}</span><span class="text">${l.text}</span></div>`,

@@ -6,7 +6,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/core/matrix';
 import { countVisiblePairs, describeMask } from '../../src/core/masks';
 import type { AttentionResult, HeadResult, LayerResult } from '../../src/core/types';
@@ -246,7 +246,7 @@ export class AttnPipeline extends LitElement {
               <td class="pairs">${r.pairs.toLocaleString('en-US')}</td>
               <td>${r.full.toLocaleString('en-US')}</td>
               <td>${(r.ratio * 100).toFixed(r.ratio < 0.01 ? 2 : 1)}%</td>
-              <td class="bar-cell"><span class="bar" style=${styleMap({ width: `${Math.max(0.5, r.ratio * 100)}%` })}></span></td>
+              <td class="bar-cell"><span class="bar" ${styleProps({ width: `${Math.max(0.5, r.ratio * 100)}%` })}></span></td>
             </tr>`,
           )}
         </tbody>

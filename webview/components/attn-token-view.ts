@@ -1,6 +1,6 @@
 import { LitElement, html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../directives/style-props';
 import type { AttentionResult } from '../../src/core/types';
 import type { Matrix } from '../../src/core/matrix';
 import { hideTokens } from '../hidden-tokens';
@@ -245,12 +245,12 @@ export class AttnTokenView extends LitElement {
     const focusColor = headColor(this.head);
     return html`
       <ul class="legend" aria-label="Heads shown">
-        ${heads.map((h) => html`<li><span class="swatch" style=${styleMap({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
       </ul>
       ${n > ALL_LINES_LIMIT && active === null
         ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
         : nothing}
-      <div class="board" style=${styleMap({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.hover(null)}>
+      <div class="board" ${styleProps({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.hover(null)}>
         <div class="col queries" role="group" aria-label="Query tokens">
           ${r.tokens.map((t, i) => html`<div
               class="tok ${i === active ? 'active' : ''} ${i === this.lockedToken ? 'locked' : ''}"
@@ -293,7 +293,7 @@ export class AttnTokenView extends LitElement {
                 @click=${() => this.toggleHidden(j)}
                 @keydown=${(e: KeyboardEvent) => this.onKeyKey(e, j)}
               ><span class="text">${tokenText(t)}</span>${activeRow && w >= 0.01
-                ? html`<span class="bar" style=${styleMap({ width: `${Math.max(1, Math.round(Math.min(1, w) * 80))}px`, background: focusColor })}></span>`
+                ? html`<span class="bar" ${styleProps({ width: `${Math.max(1, Math.round(Math.min(1, w) * 80))}px`, background: focusColor })}></span>`
                 : nothing}</div>`;
           })}
         </div>
