@@ -5,7 +5,7 @@
  */
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { cachedHeadStats, type HeadStats } from '../../src/core/stats';
@@ -172,7 +172,7 @@ export class AttnHeadGrid extends LitElement {
         </vscode-single-select>
         <span class="hint">H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
       </div>
-      <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads" style=${styleMap({ '--attn-heads': String(heads) })}>
+      <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads" ${styleProps({ '--attn-heads': String(heads) })}>
         ${body}
       </ul>
     `;
