@@ -138,3 +138,17 @@ describe('resolveReferencePath', () => {
     expect(resolveReferencePath('/ws/a.attention.json', '/etc/a.npy', '/ws').ok).toBe(false);
   });
 });
+
+describe('examples/gpt2-induction-binary.safetensors', () => {
+  it('is the 37-token GPT-2 example, with its tokens and description in the metadata', () => {
+    const root = path.join(__dirname, '../../..');
+    const json = JSON.parse(readFileSync(path.join(root, 'examples/gpt2-induction.attention.json'), 'utf8')) as { tokens: string[]; attention: number[][][][] };
+    const bytes = new Uint8Array(readFileSync(path.join(root, 'examples/gpt2-induction-binary.safetensors')));
+    expect(bytes.length).toBeLessThan(100 * 1024);
+    const s = spec(parseBinaryAttention({ bytes, fileName: 'gpt2-induction-binary.safetensors' }));
+    expect(s.tokens).toEqual(json.tokens);
+    expect(s.attention[0].length).toBe(12);
+    expect(s.provenance.description).toMatch(/induction heads.*Source: CircuitsVis/s);
+    expect(s.attention[0][5].data[36 * 37 + 20]).toBe(Math.fround(json.attention[0][5][36][20]));
+  });
+});

@@ -88,3 +88,21 @@ describe('slimResult with summaries', () => {
     expect(out.ok && out.headSummaries?.[0].length).toBe(1);
   });
 });
+
+describe('summarizeHead (single pass)', () => {
+  it('equals headStats and downsampleMax', async () => {
+    const { downsampleMax } = await import('../../../src/core/stats');
+    const { summarizeHead } = await import('../../../src/core/summaries');
+    for (const [rows, cols] of [[300, 300], [65, 200], [64, 64], [7, 3], [1000, 70]] as const) {
+      const data = new Float32Array(rows * cols);
+      for (let p = 0; p < data.length; p++) data[p] = ((p * 2654435761) % 1000) / 1000 / cols;
+      const m = { rows, cols, data };
+      const s = summarizeHead(m);
+      const ref = headStats(m);
+      expect(s.stats.maxWeight).toBe(ref.maxWeight);
+      expect(s.stats.sinkShare).toBeCloseTo(ref.sinkShare, 12);
+      expect(s.stats.meanEntropy).toBeCloseTo(ref.meanEntropy, 12);
+      expect([...s.thumbnail.data]).toEqual([...downsampleMax(m, 64).data]);
+    }
+  });
+});
