@@ -14,8 +14,10 @@ export async function saveExport(
   near: vscode.Uri,
 ): Promise<vscode.Uri | undefined> {
   const folder = vscode.Uri.joinPath(near, '..');
+  const extension = `.${message.format}`;
+  const name = message.suggestedName.endsWith(extension) ? message.suggestedName : message.suggestedName + extension;
   const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(folder, `${message.suggestedName}.${message.format}`),
+    defaultUri: vscode.Uri.joinPath(folder, name),
     filters: FILTERS[message.format],
     saveLabel: 'Export',
   });

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { assertEventually, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
+import { WORKSPACE, assertEventually, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
 
 const BUTTON = 'Visualize Attention File';
 
@@ -77,6 +79,24 @@ describe('Tensor files, in the real VS Code', function () {
 
     for (let i = 0; i < 2; i++) await page.keyboard.press('Control+z');
     await banner.waitFor({ state: 'detached', timeout: 15_000 }).catch(async () => assert.equal(await banner.isVisible(), false));
+  });
+
+  it('exports the current matrix as CSV through the save dialog', async () => {
+    const { page } = session;
+    const before = new Set(fs.readdirSync(WORKSPACE));
+    await webview(page).locator('attn-export vscode-button[data-format="csv"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 15_000 });
+    await assertEventually(async () => /\/e2e\/[^/]+\.csv$/.test(await input.inputValue()), 'the dialog proposes a .csv beside the file');
+    await page.keyboard.press('Enter');
+    let created: string[] = [];
+    await assertEventually(async () => {
+      created = fs.readdirSync(WORKSPACE).filter((f) => !before.has(f) && f.endsWith('.csv'));
+      return created.length === 1;
+    }, 'a new CSV file in the workspace');
+    const rows = fs.readFileSync(path.join(WORKSPACE, created[0]), 'utf8').trim().split('\n');
+    assert.equal(rows.length, 4, 'a header and one row per query token');
+    assert.match(rows[0], /am/);
   });
 
   it('broke no rule of the webview\'s Content Security Policy along the way', () => {
