@@ -118,7 +118,7 @@ export class AttentionPanel implements vscode.Disposable {
   private attach(source: AttentionSource): void {
     this.sourceDisposables.forEach((d) => d.dispose());
     this.source = source;
-    this.panel.title = `Attention: ${source.title()}`;
+    this.panel.title = panelTitle(source);
     this.sourceDisposables = [
       source.onDidChange(() => this.refresh()),
       source.onDidMoveCursor((index) => this.post({ type: 'highlightToken', index })),
@@ -147,7 +147,7 @@ export class AttentionPanel implements vscode.Disposable {
         warnings: outcome.warnings,
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
       };
-      this.panel.title = `Attention: ${this.source.title()}`;
+      this.panel.title = panelTitle(this.source);
       this.postSnapshot();
     } catch (error) {
       if (error instanceof CancelledError) return;
@@ -235,6 +235,10 @@ export class AttentionPanel implements vscode.Disposable {
     }
     this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, weights);
   }
+}
+
+export function panelTitle(source: AttentionSource): string {
+  return vscode.l10n.t('Attention: {0}', source.title());
 }
 
 function weightRow(result: AttentionResult, layer: number, head: number, index: number | null): Float32Array | undefined {

@@ -6,7 +6,7 @@ import { BinarySource } from '../sources/binarySource';
 import { FileSource } from '../sources/fileSource';
 import { SelectionSource } from '../sources/selectionSource';
 import { sourceKey, type AttentionSource } from '../sources/source';
-import { AttentionPanel, VIEW_TYPE, type PersistedState } from './attentionPanel';
+import { AttentionPanel, VIEW_TYPE, panelTitle, type PersistedState } from './attentionPanel';
 import { localResourceRoots } from './html';
 
 /** One panel per source document: visualizing the same source again reuses its panel. */
@@ -27,7 +27,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
   async visualizeSelection(): Promise<AttentionPanel | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showInformationMessage('Open a file and select some text to visualize its self-attention.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select some text to visualize its self-attention.'));
       return undefined;
     }
     const doc = editor.document;
@@ -36,7 +36,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
       range = doc.getWordRangeAtPosition(editor.selection.active) ?? doc.lineAt(editor.selection.active.line).range;
     }
     if (doc.getText(range).trim() === '') {
-      void vscode.window.showInformationMessage('Nothing to visualize here: select some text first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to visualize here: select some text first.'));
       return undefined;
     }
     const existing = this.panels.get(sourceKey('selection', doc.uri));
@@ -52,7 +52,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
   async visualizeFile(uri?: vscode.Uri): Promise<AttentionPanel | undefined> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target) {
-      void vscode.window.showInformationMessage('Open a tensor file (*.attention.json) to visualize it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a tensor file (*.attention.json) to visualize it.'));
       return undefined;
     }
     const existing = this.panels.get(sourceKey('file', target));
@@ -82,7 +82,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
   private open(source: AttentionSource): AttentionPanel {
     const panel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
-      `Attention: ${source.title()}`,
+      panelTitle(source),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri), retainContextWhenHidden: false },
     );

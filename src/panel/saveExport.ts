@@ -19,11 +19,11 @@ export async function saveExport(
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, name),
     filters: FILTERS[message.format],
-    saveLabel: 'Export',
+    saveLabel: vscode.l10n.t('Export'),
   });
   if (!target) return undefined;
   const bytes = message.format === 'png' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
   await vscode.workspace.fs.writeFile(target, bytes);
-  void vscode.window.showInformationMessage(`Exported ${target.path.split('/').pop()}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0}', target.path.split('/').pop() ?? ''));
   return target;
 }
