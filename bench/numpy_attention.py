@@ -84,11 +84,26 @@ def blas_info():
         return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}" for i in info)
     except ImportError:
         pass
+    # Without threadpoolctl: ask the OpenBLAS numpy loaded (found in this process's memory map) directly.
     try:
-        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
-        return f"{blas.get('name')} {blas.get('version')} (threadpoolctl not importable: kernel and thread count not introspected)"
+        import ctypes
+
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and line.split()[-1].startswith("/")})
+        for path in paths:
+            lib = ctypes.CDLL(path)
+            for prefix, suffix in (("scipy_openblas_", "64_"), ("openblas_", "64_"), ("openblas_", "")):
+                core = getattr(lib, f"{prefix}get_corename{suffix}", None)
+                threads = getattr(lib, f"{prefix}get_num_threads{suffix}", None)
+                config = getattr(lib, f"{prefix}get_config{suffix}", None)
+                if core and threads and config:
+                    core.restype = ctypes.c_char_p
+                    config.restype = ctypes.c_char_p
+                    threads.restype = ctypes.c_int
+                    return f"{config().decode()}; kernel {core().decode()}, {threads()} threads (via ctypes; threadpoolctl not importable)"
     except Exception:  # noqa: BLE001
-        return "unknown"
+        pass
+    return "unknown (threadpoolctl not importable)"
 
 
 def main():

@@ -80,9 +80,7 @@ export function rasterizePooled(
   const signed = kind === 'diverging' ? new Float32Array(gw * gh) : null;
   const src = m.data;
   const mask = maskSource && maskSource.rows === rows && maskSource.cols === cols && maskSource.data !== src ? maskSource.data : null;
-  // Column → block lookup, and per block-row accumulators that stay in L1: one pass, no per-block loop overhead.
-  const colBlock = new Int32Array(cols);
-  for (let j = 0; j < cols; j++) colBlock[j] = (j / block) | 0;
+  // Per block-row accumulators (they stay in L1); each row is walked block by block with a plain inner max loop.
   const acc = new Float64Array(gw);
   const accSigned = signed ? new Float64Array(gw) : null;
   let top = -Infinity;
@@ -93,24 +91,34 @@ export function rasterizePooled(
     for (let i = i0; i < i1; i++) {
       const r = i * cols;
       if (accSigned) {
-        for (let j = 0; j < cols; j++) {
-          const v = src[r + j];
-          const a = v < 0 ? -v : v;
-          const b = colBlock[j];
-          if (a > acc[b] && a !== Infinity) {
-            acc[b] = a;
-            accSigned[b] = v;
+        for (let bj = 0, j = 0; j < cols; bj++) {
+          const end = Math.min(j + block, cols);
+          let b = acc[bj];
+          let sv = accSigned[bj];
+          for (; j < end; j++) {
+            const v = src[r + j];
+            const a = v < 0 ? -v : v;
+            if (a > b && a !== Infinity) {
+              b = a;
+              sv = v;
+            }
           }
+          acc[bj] = b;
+          accSigned[bj] = sv;
         }
       } else {
         // Weights under a causal or window mask: cells outside [i − span + 1, i] are masked, hence exactly 0,
         // and cannot raise a block's max; a block with no visible cell stays −∞, i.e. masked.
         const lo = span !== null && mask !== null ? Math.max(0, i - span + 1) : 0;
         const hi = span !== null && mask !== null ? Math.min(cols, i + 1) : cols;
-        for (let j = lo; j < hi; j++) {
-          const v = src[r + j];
-          const b = colBlock[j];
-          if (v > acc[b]) acc[b] = v;
+        for (let j = lo, bj = (lo / block) | 0; j < hi; bj++) {
+          const end = Math.min((bj + 1) * block, hi);
+          let b = acc[bj];
+          for (; j < end; j++) {
+            const v = src[r + j];
+            if (v > b) b = v;
+          }
+          acc[bj] = b;
         }
       }
     }

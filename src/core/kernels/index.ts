@@ -155,15 +155,21 @@ export function kernelMatmulTransposed(k: Kernels, a: Float32Array, bT: Float32A
   }
 }
 
-/** out = A·B: `a` is n×kk, `b` kk×m, `out` n×m (all row-major). */
+/** out = A·B: `a` is n×kk, `b` kk×m, `out` n×m (all row-major). Rows of A and out go through in blocks. */
 export function kernelMatmul(k: Kernels, a: Float32Array, b: Float32Array, out: Float32Array, n: number, kk: number, m: number): void {
-  k.reset(bytesFor(n * kk, kk * m, n * m));
-  const pa = k.put(a);
+  const rows = Math.min(n, blockRows(Math.max(kk, m), 256));
+  k.reset(bytesFor(kk * m, rows * kk, rows * m));
   const pb = k.put(b);
-  const po = k.alloc(n * m);
-  k.f32(po, n * m).fill(0);
-  k.exports.gemm(pa, kk, pb, m, po, m, n, m, 0, kk);
-  out.set(k.f32(po, n * m));
+  const pa = k.alloc(rows * kk);
+  const po = k.alloc(rows * m);
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const r = Math.min(rows, n - i0);
+    k.f32(pa, r * kk).set(a.subarray(i0 * kk, (i0 + r) * kk));
+    const o = k.f32(po, r * m);
+    o.fill(0);
+    k.exports.gemm(pa, kk, pb, m, po, m, r, m, 0, kk);
+    out.set(o, i0 * m);
+  }
 }
 
 /** The wasm kernel's mask parameters, or null when the mask is outside what it implements (JS handles it). */
