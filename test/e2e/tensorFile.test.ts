@@ -52,6 +52,22 @@ describe('Tensor files, in the real VS Code', function () {
     await shot(page, 'gpt2-head-grid');
   });
 
+  it('opens a binary .safetensors export from the explorer, tokens from its metadata', async () => {
+    const { page } = session;
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'gpt2-induction-binary.safetensors' }).first();
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: BUTTON }).click({ timeout: 10_000 }).catch(async () => {
+      await page.getByRole('menuitem', { name: BUTTON }).hover({ force: true });
+      await page.keyboard.press('Enter');
+    });
+    const view = webview(page);
+    await view.locator('attn-app').getByText(/37 tokens/).first().waitFor({ timeout: 60_000 });
+    await view.getByRole('tab', { name: /Heads/ }).click();
+    await assertEventually(async () => (await view.locator('attn-head-grid canvas').count()) === 12, '12 head thumbnails');
+    await view.getByRole('tab', { name: /Tokens/ }).click();
+    await view.locator('attn-token-view .tok[data-col="q"]', { hasText: 'Help' }).first().waitFor();
+  });
+
   it('redraws on an unsaved edit, and keeps the last view with a banner while the file is broken', async () => {
     const { page } = session;
     const editor = await openFile(page, 'i-am-good.attention.json');
