@@ -1,19 +1,10 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { contentSecurityPolicy } from './csp';
 
 /** The folders the webview may load from: the bundle and static media, nothing else. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
-
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} data:`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
 }
 
 export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {

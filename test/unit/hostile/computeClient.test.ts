@@ -1,0 +1,174 @@
+/**
+ * Worker crash isolation and cancellation in ComputeClient, with a tiny stand-in worker
+ * (test/fixtures/crashing-worker.cjs) that crashes on marker inputs.
+ * Every Worker the client creates is tracked (node:worker_threads is wrapped), so the tests can check
+ * that a crashed or cancelled worker is gone and nothing is left behind after dispose.
+ */
+import * as path from 'node:path';
+import type { Worker as NodeWorker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CancelledError, ComputeClient } from '../../../src/compute/computeClient';
+import type { ComputeOutcome, ComputeRequest } from '../../../src/compute/job';
+
+interface Tracked {
+  readonly worker: NodeWorker;
+  readonly threadId: number;
+  readonly exited: Promise<number>;
+  exitCode?: number;
+}
+
+const tracked = vi.hoisted(() => [] as Tracked[]);
+
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:worker_threads')>();
+  class TrackedWorker extends actual.Worker {
+    constructor(...args: ConstructorParameters<typeof actual.Worker>) {
+      super(...args);
+      const entry: Tracked = {
+        worker: this, threadId: this.threadId,
+        exited: new Promise((resolve) => this.once('exit', (code) => { entry.exitCode = code; resolve(code); })),
+      };
+      tracked.push(entry);
+    }
+  }
+  return { ...actual, Worker: TrackedWorker, default: { ...actual, Worker: TrackedWorker } };
+});
+
+const SCRIPT = path.resolve(__dirname, '../../fixtures/crashing-worker.cjs');
+/** Over the inline limit (4,000 characters), so the request goes to the worker. */
+const big = (marker: string): ComputeRequest => ({ kind: 'file', text: `${' '.repeat(5000)}${marker}` });
+const threadOf = (o: ComputeOutcome) => (o.ok ? o.result.provenance.description : `failed: ${o.message}`);
+
+/** Resolves when every worker created so far has exited; fails after the timeout with how many are alive. */
+async function allExited(timeoutMs = 3000): Promise<void> {
+  const alive = () => tracked.filter((t) => t.exitCode === undefined).map((t) => t.threadId);
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs));
+  const result = await Promise.race([Promise.all(tracked.map((t) => t.exited)), timeout]);
+  if (result === 'timeout') throw new Error(`workers still alive after ${timeoutMs} ms: threads ${alive().join(', ')}`);
+}
+
+let clients: ComputeClient[] = [];
+function client(script = SCRIPT): ComputeClient {
+  const c = new ComputeClient(script);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  clients.forEach((c) => c.dispose());
+  clients = [];
+  await allExited();
+  tracked.length = 0;
+});
+
+describe('ComputeClient: a crashed worker', () => {
+  it('small requests run inline and start no worker', async () => {
+    const o = await client().compute({ kind: 'file', text: '{"tokens": ["a"], "embeddings": [[1]]}' });
+    expect(o.ok).toBe(true);
+    expect(tracked).toHaveLength(0);
+  });
+
+  it('process.exit in the worker: a clear rejection, then a fresh worker that succeeds', async () => {
+    const c = client();
+    const first = await c.compute(big('fine'));
+    expect(first.ok).toBe(true);
+    await expect(c.compute(big('EXIT'))).rejects.toThrow(/^The computation worker stopped: exit code 3$/);
+    expect(await tracked[0].exited).toBe(3);
+    const next = await c.compute(big('fine'));
+    expect(next.ok).toBe(true);
+    expect(tracked).toHaveLength(2);
+    expect(threadOf(next)).toBe(`thread ${tracked[1].threadId}`);
+    expect(tracked[1].threadId).not.toBe(tracked[0].threadId);
+  });
+
+  it('an uncaught asynchronous throw in the worker: a clear rejection, then a fresh worker', async () => {
+    const c = client();
+    await expect(c.compute(big('THROW'))).rejects.toThrow(/^The computation worker stopped: boom from the test worker$/);
+    await tracked[0].exited;
+    const next = await c.compute(big('fine'));
+    expect(threadOf(next)).toBe(`thread ${tracked[1].threadId}`);
+  });
+
+  it('a failure the worker reports: a clear rejection, and the same worker serves the next request', async () => {
+    const c = client();
+    await expect(c.compute(big('REPORT'))).rejects.toThrow(/^The computation failed: reported failure$/);
+    const next = await c.compute(big('fine'));
+    expect(threadOf(next)).toBe(`thread ${tracked[0].threadId}`);
+    expect(tracked).toHaveLength(1);
+  });
+
+  it('a worker script that cannot load: every request rejects clearly, none hangs', async () => {
+    const c = client(path.resolve(__dirname, '../../fixtures/no-such-worker.cjs'));
+    await expect(c.compute(big('fine'))).rejects.toThrow(/^The computation worker stopped: .*no-such-worker/);
+    await expect(c.compute(big('fine'))).rejects.toThrow(/^The computation worker stopped/);
+  });
+
+  it('crash after crash: each request gets its own fresh worker', async () => {
+    const c = client();
+    for (let i = 0; i < 3; i++) await expect(c.compute(big(i % 2 ? 'THROW' : 'EXIT'))).rejects.toThrow(/worker stopped/);
+    expect((await c.compute(big('fine'))).ok).toBe(true);
+    expect(tracked).toHaveLength(4);
+    expect(new Set(tracked.map((t) => t.threadId)).size).toBe(4);
+  });
+});
+
+describe('ComputeClient: cancellation', () => {
+  it('a newer request rejects the older with CancelledError and resolves itself', async () => {
+    const c = client();
+    const older = c.compute(big('SLOW'));
+    const newer = c.compute(big('fine'));
+    await expect(older).rejects.toBeInstanceOf(CancelledError);
+    await expect(older).rejects.toThrow('Cancelled by a newer request');
+    const o = await newer;
+    expect(o.ok).toBe(true);
+    // The older request's worker was terminated; the newer one runs on a fresh worker.
+    await tracked[0].exited;
+    expect(threadOf(o)).toBe(`thread ${tracked[1].threadId}`);
+  });
+
+  it('a burst of requests: only the last resolves, the rest are cancelled, no worker piles up', async () => {
+    const c = client();
+    const all = Array.from({ length: 20 }, (_, i) => c.compute(big(i < 19 ? 'SLOW' : 'fine')));
+    const settled = await Promise.allSettled(all);
+    expect(settled.slice(0, 19).every((s) => s.status === 'rejected' && s.reason instanceof CancelledError)).toBe(true);
+    expect(settled[19].status).toBe('fulfilled');
+    await Promise.all(tracked.slice(0, -1).map((t) => t.exited));
+    expect(tracked.filter((t) => t.exitCode === undefined)).toHaveLength(1);
+  });
+
+  it('a small inline request also cancels a pending worker request', async () => {
+    const c = client();
+    const older = c.compute(big('HANG'));
+    const newer = await c.compute({ kind: 'file', text: '{"tokens": ["a"], "embeddings": [[1]]}' });
+    await expect(older).rejects.toBeInstanceOf(CancelledError);
+    expect(newer.ok).toBe(true);
+    await tracked[0].exited;
+  });
+
+  it('cancel() stops a hung computation', async () => {
+    const c = client();
+    const hung = c.compute(big('HANG'));
+    c.cancel();
+    await expect(hung).rejects.toBeInstanceOf(CancelledError);
+    await tracked[0].exited;
+  });
+});
+
+describe('ComputeClient: dispose', () => {
+  it('rejects the pending request and leaves no worker behind', async () => {
+    const c = new ComputeClient(SCRIPT);
+    const hung = c.compute(big('HANG'));
+    c.dispose();
+    await expect(hung).rejects.toBeInstanceOf(CancelledError);
+    await allExited();
+  });
+
+  it('terminates an idle worker', async () => {
+    const c = new ComputeClient(SCRIPT);
+    expect((await c.compute(big('fine'))).ok).toBe(true);
+    expect(tracked[0].exitCode).toBeUndefined();
+    c.dispose();
+    await allExited();
+    c.dispose(); // twice is harmless
+  });
+});
