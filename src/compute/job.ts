@@ -2,6 +2,7 @@ import { buildSelectionSpec, evaluate, parseBinaryAttention, parseTensorFile, su
 import type { AttentionResult, HeadSummaries, Problem } from '../core';
 import { isSlimmed } from '../panel/slimResult';
 import type { ComputeSettings } from '../protocol';
+import { settingsProblem, tokenLimit } from '../settingRanges';
 
 export type ComputeRequest =
   | { readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number }
@@ -70,8 +71,11 @@ export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
   return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
-function runSelection(text: string, settings: ComputeSettings, maxTokens: number): ComputeOutcome {
+function runSelection(text: string, settings: ComputeSettings, requestedLimit: number): ComputeOutcome {
   if (text.trim() === '') return failure('The selection is empty: select some text to visualize.');
+  const badSetting = settingsProblem(settings);
+  if (badSetting) return failure(badSetting);
+  const maxTokens = tokenLimit(requestedLimit);
   if (text.length > maxTokens * MAX_CHARS_PER_TOKEN) {
     return failure(`The selection has ${text.length.toLocaleString('en')} characters, far more than the limit of ${maxTokens.toLocaleString('en')} tokens (setting selfAttention.maxTokens). Select less text.`);
   }
@@ -87,7 +91,7 @@ function runSelection(text: string, settings: ComputeSettings, maxTokens: number
 
 function runFile(text: string): ComputeOutcome {
   const parsed = parseTensorFile(text);
-  if (!parsed.ok) return { ok: false, message: describe(parsed.problems[0]), problems: parsed.problems };
+  if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
@@ -96,8 +100,13 @@ function runFile(text: string): ComputeOutcome {
 
 function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, ...(sidecarText !== undefined ? { sidecarText } : {}) });
-  if (!parsed.ok) return { ok: false, message: describe(parsed.problems[0]), problems: parsed.problems };
+  if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   return { ok: true, result: evaluate(parsed.spec), warnings: parsed.warnings };
+}
+
+/** The problem that stopped the input: the first error, not a warning listed before it. */
+function firstError(problems: readonly Problem[]): Problem | undefined {
+  return problems.find((p) => p.severity === 'error') ?? problems[0];
 }
 
 export function describe(problem: Problem | undefined): string {

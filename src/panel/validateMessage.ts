@@ -1,5 +1,6 @@
 import type { ComputeSettings, ExportFormat, FromWebview, UiState, ViewName, MatrixKind } from '../protocol';
 import type { MaskSpec } from '../core/types';
+import { INTEGER_RANGES, MAX_WINDOW, TEMPERATURE_RANGE } from '../settingRanges';
 
 /** Messages from the webview are untrusted: everything is checked before use. Returns null when malformed. */
 export function validateMessage(raw: unknown): FromWebview | null {
@@ -34,8 +35,7 @@ export function validateMessage(raw: unknown): FromWebview | null {
 function validateSettings(raw: unknown): Partial<ComputeSettings> | null {
   if (!isObject(raw)) return null;
   const out: Record<string, unknown> = {};
-  const ints: [keyof ComputeSettings, number, number][] = [['dModel', 2, 1024], ['dK', 1, 512], ['heads', 1, 16], ['layers', 1, 12], ['seed', -2147483648, 2147483647]];
-  for (const [key, min, max] of ints) {
+  for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof ComputeSettings, readonly [number, number]][]) {
     if (raw[key] === undefined) continue;
     if (!Number.isInteger(raw[key]) || (raw[key] as number) < min || (raw[key] as number) > max) return null;
     out[key] = raw[key];
@@ -50,7 +50,7 @@ function validateSettings(raw: unknown): Partial<ComputeSettings> | null {
     out[key] = raw[key];
   }
   if (raw.temperature !== undefined) {
-    if (typeof raw.temperature !== 'number' || !(raw.temperature > 0) || !Number.isFinite(raw.temperature) || raw.temperature > 1000) return null;
+    if (typeof raw.temperature !== 'number' || !(raw.temperature >= TEMPERATURE_RANGE[0] && raw.temperature <= TEMPERATURE_RANGE[1])) return null;
     out.temperature = raw.temperature;
   }
   if (raw.mask !== undefined) {
@@ -63,7 +63,7 @@ function validateSettings(raw: unknown): Partial<ComputeSettings> | null {
 
 function validateMask(raw: unknown): MaskSpec | null {
   if (!isObject(raw)) return null;
-  const okWidth = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1_000_000;
+  const okWidth = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_WINDOW;
   switch (raw.kind) {
     case 'none': return { kind: 'none' };
     case 'causal': return { kind: 'causal' };
@@ -103,5 +103,8 @@ function isIndex(v: unknown): v is number {
 }
 
 function isIndexList(v: unknown): v is number[] {
-  return Array.isArray(v) && v.length <= 100_000 && v.every(isIndex);
+  if (!Array.isArray(v) || v.length > 100_000) return false;
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; i < v.length; i++) if (!isIndex(v[i])) return false;
+  return true;
 }

@@ -22,7 +22,7 @@ import {
 } from '../types';
 import { type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, buildTree, formatPath, getProp } from './json';
 import { readAttention } from './layout';
-import { MAX_TEXT_LENGTH } from './limits';
+import { MAX_FACTOR, MAX_TEXT_LENGTH, MIN_FACTOR } from './limits';
 import { Reporter, reportSyntaxError } from './problems';
 import { type Located, describe, expectArray, expectObject, readMatrix, readNumber, readString, readStringArray, readVector, suggest, warnUnknownKeys } from './read';
 import { type RawFfn, type RawHead, type RawLayer, validateStack } from './validate';
@@ -539,14 +539,14 @@ function readOptions(rep: Reporter, root: JsonObject, precomputed: boolean): Att
   const sf = field(o, 'scale', f.path);
   if (sf !== undefined) {
     if (sf.node.kind === 'boolean') scale = sf.node.value as boolean;
-    else if (sf.node.kind === 'number' && Number.isFinite(sf.node.value) && (sf.node.value as number) > 0) scale = sf.node.value as number;
-    else rep.errorAt(sf.node, sf.path, `options.scale must be true (divide by √d_k), false (no scaling) or a finite number > 0 to multiply the scores by, but it is ${describe(sf.node)}.`);
+    else if (sf.node.kind === 'number' && inFactorRange(sf.node.value as number)) scale = sf.node.value as number;
+    else rep.errorAt(sf.node, sf.path, `options.scale must be true (divide by √d_k), false (no scaling) or a number from 1e-6 to 1e6 to multiply the scores by, but it is ${describe(sf.node)}.`);
     if (precomputed) rep.warnAt(sf.node, sf.path, 'options.scale has no effect: the attention weights are given, nothing is computed.');
   }
   const tf = field(o, 'temperature', f.path);
   if (tf !== undefined) {
-    if (tf.node.kind === 'number' && Number.isFinite(tf.node.value) && (tf.node.value as number) > 0) temperature = tf.node.value as number;
-    else rep.errorAt(tf.node, tf.path, `options.temperature must be a finite number > 0 (scores are divided by it), but it is ${describe(tf.node)}.`);
+    if (tf.node.kind === 'number' && inFactorRange(tf.node.value as number)) temperature = tf.node.value as number;
+    else rep.errorAt(tf.node, tf.path, `options.temperature must be a number from 1e-6 to 1e6 (scores are divided by it), but it is ${describe(tf.node)}.`);
     if (precomputed) rep.warnAt(tf.node, tf.path, 'options.temperature has no effect: the attention weights are given, nothing is computed.');
   }
   const mf = field(o, 'mask', f.path);
@@ -586,4 +586,8 @@ function readOptions(rep: Reporter, root: JsonObject, precomputed: boolean): Att
   }
   if (rep.errorCount !== before) return undefined;
   return { scale, mask, temperature };
+}
+
+function inFactorRange(x: number): boolean {
+  return Number.isFinite(x) && x >= MIN_FACTOR && x <= MAX_FACTOR;
 }

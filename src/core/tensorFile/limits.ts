@@ -15,5 +15,12 @@ export const MAX_ROW_SUM_WARNINGS = 20;
 /** An attention row counts as summing to 1 when |sum − 1| ≤ this. */
 export const ROW_SUM_TOLERANCE = 1e-3;
 
-/** Largest finite float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+/**
+ * Largest magnitude accepted for a number. Far below float32's 3.4e38, so that products of
+ * such numbers (Q·Kᵀ, residuals, feed-forward layers) stay finite in 32-bit floats.
+ */
+export const MAX_MAGNITUDE = 1e9;
+
+/** Range of options.scale and options.temperature, for the same reason. */
+export const MIN_FACTOR = 1e-6;
+export const MAX_FACTOR = 1e6;

@@ -1,7 +1,7 @@
 /** Typed reading of the compact JSON tree: numbers, vectors, matrices and strings, each problem located. */
 import type { Matrix } from '../matrix';
 import { type JsonArray, type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, formatPath } from './json';
-import { FLOAT32_MAX } from './limits';
+import { MAX_MAGNITUDE } from './limits';
 import type { Reporter } from './problems';
 
 /** A value read from the file together with where it came from. */
@@ -37,12 +37,12 @@ const NON_FINITE_STRING = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
 
 /** Checks one number that is going into a float32 tensor; reports and returns false when it cannot. */
 function checkNumber(rep: Reporter, value: number, offset: number, length: number, path: JsonPath): boolean {
-  if (Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX) return true;
+  if (Number.isFinite(value) && Math.abs(value) <= MAX_MAGNITUDE) return true;
   const literal = rep.text.slice(offset, offset + Math.min(length, 40));
   if (!Number.isFinite(value)) {
     rep.error(`${formatPath(path)} is ${literal}, a non-finite number (it overflows to ${value > 0 ? '' : '−'}Infinity); write a finite number.`, offset, length, path);
   } else {
-    rep.error(`${formatPath(path)} is ${literal}, too large for 32-bit floats (the largest is about 3.4e38).`, offset, length, path);
+    rep.error(`${formatPath(path)} is ${literal}, too large: numbers must stay within ±1e9, so that every product of them stays finite in 32-bit floats.`, offset, length, path);
   }
   return false;
 }
@@ -87,7 +87,7 @@ function readRowInto(rep: Reporter, row: JsonArray, data: Float32Array, at: numb
     const count = row.numCount;
     for (let j = 0; j < count; j++) {
       const x = values[start + j];
-      if (Number.isFinite(x) && Math.abs(x) <= FLOAT32_MAX) data[at + j] = x;
+      if (Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE) data[at + j] = x;
       else {
         const offset = offsets[start + j];
         checkNumber(rep, x, offset, row.pool.literalLength(offset), [...path, j]);

@@ -63,7 +63,7 @@ describe('malformed and odd JSON files', () => {
   // BUG (src/compute/job.ts runFile): the banner message is describe(problems[0]), and problems come in file order with
   // warnings included, so a harmless warning before the error ("Unknown field … it is ignored") is shown instead of the
   // error that stopped the file. Marked as failing until fixed.
-  it.fails('the message names the error that stopped the file, not a warning before it', () => {
+  it('the message names the error that stopped the file, not a warning before it', () => {
     const message = failure(file('{"tokens": ["a"], "embedings": [[1]], "embeddings": [["x"]]}'));
     expect(message).toMatch(/embeddings\[0\]\[0\] is the string "x"/);
   });
@@ -152,14 +152,14 @@ describe('wrong types and shapes', () => {
 
   // BUG (src/core layer.ts, add & norm): an accepted file with huge embeddings (3e38, a valid float32) and an FFN gives NaN
   // in the encoder outputs (∞ − ∞ in LayerNorm). The panel then shows NaN. Marked as failing until fixed.
-  it.fails('an encoder layer over huge but finite embeddings gives no NaN', () => {
+  it('an encoder layer over huge but finite embeddings gives no NaN', () => {
     expect(nanIn(extremeEncoder)).toEqual([]);
   });
 
   // FINDING (src/core): the parser accepts any float32 (≤ 3.4e38) and any temperature > 0, but Q·Kᵀ of values ≳ 1e19,
   // or scores ÷ a temperature like 1e-300, overflow float32, so scores/scaled hold ±Infinity that the pipeline view prints. The weights stay finite (softmax copes).
   // Either refuse such inputs with a message or keep the intermediates finite. Marked as failing until decided.
-  it.fails('extreme but finite numbers keep every intermediate finite, or are refused', () => {
+  it('extreme but finite numbers keep every intermediate finite, or are refused', () => {
     for (const text of extremeFiles) expectSane(file(text), text);
   });
 
@@ -253,28 +253,35 @@ describe('odd tokens in a selection come back as the exact text', () => {
 });
 
 describe('odd settings in a selection', () => {
+  // Settings can come from a workspace's .vscode/settings.json, untrusted included: outside the ranges
+  // package.json declares, they are refused with a message naming the setting, never clamped silently.
   it.each([
-    ['zero temperature', { temperature: 0 }, /options\.temperature must be a positive number, got 0/],
-    ['negative temperature', { temperature: -1 }, /options\.temperature must be a positive number, got -1/],
-    ['NaN temperature', { temperature: NaN }, /options\.temperature must be a positive number/],
-    ['infinite temperature', { temperature: Infinity }, /options\.temperature must be a positive number/],
-    ['zero window', { mask: { kind: 'window', window: 0 } }, /mask\.window must be a whole number ≥ 1, got 0/],
-    ['negative window', { mask: { kind: 'window', window: -4 } }, /mask\.window must be a whole number ≥ 1, got -4/],
-    ['zero dilation', { mask: { kind: 'dilated', window: 2, dilation: 0 } }, /mask\.dilation must be a whole number ≥ 1, got 0/],
+    ['zero temperature', { temperature: 0 }, /selfAttention\.temperature is 0; it must be from 0.000001 to 1000000/],
+    ['negative temperature', { temperature: -1 }, /selfAttention\.temperature is -1/],
+    ['NaN temperature', { temperature: NaN }, /selfAttention\.temperature is NaN/],
+    ['infinite temperature', { temperature: Infinity }, /selfAttention\.temperature is Infinity/],
+    ['tiny temperature', { temperature: 1e-30 }, /selfAttention\.temperature is 1e-30/],
+    ['huge temperature', { temperature: 1e30 }, /selfAttention\.temperature is 1e\+30/],
+    ['zero window', { mask: { kind: 'window', window: 0 } }, /selfAttention\.window is 0; it must be a whole number from 1/],
+    ['negative window', { mask: { kind: 'window', window: -4 } }, /selfAttention\.window is -4/],
+    ['huge window', { mask: { kind: 'dilated', window: 1e9, dilation: 2 } }, /selfAttention\.window is 1000000000/],
+    ['zero dilation', { mask: { kind: 'dilated', window: 2, dilation: 0 } }, /selfAttention\.dilation is 0/],
+    ['dModel 0', { dModel: 0 }, /selfAttention\.dModel is 0; it must be a whole number from 2 to 1024/],
+    ['dK NaN', { dK: NaN }, /selfAttention\.dK is NaN/],
+    ['negative heads', { heads: -3 }, /selfAttention\.heads is -3/],
+    ['a billion layers', { layers: 1e9 }, /selfAttention\.layers is 1000000000/],
+    ['infinite seed', { seed: Infinity }, /selfAttention\.seed is Infinity/],
   ] as const)('%s: refused with a clear message', (_name, settings, message) => {
-    expect(failure(selection('the cat sat on the mat', settings as Partial<ComputeSettings>))).toMatch(message);
+    const { value } = timed(() => selection('the cat sat on the mat', settings as Partial<ComputeSettings>));
+    expect(failure(value)).toMatch(message);
   });
 
   it.each([
-    ['tiny temperature', { temperature: 1e-30 }],
-    ['huge temperature', { temperature: 1e30 }],
-    ['dModel 0 and NaN', { dModel: 0, dK: NaN }],
-    ['negative heads and layers', { heads: -3, layers: -1 }],
     ['causal', { mask: { kind: 'causal' } }],
     ['window 1', { mask: { kind: 'window', window: 1 } }],
-    ['huge window and dilation', { mask: { kind: 'dilated', window: 1e9, dilation: 1e9 } }],
+    ['largest window and dilation', { mask: { kind: 'dilated', window: 1e6, dilation: 1e6 } }],
+    ['smallest and largest temperature', { temperature: 1e-6 }],
     ['no scale, no positions', { scale: false, positionalEncoding: false }],
-    ['infinite seed', { seed: Infinity }],
   ] as const)('%s: computes, finite', (_name, settings) => {
     const o = selection('the cat sat on the mat', settings as Partial<ComputeSettings>);
     expectSane(o);
@@ -289,7 +296,7 @@ describe('odd settings in a selection', () => {
   // package.json declares (dModel ≤ 1024, dK ≤ 512, heads ≤ 16, layers ≤ 12), and a workspace's .vscode/settings.json can
   // set them (untrusted workspaces included). dModel 1e9 makes runJob throw a RangeError; heads 1e5 or layers 1e9 make it
   // run for minutes, inline on the extension host for selections under 4,000 characters. Marked as failing until fixed.
-  it.fails('settings far outside their declared ranges give a clear message, not a throw', () => {
+  it('settings far outside their declared ranges give a clear message, not a throw', () => {
     const { value } = timed(() => {
       try {
         return selection('the cat sat', { dModel: 1e9 });
@@ -300,7 +307,7 @@ describe('odd settings in a selection', () => {
     expect(failure(value)).toMatch(/dModel/);
   });
 
-  it.fails('a NaN token limit still limits', () => {
+  it('a NaN token limit still limits', () => {
     // BUG (src/compute/job.ts): maxTokens NaN (e.g. a string in settings.json) disables both limit checks, so any
     // selection is computed however large. (Small model settings keep this test fast while the bug is there.)
     expect(failure(selection('a '.repeat(5000), { heads: 1, dModel: 2, dK: 1 }, NaN))).toMatch(/limit/);
