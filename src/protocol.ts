@@ -3,26 +3,16 @@
  * Every update is a full snapshot, because VS Code drops messages sent to a hidden webview.
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
  */
-import type { AttentionResult, MaskSpec, Problem } from './core/types';
+import type { SelectionSettings } from './core/selection';
+import type { AttentionResult, Problem } from './core/types';
 import type { HeadSummaries } from './core/summaries';
 
 export type ViewName = 'tokens' | 'matrix' | 'pipeline' | 'grid';
 export type MatrixKind = 'scores' | 'scaled' | 'weights';
-export type TokenizerName = 'words' | 'gpt2';
+export type { TokenizerName } from './core/tokenize';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
-export interface ComputeSettings {
-  readonly tokenizer: TokenizerName;
-  readonly dModel: number;
-  readonly dK: number;
-  readonly heads: number;
-  readonly layers: number;
-  readonly seed: number;
-  readonly positionalEncoding: boolean;
-  readonly mask: MaskSpec;
-  readonly temperature: number;
-  readonly scale: boolean;
-}
+export type ComputeSettings = SelectionSettings;
 
 /** UI state the webview persists with setState and the host restores after a reload. */
 export interface UiState {

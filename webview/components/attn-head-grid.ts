@@ -3,14 +3,15 @@
  * (mean row entropy in nats, max weight, sink share = mean weight on key 0). Click or Enter on a card
  * fires head-select. Statistics and thumbnails are computed once per weights Matrix (WeakMap caches).
  */
-import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { AttnView } from './attn-view';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { cachedHeadStats, type HeadStats } from '../../src/core/stats';
 import type { HeadSummaries, HeadSummary } from '../../src/core/summaries';
-import type { AttentionResult, HeadResult } from '../../src/core/types';
+import type { HeadResult } from '../../src/core/types';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 
@@ -45,15 +46,9 @@ export function sortHeads(items: readonly HeadItem[], by: HeadSort): HeadItem[] 
 }
 
 @customElement('attn-head-grid')
-export class AttnHeadGrid extends LitElement {
+export class AttnHeadGrid extends AttnView {
   static override styles = headGridStyles;
 
-  @property({ attribute: false }) result: AttentionResult | null = null;
-  @property({ type: Number }) layer = 0;
-  @property({ type: Number }) head = 0;
-  @property({ attribute: false }) activeToken: number | null = null;
-  @property({ attribute: false }) lockedToken: number | null = null;
-  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
   @property() sort: HeadSort = 'order';
   /**
    * Snapshot.headSummaries of a large result: stats and thumbnails for every head, so heads whose

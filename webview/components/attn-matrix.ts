@@ -6,13 +6,14 @@
  * row highlights go on a separate overlay canvas, so moving the pointer never repaints the heatmap.
  * Hidden tokens are dimmed (rows and columns stay in place, so indices keep their meaning).
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { AttnView } from './attn-view';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/core/matrix';
 import { isVisible } from '../../src/core/masks';
 import { finiteMax, maxAbsFinite } from '../../src/core/stats';
-import type { AttentionResult, HeadResult, MaskSpec } from '../../src/core/types';
+import type { HeadResult, MaskSpec } from '../../src/core/types';
 import type { MatrixKind } from '../../src/protocol';
 import { deriveCell, type CellDerivation } from '../render/cell-derivation';
 import {
@@ -116,16 +117,10 @@ function widest(labels: readonly string[], font: string): number {
 }
 
 @customElement('attn-matrix')
-export class AttnMatrix extends LitElement {
+export class AttnMatrix extends AttnView {
   static override styles = matrixStyles;
 
-  @property({ attribute: false }) result: AttentionResult | null = null;
-  @property({ type: Number }) layer = 0;
-  @property({ type: Number }) head = 0;
   @property() kind: MatrixKind = 'weights';
-  @property({ attribute: false }) activeToken: number | null = null;
-  @property({ attribute: false }) lockedToken: number | null = null;
-  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
 
   /** The cell under the pointer or the keyboard cursor. */
   @state() private cell: Cell | null = null;

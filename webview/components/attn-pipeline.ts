@@ -4,8 +4,9 @@
  * small canvas thumbnail with its shape and one plain sentence; the active token's row is traced
  * through every step. Below: what the mask costs (pairs computed vs n²) and how that grows with n.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { AttnView } from './attn-view';
+import { customElement } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/core/matrix';
 import { countVisiblePairs, describeMask } from '../../src/core/masks';
@@ -161,15 +162,9 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
 }
 
 @customElement('attn-pipeline')
-export class AttnPipeline extends LitElement {
+export class AttnPipeline extends AttnView {
   static override styles = pipelineStyles;
 
-  @property({ attribute: false }) result: AttentionResult | null = null;
-  @property({ type: Number }) layer = 0;
-  @property({ type: Number }) head = 0;
-  @property({ attribute: false }) activeToken: number | null = null;
-  @property({ attribute: false }) lockedToken: number | null = null;
-  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
 
   private steps: PipelineStep[] = [];
 

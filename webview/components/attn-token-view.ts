@@ -1,7 +1,7 @@
-import { LitElement, html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { AttnView } from './attn-view';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
-import type { AttentionResult } from '../../src/core/types';
 import type { Matrix } from '../../src/core/matrix';
 import { hideTokens } from '../hidden-tokens';
 import { headColor } from '../theme';
@@ -27,16 +27,9 @@ export interface DrawnLine extends TokenSvgLine {
  * ({hiddenTokens}) when a key token is clicked (hide / show it, weights renormalised).
  */
 @customElement('attn-token-view')
-export class AttnTokenView extends LitElement {
+export class AttnTokenView extends AttnView {
   static override styles = tokenViewStyles;
 
-  @property({ attribute: false }) result: AttentionResult | null = null;
-  @property({ type: Number }) layer = 0;
-  @property({ type: Number }) head = 0;
-  /** Token hovered elsewhere (another view, the editor cursor) or locked. */
-  @property({ attribute: false }) activeToken: number | null = null;
-  @property({ attribute: false }) lockedToken: number | null = null;
-  @property({ attribute: false }) hiddenTokens: readonly number[] = [];
   /** Other heads of the same layer drawn on top, each in its own colour. */
   @property({ attribute: false }) overlayHeads: readonly number[] = [];
   /** Lines below this weight are not drawn. */
