@@ -7,7 +7,8 @@ import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
 import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
-import { isSlimmed, slimResult, type Focus } from './slimResult';
+import { transferables } from '../compute/transferables';
+import { DEFAULT_FOCUS, isSlimmed, needsMatrix, slimResult, type Focus } from './slimResult';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from './validateMessage';
 
@@ -31,7 +32,7 @@ export class AttentionPanel implements vscode.Disposable {
   private runs = 0;
   /** Orders snapshots for the webview, which ignores older ones. */
   private snapshotSeq = 0;
-  private focus: Focus = { layer: 0, head: 0 };
+  private focus: Focus = DEFAULT_FOCUS;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
   private readonly disposables: vscode.Disposable[] = [];
@@ -129,8 +130,10 @@ export class AttentionPanel implements vscode.Disposable {
     const run = ++this.runs;
     this.post({ type: 'busy', busy: true });
     try {
+      const started = Date.now();
       const outcome = await this.compute.compute(await this.source.request());
       if (run !== this.runs) return;
+      this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
         this.post(this.lastError);
@@ -165,12 +168,15 @@ export class AttentionPanel implements vscode.Disposable {
   private postSnapshot(): void {
     if (!this.snapshot) return;
     const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
+    this.log.info(`${this.source.title()}: snapshot ${this.snapshot.seq} carries ${(resultBytes(result) / 1e6).toFixed(1)} MB of matrices`);
     this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
   }
 
-  /** A slimmed snapshot holds every matrix only for the focused head: send the newly focused one. */
+  /** A slimmed snapshot holds only what the focused head's views draw: send what the new focus needs. */
   private setFocus(focus: Focus): void {
-    const changed = focus.layer !== this.focus.layer || focus.head !== this.focus.head;
+    const before = this.focus;
+    const changed = focus.layer !== before.layer || focus.head !== before.head
+      || needsMatrix(focus, 'scores') !== needsMatrix(before, 'scores') || needsMatrix(focus, 'scaled') !== needsMatrix(before, 'scaled');
     this.focus = focus;
     if (changed && this.snapshot && isSlimmed(this.snapshot.result)) {
       this.snapshot = { ...this.snapshot, seq: ++this.snapshotSeq };
@@ -184,7 +190,10 @@ export class AttentionPanel implements vscode.Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message);
+    const sent = Date.now();
+    void this.panel.webview.postMessage(message).then(() => {
+      if (message.type === 'snapshot') this.log.info(`snapshot ${message.snapshot.seq} delivered in ${Date.now() - sent} ms`);
+    });
   }
 
   private onMessage(raw: unknown): void {
@@ -218,7 +227,7 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.source instanceof SelectionSource) this.source.follow = message.follow;
         return;
       case 'uiState':
-        this.setFocus({ layer: message.ui.layer, head: message.ui.head });
+        this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
         return;
       case 'export':
         void saveExport(message, this.source.uri);
@@ -239,6 +248,10 @@ export class AttentionPanel implements vscode.Disposable {
 
 export function panelTitle(source: AttentionSource): string {
   return vscode.l10n.t('Attention: {0}', source.title());
+}
+
+function resultBytes(result: AttentionResult): number {
+  return transferables(result).reduce((sum, b) => sum + b.byteLength, 0);
 }
 
 function weightRow(result: AttentionResult, layer: number, head: number, index: number | null): Float32Array | undefined {

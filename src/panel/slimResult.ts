@@ -1,4 +1,5 @@
 import type { AttentionResult, HeadResult, HeadSummaries, LayerResult, Matrix } from '../core';
+import type { MatrixKind, ViewName } from '../protocol';
 
 /** Above this many query–key cells a snapshot carries only what the focused head's views need. */
 export const FULL_SNAPSHOT_CELLS = 256 * 256;
@@ -12,6 +13,15 @@ export const MAX_LAYER_WEIGHT_CELLS = 4 * 1024 * 1024;
 export interface Focus {
   readonly layer: number;
   readonly head: number;
+  readonly view: ViewName;
+  readonly matrix: MatrixKind;
+}
+
+export const DEFAULT_FOCUS: Focus = { layer: 0, head: 0, view: 'tokens', matrix: 'weights' };
+
+/** Whether the views on screen draw this n×m matrix of the focused head (weights are always sent). */
+export function needsMatrix(focus: Focus, kind: 'scores' | 'scaled'): boolean {
+  return focus.view === 'pipeline' || (focus.view === 'matrix' && focus.matrix === kind);
 }
 
 /** The weights of a head that were not sent: its statistics and thumbnail are in Snapshot.headSummaries. */
@@ -19,7 +29,8 @@ export const NO_WEIGHTS: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Fl
 
 /**
  * What crosses to the webview. Small results go whole. For large ones only the focused head keeps
- * Q, K, V, the scores and Z, and only the focused layer keeps its layer-wide matrices.
+ * Q, K, V and Z, and its raw or scaled scores only when a view on screen draws them; only the
+ * focused layer keeps its layer-wide matrices.
  *
  * Weights: without `summaries` every head keeps them (the head grid computes from them). With
  * `summaries` (statistics and thumbnails of every head, see summarizeHeads) only the focused layer's
@@ -38,13 +49,23 @@ export function slimResult(result: AttentionResult, focus: Focus, summaries?: He
       const keepWeights = (h: number): boolean => !dropWeights || (focused && (h === focus.head || layerFits(layer.heads.length)));
       return {
         input: focused ? layer.input : null,
-        heads: layer.heads.map((head, h) => (focused && h === focus.head ? { ...head, weights: standalone(head.weights) } : weightsOnly(head, keepWeights(h)))),
+        heads: layer.heads.map((head, h) => (focused && h === focus.head ? focusedHead(head, focus) : weightsOnly(head, keepWeights(h)))),
         concat: focused ? layer.concat : null,
         attentionOutput: focused ? layer.attentionOutput : null,
         encoder: focused ? layer.encoder : undefined,
         output: focused ? layer.output : null,
       };
     }),
+  };
+}
+
+/** The focused head keeps Q, K, V and Z (n×d, small) and only the n×n matrices its views draw. */
+function focusedHead(head: HeadResult, focus: Focus): HeadResult {
+  return {
+    ...head,
+    weights: standalone(head.weights),
+    scores: needsMatrix(focus, 'scores') ? head.scores : null,
+    scaled: needsMatrix(focus, 'scaled') ? head.scaled : null,
   };
 }
 

@@ -37,7 +37,7 @@ function binaryLike(layers: number, heads: number, n: number): AttentionResult {
 }
 
 function slimSnapshot(full: AttentionResult, summaries: HeadSummaries, layer: number, head: number, seq = 1): Snapshot {
-  return { ...fileSnapshot(slimResult(full, { layer, head }, summaries), 'gpt2-512.attention.json', seq), headSummaries: summaries };
+  return { ...fileSnapshot(slimResult(full, { layer, head, view: 'grid', matrix: 'weights' }, summaries), 'gpt2-512.attention.json', seq), headSummaries: summaries };
 }
 
 const cards = (el: AttnHeadGrid) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button.card')];

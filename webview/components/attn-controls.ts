@@ -197,7 +197,8 @@ export class AttnControls extends LitElement {
     const layer = r.layers[ui.layer] ?? r.layers[0];
     const heads = layer?.heads ?? [];
     const headOf = heads[ui.head];
-    const available = (k: MatrixKind) => k === 'weights' || (headOf ? headOf[k] !== null : false);
+    // Computed results can give every kind (a large one sends scores on request); model exports only weights.
+    const available = (k: MatrixKind) => k === 'weights' || (headOf ? headOf[k] !== null || r.provenance.kind !== 'model' : false);
     return html`
       <div class="row">
         ${r.layers.length > 1

@@ -45,7 +45,7 @@ describe('slimResult with summaries', () => {
     const r = viewsResult(4, 3, 300);
     expect(isSlimmed(r)).toBe(true);
     const s = summarizeHeads(r);
-    const slim = slimResult(r, { layer: 2, head: 1 }, s);
+    const slim = slimResult(r, { layer: 2, head: 1, view: 'pipeline', matrix: 'weights' }, s);
     expect(slim.layers[0].heads[0].weights).toBe(NO_WEIGHTS);
     expect(slim.layers[3].heads[2].weights).toBe(NO_WEIGHTS);
     for (const h of slim.layers[2].heads) {
@@ -54,7 +54,7 @@ describe('slimResult with summaries', () => {
     }
     expect([...slim.layers[2].heads[1].weights.data]).toEqual([...r.layers[2].heads[1].weights.data]);
     // the same view is copied only once across snapshots
-    expect(slimResult(r, { layer: 2, head: 0 }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
+    expect(slimResult(r, { layer: 2, head: 0, view: 'pipeline', matrix: 'weights' }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
     expect(payloadBytes(slim)).toBe(3 * 300 * 300 * 4);
     // what structured clone really sends: the slim result plus summaries, far less than the whole tensor
     const wire = serialize({ result: slim, headSummaries: s }).length;
@@ -66,16 +66,16 @@ describe('slimResult with summaries', () => {
     const n = 600;
     const heads = Math.ceil(MAX_LAYER_WEIGHT_CELLS / (n * n)) + 1;
     const r = viewsResult(1, heads, n);
-    const slim = slimResult(r, { layer: 0, head: 2 }, summarizeHeads(r));
+    const slim = slimResult(r, { layer: 0, head: 2, view: 'pipeline', matrix: 'weights' }, summarizeHeads(r));
     expect(slim.layers[0].heads.map((h) => h.weights.rows)).toEqual(Array.from({ length: heads }, (_, h) => (h === 2 ? n : 0)));
   });
 
   it('without summaries keeps every head\'s weights (old contract), small results go whole', () => {
     const r = viewsResult(2, 2, 300);
-    const slim = slimResult(r, { layer: 0, head: 0 });
+    const slim = slimResult(r, { layer: 0, head: 0, view: 'pipeline', matrix: 'weights' });
     expect(slim.layers[1].heads[1].weights.rows).toBe(300);
     const small = viewsResult(1, 2, 8);
-    const whole = slimResult(small, { layer: 0, head: 0 });
+    const whole = slimResult(small, { layer: 0, head: 0, view: 'pipeline', matrix: 'weights' });
     expect(whole.layers[0].heads[1].weights.data.buffer.byteLength).toBe(8 * 8 * 4);
   });
 
@@ -104,5 +104,26 @@ describe('summarizeHead (single pass)', () => {
       expect(s.stats.meanEntropy).toBeCloseTo(ref.meanEntropy, 12);
       expect([...s.thumbnail.data]).toEqual([...downsampleMax(m, 64).data]);
     }
+  });
+});
+
+describe('the focused head of a large computed result', () => {
+  const text = Array.from({ length: 300 }, (_, i) => `w${i % 37}`).join(' ');
+  const settings = { tokenizer: 'words', dModel: 16, dK: 4, heads: 2, layers: 1, seed: 1, positionalEncoding: true, mask: { kind: 'none' }, temperature: 1, scale: true } as const;
+  const outcome = runJob({ kind: 'selection', text, settings, maxTokens: 4096 });
+  if (!outcome.ok) throw new Error(outcome.message);
+  const focusedHead = (view: 'tokens' | 'matrix' | 'pipeline' | 'grid', matrix: 'scores' | 'scaled' | 'weights') =>
+    slimResult(outcome.result, { layer: 0, head: 1, view, matrix }, outcome.headSummaries).layers[0].heads[1];
+
+  it('carries only the n×n matrices its views draw, with Q, K, V and Z always', () => {
+    const tokens = focusedHead('tokens', 'weights');
+    expect([tokens.scores, tokens.scaled]).toEqual([null, null]);
+    expect([tokens.q, tokens.k, tokens.v, tokens.output].every((m) => m !== null)).toBe(true);
+    expect(tokens.weights.rows).toBe(300);
+    expect(focusedHead('matrix', 'scores').scores).not.toBeNull();
+    expect(focusedHead('matrix', 'scores').scaled).toBeNull();
+    expect(focusedHead('matrix', 'scaled').scaled).not.toBeNull();
+    const pipeline = focusedHead('pipeline', 'weights');
+    expect([pipeline.scores, pipeline.scaled].every((m) => m !== null)).toBe(true);
   });
 });
