@@ -176,7 +176,7 @@ export class AttentionPanel implements vscode.Disposable {
   private setFocus(focus: Focus): void {
     const before = this.focus;
     const changed = focus.layer !== before.layer || focus.head !== before.head
-      || needsMatrix(focus, 'scores') !== needsMatrix(before, 'scores') || needsMatrix(focus, 'scaled') !== needsMatrix(before, 'scaled');
+      || (['scores', 'scaled', 'layer'] as const).some((kind) => needsMatrix(focus, kind) !== needsMatrix(before, kind));
     this.focus = focus;
     if (changed && this.snapshot && isSlimmed(this.snapshot.result)) {
       this.snapshot = { ...this.snapshot, seq: ++this.snapshotSeq };

@@ -19,8 +19,8 @@ export interface Focus {
 
 export const DEFAULT_FOCUS: Focus = { layer: 0, head: 0, view: 'tokens', matrix: 'weights' };
 
-/** Whether the views on screen draw this n×m matrix of the focused head (weights are always sent). */
-export function needsMatrix(focus: Focus, kind: 'scores' | 'scaled'): boolean {
+/** Whether the views on screen draw the focused head's scores or scaled scores, or the layer-wide matrices. */
+export function needsMatrix(focus: Focus, kind: 'scores' | 'scaled' | 'layer'): boolean {
   return focus.view === 'pipeline' || (focus.view === 'matrix' && focus.matrix === kind);
 }
 
@@ -47,13 +47,15 @@ export function slimResult(result: AttentionResult, focus: Focus, summaries?: He
     layers: result.layers.map((layer, l): LayerResult => {
       const focused = l === focus.layer;
       const keepWeights = (h: number): boolean => !dropWeights || (focused && (h === focus.head || layerFits(layer.heads.length)));
+      // The layer-wide matrices (X, concat, ·W_O, the encoder steps) are drawn by the pipeline view only.
+      const whole = focused && needsMatrix(focus, 'layer');
       return {
-        input: focused ? layer.input : null,
+        input: whole ? layer.input : null,
         heads: layer.heads.map((head, h) => (focused && h === focus.head ? focusedHead(head, focus) : weightsOnly(head, keepWeights(h)))),
-        concat: focused ? layer.concat : null,
-        attentionOutput: focused ? layer.attentionOutput : null,
-        encoder: focused ? layer.encoder : undefined,
-        output: focused ? layer.output : null,
+        concat: whole ? layer.concat : null,
+        attentionOutput: whole ? layer.attentionOutput : null,
+        encoder: whole ? layer.encoder : undefined,
+        output: whole ? layer.output : null,
       };
     }),
   };
