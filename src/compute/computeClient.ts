@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest } from './job';
 
 /** Inputs below this many characters are computed inline: a worker round trip would cost more. */
-const INLINE_LIMIT_CHARS = 4_000;
+const INLINE_LIMIT_CHARS = 500;
 
 export class CancelledError extends Error {
   constructor() {
@@ -27,6 +27,11 @@ export class ComputeClient {
   private nextId = 1;
 
   constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js')) {}
+
+  /** Starts the worker thread ahead of the first large request, so its start-up overlaps other work. */
+  prepare(): void {
+    this.ensureWorker();
+  }
 
   compute(request: ComputeRequest): Promise<ComputeOutcome> {
     this.cancel();

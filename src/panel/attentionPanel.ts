@@ -58,6 +58,7 @@ export class AttentionPanel implements vscode.Disposable {
       }),
     );
     this.attach(source);
+    this.compute.prepare();
   }
 
   get key(): string {
