@@ -1,6 +1,6 @@
 // npm run bench: compute (vs numpy) and render (Chromium) benchmarks, then bench/RESULTS.md.
 // Waits (up to 5 minutes) for the machine to be quiet first: on 2 cores, anything else running skews both sides.
-// Usage: node bench/run-all.mjs [--quick] [--no-wait]
+// Usage: node bench/run-all.mjs [--quick] [--no-wait] [--no-vscode]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -94,6 +94,10 @@ ${END}`;
   }
   writeFileSync(file, md);
   console.log('wrote bench/RESULTS.md');
+  if (!args.includes('--no-vscode')) {
+    await waitQuiet();
+    run('e2e-vscode.mjs', path.join(work, 'e2e-vscode.json'));
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
