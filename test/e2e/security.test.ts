@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { Locator, Page, Request } from 'playwright-core';
 import { displayToken, tokenize } from '../../src/core';
 import { HOSTILE_LINE } from '../fixtures/hostile';
-import { BASE, MENU_LABEL, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
+import { BASE, MENU_LABEL, chooseMenuItem, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
 
 /** Requests the workbench and its webviews may make: code-server itself and the webview resource hosts. */
 function allowed(url: string): boolean {
@@ -20,14 +20,14 @@ function allowed(url: string): boolean {
   }
 }
 
-/** Selects the whole hostile line (Home, Shift+End), right-clicks inside the selection and picks our menu item. */
+/** Selects the whole hostile line, the first (Ctrl+Home, Shift+End), right-clicks inside the selection and picks our menu item. */
 async function visualizeLine(page: Page, editor: Locator): Promise<void> {
   const item = page.getByRole('menuitem', { name: MENU_LABEL });
   const deadline = Date.now() + 90_000;
   for (;;) {
     const line = editor.locator('.view-line', { hasText: 'javascript' }).first();
-    await line.click({ position: { x: 2, y: 5 } });
-    await page.keyboard.press('Home');
+    await editor.click({ position: { x: 80, y: 8 } });
+    await page.keyboard.press('Control+Home');
     await page.keyboard.press('Shift+End');
     await editor.locator('.selected-text').first().waitFor({ timeout: 10_000 });
     const box = await wordBox(page, line, 'javascript:alert(1)');
@@ -42,7 +42,7 @@ async function visualizeLine(page: Page, editor: Locator): Promise<void> {
       await page.waitForTimeout(1000);
     }
   }
-  await item.click();
+  await chooseMenuItem(page, MENU_LABEL);
 }
 
 describe('Hostile text in the real VS Code', function () {

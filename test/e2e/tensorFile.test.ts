@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { WORKSPACE, assertEventually, openFile, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
+import { WORKSPACE, assertEventually, chooseMenuItem, openFile, runCommand, openWorkbench, shot, webview, wordBox, type Session } from './workbench';
 
 const BUTTON = 'Visualize Attention File';
 
@@ -54,13 +54,12 @@ describe('Tensor files, in the real VS Code', function () {
 
   it('opens a binary .safetensors export from the explorer, tokens from its metadata', async () => {
     const { page } = session;
+    await runCommand(page, 'View: Close All Editors');
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'gpt2-induction-binary.safetensors' }).first();
     await row.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: BUTTON }).click({ timeout: 10_000 }).catch(async () => {
-      await page.getByRole('menuitem', { name: BUTTON }).hover({ force: true });
-      await page.keyboard.press('Enter');
-    });
+    await chooseMenuItem(page, BUTTON);
     const view = webview(page);
+    await view.locator('attn-app').getByText('gpt2-induction-binary.safetensors').first().waitFor({ timeout: 60_000 });
     await view.locator('attn-app').getByText(/37 tokens/).first().waitFor({ timeout: 60_000 });
     await view.getByRole('tab', { name: /Heads/ }).click();
     await assertEventually(async () => (await view.locator('attn-head-grid canvas').count()) === 12, '12 head thumbnails');
@@ -70,6 +69,7 @@ describe('Tensor files, in the real VS Code', function () {
 
   it('redraws on an unsaved edit, and keeps the last view with a banner while the file is broken', async () => {
     const { page } = session;
+    await runCommand(page, 'View: Close All Editors');
     const editor = await openFile(page, 'i-am-good.attention.json');
     await visualizeFromTitle(page);
     const view = webview(page);

@@ -83,11 +83,23 @@ export async function runContextMenuItem(page: Page, editor: Locator, text: stri
       await page.waitForTimeout(1000);
     }
   }
-  // The menu lives in a shadow root whose host sometimes fails Playwright's hit test; the keyboard always works.
-  await item.click({ timeout: 5000 }).catch(async () => {
+  await chooseMenuItem(page, label);
+}
+
+/**
+ * Runs an item of the open context menu. A click right after the menu opens is sometimes ignored (and the
+ * menu's shadow host can fail Playwright's hit test), so: hover to focus the item, press Enter, and check
+ * that the menu closed.
+ */
+export async function chooseMenuItem(page: Page, label: string): Promise<void> {
+  const item = page.getByRole('menuitem', { name: label });
+  await item.waitFor({ timeout: 10_000 });
+  for (let attempt = 0; attempt < 5; attempt++) {
     await item.hover({ force: true });
     await page.keyboard.press('Enter');
-  });
+    if (await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false)) return;
+  }
+  assert.fail(`the menu item "${label}" did not run`);
 }
 
 /** The screen box of the n-th occurrence of `text` in an editor line (Monaco splits a line into many spans). */
