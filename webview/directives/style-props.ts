@@ -5,7 +5,7 @@ export type StyleProps = Readonly<Record<string, string | number | undefined>>;
 
 /**
  * Like Lit's styleMap, but always through CSSOM (element.style.setProperty). styleMap writes a
- * style attribute on first render, which the webview's strict CSP (no 'unsafe-inline') blocks.
+ * style attribute on first render, which the webview's strict CSP (no inline styles) blocks.
  */
 class StylePropsDirective extends Directive {
   private previous = new Set<string>();
