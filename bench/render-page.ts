@@ -2,21 +2,10 @@
 import '../webview/components/attn-matrix';
 import type { AttnMatrix } from '../webview/components/attn-matrix';
 import type { AttentionResult, Matrix } from '../src/core';
+import { mulberry32 as random } from '../src/core/random';
 
 function matrix(rows: number, cols: number, data = new Float32Array(rows * cols)): Matrix {
   return { rows, cols, data };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A causal single-head result whose scores, scaled scores and weights are consistent (softmax of scaled). */
