@@ -89,6 +89,18 @@ describe('Right-click to insight, in the real VS Code', function () {
     await shot(page, 'matrix-head-2');
   });
 
+  it('shows the pipeline from X to Z with the shapes of this selection', async () => {
+    const { page } = session;
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Pipeline/ }).click();
+    const pipeline = view.locator('attn-pipeline');
+    await pipeline.getByText('Q·Kᵀ').first().waitFor({ timeout: 15_000 });
+    for (const shape of ['12×64', '12×16', '12×12']) {
+      assert.ok((await pipeline.getByText(shape, { exact: true }).count()) > 0, `the pipeline shows a ${shape} matrix`);
+    }
+    await shot(page, 'pipeline');
+  });
+
   it('restores the panel with its locked token after a window reload', async () => {
     const { page } = session;
     const view = webview(page);
