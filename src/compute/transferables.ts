@@ -9,7 +9,7 @@ export function transferables(result: AttentionResult): ArrayBuffer[] {
   for (const layer of result.layers) {
     [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
     if (layer.encoder) Object.values(layer.encoder).forEach(add);
-    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output].forEach(add);
+    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output, h.projections?.wq, h.projections?.wk, h.projections?.wv].forEach(add);
   }
   return [...buffers];
 }

@@ -15,7 +15,8 @@ function runHead(head: HeadSpec, index: number, x: Matrix | null, keyX: Matrix |
   if ('query' in head) return attentionHead(name, head.query, head.key, head.value, options);
   const xq = needed(x, 'Layer input');
   const xk = needed(keyX, 'Key input');
-  return attentionHead(name, matmul(xq, head.wq), matmul(xk, head.wk), matmul(xk, head.wv), options);
+  const result = attentionHead(name, matmul(xq, head.wq), matmul(xk, head.wk), matmul(xk, head.wv), options);
+  return { ...result, projections: { wq: head.wq, wk: head.wk, wv: head.wv } };
 }
 
 /**

@@ -91,6 +91,8 @@ export interface HeadResult {
   readonly output: Matrix | null;
   /** The factor applied to scores before temperature (1/√d_k by default). */
   readonly scale: number;
+  /** W_Q, W_K and W_V, when the head projected X (d_model × d_k, d_model × d_k, d_model × d_v). */
+  readonly projections?: { readonly wq: Matrix; readonly wk: Matrix; readonly wv: Matrix };
 }
 
 export interface LayerResult {

@@ -69,18 +69,19 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     tokenRows: true,
     explain: layer === 0 ? 'Each token enters as a row of numbers: its embedding, plus its position when that is switched on.' : `Each token enters as a row of numbers: the output of layer ${layer}.`,
   });
-  const proj = (id: string, name: string, d: number | null, what: string): PipelineStep => ({
+  const proj = (id: string, name: string, d: number | null, matrix: Matrix | null, what: string): PipelineStep => ({
     id,
     name,
     shape: dModel !== null && d !== null ? `${dModel}×${d}` : null,
-    matrix: null,
+    matrix,
     tokenRows: false,
     explain: what,
   });
   if (x && H.q && H.q !== x) {
-    steps.push(proj('wq', 'W_Q', dK, 'A learned matrix that turns each row of X into a query.'));
-    steps.push(proj('wk', 'W_K', H.k?.cols ?? null, 'A learned matrix that turns each row of X into a key.'));
-    steps.push(proj('wv', 'W_V', dV, 'A learned matrix that turns each row of X into a value.'));
+    const w = H.projections;
+    steps.push(proj('wq', 'W_Q', dK, w?.wq ?? null, 'A learned matrix that turns each row of X into a query.'));
+    steps.push(proj('wk', 'W_K', H.k?.cols ?? null, w?.wk ?? null, 'A learned matrix that turns each row of X into a key.'));
+    steps.push(proj('wv', 'W_V', dV, w?.wv ?? null, 'A learned matrix that turns each row of X into a value.'));
   }
   steps.push({ id: 'q', name: 'Q', shape: shapeOf(H.q), matrix: H.q, tokenRows: true, groupStart: true, explain: 'Queries: what each token is looking for in the others.' });
   steps.push({ id: 'k', name: 'K', shape: shapeOf(H.k), matrix: H.k, tokenRows: true, explain: 'Keys: how each token describes itself to the queries.' });
