@@ -1,6 +1,7 @@
 import { kernelAttention, kernelsFor } from './kernels';
 import { isVisible } from './masks';
 import { matmulTransposed, zeros, type Matrix } from './matrix';
+import { softmaxRow } from './softmaxRow';
 import type { AttentionOptions, HeadResult } from './types';
 
 /** The factor applied to Q·Kᵀ: true → 1/√d_k, false → 1, a number → itself. */
@@ -14,24 +15,9 @@ export function resolveScale(scale: AttentionOptions['scale'], dK: number): numb
  * If a row holds +∞, its +∞ cells share the weight equally. Never produces NaN.
  */
 export function softmaxRows(scaled: Matrix): Matrix {
-  const { rows, cols } = scaled;
-  const out = zeros(rows, cols);
-  const s = scaled.data;
-  const e = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const r = i * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) if (s[r + j] > max) max = s[r + j];
-    if (max === -Infinity) continue;
-    let sum = 0;
-    for (let j = 0; j < cols; j++) {
-      const x = s[r + j];
-      const v = max === Infinity ? (x === Infinity ? 1 : 0) : x > -Infinity ? Math.exp(x - max) : 0;
-      e[j] = v;
-      sum += v;
-    }
-    for (let j = 0; j < cols; j++) out.data[r + j] = e[j] / sum;
-  }
+  const out = zeros(scaled.rows, scaled.cols);
+  const scratch = new Float64Array(scaled.cols);
+  for (let i = 0; i < scaled.rows; i++) softmaxRow(scaled.data, out.data, i * scaled.cols, scaled.cols, scratch);
   return out;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { MaskSpec } from '../types';
 import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+import { softmaxRow } from '../softmaxRow';
 
 /** The little of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory {
@@ -207,28 +208,6 @@ function allFinite(data: Float32Array): boolean {
   return true;
 }
 
-/**
- * The reference softmax of one row (same rules as softmaxRows in ../attention.ts: NaN and −∞ cells get 0,
- * +∞ cells share the weight when present, a row with nothing visible is all 0), for the rare rows the kernel hands back.
- */
-function referenceRow(scaled: Float32Array, out: Float32Array, offset: number, cols: number): void {
-  let max = -Infinity;
-  for (let j = 0; j < cols; j++) if (scaled[offset + j] > max) max = scaled[offset + j];
-  if (max === -Infinity) {
-    out.fill(0, offset, offset + cols);
-    return;
-  }
-  const e = new Float64Array(cols);
-  let sum = 0;
-  for (let j = 0; j < cols; j++) {
-    const x = scaled[offset + j];
-    const v = max === Infinity ? (x === Infinity ? 1 : 0) : x > -Infinity ? Math.exp(x - max) : 0;
-    e[j] = v;
-    sum += v;
-  }
-  for (let j = 0; j < cols; j++) out[offset + j] = e[j] / sum;
-}
-
 export interface AttentionArrays {
   readonly scores: Float32Array; // n × m
   readonly scaled: Float32Array; // n × m
@@ -273,7 +252,7 @@ export function kernelAttention(
       const w = k.f32(pw, cells);
       for (const rr of bad) {
         const offset = (i0 + rr) * m;
-        referenceRow(out.scaled, out.weights, offset, m);
+        softmaxRow(out.scaled, out.weights, offset, m, new Float64Array(m));
         w.set(out.weights.subarray(offset, offset + m), rr * m);
       }
     }
