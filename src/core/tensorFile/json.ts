@@ -167,7 +167,9 @@ class Parser {
   pos = 0;
   readonly n: number;
   readonly pool: NumberPool;
-  readonly duplicates: { obj: JsonObject; key: string; offset: number; length: number; firstOffset: number }[] = [];
+  readonly duplicates: DuplicateKey[] = [];
+  /** Keys and indices from the root to the value being parsed, so a duplicate's path costs O(depth), not a tree walk. */
+  private readonly path: JsonPath = [];
 
   constructor(readonly text: string) {
     this.n = text.length;
@@ -428,7 +430,9 @@ class Parser {
         pool.push(this.number(), start);
         a.numCount++;
       } else {
+        this.path.push(arraySize(a));
         const v = this.value(depth);
+        this.path.pop();
         if (a.items === null) {
           const items: JsonValue[] = new Array(a.numCount);
           for (let k = 0; k < a.numCount; k++) items[k] = arrayItem(a, k);
@@ -490,7 +494,7 @@ class Parser {
         for (const p of o.props) if (p.key === key) { first = p.keyOffset; break; }
         if (o.props.length >= 16) keys = new Map(o.props.map((p) => [p.key, p.keyOffset] as [string, number]).reverse());
       }
-      if (first !== undefined) this.duplicates.push({ obj: o, key, offset: keyOffset, length: keyLength, firstOffset: first });
+      if (first !== undefined) this.duplicates.push({ key, offset: keyOffset, length: keyLength, firstOffset: first, path: [...this.path, key] });
       else if (keys !== undefined) keys.set(key, keyOffset);
       this.trivia();
       if (text.charCodeAt(this.pos) !== 58) {
@@ -498,7 +502,9 @@ class Parser {
         this.fail(`Expected ':' after the property name ${JSON.stringify(key.slice(0, 40))}, but found ${this.describeHere()}`, this.pos);
       }
       this.pos++;
+      this.path.push(key);
       const value = this.value(depth);
+      this.path.pop();
       o.props.push({ key, keyOffset, keyLength, value });
       this.trivia();
       const d = text.charCodeAt(this.pos);
@@ -522,24 +528,6 @@ class Parser {
   }
 }
 
-/** Path from root to a node (only used for the rare duplicate-key report). */
-function pathTo(root: JsonValue, target: JsonValue): JsonPath | undefined {
-  if (root === target) return [];
-  if (root.kind === 'object') {
-    for (const p of root.props) {
-      if (p.value === undefined) continue;
-      const sub = pathTo(p.value, target);
-      if (sub !== undefined) return [p.key, ...sub];
-    }
-  } else if (root.kind === 'array' && root.items !== null) {
-    for (let i = 0; i < root.items.length; i++) {
-      const sub = pathTo(root.items[i], target);
-      if (sub !== undefined) return [i, ...sub];
-    }
-  }
-  return undefined;
-}
-
 /**
  * Parses JSON with comments into a compact tree, stopping at the first syntax error. Nesting deeper than
  * MAX_DEPTH is refused as it is met, so recursion stays shallow whatever the input. Never throws.
@@ -552,14 +540,7 @@ export function buildTree(text: string): BuiltTree {
     const root = p.value(0);
     p.trivia();
     if (p.pos < p.n) p.fail(`Expected the end of the file after the top-level value, but found ${p.describeHere()}`, p.pos);
-    const duplicates: DuplicateKey[] = p.duplicates.map((d) => ({
-      key: d.key,
-      offset: d.offset,
-      length: d.length,
-      firstOffset: d.firstOffset,
-      path: [...(pathTo(root, d.obj) ?? []), d.key],
-    }));
-    return { root, syntaxError: undefined, duplicates };
+    return { root, syntaxError: undefined, duplicates: p.duplicates };
   } catch (e) {
     if (e instanceof Stop) return { root: undefined, syntaxError: e.info, duplicates: [] };
     throw e;
