@@ -1,8 +1,12 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest } from './job';
+import { TRIVIAL_JOB_BYTES } from '../core';
+import { DEFAULT_BUDGET_BYTES, requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest } from './job';
 
-/** Inputs below this many characters are computed inline: a worker round trip would cost more. */
+/**
+ * Inputs below this many characters may be computed inline, where a worker round trip would cost more, but only
+ * when the memory budget counts the job trivial (under TRIVIAL_JOB_BYTES): short text with big settings goes to the worker.
+ */
 const INLINE_LIMIT_CHARS = 500;
 
 export class CancelledError extends Error {
@@ -33,11 +37,14 @@ export class ComputeClient {
     this.ensureWorker();
   }
 
-  compute(request: ComputeRequest): Promise<ComputeOutcome> {
+  /** Computes `request`, refusing it with a message when it needs more than `budget` bytes. */
+  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): Promise<ComputeOutcome> {
     this.cancel();
     if (requestSize(request) < INLINE_LIMIT_CHARS) {
       try {
-        return Promise.resolve(runJob(request));
+        // Within the trivial budget the estimate refuses before allocating anything big; the worker then runs it.
+        const inline = runJob(request, Math.min(budget, TRIVIAL_JOB_BYTES));
+        if (inline.ok || !inline.overBudget || budget <= TRIVIAL_JOB_BYTES) return Promise.resolve(inline);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -45,7 +52,7 @@ export class ComputeClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending = { id, resolve, reject };
-      this.ensureWorker().postMessage({ id, request }, requestTransferables(request));
+      this.ensureWorker().postMessage({ id, request, budget }, requestTransferables(request));
     });
   }
 

@@ -1,5 +1,5 @@
-import { buildSelectionSpec, evaluate, parseBinaryAttention, parseTensorFile, summarizeHeads, tokenize, validateSpec } from '../core';
-import type { AttentionResult, HeadSummaries, Problem } from '../core';
+import { budgetProblem, buildSelectionSpec, DEFAULT_MEMORY_BUDGET_MB, evaluate, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
+import type { AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
 import { isSlimmed } from '../panel/slimResult';
 import type { ComputeSettings } from '../protocol';
 import { settingsProblem, tokenLimit } from '../settingRanges';
@@ -24,32 +24,44 @@ export type ComputeOutcome =
     /** For results too large to send whole (see slimResult): every head's statistics and thumbnail. */
     readonly headSummaries?: HeadSummaries;
   }
-  | { readonly ok: false; readonly message: string; readonly problems: readonly Problem[] };
+  | {
+    readonly ok: false;
+    readonly message: string;
+    readonly problems: readonly Problem[];
+    /** Refused by the memory budget before the big allocations: a bigger budget (the worker's) may accept it. */
+    readonly overBudget?: true;
+  };
+
+/** The budget when none is given: the setting's default. */
+export const DEFAULT_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024;
 
 /** Characters per token above which a selection is refused before tokenizing it at all. */
 const MAX_CHARS_PER_TOKEN = 64;
 
-/** Runs one request to completion. Pure: the same code runs inline and in the worker thread. */
-export function runJob(request: ComputeRequest): ComputeOutcome {
-  const outcome = runRequest(request);
+/**
+ * Runs one request to completion, refusing it before the big allocations when it needs more than `budget` bytes.
+ * Pure: the same code runs inline and in the worker thread.
+ */
+export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
+  const outcome = runRequest(request, budget);
   if (!outcome.ok || !isSlimmed(outcome.result)) return outcome;
   return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
 }
 
-function runRequest(request: ComputeRequest): ComputeOutcome {
+function runRequest(request: ComputeRequest, budget: number): ComputeOutcome {
   switch (request.kind) {
     case 'selection':
-      return runSelection(request.text, request.settings, request.maxTokens);
+      return runSelection(request.text, request.settings, request.maxTokens, budget);
     case 'file':
-      return runFile(request.text);
+      return runFile(request.text, budget);
     case 'binary':
-      return runBinary(request.bytes, request.fileName, request.sidecarText);
+      return runBinary(request.bytes, request.fileName, request.sidecarText, budget);
     case 'error':
       return failure(request.message);
   }
 }
 
-/** How big a request is (characters or bytes): small ones run inline, big ones in the worker. */
+/** How big a request is (characters or bytes): only small ones may run inline, and only if the budget counts them trivial. */
 export function requestSize(request: ComputeRequest): number {
   switch (request.kind) {
     case 'binary':
@@ -71,7 +83,7 @@ export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
   return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
-function runSelection(text: string, settings: ComputeSettings, requestedLimit: number): ComputeOutcome {
+function runSelection(text: string, settings: ComputeSettings, requestedLimit: number, budget: number): ComputeOutcome {
   if (text.trim() === '') return failure('The selection is empty: select some text to visualize.');
   const badSetting = settingsProblem(settings);
   if (badSetting) return failure(badSetting);
@@ -83,25 +95,35 @@ function runSelection(text: string, settings: ComputeSettings, requestedLimit: n
   if (count > maxTokens) {
     return failure(`The selection has ${count.toLocaleString('en')} tokens, more than the limit of ${maxTokens.toLocaleString('en')} (setting selfAttention.maxTokens). Select less text.`);
   }
+  const overBudget = budgetProblem(selectionJobSize(count, settings), budget, 'This selection', 'less text');
+  if (overBudget) return budgetFailure(overBudget);
   const { spec, tokens } = buildSelectionSpec(text, settings);
   const problems = validateSpec(spec);
   if (problems.length > 0) return { ok: false, message: problems[0].message, problems };
   return { ok: true, result: evaluate(spec), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };
 }
 
-function runFile(text: string): ComputeOutcome {
+function runFile(text: string, budget: number): ComputeOutcome {
   const parsed = parseTensorFile(text);
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return { ok: true, result: evaluate(parsed.spec), warnings: parsed.warnings };
+  return evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length);
 }
 
-function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined): ComputeOutcome {
+function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
-  return { ok: true, result: evaluate(parsed.spec), warnings: parsed.warnings };
+  return evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0));
+}
+
+/** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */
+function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budget: number, inputBytes: number): ComputeOutcome {
+  const hint = spec.kind === 'precomputed' ? 'an export with fewer tokens' : 'fewer tokens in the file';
+  const overBudget = budgetProblem(specJobSize(spec, inputBytes), budget, 'This file', hint);
+  if (overBudget) return budgetFailure(overBudget);
+  return { ok: true, result: evaluate(spec), warnings };
 }
 
 /** The problem that stopped the input: the first error, not a warning listed before it. */
@@ -118,4 +140,8 @@ export function describe(problem: Problem | undefined): string {
 
 function failure(message: string): ComputeOutcome {
   return { ok: false, message, problems: [{ severity: 'error', message }] };
+}
+
+function budgetFailure(message: string): ComputeOutcome {
+  return { ok: false, message, problems: [{ severity: 'error', message }], overBudget: true };
 }

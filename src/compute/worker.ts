@@ -3,9 +3,9 @@ import { runJob, type ComputeRequest } from './job';
 import { transferables } from './transferables';
 
 /** Worker thread entry: runs compute jobs off the extension host's thread. */
-parentPort?.on('message', (message: { id: number; request: ComputeRequest }) => {
+parentPort?.on('message', (message: { id: number; request: ComputeRequest; budget: number }) => {
   try {
-    const outcome = runJob(message.request);
+    const outcome = runJob(message.request, message.budget);
     parentPort?.postMessage({ id: message.id, outcome }, outcome.ok ? transferables(outcome.result) : []);
   } catch (error) {
     parentPort?.postMessage({ id: message.id, crash: error instanceof Error ? error.message : String(error) });

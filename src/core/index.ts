@@ -15,3 +15,7 @@ export { parseTensorFile } from './tensorFile';
 export { type AttentionReference, type TensorFileResult, ATTENTION_FILE_EXTENSIONS } from './tensorFile';
 export * from './binary';
 export { type HeadSummaries, type HeadSummary, THUMBNAIL_SIZE, summarizeHead, summarizeHeads } from './summaries';
+export {
+  budgetBytes, budgetProblem, DEFAULT_MEMORY_BUDGET_MB, estimateJobBytes, formatMemory, type JobSize, MIN_MEMORY_BUDGET_MB,
+  selectionJobSize, specJobSize, tokensWithin, TRIVIAL_JOB_BYTES,
+} from './budget';

@@ -7,8 +7,8 @@ import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
 import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
-import { transferables } from '../compute/transferables';
-import { DEFAULT_FOCUS, isSlimmed, needsMatrix, slimResult, type Focus } from './slimResult';
+import { memoryBudgetBytes } from '../compute/memoryBudget';
+import { DEFAULT_FOCUS, isSlimmed, needsMatrix, payloadBytes, payloadProblem, slimResult, type Focus } from './slimResult';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from './validateMessage';
 
@@ -132,7 +132,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.post({ type: 'busy', busy: true });
     try {
       const started = Date.now();
-      const outcome = await this.compute.compute(await this.source.request());
+      const outcome = await this.compute.compute(await this.source.request(), memoryBudgetBytes());
       if (run !== this.runs) return;
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
@@ -169,7 +169,13 @@ export class AttentionPanel implements vscode.Disposable {
   private postSnapshot(): void {
     if (!this.snapshot) return;
     const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
-    this.log.info(`${this.source.title()}: snapshot ${this.snapshot.seq} carries ${(resultBytes(result) / 1e6).toFixed(1)} MB of matrices`);
+    const overBudget = payloadProblem(result, memoryBudgetBytes());
+    if (overBudget) {
+      this.lastError = { type: 'error', message: overBudget, problems: [] };
+      this.post(this.lastError);
+      return;
+    }
+    this.log.info(`${this.source.title()}: snapshot ${this.snapshot.seq} carries ${(payloadBytes(result) / 1e6).toFixed(1)} MB of matrices`);
     this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
   }
 
@@ -249,10 +255,6 @@ export class AttentionPanel implements vscode.Disposable {
 
 export function panelTitle(source: AttentionSource): string {
   return vscode.l10n.t('Attention: {0}', source.title());
-}
-
-function resultBytes(result: AttentionResult): number {
-  return transferables(result).reduce((sum, b) => sum + b.byteLength, 0);
 }
 
 function weightRow(result: AttentionResult, layer: number, head: number, index: number | null): Float32Array | undefined {

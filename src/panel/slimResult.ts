@@ -1,4 +1,4 @@
-import type { AttentionResult, HeadResult, HeadSummaries, LayerResult, Matrix } from '../core';
+import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../core';
 import type { MatrixKind, ViewName } from '../protocol';
 
 /** Above this many query–key cells a snapshot carries only what the focused head's views need. */
@@ -119,7 +119,14 @@ export function payloadBytes(result: AttentionResult): number {
   for (const layer of result.layers) {
     [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
     if (layer.encoder) Object.values(layer.encoder).forEach(add);
-    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output].forEach(add);
+    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output, h.projections?.wq, h.projections?.wk, h.projections?.wv].forEach(add);
   }
   return bytes;
+}
+
+/** One sentence when a (slimmed) result is over the memory budget and must not be posted to the webview, else undefined. */
+export function payloadProblem(result: AttentionResult, budget: number): string | undefined {
+  const bytes = payloadBytes(result);
+  if (bytes <= budget) return undefined;
+  return `The view would need ${formatMemory(bytes)} of matrices, over the memory budget of ${formatMemory(budget)} (setting selfAttention.memoryBudgetMB): use fewer tokens, heads or layers.`;
 }
