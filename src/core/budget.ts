@@ -89,7 +89,7 @@ export function specJobSize(spec: AttentionSpec, inputBytes: number): JobSize {
       concatWidth += v.cols;
     }
     if (layer.heads.length === 0) concatWidth = width; // the identity head: Q = K = V = X
-    fixed += bytesOf(layer.wo) + bytesOf(layer.ffn?.w1) + bytesOf(layer.ffn?.w2);
+    fixed += bytesOf(layer.wo) + bytesOf(layer.ffn?.w1) + bytesOf(layer.ffn?.w2) + FLOAT32 * ((layer.ffn?.b1.length ?? 0) + (layer.ffn?.b2.length ?? 0));
     const out = layer.wo?.cols ?? concatWidth;
     const ffn = layer.ffn ? 3 * out + layer.ffn.w1.cols : 0;
     perToken += FLOAT32 * (width + concatWidth + out + ffn);
@@ -129,6 +129,6 @@ export function budgetProblem(size: JobSize, budget: number, what: string, token
   const heads = Math.max(0, ...size.headsPerLayer);
   const shape = `${heads} head${heads === 1 ? '' : 's'} × ${layers} layer${layers === 1 ? '' : 's'}`;
   const fit = tokensWithin(size, budget);
-  const fewer = fit > 0 ? `${tokensHint} (at most about ${fit.toLocaleString('en-US')} tokens of ${size.queries.toLocaleString('en-US')} fit), or fewer heads or layers (now ${shape})` : `fewer heads or layers (now ${shape})`;
+  const fewer = fit > 0 ? `${tokensHint} (at most about ${fit.toLocaleString('en-US')} tokens of ${size.queries.toLocaleString('en-US')} fit), or fewer heads or layers (now ${shape})` : `fewer heads or layers (now ${shape}) or smaller dimensions`;
   return `${what} needs about ${formatMemory(need)} of memory, over the budget of ${formatMemory(budget)} (setting selfAttention.memoryBudgetMB, at most a quarter of this machine's memory): to bring it under, use ${fewer}.`;
 }
