@@ -113,7 +113,7 @@ function runFile(text: string, budget: number): ComputeOutcome {
 }
 
 function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number): ComputeOutcome {
-  const parsed = parseBinaryAttention({ bytes, fileName, ...(sidecarText !== undefined ? { sidecarText } : {}) });
+  const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   return evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0));
 }

@@ -15,6 +15,8 @@ export interface BinaryAttentionInput {
   readonly fileName: string;
   /** The text of the *.attention.json that references it, when opened through one. */
   readonly sidecarText?: string;
+  /** The memory budget in bytes: a compressed array that would inflate to more is refused before inflating. */
+  readonly maxBytes?: number;
 }
 
 function fail(message: string, location?: SourceLocation): ParseResult {
@@ -29,7 +31,7 @@ export function parseBinaryAttention(input: BinaryAttentionInput): ParseResult {
   }
 }
 
-function parseUnchecked({ bytes, fileName, sidecarText }: BinaryAttentionInput): ParseResult {
+function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttentionInput): ParseResult {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   const warnings: Problem[] = [];
   let sidecar: PrecomputedSpec | undefined;
@@ -48,7 +50,7 @@ function parseUnchecked({ bytes, fileName, sidecarText }: BinaryAttentionInput):
   }
   const at = (p: Problem): Problem => (location !== undefined && p.location === undefined ? { ...p, location } : p);
 
-  const read = readBinaryTensor(bytes, base, tensorName);
+  const read = readBinaryTensor(bytes, base, tensorName, maxBytes);
   if (!read.ok) return { ok: false, problems: [at(read.problem)] };
   const label = read.name !== undefined ? `${base}, array "${read.name}"` : base;
   if (read.others !== undefined && read.others.length > 0) {

@@ -1,9 +1,9 @@
 /**
  * NumPy .npz reader: a zip archive of .npy files (np.savez: stored; np.savez_compressed: deflate).
- * Reads the central directory (zip64 aware), picks one array, inflates it with fflate into a buffer
- * of exactly the declared size, then reads it as .npy.
+ * Reads the central directory (zip64 aware), picks one array, inflates it with fflate's streaming Inflate
+ * into a buffer of exactly the declared size, counting bytes as they come, then reads it as .npy.
  */
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { type TensorRead, MAX_TENSOR_ELEMENTS, bad, formatBytes } from './common';
 import { readNpy } from './npy';
 
@@ -17,6 +17,8 @@ const MAX_MEMBER = MAX_TENSOR_ELEMENTS * 4 + 1024 * 1024;
 /** Deflate cannot expand more than ~1032:1; a bigger declared ratio is a lie (or a bomb). */
 const MAX_DEFLATE_RATIO = 1032;
 const MAX_ENTRIES = 65536;
+/** Compressed bytes pushed per step: a stream that lies about its size is stopped within one step (≤ 16 MB of output). */
+const INFLATE_STEP = 16 * 1024;
 
 export interface ZipEntry {
   readonly name: string;
@@ -106,11 +108,41 @@ export function npzNames(entries: readonly ZipEntry[]): string[] {
   return entries.filter((e) => !e.name.endsWith('/')).map((e) => e.name.replace(/\.npy$/, ''));
 }
 
-/** The stored or inflated bytes of one member, exactly `entry.size` long. */
-function memberBytes(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Array | string {
+/**
+ * Inflates a deflate stream into exactly `size` bytes, refusing it as soon as it produces more, or when it ends with
+ * fewer: a zip directory that understates a member (a zip bomb) costs one step, not the whole stream.
+ */
+export function inflateExactly(data: Uint8Array, size: number): Uint8Array | string {
+  const out = new Uint8Array(size);
+  let written = 0;
+  let over = false;
+  const inflater = new Inflate((chunk) => {
+    if (over || written + chunk.length > size) {
+      over = true;
+      return;
+    }
+    out.set(chunk, written);
+    written += chunk.length;
+  });
+  try {
+    if (data.length === 0) inflater.push(data, true);
+    for (let p = 0; p < data.length && !over; p += INFLATE_STEP) inflater.push(data.subarray(p, p + INFLATE_STEP), p + INFLATE_STEP >= data.length);
+  } catch (e) {
+    return `could not be decompressed (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (over) return `decompresses to more than the ${formatBytes(size)} its directory declares (the file is damaged or hostile)`;
+  if (written !== size) return `decompressed to ${formatBytes(written)}, not the ${formatBytes(size)} its directory declares (the file is damaged)`;
+  return out;
+}
+
+/** The stored or inflated bytes of one member, exactly `entry.size` long; `maxBytes` caps what may be allocated. */
+function memberBytes(bytes: Uint8Array, entry: ZipEntry, label: string, maxBytes: number): Uint8Array | string {
   const where = `${label}, array "${entry.name}",`;
   if (entry.flags & 1) return `${where} is encrypted`;
   if (entry.size > MAX_MEMBER) return `${where} is ${formatBytes(entry.size)} uncompressed, over the ${formatBytes(MAX_MEMBER)} limit; export fewer layers, heads or tokens`;
+  if (entry.method !== 0 && entry.size > maxBytes) {
+    return `${where} is ${formatBytes(entry.size)} uncompressed, over the memory budget of ${formatBytes(maxBytes)} (setting selfAttention.memoryBudgetMB); export fewer layers, heads or tokens`;
+  }
   const lo = entry.localOffset;
   if (lo + 30 > bytes.length || bytes[lo] !== 0x50 || bytes[lo + 1] !== 0x4b || bytes[lo + 2] !== 3 || bytes[lo + 3] !== 4) {
     return `${where} has no local header where the directory says (the file is damaged)`;
@@ -128,21 +160,15 @@ function memberBytes(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Ar
   }
   if (entry.method !== 8) return `${where} uses zip compression method ${entry.method}; only stored (np.savez) and deflate (np.savez_compressed) are read`;
   if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) return `${where} declares an impossible compression ratio (the file is damaged or hostile)`;
-  let out: Uint8Array;
-  try {
-    out = inflateSync(data, { out: new Uint8Array(entry.size) });
-  } catch (e) {
-    return `${where} could not be decompressed (${e instanceof Error ? e.message : String(e)})`;
-  }
-  if (out.length !== entry.size) return `${where} decompressed to ${formatBytes(out.length)}, not the ${formatBytes(entry.size)} its header declares (the file is damaged)`;
-  return out;
+  const out = inflateExactly(data, entry.size);
+  return typeof out === 'string' ? `${where} ${out}` : out;
 }
 
 /**
  * Reads one array from an .npz archive: the one called `name` (with or without ".npy"), else the
- * only or first one. `others` lists the arrays that were not read.
+ * only or first one. `others` lists the arrays that were not read. A compressed member over `maxBytes` is not inflated.
  */
-export function readNpz(bytes: Uint8Array, name?: string, label = 'The .npz file'): TensorRead {
+export function readNpz(bytes: Uint8Array, name?: string, label = 'The .npz file', maxBytes = Infinity): TensorRead {
   const entries = zipEntries(bytes);
   if (typeof entries === 'string') return bad(`${label} cannot be read: ${entries}.`);
   const arrays = entries.filter((e) => !e.name.endsWith('/'));
@@ -154,7 +180,7 @@ export function readNpz(bytes: Uint8Array, name?: string, label = 'The .npz file
     if (index < 0) return bad(`${label} has no array named "${name}"; it holds ${names.map((n) => `"${n}"`).join(', ')}.`);
   }
   const entry = arrays[index];
-  const member = memberBytes(bytes, entry, label);
+  const member = memberBytes(bytes, entry, label, maxBytes);
   if (typeof member === 'string') return bad(`${member}.`);
   const read = readNpy(member, `${label}, array "${names[index]}",`);
   if (!read.ok) return read;

@@ -14,15 +14,18 @@ export function binaryFormat(fileName: string): BinaryFormat | undefined {
   return m ? (m[1].toLowerCase() as BinaryFormat) : undefined;
 }
 
-/** Reads the attention tensor of a binary file, by its extension. `name`: the array inside .npz / .safetensors. */
-export function readBinaryTensor(bytes: Uint8Array, fileName: string, name?: string): TensorRead {
+/**
+ * Reads the attention tensor of a binary file, by its extension. `name`: the array inside .npz / .safetensors.
+ * `maxBytes` caps what decompressing may allocate (the other formats hold no more than the file's own size).
+ */
+export function readBinaryTensor(bytes: Uint8Array, fileName: string, name?: string, maxBytes = Infinity): TensorRead {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   const format = binaryFormat(base);
   switch (format) {
     case 'npy':
       return readNpy(bytes, base);
     case 'npz':
-      return readNpz(bytes, name, base);
+      return readNpz(bytes, name, base, maxBytes);
     case 'safetensors':
       return readSafetensors(bytes, name, base);
     default:
