@@ -1,4 +1,4 @@
-import { budgetProblem, buildSelectionSpec, DEFAULT_MEMORY_BUDGET_MB, evaluate, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
+import { budgetProblem, buildSelectionSpec, DEFAULT_MEMORY_BUDGET_MB, evaluate, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
 import type { AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
 import { isSlimmed } from '../panel/slimResult';
 import type { ComputeSettings } from '../protocol';
@@ -123,7 +123,9 @@ function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budge
   const hint = spec.kind === 'precomputed' ? 'an export with fewer tokens' : 'fewer tokens in the file';
   const overBudget = budgetProblem(specJobSize(spec, inputBytes), budget, 'This file', hint);
   if (overBudget) return budgetFailure(overBudget);
-  return { ok: true, result: evaluate(spec), warnings };
+  const result = evaluate(spec);
+  const overflow = overflowProblem(spec, result);
+  return overflow ? failure(overflow) : { ok: true, result, warnings };
 }
 
 /** The problem that stopped the input: the first error, not a warning listed before it. */

@@ -19,3 +19,4 @@ export {
   budgetBytes, budgetProblem, DEFAULT_MEMORY_BUDGET_MB, estimateJobBytes, formatMemory, type JobSize, MIN_MEMORY_BUDGET_MB,
   selectionJobSize, specJobSize, tokensWithin, TRIVIAL_JOB_BYTES,
 } from './budget';
+export { firstOverflow, largestInput, overflowProblem } from './overflow';
