@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log,
     decorations,
     panels,
-    new TensorDiagnostics(),
+    new TensorDiagnostics(log),
     vscode.commands.registerCommand('selfAttention.visualizeSelection', () => panels.visualizeSelection()),
     vscode.commands.registerCommand('selfAttention.visualizeFile', (uri?: vscode.Uri) => panels.visualizeFile(uri)),
     vscode.window.registerWebviewPanelSerializer('selfAttention.panel', panels),

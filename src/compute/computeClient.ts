@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TRIVIAL_JOB_BYTES } from '../core';
-import { DEFAULT_BUDGET_BYTES, requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest } from './job';
+import { DEFAULT_BUDGET_BYTES, requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
 
 /**
  * Inputs below this many characters may be computed inline, where a worker round trip would cost more, but only
@@ -15,14 +15,23 @@ export class CancelledError extends Error {
   }
 }
 
+/** What the worker answers: a job's outcome, a tensor file's check, or why it failed. */
+interface Reply {
+  readonly id: number;
+  readonly outcome?: ComputeOutcome;
+  readonly check?: TensorCheck;
+  readonly crash?: string;
+}
+
 interface Pending {
   readonly id: number;
-  readonly resolve: (outcome: ComputeOutcome) => void;
+  readonly resolve: (reply: Reply) => void;
   readonly reject: (error: Error) => void;
 }
 
 /**
- * Runs computations for one panel. Big inputs go to a worker thread, so the extension host never blocks.
+ * Runs computations (and tensor-file checks) for one panel or document. Big inputs go to a worker thread, so the
+ * extension host never blocks.
  * A newer request cancels the older one by terminating its worker; a crashed worker is replaced on the next request.
  */
 export class ComputeClient {
@@ -49,10 +58,20 @@ export class ComputeClient {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
+    return this.call({ request, budget }, requestTransferables(request)).then((reply) => reply.outcome as ComputeOutcome);
+  }
+
+  /** Parses a tensor file's text in the worker: its problems and, for a sidecar, the binary file it names. */
+  check(text: string): Promise<TensorCheck> {
+    this.cancel();
+    return this.call({ check: text }, []).then((reply) => reply.check as TensorCheck);
+  }
+
+  private call(message: object, transfer: ArrayBuffer[]): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending = { id, resolve, reject };
-      this.ensureWorker().postMessage({ id, request, budget }, requestTransferables(request));
+      this.ensureWorker().postMessage({ id, ...message }, transfer);
     });
   }
 
@@ -75,11 +94,11 @@ export class ComputeClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerScript);
-    worker.on('message', (message: { id: number; outcome?: ComputeOutcome; crash?: string }) => {
+    worker.on('message', (message: Reply) => {
       const pending = this.pending;
       if (!pending || pending.id !== message.id) return;
       this.pending = undefined;
-      if (message.outcome) pending.resolve(message.outcome);
+      if (message.outcome || message.check) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
     });
     const fail = (error: Error) => {

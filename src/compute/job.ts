@@ -1,5 +1,6 @@
 import { budgetProblem, buildSelectionSpec, DEFAULT_MEMORY_BUDGET_MB, evaluate, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
-import type { AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
+import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
+import { tokenStringRanges } from './tokenStringRanges';
 import { isSlimmed } from '../panel/slimResult';
 import type { ComputeSettings } from '../protocol';
 import { settingsProblem, tokenLimit } from '../settingRanges';
@@ -20,6 +21,8 @@ export type ComputeOutcome =
     readonly ok: true;
     readonly result: AttentionResult;
     readonly tokenRanges?: readonly (readonly [number, number])[];
+    /** For tensor files with key_tokens: where those are in the text (else the keys are the queries). */
+    readonly keyTokenRanges?: readonly (readonly [number, number])[];
     readonly warnings: readonly Problem[];
     /** For results too large to send whole (see slimResult): every head's statistics and thumbnail. */
     readonly headSummaries?: HeadSummaries;
@@ -31,6 +34,19 @@ export type ComputeOutcome =
     /** Refused by the memory budget before the big allocations: a bigger budget (the worker's) may accept it. */
     readonly overBudget?: true;
   };
+
+/** A tensor file's problems (errors, or warnings when it reads) and, for a sidecar, the binary file it names. */
+export interface TensorCheck {
+  readonly problems: readonly Problem[];
+  readonly reference?: AttentionReference;
+}
+
+/** Parses a tensor file's text for the Problems panel and the file source; runs in the worker like runJob. */
+export function checkTensorText(text: string): TensorCheck {
+  const parsed = parseTensorFile(text);
+  if (!parsed.ok) return { problems: parsed.problems };
+  return { problems: parsed.warnings, ...(parsed.reference !== undefined ? { reference: parsed.reference } : {}) };
+}
 
 /** The budget when none is given: the setting's default. */
 export const DEFAULT_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024;
@@ -109,13 +125,21 @@ function runFile(text: string, budget: number): ComputeOutcome {
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length);
+  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length), text);
 }
 
 function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
-  return evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0));
+  const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0));
+  return sidecarText === undefined ? outcome : withTokenRanges(outcome, sidecarText);
+}
+
+/** Adds where a tensor file's token strings are, for the editor sync (found here, off the host's thread). */
+function withTokenRanges(outcome: ComputeOutcome, text: string): ComputeOutcome {
+  if (!outcome.ok) return outcome;
+  const ranges = tokenStringRanges(text);
+  return ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
 }
 
 /** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parseTensorFile, type Problem } from '../core';
+import { CancelledError, ComputeClient } from '../compute/computeClient';
+import type { Problem } from '../core';
 
 const DEBOUNCE_MS = 150;
 const SNIFF_CHARS = 64 * 1024;
@@ -8,24 +9,36 @@ const SNIFF_CHARS = 64 * 1024;
 export function isTensorDocument(doc: vscode.TextDocument): boolean {
   if (doc.uri.path.endsWith('.attention.json')) return true;
   if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return false;
-  return looksLikeTensorText(doc.getText(new vscode.Range(0, 0, doc.lineCount, 0)).slice(0, SNIFF_CHARS));
+  // Only the head is read: a whole 50 MB one-line document would be copied on the host's thread.
+  return looksLikeTensorText(doc.getText(new vscode.Range(new vscode.Position(0, 0), doc.positionAt(SNIFF_CHARS))));
 }
 
 export function looksLikeTensorText(head: string): boolean {
   return /"tokens"\s*:/.test(head) && /"(attention|embeddings|heads|layers|query)"\s*:/.test(head);
 }
 
-/** Puts the tensor-file problems the schema cannot see (shapes, numbers, row sums) in the Problems panel. */
+/**
+ * Puts the tensor-file problems the schema cannot see (shapes, numbers, row sums) in the Problems panel. Each document
+ * is parsed in its own worker thread, never on the extension host's; a newer edit cancels the check still running.
+ */
 export class TensorDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('self-attention');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly checkers = new Map<string, ComputeClient>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
-  constructor() {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        clearTimeout(this.timers.get(key));
+        this.timers.delete(key);
+        this.checkers.get(key)?.dispose();
+        this.checkers.delete(key);
+        this.collection.delete(d.uri);
+      }),
     );
     vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
   }
@@ -36,19 +49,32 @@ export class TensorDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      this.check(doc);
+      void this.check(doc, key);
     }, delay));
   }
 
-  private check(doc: vscode.TextDocument): void {
+  private async check(doc: vscode.TextDocument, key: string): Promise<void> {
     if (doc.isClosed) return;
-    const parsed = parseTensorFile(doc.getText());
-    const problems = parsed.ok ? parsed.warnings : parsed.problems;
-    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+    let checker = this.checkers.get(key);
+    if (!checker) {
+      checker = new ComputeClient();
+      this.checkers.set(key, checker);
+    }
+    const version = doc.version;
+    try {
+      const { problems } = await checker.check(doc.getText());
+      // An edit since then has its own check coming: these offsets may no longer fit the text.
+      if (doc.isClosed || doc.version !== version) return;
+      this.collection.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+    } catch (error) {
+      if (!(error instanceof CancelledError)) this.log.warn(`Checking ${doc.uri.toString()} failed: ${String(error)}`);
+    }
   }
 
   dispose(): void {
     this.timers.forEach((t) => clearTimeout(t));
+    this.checkers.forEach((c) => c.dispose());
+    this.checkers.clear();
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -140,7 +140,7 @@ export class AttentionPanel implements vscode.Disposable {
         this.post(this.lastError);
         return;
       }
-      this.source.setTokenRanges(outcome.tokenRanges);
+      this.source.setTokenRanges(outcome.tokenRanges, outcome.keyTokenRanges);
       this.lastError = undefined;
       this.snapshot = {
         seq: ++this.snapshotSeq,

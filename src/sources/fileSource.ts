@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
+import { ComputeClient } from '../compute/computeClient';
 import type { ComputeRequest } from '../compute/job';
-import { parseTensorFile } from '../core';
 import { ownBytes, readFailure, resolveReferencePath } from './binaryFiles';
 import type { SourceInfo, SourceRef } from '../protocol';
 import { baseName } from './selectionSource';
 import { sourceKey, type AttentionSource } from './source';
-import { tokenStringRanges } from './tokenStringRanges';
 import { tokenAt } from './tokenAt';
-
-/** Sidecar files are small (tokens and a path); bigger JSON is never parsed on the host. */
-const MAX_SIDECAR_CHARS = 4 * 1024 * 1024;
 
 /**
  * A tensor file. Every edit recomputes, saved or not; the file itself is only read. A sidecar
@@ -18,7 +14,9 @@ const MAX_SIDECAR_CHARS = 4 * 1024 * 1024;
 export class FileSource implements AttentionSource {
   readonly key: string;
   private lastText: string;
-  private ranges: { queries: [number, number][]; keys: [number, number][] } | undefined;
+  private ranges: { readonly queries: readonly (readonly [number, number])[]; readonly keys: readonly (readonly [number, number])[] } | undefined;
+  /** Parses the text in a worker thread to find a sidecar's binary file; a newer request cancels an older parse. */
+  private readonly sidecarCheck = new ComputeClient();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly cursorMoved = new vscode.EventEmitter<number | null>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.cursorMoved];
@@ -83,13 +81,13 @@ export class FileSource implements AttentionSource {
 
   async request(): Promise<ComputeRequest> {
     const text = this.lastText;
-    const reference = text.length <= MAX_SIDECAR_CHARS && text.includes('"attention_file"') ? parseTensorFile(text) : undefined;
-    if (!reference?.ok || reference.reference === undefined) {
+    const reference = text.includes('"attention_file"') ? (await this.sidecarCheck.check(text)).reference : undefined;
+    if (reference === undefined) {
       this.watchBinary(undefined);
       // Not a sidecar (or a broken one): the worker parses it and reports any problem with its location.
       return { kind: 'file', text };
     }
-    const file = reference.reference.file;
+    const file = reference.file;
     const root = vscode.workspace.getWorkspaceFolder(this.uri)?.uri;
     const resolved = resolveReferencePath(this.uri.path, file, root?.path);
     if (!resolved.ok) {
@@ -112,18 +110,20 @@ export class FileSource implements AttentionSource {
     this.binaryWatch = target ? { path: target.path, watcher: this.watch(target, () => this.changed.fire()) } : undefined;
   }
 
-  setTokenRanges(): void {
-    this.ranges = tokenStringRanges(this.lastText);
+  /** Where the token strings are in the text, found by the worker along with the result. */
+  setTokenRanges(queries: readonly (readonly [number, number])[] | undefined, keys = queries): void {
+    this.ranges = queries && keys ? { queries, keys } : undefined;
   }
 
   tokenRanges() {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
     if (!doc || !this.ranges) return undefined;
-    const toRange = ([s, e]: [number, number]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e));
+    const toRange = ([s, e]: readonly [number, number]) => new vscode.Range(doc.positionAt(s), doc.positionAt(e));
     return { queries: this.ranges.queries.map(toRange), keys: this.ranges.keys.map(toRange) };
   }
 
   dispose(): void {
+    this.sidecarCheck.dispose();
     this.binaryWatch?.watcher.dispose();
     this.binaryWatch = undefined;
     this.disposables.forEach((d) => d.dispose());

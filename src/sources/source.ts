@@ -17,8 +17,8 @@ export interface AttentionSource extends vscode.Disposable {
   readonly onDidChange: vscode.Event<void>;
   /** Fires with the token under the editor cursor, or null. */
   readonly onDidMoveCursor: vscode.Event<number | null>;
-  /** Token character ranges in the source text, once a computation has produced them. */
-  setTokenRanges(ranges: readonly (readonly [number, number])[] | undefined): void;
+  /** Token character ranges in the source text (queries, and keys when they differ), once a computation has produced them. */
+  setTokenRanges(ranges: readonly (readonly [number, number])[] | undefined, keyRanges?: readonly (readonly [number, number])[]): void;
   /** Document ranges of the query and key tokens, for editor decorations. */
   tokenRanges(): { readonly queries: readonly vscode.Range[]; readonly keys: readonly vscode.Range[] } | undefined;
 }
