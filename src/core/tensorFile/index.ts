@@ -140,9 +140,13 @@ function parseUnchecked(input: string): TensorFileResult {
     rep.errorAt(root, [], `The file must contain a JSON object at the top level, but it contains ${describe(root)}.${hint}`);
     return fail(rep.problems());
   }
+  let listed = 0;
   for (const d of tree.duplicates) {
+    if (rep.full) break;
     rep.error(`Duplicate key ${JSON.stringify(d.key)} in ${d.path.length > 1 ? formatPath(d.path.slice(0, -1)) : 'the top-level object'}; it was already given at ${rep.humanPosition(d.firstOffset)}. Keep one.`, d.offset, d.length, d.path);
+    listed++;
   }
+  rep.countErrors(tree.duplicateCount - listed);
 
   const refOut: { reference?: AttentionReference } = {};
   const spec = readSpec(rep, root, refOut);

@@ -8,7 +8,7 @@
  *
  * Grammar: RFC 8259 JSON plus // line and /* block *\/ comments. Trailing commas are errors.
  */
-import { MAX_DEPTH } from './limits';
+import { MAX_DEPTH, MAX_PROBLEMS } from './limits';
 
 export type JsonPath = (string | number)[];
 
@@ -117,7 +117,10 @@ export interface BuiltTree {
   readonly root: JsonValue | undefined;
   /** The first syntax error, if any: parsing stops there (later errors are mostly echoes). */
   readonly syntaxError: SyntaxErrorInfo | undefined;
+  /** The first MAX_PROBLEMS duplicate keys (only they can be listed). */
   readonly duplicates: readonly DuplicateKey[];
+  /** Every duplicate key, listed or not. */
+  readonly duplicateCount: number;
 }
 
 /** Maps offsets to 0-based line and column; counts \r\n, \r and \n as line breaks like jsonc-parser. */
@@ -168,6 +171,7 @@ class Parser {
   readonly n: number;
   readonly pool: NumberPool;
   readonly duplicates: DuplicateKey[] = [];
+  duplicateCount = 0;
   /** Keys and indices from the root to the value being parsed, so a duplicate's path costs O(depth), not a tree walk. */
   private readonly path: JsonPath = [];
 
@@ -494,7 +498,9 @@ class Parser {
         for (const p of o.props) if (p.key === key) { first = p.keyOffset; break; }
         if (o.props.length >= 16) keys = new Map(o.props.map((p) => [p.key, p.keyOffset] as [string, number]).reverse());
       }
-      if (first !== undefined) this.duplicates.push({ key, offset: keyOffset, length: keyLength, firstOffset: first, path: [...this.path, key] });
+      if (first !== undefined) {
+        if (this.duplicateCount++ < MAX_PROBLEMS) this.duplicates.push({ key, offset: keyOffset, length: keyLength, firstOffset: first, path: [...this.path, key] });
+      }
       else if (keys !== undefined) keys.set(key, keyOffset);
       this.trivia();
       if (text.charCodeAt(this.pos) !== 58) {
@@ -536,13 +542,13 @@ export function buildTree(text: string): BuiltTree {
   const p = new Parser(text);
   try {
     p.trivia();
-    if (p.pos >= p.n) return { root: undefined, syntaxError: undefined, duplicates: [] };
+    if (p.pos >= p.n) return { root: undefined, syntaxError: undefined, duplicates: [], duplicateCount: 0 };
     const root = p.value(0);
     p.trivia();
     if (p.pos < p.n) p.fail(`Expected the end of the file after the top-level value, but found ${p.describeHere()}`, p.pos);
-    return { root, syntaxError: undefined, duplicates: p.duplicates };
+    return { root, syntaxError: undefined, duplicates: p.duplicates, duplicateCount: p.duplicateCount };
   } catch (e) {
-    if (e instanceof Stop) return { root: undefined, syntaxError: e.info, duplicates: [] };
+    if (e instanceof Stop) return { root: undefined, syntaxError: e.info, duplicates: [], duplicateCount: 0 };
     throw e;
   }
 }

@@ -57,6 +57,17 @@ export class Reporter {
     this.warn(message, node.offset, node.length, path);
   }
 
+  /** Whether further problems would only be counted, so their messages need not be built. */
+  get full(): boolean {
+    return this.list.length >= MAX_PROBLEMS;
+  }
+
+  /** Counts `count` errors that are not listed (the reporter is full). */
+  countErrors(count: number): void {
+    this.errorCount += count;
+    this.droppedErrors += count;
+  }
+
   get hasErrors(): boolean {
     return this.errorCount > 0;
   }
