@@ -17,28 +17,29 @@ export function looksLikeTensorText(head: string): boolean {
   return /"tokens"\s*:/.test(head) && /"(attention|embeddings|heads|layers|query)"\s*:/.test(head);
 }
 
+/** One document's checks: at most one runs in its worker; edits meanwhile ask for one more with the latest text. */
+interface Checks {
+  readonly worker: ComputeClient;
+  running: boolean;
+  again: boolean;
+}
+
 /**
  * Puts the tensor-file problems the schema cannot see (shapes, numbers, row sums) in the Problems panel. Each document
- * is parsed in its own worker thread, never on the extension host's; a newer edit cancels the check still running.
+ * is parsed in its own worker thread, never on the extension host's. A check that finishes after a newer edit is
+ * dropped, and one more runs with the latest text; the worker is kept (restarting it for every edit would cost more).
  */
 export class TensorDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('self-attention');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly checkers = new Map<string, ComputeClient>();
+  private readonly checks = new Map<string, Checks>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        const key = d.uri.toString();
-        clearTimeout(this.timers.get(key));
-        this.timers.delete(key);
-        this.checkers.get(key)?.dispose();
-        this.checkers.delete(key);
-        this.collection.delete(d.uri);
-      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
     vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
   }
@@ -54,27 +55,46 @@ export class TensorDiagnostics implements vscode.Disposable {
   }
 
   private async check(doc: vscode.TextDocument, key: string): Promise<void> {
-    if (doc.isClosed) return;
-    let checker = this.checkers.get(key);
-    if (!checker) {
-      checker = new ComputeClient();
-      this.checkers.set(key, checker);
+    let checks = this.checks.get(key);
+    if (!checks) {
+      checks = { worker: new ComputeClient(), running: false, again: false };
+      this.checks.set(key, checks);
     }
-    const version = doc.version;
+    if (checks.running) {
+      checks.again = true;
+      return;
+    }
+    checks.running = true;
     try {
-      const { problems } = await checker.check(doc.getText());
-      // An edit since then has its own check coming: these offsets may no longer fit the text.
-      if (doc.isClosed || doc.version !== version) return;
-      this.collection.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+      while (!doc.isClosed && this.checks.get(key) === checks) {
+        checks.again = false;
+        const version = doc.version;
+        const { problems } = await checks.worker.check(doc.getText());
+        // After an edit these offsets may no longer fit the text: the loop checks the latest text instead.
+        if (doc.isClosed || doc.version !== version) continue;
+        this.collection.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+        if (!checks.again) break;
+      }
     } catch (error) {
-      if (!(error instanceof CancelledError)) this.log.warn(`Checking ${doc.uri.toString()} failed: ${String(error)}`);
+      if (!(error instanceof CancelledError)) this.log.warn(`Checking ${key} failed: ${String(error)}`);
+    } finally {
+      checks.running = false;
     }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.checks.get(key)?.worker.dispose();
+    this.checks.delete(key);
+    this.collection.delete(uri);
   }
 
   dispose(): void {
     this.timers.forEach((t) => clearTimeout(t));
-    this.checkers.forEach((c) => c.dispose());
-    this.checkers.clear();
+    this.checks.forEach((c) => c.worker.dispose());
+    this.checks.clear();
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 12 rows 1 and 10, in the real VS Code: a 438 KB *.attention.json of 32,000 objects like {"a":0,"a":0} stalled
  * the extension host's thread for 11.4 s when it opened, and again on every edit (its diagnostics were parsed there).
- * Parsing now runs in a worker, so a command round trip from this extension host still answers in under 200 ms.
+ * Parsing now runs in a worker, so a command round trip from this extension host still answers in under 200 ms. The
+ * command is registered here, so the round trip measures the extension host's thread, not the busy renderer's.
  *
  * Under load a single round trip can be slow for reasons of its own, so each attempt measures many round trips while the
  * file opens (or is edited) and keeps the slowest; the test passes when one of three attempts stays under 200 ms. A
@@ -14,6 +15,9 @@ import { api, closeAll, waitFor, workspaceFile } from './helpers';
 
 const LIMIT_MS = 200;
 
+/** A command registered here, in the extension host: its round trip waits only for the host's own thread. */
+const PING = 'selfAttention.test.ping';
+
 /** The slowest of the command round trips made over `windowMs`, starting right after `trigger` is started. */
 async function slowestRoundTrip(trigger: () => Thenable<unknown>, windowMs: number): Promise<number> {
   let slowest = 0;
@@ -21,7 +25,7 @@ async function slowestRoundTrip(trigger: () => Thenable<unknown>, windowMs: numb
   const pending = trigger();
   while (Date.now() - started < windowMs) {
     const t0 = Date.now();
-    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand(PING);
     slowest = Math.max(slowest, Date.now() - t0);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -31,13 +35,16 @@ async function slowestRoundTrip(trigger: () => Thenable<unknown>, windowMs: numb
 
 describe('The extension host stays responsive', () => {
   const uri = workspaceFile('duplicate-keys.attention.json');
+  let ping: vscode.Disposable | undefined;
 
   before(async () => {
     await api();
+    ping = vscode.commands.registerCommand(PING, () => true);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(duplicateKeysFile(32_000)));
   });
 
   after(async () => {
+    ping?.dispose();
     await closeAll();
     await vscode.workspace.fs.delete(uri);
   });
