@@ -6,6 +6,17 @@ import axe from 'axe-core';
 import { THEME_PRESETS, type ThemeName } from '../../webview/theme';
 import type { AttentionOptions, AttentionResult, ComputeSpec, MaskSpec, PrecomputedSpec } from '../../src/core/types';
 
+/** Sum of each row. */
+export function rowSums(m: Matrix): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j];
+    out.push(s);
+  }
+  return out;
+}
+
 /** Deterministic pseudo-random matrix with entries in [-1, 1]. */
 export function det(rows: number, cols: number, seed: number): Matrix {
   const data = new Float32Array(rows * cols);

@@ -3,8 +3,9 @@ import { fromRows } from '../../src/core/matrix';
 import {
   csvField, escapeXml, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, SVG_RECT_LIMIT, tokenViewSvg,
 } from '../../webview/export';
-import { hideTokens, rowSums } from '../../webview/hidden-tokens';
-import type { ExportPayload } from '../../webview/components/attn-app';
+import { hideTokens } from '../../webview/hidden-tokens';
+import { rowSums } from './attn-fixtures';
+import type { ExportPayload } from '../../src/shared/protocol';
 import { cleanup, mountApp, resultFor, selectionSnapshot, settle, tokenView } from './app-fixtures';
 import { userEvent } from 'vitest/browser';
 

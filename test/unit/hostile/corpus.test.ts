@@ -5,12 +5,13 @@
  * The parser's own message-by-message checks live in test/unit/tensorFile/bad-inputs.test.ts; this builds on them.
  */
 import { describe, expect, it } from 'vitest';
-import type { ComputeSettings } from '../../../src/protocol';
-import { DEFAULT_SELECTION_SETTINGS, tokenize, type Matrix } from '../../../src/core';
+import type { ComputeSettings } from '../../../src/shared/protocol';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
+import { tokenize, type Matrix } from '../../../src/core';
 import { HOSTILE_LINE, HOSTILE_SELECTION, HOSTILE_STRINGS, MALFORMED_JSON, VALID_FILE, WRONG_SHAPES } from '../../fixtures/hostile';
 import { expectSane, rowReport, runSafely } from './check';
 
-const SETTINGS: ComputeSettings = DEFAULT_SELECTION_SETTINGS;
+const SETTINGS: ComputeSettings = DEFAULT_COMPUTE_SETTINGS;
 /** The default of setting selfAttention.maxTokens. */
 const MAX_TOKENS = 4096;
 const file = (text: string) => runSafely({ kind: 'file', text }, 'file');
