@@ -1,9 +1,8 @@
-import { budgetProblem, buildSelectionSpec, DEFAULT_MEMORY_BUDGET_MB, evaluate, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
+import { budgetProblem, buildSelectionSpec, evaluate, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
 import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
+import { isSlimmed, type ComputeSettings } from '../shared/protocol';
+import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
 import { tokenStringRanges } from './tokenStringRanges';
-import { isSlimmed } from '../panel/slimResult';
-import type { ComputeSettings } from '../protocol';
-import { settingsProblem, tokenLimit } from '../settingRanges';
 
 export type ComputeRequest =
   | { readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number }
@@ -49,7 +48,7 @@ export function checkTensorText(text: string): TensorCheck {
 }
 
 /** The budget when none is given: the setting's default. */
-export const DEFAULT_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024;
+export const DEFAULT_BUDGET_BYTES = SETTINGS.memoryBudgetMB.default * 1024 * 1024;
 
 /** Characters per token above which a selection is refused before tokenizing it at all. */
 const MAX_CHARS_PER_TOKEN = 64;

@@ -1,8 +1,9 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { budgetBytes, DEFAULT_MEMORY_BUDGET_MB } from '../core';
+import { budgetBytes } from '../core';
+import { memoryBudgetMB } from '../shared/settings';
 
 /** The memory budget in bytes: setting selfAttention.memoryBudgetMB, capped at a quarter of this machine's memory. */
 export function memoryBudgetBytes(): number {
-  return budgetBytes(vscode.workspace.getConfiguration('selfAttention').get<number>('memoryBudgetMB', DEFAULT_MEMORY_BUDGET_MB), os.totalmem());
+  return budgetBytes(memoryBudgetMB(vscode.workspace.getConfiguration('selfAttention').get('memoryBudgetMB')), os.totalmem());
 }

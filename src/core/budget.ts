@@ -1,7 +1,7 @@
 /**
  * The memory budget (issue 12): the bytes a job will hold, estimated from its sizes before anything big is allocated,
- * and the one-sentence refusal when it is over. Pure: the host reads the setting and the machine's memory and passes
- * the budget in bytes (see budgetBytes).
+ * and the one-sentence refusal when it is over. Pure: the host reads the setting (selfAttention.memoryBudgetMB, in
+ * src/shared/settings.ts) and the machine's memory and passes the budget in bytes (see budgetBytes).
  */
 import { FFN_MULTIPLIER, type SelectionSettings } from './selection';
 import type { Matrix } from './matrix';
@@ -9,9 +9,6 @@ import type { AttentionSpec } from './types';
 
 const FLOAT32 = 4;
 const MB = 1024 * 1024;
-
-export const DEFAULT_MEMORY_BUDGET_MB = 1024;
-export const MIN_MEMORY_BUDGET_MB = 16;
 
 /** Jobs estimated under this many bytes may run inline on the caller's thread; bigger ones go to the worker. */
 export const TRIVIAL_JOB_BYTES = MB;
@@ -39,13 +36,9 @@ export function estimateJobBytes(size: JobSize): number {
   return size.queries * size.keys * totalHeads(size) * size.matricesPerHead * FLOAT32 + Math.max(size.queries, size.keys) * size.bytesPerToken + size.fixedBytes;
 }
 
-/**
- * The budget in bytes: the setting in MB (a bad value falls back to the default), at least MIN_MEMORY_BUDGET_MB and
- * at most a quarter of the machine's memory.
- */
-export function budgetBytes(settingMB: unknown, totalMemoryBytes: number): number {
-  const mb = typeof settingMB === 'number' && Number.isFinite(settingMB) ? Math.max(MIN_MEMORY_BUDGET_MB, settingMB) : DEFAULT_MEMORY_BUDGET_MB;
-  return Math.floor(Math.min(mb * MB, totalMemoryBytes / 4));
+/** The budget in bytes: `megabytes` (the setting, already checked), at most a quarter of the machine's memory. */
+export function budgetBytes(megabytes: number, totalMemoryBytes: number): number {
+  return Math.floor(Math.min(megabytes * MB, totalMemoryBytes / 4));
 }
 
 /** The size of a selection's job before its spec is built: `tokens` tokens through layers of random weights. */

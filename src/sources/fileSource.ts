@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ComputeClient } from '../compute/computeClient';
 import type { ComputeRequest } from '../compute/job';
 import { ownBytes, readFailure, resolveReferencePath } from './binaryFiles';
-import type { SourceInfo, SourceRef } from '../protocol';
+import type { SourceInfo, SourceRef } from '../shared/protocol';
 import { baseName } from './selectionSource';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenAt } from './tokenAt';

@@ -6,9 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { runJob, type ComputeOutcome } from '../../../src/compute/job';
 import {
-  budgetBytes, budgetProblem, buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, estimateJobBytes, evaluate, parseTensorFile,
+  budgetBytes, budgetProblem, buildSelectionSpec, estimateJobBytes, evaluate, parseTensorFile,
   selectionJobSize, specJobSize, tokenize, type AttentionResult, type AttentionSpec, type Matrix,
 } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS, memoryBudgetMB } from '../../../src/shared/settings';
 import { HEAVY_SETTINGS, manyTokensFile } from '../../fixtures/budgetInputs';
 
 const MB = 1024 * 1024;
@@ -61,7 +62,7 @@ describe('the estimate', () => {
   });
 
   it('a 4,096-token selection with 16 heads × 12 layers: 36 GB of query × key matrices (the issue\'s figure) and 11 GB more', () => {
-    const size = selectionJobSize(4096, { ...DEFAULT_SELECTION_SETTINGS, ...HEAVY_SETTINGS });
+    const size = selectionJobSize(4096, { ...DEFAULT_COMPUTE_SETTINGS, ...HEAVY_SETTINGS });
     expect((4096 * 4096 * 16 * 12 * 3 * 4) / GB).toBe(36);
     // Q, K, V and Z of 16 heads at d_k 512 are 6 GB; the weights (W_Q, W_K, W_V, W_O, the feed-forward) 1.9 GB.
     expect(estimateJobBytes(size) / GB).toBeCloseTo(47.1, 1);
@@ -69,9 +70,9 @@ describe('the estimate', () => {
   });
 
   it.each([
-    ['default settings', DEFAULT_SELECTION_SETTINGS, 'the cat sat on the mat and the dog sat on the log'],
-    ['3 heads × 2 layers', { ...DEFAULT_SELECTION_SETTINGS, heads: 3, layers: 2, dModel: 32, dK: 8 }, 'one two three four five six seven'],
-    ['1 head, wide', { ...DEFAULT_SELECTION_SETTINGS, heads: 1, dModel: 256, dK: 128 }, 'a b c'],
+    ['default settings', DEFAULT_COMPUTE_SETTINGS, 'the cat sat on the mat and the dog sat on the log'],
+    ['3 heads × 2 layers', { ...DEFAULT_COMPUTE_SETTINGS, heads: 3, layers: 2, dModel: 32, dK: 8 }, 'one two three four five six seven'],
+    ['1 head, wide', { ...DEFAULT_COMPUTE_SETTINGS, heads: 1, dModel: 256, dK: 128 }, 'a b c'],
   ])('selections, %s: the estimate covers what evaluate holds, within 10 %%', (_name, settings, text) => {
     const { spec } = buildSelectionSpec(text, settings);
     const held = heldBytes(evaluate(spec), spec);
@@ -90,11 +91,12 @@ describe('the estimate', () => {
   });
 
   it('the budget: the setting in MB, at most a quarter of the machine, a bad value gives the default', () => {
-    expect(budgetBytes(1024, 64 * GB)).toBe(1024 * MB);
-    expect(budgetBytes(1_000_000, 16 * GB)).toBe(4 * GB);
-    expect(budgetBytes('lots', 64 * GB)).toBe(1024 * MB);
-    expect(budgetBytes(Number.NaN, 64 * GB)).toBe(1024 * MB);
-    expect(budgetBytes(-5, 64 * GB)).toBe(16 * MB);
+    expect(budgetBytes(memoryBudgetMB(1024), 64 * GB)).toBe(1024 * MB);
+    expect(budgetBytes(memoryBudgetMB(1_000_000), 16 * GB)).toBe(4 * GB);
+    expect(budgetBytes(memoryBudgetMB('lots'), 64 * GB)).toBe(1024 * MB);
+    expect(budgetBytes(memoryBudgetMB(Number.NaN), 64 * GB)).toBe(1024 * MB);
+    expect(budgetBytes(memoryBudgetMB(-5), 64 * GB)).toBe(16 * MB);
+    expect(budgetBytes(memoryBudgetMB(1e12), 1e15)).toBe(1_048_576 * MB);
   });
 });
 
@@ -112,7 +114,7 @@ describe('refused before allocating, in one sentence', () => {
 
   it('a 4,096-token selection with 16 heads × 12 layers (it needed about 37 GB)', () => {
     const text = Array.from({ length: 4096 }, (_, i) => `w${i}`).join(' ');
-    const settings = { ...DEFAULT_SELECTION_SETTINGS, ...HEAVY_SETTINGS };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, ...HEAVY_SETTINGS };
     const { value, growth } = heapGrowth(() => runJob({ kind: 'selection', text, settings, maxTokens: 4096 }, BUDGET));
     const message = refusal(value);
     expect(message).toMatch(/^This selection needs about 47\.1 GB of memory, over the budget of 1\.0 GB/);
@@ -124,7 +126,7 @@ describe('refused before allocating, in one sentence', () => {
   });
 
   it('the tokens it says would fit do fit, and one more does not', () => {
-    const size = selectionJobSize(4096, { ...DEFAULT_SELECTION_SETTINGS, heads: 4, layers: 2 });
+    const size = selectionJobSize(4096, { ...DEFAULT_COMPUTE_SETTINGS, heads: 4, layers: 2 });
     const fit = Number(/at most about ([\d,]+) tokens/.exec(budgetProblem(size, 64 * MB, 'This selection', 'less text') ?? '')?.[1].replaceAll(',', ''));
     expect(fit).toBeGreaterThan(0);
     expect(estimateJobBytes({ ...size, queries: fit, keys: fit })).toBeLessThanOrEqual(64 * MB);
@@ -132,7 +134,7 @@ describe('refused before allocating, in one sentence', () => {
   });
 
   it('when even the weights do not fit, it asks for fewer heads or layers only', () => {
-    const size = selectionJobSize(3, { ...DEFAULT_SELECTION_SETTINGS, ...HEAVY_SETTINGS });
+    const size = selectionJobSize(3, { ...DEFAULT_COMPUTE_SETTINGS, ...HEAVY_SETTINGS });
     expect(budgetProblem(size, 16 * MB, 'This selection', 'less text')).toMatch(/use fewer heads or layers \(now 16 heads × 12 layers\) or smaller dimensions\.$/);
   });
 

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComputeClient } from '../../../src/compute/computeClient';
 import type { ComputeOutcome } from '../../../src/compute/job';
-import { DEFAULT_SELECTION_SETTINGS, TRIVIAL_JOB_BYTES } from '../../../src/core';
+import { TRIVIAL_JOB_BYTES } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { HEAVY_SETTINGS } from '../../fixtures/budgetInputs';
 
 const SCRIPT = path.resolve(__dirname, '../../fixtures/crashing-worker.cjs');
@@ -20,27 +21,27 @@ afterEach(() => client?.dispose());
 describe('the inline path is only for trivial jobs', () => {
   it('the workspace-settings case (dModel 1024, dK 512, 16 heads, 12 layers, a short selection) runs in the worker', async () => {
     client = new ComputeClient(SCRIPT);
-    const settings = { ...DEFAULT_SELECTION_SETTINGS, ...HEAVY_SETTINGS };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, ...HEAVY_SETTINGS };
     const outcome = await client.compute({ kind: 'selection', text: 'the cat sat on the mat', settings, maxTokens: 4096 }, 1024 * 1024 * 1024);
     expect(ranOn(outcome)).toBe('worker');
   });
 
   it('two layers of default-sized heads are already over the trivial size: the worker', async () => {
     client = new ComputeClient(SCRIPT);
-    const settings = { ...DEFAULT_SELECTION_SETTINGS, layers: 12 };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, layers: 12 };
     expect(ranOn(await client.compute({ kind: 'selection', text: 'a b', settings, maxTokens: 4096 }))).toBe('worker');
   });
 
   it('a short selection with default settings runs inline, and its refusals too', async () => {
     client = new ComputeClient(SCRIPT);
-    const outcome = await client.compute({ kind: 'selection', text: 'the cat sat', settings: DEFAULT_SELECTION_SETTINGS, maxTokens: 4096 });
+    const outcome = await client.compute({ kind: 'selection', text: 'the cat sat', settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
     expect(outcome.ok && outcome.result.tokens).toEqual(['the', 'cat', 'sat']);
     expect(ranOn(outcome)).toBe('host');
   });
 
   it('a budget at or below the trivial size is final: refused inline with the budget message', async () => {
     client = new ComputeClient(SCRIPT);
-    const settings = { ...DEFAULT_SELECTION_SETTINGS, layers: 12 };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, layers: 12 };
     const outcome = await client.compute({ kind: 'selection', text: 'a b', settings, maxTokens: 4096 }, TRIVIAL_JOB_BYTES);
     expect(outcome.ok ? '' : outcome.message).toMatch(/^This selection needs about [\d.]+ MB of memory, over the budget of 1\.0 MB/);
   });
