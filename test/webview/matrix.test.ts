@@ -215,17 +215,16 @@ describe('attn-matrix', () => {
     const small = computeResult({ mask: { kind: 'none' } });
     const el2 = await make({ result: small });
     const normal = pixel(el2, 2, 3);
+    const visible = pixel(el2, 2, 2);
     el2.hiddenTokens = [3];
     await el2.updateComplete;
     expect(pixel(el2, 2, 3)).not.toEqual(normal);
-    expect(pixel(el2, 2, 2)).toEqual(pixel(el2, 2, 2));
+    expect(pixel(el2, 2, 2)).toEqual(visible); // a column that is not hidden keeps its colour
   });
 
-  it('large N: first paint and hover stay fast, and hover does not repaint the heatmap', async () => {
+  it('large N: hover does not repaint the heatmap (paint and hover times: bench/render.mjs)', async () => {
     const result = bigResult(2048);
-    const t0 = performance.now();
     const el = await make({ result });
-    const firstPaint = performance.now() - t0;
     const { base } = parts(el);
     const ctx = base.getContext('2d') as CanvasRenderingContext2D;
     let draws = 0;
@@ -234,14 +233,9 @@ describe('attn-matrix', () => {
       draws++;
       (orig as (...a: unknown[]) => void)(...a);
     };
-    const t1 = performance.now();
     for (let k = 0; k < 20; k++) await hover(el, 100 + k * 37, 50 + k * 11);
-    const perHover = (performance.now() - t1) / 20;
     expect(draws).toBe(0);
     expect(parts(el).tooltip()).not.toBeNull();
-    // Generous bounds for a shared CI machine; the target is < 150 ms and < 16 ms.
-    expect(firstPaint).toBeLessThan(1500);
-    expect(perHover).toBeLessThan(50);
   });
 
   for (const theme of ['dark', 'light', 'high-contrast'] as const) {
