@@ -19,6 +19,8 @@ export default {
   htmlReporter: { fileName: 'bench/mutation/mutation.html' },
   thresholds: { high: 90, low: 85, break: null },
   timeoutMS: 60_000,
+  // The initial run is the whole unit + browser suite; on the shared 2-core machine it takes minutes.
+  dryRunTimeoutMinutes: 30,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
