@@ -135,6 +135,6 @@ describe('export from the app', () => {
     await userEvent.click(button);
     const payload = await got;
     expect(payload.format).toBe('csv');
-    expect(payload.content.split('\r\n')[1].startsWith('The,')).toBe(true);
+    expect(payload.content.split('\r\n')[1].startsWith('"The",')).toBe(true);
   });
 });
