@@ -9,12 +9,6 @@ const chromiumArgs = [
 /** The seed of every fast-check run (test/setup/fast-check-seed.ts); FC_SEED replays another one. */
 const fcSeed = Number.parseInt(process.env.FC_SEED ?? '', 10);
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    fcSeed: number;
-  }
-}
-
 const seeded = {
   provide: { fcSeed: Number.isSafeInteger(fcSeed) ? fcSeed : 20_261_201 },
   setupFiles: ['test/setup/fast-check-seed.ts'],

@@ -6,3 +6,10 @@ import fc from 'fast-check';
 import { inject } from 'vitest';
 
 fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: inject('fcSeed') });
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by vitest.config.ts from FC_SEED. */
+    fcSeed: number;
+  }
+}

@@ -112,9 +112,9 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('auto mode runs large work on the WebAssembly kernels, and tiny work on the JS path (which ran, not how fast)', () => {
-    const text = Array.from({ length: 256 }, (_, i) => `w${i % 37}`).join(' ');
+    const text = Array.from({ length: 96 }, (_, i) => `w${i % 37}`).join(' ');
     resetKernelChoices();
-    evaluate(buildSelectionSpec(text, DEFAULT_SELECTION_SETTINGS).spec); // 256 tokens, d_model 64, 4 heads: every product is big
+    evaluate(buildSelectionSpec(text, DEFAULT_SELECTION_SETTINGS).spec); // 96 tokens, d_model 64, 4 heads: every product is big
     const big = kernelChoices();
     expect(big.wasm).toBe(4 * 4 + 3); // per head Q, K, V and attention; then W_O and the two FFN products
     expect(big.js).toBe(0);
