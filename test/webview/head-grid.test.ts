@@ -84,7 +84,7 @@ describe('attn-head-grid', () => {
     el.sort = 'entropy';
     await el.updateComplete;
     expect(cards(el).length).toBe(144);
-  });
+  }, 60_000); // 144 heads of 512² computed in the test itself: slow on a loaded machine
 
   it('example gpt2-induction.attention.json: 12 heads, sorted by entropy', async () => {
     const result = exampleResult(gpt2);
