@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-head-grid';
 import type { AttnHeadGrid } from '../../webview/components/attn-head-grid';
-import { headStats } from '../../src/core/stats';
+import { largestFinite, meanEntropy, sinkShare } from './independent';
 import type { AttentionResult } from '../../src/core/types';
 import gpt2 from '../../examples/gpt2-induction.attention.json';
 import { applyTheme, cleanup, computeResult, exampleResult, det, mount, precomputedResult, seriousViolations } from './attn-fixtures';
@@ -37,11 +37,11 @@ describe('attn-head-grid', () => {
     const result = precomputedResult(2, 3);
     const el = await make({ result, layer: 0, head: 0 });
     expect(ids(el)).toEqual(['0/0', '0/1', '0/2', '1/0', '1/1', '1/2']);
-    const s = headStats(result.layers[1].heads[2].weights);
+    const w = result.layers[1].heads[2].weights;
     const card = cards(el)[5];
-    expect(card.querySelector('.entropy')!.textContent).toBe(`H ${s.meanEntropy.toFixed(2)} nats,`);
-    expect(card.querySelector('.max')!.textContent).toBe(`max ${s.maxWeight.toFixed(2)},`);
-    expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(s.sinkShare * 100).toFixed(0)}%`);
+    expect(card.querySelector('.entropy')!.textContent).toBe(`H ${meanEntropy(w).toFixed(2)} nats,`);
+    expect(card.querySelector('.max')!.textContent).toBe(`max ${largestFinite(w).toFixed(2)},`);
+    expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(sinkShare(w) * 100).toFixed(0)}%`);
     expect(cards(el)[0].getAttribute('aria-pressed')).toBe('true');
     const got: unknown[] = [];
     document.body.addEventListener('head-select', (e) => got.push((e as CustomEvent).detail));
@@ -60,16 +60,16 @@ describe('attn-head-grid', () => {
     select.dispatchEvent(new Event('change'));
     await el.updateComplete;
     expect(el.sort).toBe('entropy');
-    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    const entropies = cards(el).map((c) => meanEntropy(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
     expect(new Set(ids(el)).size).toBe(6);
     el.sort = 'sink';
     await el.updateComplete;
-    const sinks = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).sinkShare);
+    const sinks = cards(el).map((c) => sinkShare(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(sinks).toEqual([...sinks].sort((a, b) => b - a));
     el.sort = 'max';
     await el.updateComplete;
-    const maxes = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).maxWeight);
+    const maxes = cards(el).map((c) => largestFinite(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(maxes).toEqual([...maxes].sort((a, b) => b - a));
   });
 
@@ -90,7 +90,7 @@ describe('attn-head-grid', () => {
     const result = exampleResult(gpt2);
     const el = await make({ result, sort: 'entropy' });
     expect(cards(el).length).toBe(12);
-    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    const entropies = cards(el).map((c) => meanEntropy(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
     expect(new Set(cards(el).map((c) => c.dataset.head)).size).toBe(12);
   });

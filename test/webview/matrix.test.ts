@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
-import { finiteRange, maxAbsFinite } from '../../src/core/stats';
-import { colourOf, divergingDomain, MASKED_RGB, sequentialDomain, type Rgb } from '../../webview/render/colour-scale';
+import type { Rgb } from '../../webview/render/colour-scale';
+import { divergingColour, largestFinite, largestFiniteMagnitude, MASKED as MASKED_RGB, sequentialColour } from './independent';
 import multiHead from '../../examples/multi-head.attention.json';
 import causalExample from '../../examples/causal.attention.json';
 import { applyTheme, at, bigResult, cleanup, computeResult, exampleResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
@@ -92,12 +92,12 @@ describe('attn-matrix', () => {
     const n = result.tokens.length;
     const el = await make({ result, kind: 'weights' });
     const h = result.layers[0].heads[0];
-    const wd = sequentialDomain(0, finiteRange(h.weights.data)[1]);
+    const max = largestFinite(h.weights);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const px = pixel(el, i, j);
         if (j > i) expect(px).toEqual([...MASKED_RGB]);
-        else expect(px).toEqual([...colourOf(at(h.weights, i, j), wd)]);
+        else expect(px).toEqual(sequentialColour(at(h.weights, i, j), max));
       }
     }
   });
@@ -134,15 +134,15 @@ describe('attn-matrix', () => {
     const result = computeResult({ mask: { kind: 'none' } });
     const h = result.layers[0].heads[0];
     const el = await make({ result, kind: 'weights' });
-    const wd = sequentialDomain(0, finiteRange(h.weights.data)[1]);
+    const max = largestFinite(h.weights);
     for (const [i, j] of [[0, 0], [3, 2], [5, 5], [2, 4]]) {
-      expect(pixel(el, i, j)).toEqual([...colourOf(at(h.weights, i, j), wd)]);
+      expect(pixel(el, i, j)).toEqual(sequentialColour(at(h.weights, i, j), max));
     }
     el.kind = 'scores';
     await el.updateComplete;
-    const sd = divergingDomain(maxAbsFinite(h.scores!.data));
+    const maxAbs = largestFiniteMagnitude(h.scores!);
     for (const [i, j] of [[1, 1], [4, 0], [5, 3]]) {
-      expect(pixel(el, i, j)).toEqual([...colourOf(at(h.scores!, i, j), sd)]);
+      expect(pixel(el, i, j)).toEqual(divergingColour(at(h.scores!, i, j), maxAbs));
     }
     expect(el.shadowRoot!.querySelector('.legend')!.textContent).toContain('symmetric around 0');
   });

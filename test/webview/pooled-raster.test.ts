@@ -1,24 +1,12 @@
 /**
  * The pooled heatmap (one pixel per block of cells, used when cells are smaller than a device pixel) against block
- * maxima computed here, and colours written out from the documented ramp stops, not from colour-scale.ts.
+ * maxima computed here, and colours from the documented ramp stops (independent.ts), not from colour-scale.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/matrix';
 import type { MaskSpec } from '../../src/core/types';
 import { rasterizePooled, type Raster } from '../../webview/render/heatmap';
-
-/** The sequential ramp's five stops (colour-scale.ts), low → high. */
-const STOPS = [[38, 20, 71], [45, 88, 140], [32, 144, 140], [94, 196, 98], [248, 230, 40]];
-const MASKED = [128, 128, 128];
-
-/** The colour of value v on a 0…max sequential scale: 256 levels (round half up), linear between the stops. */
-function sequentialColour(v: number, max: number): number[] {
-  const level = Math.min(255, Math.max(0, Math.floor((v / max) * 255 + 0.5)));
-  const x = (level / 255) * 4;
-  const i = Math.min(3, Math.floor(x));
-  const f = x - i;
-  return STOPS[i].map((a, c) => Math.round(a + (STOPS[i + 1][c] - a) * f));
-}
+import { MASKED, sequentialColour } from './independent';
 
 function pixels(raster: Raster): number[][] {
   const ctx = raster.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
