@@ -10,6 +10,8 @@ export default {
     '!src/core/kernels/generated/**',
   ],
   coverageAnalysis: 'perTest',
+  // vitest does not type-check, and the kernels test compares the generated module byte for byte.
+  disableTypeChecks: false,
   concurrency: 1,
   incremental: true,
   incrementalFile: 'bench/mutation/stryker-incremental.json',
