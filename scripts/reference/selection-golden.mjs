@@ -14,12 +14,17 @@ const root = path.resolve(here, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'attn-golden-'));
 try {
   const bundle = path.join(work, 'core.mjs');
-  await esbuild.build({ entryPoints: [path.join(root, 'src/core/index.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
+  const entry = path.join(work, 'entry.ts');
+  writeFileSync(entry, [
+    `export * from ${JSON.stringify(path.join(root, 'src/core/index.ts'))};`,
+    `export { DEFAULT_COMPUTE_SETTINGS } from ${JSON.stringify(path.join(root, 'src/shared/settings.ts'))};`,
+  ].join('\n'));
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
   const core = await import(pathToFileURL(bundle).href);
   const { cases, peWidth, pePositions } = JSON.parse(readFileSync(path.join(root, 'test/fixtures/reference/selection-cases.json'), 'utf8'));
   const rows = (m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   const inputs = cases.map(({ name, text, settings }) => {
-    const full = { ...core.DEFAULT_SELECTION_SETTINGS, ...settings };
+    const full = { ...core.DEFAULT_COMPUTE_SETTINGS, ...settings };
     const withoutPositions = core.buildSelectionSpec(text, { ...full, positionalEncoding: false }).spec;
     return {
       name,

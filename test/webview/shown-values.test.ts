@@ -5,8 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTensorFile } from '../../src/core/tensorFile';
 import { evaluate } from '../../src/core';
-import type { MatrixKind } from '../../src/protocol';
-import type { ExportPayload } from '../../webview/components/attn-app';
+import type { ExportPayload, MatrixKind } from '../../src/shared/protocol';
 import { cleanup, fileSnapshot, mountApp, settle, tokenView } from './app-fixtures';
 
 afterEach(cleanup);

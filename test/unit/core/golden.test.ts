@@ -3,7 +3,8 @@
  * (scripts/reference/selection_reference.py; regenerate with node scripts/reference/selection-golden.mjs).
  */
 import { describe, expect, it } from 'vitest';
-import { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, evaluate, positionalEncoding, type Matrix, type SelectionSettings } from '../../../src/core';
+import { buildSelectionSpec, evaluate, positionalEncoding, type Matrix, type SelectionSettings } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import cases from '../../fixtures/reference/selection-cases.json';
 import golden from '../../fixtures/reference/selection-golden.json';
 
@@ -29,7 +30,7 @@ describe('positional encoding at positions ≥ 1 (pinned by numpy)', () => {
   }
   it('is added to each token embedding row', () => {
     const text = cases.cases[0].text;
-    const settings = { ...DEFAULT_SELECTION_SETTINGS, dModel: golden.positional.width };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, dModel: golden.positional.width };
     const withPositions = buildSelectionSpec(text, settings).spec.embeddings!;
     const without = buildSelectionSpec(text, { ...settings, positionalEncoding: false }).spec.embeddings!;
     for (const p of cases.pePositions) {
@@ -43,7 +44,7 @@ describe('positional encoding at positions ≥ 1 (pinned by numpy)', () => {
 describe('evaluate(buildSelectionSpec(…)) against literal float64 numbers', () => {
   cases.cases.forEach((c, index) => {
     it(c.name, () => {
-      const settings = { ...DEFAULT_SELECTION_SETTINGS, ...c.settings } as SelectionSettings;
+      const settings = { ...DEFAULT_COMPUTE_SETTINGS, ...c.settings } as SelectionSettings;
       const { spec } = buildSelectionSpec(c.text, settings);
       const expected = golden.cases[index];
       expect(expected.name).toBe(c.name);

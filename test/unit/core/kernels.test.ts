@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attentionHead, matmul, matmulTransposed, mulberry32, uniformMatrix, type AttentionOptions, type Matrix, type MaskSpec } from '../../../src/core';
-import { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, evaluate } from '../../../src/core';
+import { buildSelectionSpec, evaluate } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { kernelChoices, kernels, resetKernelChoices, setKernelMode } from '../../../src/core/kernels';
 
 /** Runs `f` once through the WebAssembly kernels and once through the JS reference. */
@@ -114,19 +115,19 @@ describe('WebAssembly SIMD kernels', () => {
   it('auto mode runs large work on the WebAssembly kernels, and tiny work on the JS path (which ran, not how fast)', () => {
     const text = Array.from({ length: 96 }, (_, i) => `w${i % 37}`).join(' ');
     resetKernelChoices();
-    evaluate(buildSelectionSpec(text, DEFAULT_SELECTION_SETTINGS).spec); // 96 tokens, d_model 64, 4 heads: every product is big
+    evaluate(buildSelectionSpec(text, DEFAULT_COMPUTE_SETTINGS).spec); // 96 tokens, d_model 64, 4 heads: every product is big
     const big = kernelChoices();
     expect(big.wasm).toBe(4 * 4 + 3); // per head Q, K, V and attention; then W_O and the two FFN products
     expect(big.js).toBe(0);
 
     resetKernelChoices();
-    evaluate(buildSelectionSpec('a b', { ...DEFAULT_SELECTION_SETTINGS, dModel: 4, dK: 2, heads: 1 }).spec);
+    evaluate(buildSelectionSpec('a b', { ...DEFAULT_COMPUTE_SETTINGS, dModel: 4, dK: 2, heads: 1 }).spec);
     expect(kernelChoices().wasm).toBe(0); // copying in and out would cost more than it saves
     expect(kernelChoices().js).toBeGreaterThan(0);
 
     setKernelMode('off');
     resetKernelChoices();
-    evaluate(buildSelectionSpec(text, DEFAULT_SELECTION_SETTINGS).spec);
+    evaluate(buildSelectionSpec(text, DEFAULT_COMPUTE_SETTINGS).spec);
     expect(kernelChoices().wasm).toBe(0);
   });
 
