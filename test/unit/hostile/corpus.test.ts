@@ -168,14 +168,14 @@ describe('wrong types and shapes', () => {
   });
 });
 
-describe('sheer size: a clear limit message in under a second, memory bounded', () => {
+describe('sheer size: a clear limit message, memory bounded', () => {
   it('10,000-deep nesting, as arrays and objects', () => {
     for (const text of ['['.repeat(10_000), `{"tokens": ["a"], "embeddings": ${'['.repeat(10_000)}1${']'.repeat(10_000)}}`, '{"a":'.repeat(10_000)]) {
       const { value } = timed(() => file(text));
       expectSane(value);
       expect(failure(value)).toMatch(/nest more than 64 levels deep.*line 1, column \d+/);
     }
-  }, 30_000);
+  });
 
   it('a 200 MB file is refused by its size', () => {
     const big = flat(`{"tokens": [${'"a",'.repeat(50 * 1024 * 1024)}"b"]}`);
@@ -183,7 +183,7 @@ describe('sheer size: a clear limit message in under a second, memory bounded', 
     const { value, heapDelta } = timed(() => file(big));
     expect(failure(value)).toMatch(/too large to read: 200\.0 MB .* over the 64\.0 MB limit/);
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
-  }, 30_000);
+  });
 
   it('a 200 MB selection is refused by its length, without tokenizing', () => {
     const big = flat('word '.repeat(40 * 1024 * 1024));
@@ -192,14 +192,14 @@ describe('sheer size: a clear limit message in under a second, memory bounded', 
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
     const blank = flat(' '.repeat(1024 * 1024));
     expect(failure(timed(() => selection(blank)).value)).toMatch(/The selection is empty/);
-  }, 30_000);
+  });
 
   it('a 1 MB selection with default settings', () => {
     const text = flat('The animal didn\'t cross the street because it was too tired. '.repeat(18_000).slice(0, 1024 * 1024));
     const { value, heapDelta } = timed(() => selection(text));
     expect(failure(value)).toMatch(/1,048,576 characters, far more than the limit of 4,096 tokens/);
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
-  }, 30_000);
+  });
 
   it('just under the character limit but over the token limit: counted, then refused', () => {
     const text = 'a '.repeat(5000);
