@@ -30,7 +30,7 @@ describe('positional encoding at positions ≥ 1 (pinned by numpy)', () => {
   }
   it('is added to each token embedding row', () => {
     const text = cases.cases[0].text;
-    const settings = { ...DEFAULT_COMPUTE_SETTINGS, dModel: golden.positional.width };
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, dModel: golden.positional.width, positionalEncoding: true };
     const withPositions = buildSelectionSpec(text, settings).spec.embeddings!;
     const without = buildSelectionSpec(text, { ...settings, positionalEncoding: false }).spec.embeddings!;
     for (const p of cases.pePositions) {
