@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-vsix/', 'out/', '.cache/', 'node_modules/', 'test-results/'] },
+  { ignores: ['dist/', 'dist-vsix/', 'out/', '.cache/', 'node_modules/', 'test-results/', '.stryker-tmp/', 'bench/mutation/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -24,11 +24,19 @@ export function escapeXml(s: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
+/** Characters that make a spreadsheet (Excel, LibreOffice, Sheets) read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** The same after a separator: a file opened with `;` or tab as its separator (many locales) splits the field there. */
+const FORMULA_AFTER_SEPARATOR = /([,;\t])(?=[=+\-@\t\r])/g;
+
+/**
+ * One CSV text field, safe whatever separator the spreadsheet splits on (`,`, `;` or tab): always quoted,
+ * and every cell it could become that starts with = + - @ tab or CR gets a leading `'`, so it stays text.
+ */
 export function csvField(s: string): string {
-  let v = s;
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\n\r]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+  let v = s.replace(FORMULA_AFTER_SEPARATOR, "$1'");
+  if (FORMULA_START.test(v)) v = `'${v}`;
+  return `"${v.replace(/"/g, '""')}"`;
 }
 
 function formatNumber(x: number): string {
@@ -41,7 +49,7 @@ function formatNumber(x: number): string {
 /** CSV with a header row of key tokens and one line per query token. Masked −∞ cells are `-inf`. */
 export function matrixToCsv(m: Matrix, rowLabels: readonly string[], colLabels: readonly string[]): string {
   const lines: string[] = [];
-  lines.push(['', ...Array.from({ length: m.cols }, (_, j) => csvField(colLabels[j] ?? String(j)))].join(','));
+  lines.push([csvField(''), ...Array.from({ length: m.cols }, (_, j) => csvField(colLabels[j] ?? String(j)))].join(','));
   for (let i = 0; i < m.rows; i++) {
     const cells = [csvField(rowLabels[i] ?? String(i))];
     for (let j = 0; j < m.cols; j++) cells.push(formatNumber(m.data[i * m.cols + j]));

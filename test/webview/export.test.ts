@@ -29,11 +29,11 @@ describe('pure export helpers', () => {
     const m = fromRows([[0.25, 0.75], [-Infinity, 1]]);
     const csv = matrixToCsv(m, ['a,b', '=SUM(A1)'], ['say "hi"', 'x\ny']);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe(',"say ""hi""","x\ny"');
+    expect(lines[0]).toBe('"","say ""hi""","x\ny"');
     expect(lines[1]).toBe('"a,b",0.25,0.75');
-    expect(lines[2]).toBe("'=SUM(A1),-inf,1");
-    expect(csvField('+1')).toBe("'+1");
-    expect(csvField('plain')).toBe('plain');
+    expect(lines[2]).toBe(`"'=SUM(A1)",-inf,1`);
+    expect(csvField('+1')).toBe(`"'+1"`);
+    expect(csvField('plain')).toBe('"plain"');
   });
 
   it('JSON: parseable, tokens and values, masked cells null', () => {
@@ -148,6 +148,6 @@ describe('export from the app', () => {
     await userEvent.click(button);
     const payload = await got;
     expect(payload.format).toBe('csv');
-    expect(payload.content.split('\r\n')[1].startsWith('The,')).toBe(true);
+    expect(payload.content.split('\r\n')[1].startsWith('"The",')).toBe(true);
   });
 });

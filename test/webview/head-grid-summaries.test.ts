@@ -10,6 +10,7 @@ import { slimResult } from '../../src/panel/slimResult';
 import { applyMessage } from '../../webview/host';
 import { cleanup, mount } from './attn-fixtures';
 import { deepAll, fileSnapshot, mountApp, settle } from './app-fixtures';
+import { meanEntropy, sinkShare } from './independent';
 
 afterEach(cleanup);
 
@@ -55,6 +56,9 @@ describe('attn-head-grid with host summaries (large results)', () => {
     expect(cards(el).length).toBe(144);
     const card = cards(el).find((c) => c.dataset.layer === '0' && c.dataset.head === '7')!;
     const s = summaries[0][7].stats;
+    // The host's summaries agree with the definitions, computed here from the full weights.
+    expect(Math.abs(s.meanEntropy - meanEntropy(full.layers[0].heads[7].weights))).toBeLessThan(1e-9);
+    expect(Math.abs(s.sinkShare - sinkShare(full.layers[0].heads[7].weights))).toBeLessThan(1e-9);
     expect(card.querySelector('.entropy')!.textContent).toBe(`H ${s.meanEntropy.toFixed(2)} nats,`);
     expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(s.sinkShare * 100).toFixed(0)}%`);
     const canvas = card.querySelector('canvas')!;

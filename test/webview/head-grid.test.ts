@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-head-grid';
 import type { AttnHeadGrid } from '../../webview/components/attn-head-grid';
-import { headStats } from '../../src/core/stats';
+import { largestFinite, meanEntropy, sinkShare } from './independent';
 import type { AttentionResult } from '../../src/core/types';
 import gpt2 from '../../examples/gpt2-induction.attention.json';
 import { applyTheme, cleanup, computeResult, exampleResult, det, mount, precomputedResult, seriousViolations } from './attn-fixtures';
@@ -37,11 +37,11 @@ describe('attn-head-grid', () => {
     const result = precomputedResult(2, 3);
     const el = await make({ result, layer: 0, head: 0 });
     expect(ids(el)).toEqual(['0/0', '0/1', '0/2', '1/0', '1/1', '1/2']);
-    const s = headStats(result.layers[1].heads[2].weights);
+    const w = result.layers[1].heads[2].weights;
     const card = cards(el)[5];
-    expect(card.querySelector('.entropy')!.textContent).toBe(`H ${s.meanEntropy.toFixed(2)} nats,`);
-    expect(card.querySelector('.max')!.textContent).toBe(`max ${s.maxWeight.toFixed(2)},`);
-    expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(s.sinkShare * 100).toFixed(0)}%`);
+    expect(card.querySelector('.entropy')!.textContent).toBe(`H ${meanEntropy(w).toFixed(2)} nats,`);
+    expect(card.querySelector('.max')!.textContent).toBe(`max ${largestFinite(w).toFixed(2)},`);
+    expect(card.querySelector('.sink')!.textContent).toBe(`sink ${(sinkShare(w) * 100).toFixed(0)}%`);
     expect(cards(el)[0].getAttribute('aria-pressed')).toBe('true');
     const got: unknown[] = [];
     document.body.addEventListener('head-select', (e) => got.push((e as CustomEvent).detail));
@@ -60,43 +60,37 @@ describe('attn-head-grid', () => {
     select.dispatchEvent(new Event('change'));
     await el.updateComplete;
     expect(el.sort).toBe('entropy');
-    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    const entropies = cards(el).map((c) => meanEntropy(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
     expect(new Set(ids(el)).size).toBe(6);
     el.sort = 'sink';
     await el.updateComplete;
-    const sinks = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).sinkShare);
+    const sinks = cards(el).map((c) => sinkShare(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(sinks).toEqual([...sinks].sort((a, b) => b - a));
     el.sort = 'max';
     await el.updateComplete;
-    const maxes = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).maxWeight);
+    const maxes = cards(el).map((c) => largestFinite(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(maxes).toEqual([...maxes].sort((a, b) => b - a));
   });
 
-  it('thumbnails are drawn and stay ≤ 64 px for large n; 12×12 heads at 512 tokens render quickly', async () => {
+  it('thumbnails are drawn and stay ≤ 64 px for large n; 12×12 heads at 512 tokens render (timing: bench/)', async () => {
     const result = manyHeads(512);
-    const t0 = performance.now();
     const el = await make({ result });
-    const elapsed = performance.now() - t0;
     expect(cards(el).length).toBe(144);
     const canvas = el.shadowRoot!.querySelector('canvas')!;
     expect(parseFloat(canvas.style.width)).toBeLessThanOrEqual(64);
     const px = canvas.getContext('2d')!.getImageData(1, canvas.height - 2, 1, 1).data;
     expect(px[3]).toBe(255);
-    // Generous for a loaded CI machine (typically well under a second).
-    expect(elapsed).toBeLessThan(6000);
-    // sorting reuses the cached stats: fast
-    const t1 = performance.now();
     el.sort = 'entropy';
     await el.updateComplete;
-    expect(performance.now() - t1).toBeLessThan(500);
-  });
+    expect(cards(el).length).toBe(144);
+  }, 60_000); // 144 heads of 512² computed in the test itself: slow on a loaded machine
 
   it('example gpt2-induction.attention.json: 12 heads, sorted by entropy', async () => {
     const result = exampleResult(gpt2);
     const el = await make({ result, sort: 'entropy' });
     expect(cards(el).length).toBe(12);
-    const entropies = cards(el).map((c) => headStats(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights).meanEntropy);
+    const entropies = cards(el).map((c) => meanEntropy(result.layers[+c.dataset.layer!].heads[+c.dataset.head!].weights));
     expect(entropies).toEqual([...entropies].sort((a, b) => a - b));
     expect(new Set(cards(el).map((c) => c.dataset.head)).size).toBe(12);
   });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
-import { finiteRange, maxAbsFinite } from '../../src/core/stats';
-import { colourOf, divergingDomain, MASKED_RGB, sequentialDomain } from '../../webview/render/colour-scale';
+import { divergingColour, largestFinite, largestFiniteMagnitude, MASKED as MASKED_RGB, sequentialColour } from './independent';
 import multiHead from '../../examples/multi-head.attention.json';
 import causalExample from '../../examples/causal.attention.json';
 import { applyTheme, at, bigResult, cleanup, computeResult, exampleResult, mount, pixel, precomputedResult, seriousViolations } from './attn-fixtures';
@@ -80,12 +79,12 @@ describe('attn-matrix', () => {
     const n = result.tokens.length;
     const el = await make({ result, kind: 'weights' });
     const h = result.layers[0].heads[0];
-    const wd = sequentialDomain(0, finiteRange(h.weights.data)[1]);
+    const max = largestFinite(h.weights);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const px = pixel(el, i, j);
         if (j > i) expect(px).toEqual([...MASKED_RGB]);
-        else expect(px).toEqual([...colourOf(at(h.weights, i, j), wd)]);
+        else expect(px).toEqual(sequentialColour(at(h.weights, i, j), max));
       }
     }
   });
@@ -122,15 +121,15 @@ describe('attn-matrix', () => {
     const result = computeResult({ mask: { kind: 'none' } });
     const h = result.layers[0].heads[0];
     const el = await make({ result, kind: 'weights' });
-    const wd = sequentialDomain(0, finiteRange(h.weights.data)[1]);
+    const max = largestFinite(h.weights);
     for (const [i, j] of [[0, 0], [3, 2], [5, 5], [2, 4]]) {
-      expect(pixel(el, i, j)).toEqual([...colourOf(at(h.weights, i, j), wd)]);
+      expect(pixel(el, i, j)).toEqual(sequentialColour(at(h.weights, i, j), max));
     }
     el.kind = 'scores';
     await el.updateComplete;
-    const sd = divergingDomain(maxAbsFinite(h.scores!.data));
+    const maxAbs = largestFiniteMagnitude(h.scores!);
     for (const [i, j] of [[1, 1], [4, 0], [5, 3]]) {
-      expect(pixel(el, i, j)).toEqual([...colourOf(at(h.scores!, i, j), sd)]);
+      expect(pixel(el, i, j)).toEqual(divergingColour(at(h.scores!, i, j), maxAbs));
     }
     expect(el.shadowRoot!.querySelector('.legend')!.textContent).toContain('symmetric around 0');
   });
@@ -203,17 +202,16 @@ describe('attn-matrix', () => {
     const small = computeResult({ mask: { kind: 'none' } });
     const el2 = await make({ result: small });
     const normal = pixel(el2, 2, 3);
+    const visible = pixel(el2, 2, 2);
     el2.hiddenTokens = [3];
     await el2.updateComplete;
     expect(pixel(el2, 2, 3)).not.toEqual(normal);
-    expect(pixel(el2, 2, 2)).toEqual(pixel(el2, 2, 2));
+    expect(pixel(el2, 2, 2)).toEqual(visible); // a column that is not hidden keeps its colour
   });
 
-  it('large N: first paint and hover stay fast, and hover does not repaint the heatmap', async () => {
+  it('large N: hover does not repaint the heatmap (paint and hover times: bench/render.mjs)', async () => {
     const result = bigResult(2048);
-    const t0 = performance.now();
     const el = await make({ result });
-    const firstPaint = performance.now() - t0;
     const { base } = parts(el);
     const ctx = base.getContext('2d') as CanvasRenderingContext2D;
     let draws = 0;
@@ -222,14 +220,9 @@ describe('attn-matrix', () => {
       draws++;
       (orig as (...a: unknown[]) => void)(...a);
     };
-    const t1 = performance.now();
     for (let k = 0; k < 20; k++) await hover(el, 100 + k * 37, 50 + k * 11);
-    const perHover = (performance.now() - t1) / 20;
     expect(draws).toBe(0);
     expect(parts(el).tooltip()).not.toBeNull();
-    // Generous bounds for a shared CI machine; the target is < 150 ms and < 16 ms.
-    expect(firstPaint).toBeLessThan(1500);
-    expect(perHover).toBeLessThan(50);
   });
 
   for (const theme of ['dark', 'light', 'high-contrast'] as const) {

@@ -51,10 +51,24 @@ export function kernelMode(): KernelMode {
 /** Multiply–adds below which the JS path is used in 'auto' mode: copying in and out would cost more. */
 const MIN_WORK = 32 * 32 * 32;
 
+/** How many products chose each path since the last reset, so tests can check which one ran (not how fast). */
+const choices = { wasm: 0, js: 0 };
+
+export function kernelChoices(): Readonly<typeof choices> {
+  return { ...choices };
+}
+
+export function resetKernelChoices(): void {
+  choices.wasm = 0;
+  choices.js = 0;
+}
+
 /** The kernels when they should run for `work` multiply–adds, else null. */
 export function kernelsFor(work: number): Kernels | null {
-  if (mode === 'off' || (mode === 'auto' && work < MIN_WORK)) return null;
-  return kernels();
+  const chosen = mode === 'off' || (mode === 'auto' && work < MIN_WORK) ? null : kernels();
+  if (chosen) choices.wasm++;
+  else choices.js++;
+  return chosen;
 }
 
 /** The loaded kernels, or null where WebAssembly SIMD is unavailable. Loads once. */

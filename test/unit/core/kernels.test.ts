@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attentionHead, matmul, matmulTransposed, mulberry32, uniformMatrix, type AttentionOptions, type Matrix, type MaskSpec } from '../../../src/core';
-import { kernels, setKernelMode } from '../../../src/core/kernels';
+import { buildSelectionSpec, evaluate } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
+import { kernelChoices, kernels, resetKernelChoices, setKernelMode } from '../../../src/core/kernels';
 
 /** Runs `f` once through the WebAssembly kernels and once through the JS reference. */
 function both<T>(f: () => T): { wasm: T; js: T } {
@@ -108,6 +110,25 @@ describe('WebAssembly SIMD kernels', () => {
       expect(maxDiff(wasm.weights.data, js.weights.data)).toBeLessThan(1e-5);
       expect(maxDiff(wasm.output!.data, js.output!.data)).toBeLessThan(1e-5);
     }
+  });
+
+  it('auto mode runs large work on the WebAssembly kernels, and tiny work on the JS path (which ran, not how fast)', () => {
+    const text = Array.from({ length: 96 }, (_, i) => `w${i % 37}`).join(' ');
+    resetKernelChoices();
+    evaluate(buildSelectionSpec(text, DEFAULT_COMPUTE_SETTINGS).spec); // 96 tokens, d_model 64, 4 heads: every product is big
+    const big = kernelChoices();
+    expect(big.wasm).toBe(4 * 4 + 3); // per head Q, K, V and attention; then W_O and the two FFN products
+    expect(big.js).toBe(0);
+
+    resetKernelChoices();
+    evaluate(buildSelectionSpec('a b', { ...DEFAULT_COMPUTE_SETTINGS, dModel: 4, dK: 2, heads: 1 }).spec);
+    expect(kernelChoices().wasm).toBe(0); // copying in and out would cost more than it saves
+    expect(kernelChoices().js).toBeGreaterThan(0);
+
+    setKernelMode('off');
+    resetKernelChoices();
+    evaluate(buildSelectionSpec(text, DEFAULT_COMPUTE_SETTINGS).spec);
+    expect(kernelChoices().wasm).toBe(0);
   });
 
   it('a row with nothing visible is all zeros', () => {

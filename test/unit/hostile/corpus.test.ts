@@ -28,15 +28,12 @@ function flat(ascii: string): string {
   return Buffer.from(ascii, 'latin1').toString('latin1');
 }
 
-/** Runs fn, asserting it takes under `ms` and returning its value and the heap growth it caused while it ran. */
-function timed<T>(fn: () => T, ms = 1000): { value: T; elapsed: number; heapDelta: number } {
+/** Runs fn, returning its value and the heap growth it caused while it ran (its time is for bench/; a hang hits the test timeout). */
+function timed<T>(fn: () => T): { value: T; heapDelta: number } {
   const heap0 = process.memoryUsage().heapUsed;
-  const t0 = performance.now();
   const value = fn();
-  const elapsed = performance.now() - t0;
   const heapDelta = process.memoryUsage().heapUsed - heap0;
-  expect(elapsed).toBeLessThan(ms);
-  return { value, elapsed, heapDelta };
+  return { value, heapDelta };
 }
 
 describe('malformed and odd JSON files', () => {
@@ -61,9 +58,9 @@ describe('malformed and odd JSON files', () => {
     expect(message.match(/line 3, column 28/g)).toHaveLength(1);
   });
 
-  // BUG (src/compute/job.ts runFile): the banner message is describe(problems[0]), and problems come in file order with
+  // Regression (fixed bug in src/compute/job.ts runFile): the banner message is describe(problems[0]), and problems come in file order with
   // warnings included, so a harmless warning before the error ("Unknown field … it is ignored") is shown instead of the
-  // error that stopped the file. Marked as failing until fixed.
+  // error that stopped the file.
   it('the message names the error that stopped the file, not a warning before it', () => {
     const message = failure(file('{"tokens": ["a"], "embedings": [[1]], "embeddings": [["x"]]}'));
     expect(message).toMatch(/embeddings\[0\]\[0\] is the string "x"/);
@@ -151,15 +148,15 @@ describe('wrong types and shapes', () => {
     }
   });
 
-  // BUG (src/core layer.ts, add & norm): an accepted file with huge embeddings (3e38, a valid float32) and an FFN gives NaN
-  // in the encoder outputs (∞ − ∞ in LayerNorm). The panel then shows NaN. Marked as failing until fixed.
+  // Regression (fixed bug in src/core layer.ts, add & norm): an accepted file with huge embeddings (3e38, a valid float32) and an FFN gives NaN
+  // in the encoder outputs (∞ − ∞ in LayerNorm). The panel then shows NaN.
   it('an encoder layer over huge but finite embeddings gives no NaN', () => {
     expect(nanIn(extremeEncoder)).toEqual([]);
   });
 
-  // FINDING (src/core): the parser accepts any float32 (≤ 3.4e38) and any temperature > 0, but Q·Kᵀ of values ≳ 1e19,
+  // Regression (fixed finding in src/core): the parser accepts any float32 (≤ 3.4e38) and any temperature > 0, but Q·Kᵀ of values ≳ 1e19,
   // or scores ÷ a temperature like 1e-300, overflow float32, so scores/scaled hold ±Infinity that the pipeline view prints. The weights stay finite (softmax copes).
-  // Either refuse such inputs with a message or keep the intermediates finite. Marked as failing until decided.
+  // Either refuse such inputs with a message or keep the intermediates finite.
   it('extreme but finite numbers keep every intermediate finite, or are refused', () => {
     for (const text of extremeFiles) expectSane(file(text), text);
   });
@@ -171,14 +168,14 @@ describe('wrong types and shapes', () => {
   });
 });
 
-describe('sheer size: a clear limit message in under a second, memory bounded', () => {
+describe('sheer size: a clear limit message, memory bounded', () => {
   it('10,000-deep nesting, as arrays and objects', () => {
     for (const text of ['['.repeat(10_000), `{"tokens": ["a"], "embeddings": ${'['.repeat(10_000)}1${']'.repeat(10_000)}}`, '{"a":'.repeat(10_000)]) {
       const { value } = timed(() => file(text));
       expectSane(value);
       expect(failure(value)).toMatch(/nest more than 64 levels deep.*line 1, column \d+/);
     }
-  }, 30_000);
+  });
 
   it('a 200 MB file is refused by its size', () => {
     const big = flat(`{"tokens": [${'"a",'.repeat(50 * 1024 * 1024)}"b"]}`);
@@ -186,7 +183,7 @@ describe('sheer size: a clear limit message in under a second, memory bounded', 
     const { value, heapDelta } = timed(() => file(big));
     expect(failure(value)).toMatch(/too large to read: 200\.0 MB .* over the 64\.0 MB limit/);
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
-  }, 30_000);
+  });
 
   it('a 200 MB selection is refused by its length, without tokenizing', () => {
     const big = flat('word '.repeat(40 * 1024 * 1024));
@@ -195,14 +192,14 @@ describe('sheer size: a clear limit message in under a second, memory bounded', 
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
     const blank = flat(' '.repeat(1024 * 1024));
     expect(failure(timed(() => selection(blank)).value)).toMatch(/The selection is empty/);
-  }, 30_000);
+  });
 
   it('a 1 MB selection with default settings', () => {
     const text = flat('The animal didn\'t cross the street because it was too tired. '.repeat(18_000).slice(0, 1024 * 1024));
     const { value, heapDelta } = timed(() => selection(text));
     expect(failure(value)).toMatch(/1,048,576 characters, far more than the limit of 4,096 tokens/);
     expect(heapDelta).toBeLessThan(16 * 1024 * 1024);
-  }, 30_000);
+  });
 
   it('just under the character limit but over the token limit: counted, then refused', () => {
     const text = 'a '.repeat(5000);
@@ -213,7 +210,7 @@ describe('sheer size: a clear limit message in under a second, memory bounded', 
 
   it('a selection at the token limit computes in bounded time with finite numbers', () => {
     const text = Array.from({ length: 512 }, (_, i) => `w${i % 97}`).join(' ');
-    const { value } = timed(() => selection(text, { heads: 1 }), 5000);
+    const { value } = timed(() => selection(text, { heads: 1 }));
     expectSane(value);
     expect(value.ok && value.result.tokens).toHaveLength(512);
   });
@@ -294,10 +291,10 @@ describe('odd settings in a selection', () => {
     expect(selection('a b', {}, 0).ok).toBe(true);
   });
 
-  // BUG (src/compute/job.ts + src/settings.ts): settings are read from configuration without clamping to the ranges
+  // Regression (fixed bug in src/compute/job.ts + src/settings.ts): settings are read from configuration without clamping to the ranges
   // package.json declares (dModel ≤ 1024, dK ≤ 512, heads ≤ 16, layers ≤ 12), and a workspace's .vscode/settings.json can
   // set them (untrusted workspaces included). dModel 1e9 makes runJob throw a RangeError; heads 1e5 or layers 1e9 make it
-  // run for minutes, inline on the extension host for selections under 4,000 characters. Marked as failing until fixed.
+  // run for minutes, inline on the extension host for selections under 4,000 characters.
   it('settings far outside their declared ranges give a clear message, not a throw', () => {
     const { value } = timed(() => {
       try {
@@ -310,7 +307,7 @@ describe('odd settings in a selection', () => {
   });
 
   it('a NaN token limit still limits', () => {
-    // BUG (src/compute/job.ts): maxTokens NaN (e.g. a string in settings.json) disables both limit checks, so any
+    // Regression (fixed bug in src/compute/job.ts): maxTokens NaN (e.g. a string in settings.json) disables both limit checks, so any
     // selection is computed however large. (Small model settings keep this test fast while the bug is there.)
     expect(failure(selection('a '.repeat(5000), { heads: 1, dModel: 2, dK: 1 }, NaN))).toMatch(/limit/);
   });

@@ -277,9 +277,9 @@ describe('fuzz: validateMessage with near-miss messages', () => {
     expect(out.ui.overlayHeads).toEqual([0]);
   });
 
-  // BUG (src/panel/validateMessage.ts isIndexList): Array.prototype.every skips holes, so a sparse list such as
+  // Regression (fixed bug in src/panel/validateMessage.ts isIndexList): Array.prototype.every skips holes, so a sparse list such as
   // overlayHeads [, 2] (structured clone keeps holes) passes, and the copy [...list] hands the host [undefined, 2] typed
-  // as number[]. Check every index (a for loop), or reject arrays with holes. Marked as failing until fixed.
+  // as number[]. Check every index (a for loop), or reject arrays with holes.
   it('sparse index lists (holes) are rejected', () => {
     // eslint-disable-next-line no-sparse-arrays
     const sparse = [, 2];

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseTensorFile, DEFAULT_FILE_DESCRIPTION, DEFAULT_MODEL_DESCRIPTION } from '../../../src/core/tensorFile';
 import { toRows } from '../../../src/core/matrix';
 import type { ComputeSpec, PrecomputedSpec } from '../../../src/core/types';
 import { json, ok } from './helpers';
+
+/** Real GPT-2 attention exports, copied into the repository so the tests run from any checkout. */
+const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../../fixtures/gpt2/${name}`, import.meta.url)), 'utf8');
 
 const X = [[1, 0], [0, 1], [1, 1]];
 const compute = (o: object): ComputeSpec => {
@@ -98,7 +102,7 @@ describe('precomputed mode', () => {
     expect(!r.ok && r.problems[0].message).toMatch(/head_names has 1 names, but layer 0 of attention has 2 heads/);
   });
   it('rows that do not sum to 1 are warnings at the row (gpt2-short-head fixture)', () => {
-    const r = parseTensorFile(readFileSync('/work/shared/fixtures/gpt2-short-head.json', 'utf8'));
+    const r = parseTensorFile(fixture('gpt2-short-head.json'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.warnings).toHaveLength(8);
@@ -120,15 +124,12 @@ describe('precomputed mode', () => {
     expect(r.spec.options.mask).toEqual({ kind: 'causal' });
     expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/options.temperature has no effect/)]);
   });
-  it('the real GPT-2 fixture (one layer, 12 heads, 37 tokens) parses in a few ms', () => {
-    const text = readFileSync('/work/shared/fixtures/gpt2-induction-layer.json', 'utf8');
-    for (let i = 0; i < 20; i++) parseTensorFile(text); // warm up
-    const t0 = performance.now();
-    const runs = 20;
-    for (let i = 0; i < runs; i++) parseTensorFile(text);
-    const each = (performance.now() - t0) / runs;
-    expect(each).toBeLessThan(25); // typically 2–3 ms; generous for loaded CI machines
+  it('the real GPT-2 fixture (one layer, 12 heads, 37 tokens) parses (its speed is measured in bench/, not here)', () => {
+    const text = fixture('gpt2-induction-layer.json');
+    const r = parseTensorFile(text);
+    expect(r.ok).toBe(true);
     const s = precomputed(JSON.parse(text));
+    expect(s.tokens).toHaveLength(37);
     expect(s.attention[0]).toHaveLength(12);
   });
 });
