@@ -444,7 +444,9 @@ def llama_model(tok, family):
 
 def neox_model(tok):
     c = {'model_type': 'gpt_neox', 'architectures': ['GPTNeoXForCausalLM'], 'num_hidden_layers': 2, 'hidden_size': 64,
-         'num_attention_heads': 2, 'intermediate_size': 128, 'rotary_pct': 0.25, 'rotary_emb_base': 2000,  # Pythia: 10000; a non-default base shows that it is read 'layer_norm_eps': 1e-5,
+         'num_attention_heads': 2, 'intermediate_size': 128,
+         # rotary_emb_base: Pythia's is 10000; a non-default base shows that it is read.
+         'rotary_pct': 0.25, 'rotary_emb_base': 2000, 'layer_norm_eps': 1e-5,
          'use_parallel_residual': True, 'hidden_act': 'gelu', 'max_position_embeddings': 64, 'tie_word_embeddings': False,
          # Pythia pads vocab_size past the tokenizer's size (50304 vs 50277); so does this one.
          'vocab_size': tok.size() + 4, 'bos_token_id': tok.specials['<|endoftext|>'], 'eos_token_id': tok.specials['<|endoftext|>']}
