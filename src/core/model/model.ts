@@ -119,7 +119,7 @@ export function runModel(model: Model, input: RunModelInput): ModelResult {
     layers,
     options: CAUSAL,
     cost: { computedPairs: countVisiblePairs(CAUSAL.mask, ids.length, ids.length), fullPairs: ids.length * ids.length },
-    provenance: { kind: 'model', description: `${d.familyName} (${d.parameterLabel}, ${d.dtype}): learned weights.` },
+    provenance: { kind: 'model', description: `${d.familyName} (${d.parameterLabel}, ${d.dtype}): weights read from the checkpoint.` },
     ids,
     modelTokens: tokens,
     logits,
