@@ -81,6 +81,7 @@ export function loadTokenizer(text: string): ModelTokenizer {
   return {
     vocabSize,
     tokenText: (id) => tokenizer.id_to_token(id),
+    decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
     encode(input: string): ModelToken[] {
       const { ids, tokens } = tokenizer.encode(input, { add_special_tokens: false });
       const textBytes = encoder.encode(input);

@@ -139,8 +139,10 @@ export interface Model {
 export interface ModelTokenizer {
   /** Ids and UTF-16 ranges of `text` (no special tokens added). */
   encode(text: string): ModelToken[];
-  /** The vocabulary entry of one id, for display. */
+  /** The vocabulary entry of one id as stored ("Ġcat", "▁cat"). */
   tokenText(id: number): string | undefined;
+  /** The text of some ids, as the tokenizer's decoder gives it (" cat"), e.g. for the next-token list. */
+  decode(ids: readonly number[]): string;
   readonly vocabSize: number;
 }
 

@@ -75,6 +75,12 @@ describe('the full GPT-2 vocabulary, through tokenizer.json', () => {
 
   it('has GPT-2\'s 50257 entries', () => expect(tokenizer.vocabSize).toBe(50257));
 
+  it('shows a token as stored and as text', () => {
+    const [id] = encode(' Paris');
+    expect(tokenizer.tokenText(id)).toBe('ĠParis');
+    expect(tokenizer.decode([id])).toBe(' Paris');
+  });
+
   it.each(texts)('gives gpt-tokenizer\'s ids for %j', (text) => {
     expect(tokenizer.encode(text).map((t) => t.id)).toEqual(encode(text));
   });
