@@ -61,7 +61,7 @@ function mlp(model: Model, x: Matrix, names: LayerNames): Matrix {
   return linear(model, hidden, names.mlp[1]);
 }
 
-function runModelLayer(model: Model, names: ModelNames, index: number, residualIn: Matrix): ModelLayerResult {
+function runModelLayer(model: Model, names: ModelNames, index: number, residualIn: Matrix, keep: RunModelInput['keep']): ModelLayerResult {
   const c = model.config;
   const ln = names.layer(index);
   const attentionNormed = norm(model, residualIn, ln.norm1);
@@ -69,7 +69,10 @@ function runModelLayer(model: Model, names: ModelNames, index: number, residualI
   if (c.rotaryDims > 0) for (const m of [...q, ...k]) applyRope(m, c.rotaryDims, c.ropeTheta);
   const group = c.heads / c.kvHeads;
   const kvHeadOf = q.map((_, h) => Math.floor(h / group));
-  const heads: HeadResult[] = q.map((qh, h) => attentionHead(`L${index}H${h}`, qh, k[kvHeadOf[h]], v[kvHeadOf[h]], CAUSAL));
+  const heads: HeadResult[] = q.map((qh, h) => {
+    const head = attentionHead(`L${index}H${h}`, qh, k[kvHeadOf[h]], v[kvHeadOf[h]], CAUSAL);
+    return keep === 'weights' ? { ...head, scores: null, scaled: null } : head;
+  });
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
   const attentionOutput = linear(model, concat, ln.out);
   let residualMid: Matrix;
@@ -114,7 +117,7 @@ export function forward(model: Model, names: ModelNames, ids: readonly number[],
   const layers: ModelLayerResult[] = [];
   for (let l = 0; l < model.config.layers; l++) {
     if (input.isCancelled?.()) throw new ModelCancelled();
-    const layer = runModelLayer(model, names, l, x);
+    const layer = runModelLayer(model, names, l, x, input.keep);
     layers.push(layer);
     input.onLayer?.(layer, l);
     x = layer.output as Matrix;

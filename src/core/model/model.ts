@@ -153,15 +153,18 @@ export function topTokens(logits: Float32Array, k: number): { id: number; logit:
 
 /**
  * What loading and one run of `tokens` tokens hold at peak, in bytes: the largest layer's float32 weights plus the
- * embedding and LM head, and the kept matrices (per head q, k, v, z and three T×T matrices; per layer the residual
- * steps and the MLP's hidden width).
+ * embedding and LM head, and the kept matrices (per head q, k, v, z and the T×T weights, plus scores and scaled
+ * scores unless `keep` is 'weights'; per layer the residual steps; the MLP's hidden width; one row of logits).
  */
-export function estimateModelMemory(config: ModelConfig, tokens: number): ModelMemoryEstimate {
+export function estimateModelMemory(config: ModelConfig, tokens: number, keep: RunModelInput['keep'] = 'all'): ModelMemoryEstimate {
   const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I, vocabSize: V, layers: L } = config;
-  const layerWeights = D * (H + 2 * KV) * hd + H * hd * D + (config.family === 'llama' || config.family === 'qwen2' ? 3 : 2) * D * I;
-  const weightBytes = 4 * (layerWeights + V * D * (config.tiedEmbeddings ? 1 : 2) + config.maxPositions * D * (config.family === 'gpt2' ? 1 : 0));
+  const mlpMatrices = config.family === 'llama' || config.family === 'qwen2' ? 3 : 2;
+  const layerWeights = D * (H + 2 * KV) * hd + H * hd * D + mlpMatrices * D * I;
+  const positions = config.family === 'gpt2' ? config.maxPositions * D : 0;
+  const weightBytes = 4 * (layerWeights + V * D * (config.tiedEmbeddings ? 1 : 2) + positions);
   const T = tokens;
-  const perLayer = H * (3 * T * T + 2 * T * hd) + KV * 2 * T * hd + T * (H * hd * 2 + D * 5);
+  const squares = keep === 'weights' ? 1 : 3;
+  const perLayer = H * (squares * T * T + 2 * T * hd) + KV * 2 * T * hd + T * (H * hd * 2 + D * 5);
   const keptBytes = 4 * (L * perLayer + T * I * 2 + V);
   return { weightBytes, keptBytes, totalBytes: weightBytes + keptBytes };
 }

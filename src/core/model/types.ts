@@ -88,6 +88,11 @@ export interface RunModelInput {
   readonly text?: string;
   /** Prepend the BOS token (default: the family's convention, see `ModelConfig.prependBosByDefault`). */
   readonly prependBos?: boolean;
+  /**
+   * 'all' (default) keeps every head's scores and scaled scores too; 'weights' drops those two (null), a third of what
+   * a long run keeps (GPT-2 small at 1,024 tokens: 1.2 GB less), for inputs the memory budget cannot otherwise hold.
+   */
+  readonly keep?: 'all' | 'weights';
   /** Called after each layer, so a view can show layers as they finish. */
   readonly onLayer?: (layer: ModelLayerResult, index: number) => void;
   /** Checked between layers; when it returns true the run throws a `ModelCancelled`. */

@@ -95,5 +95,7 @@ describe('memory estimate', () => {
     // The three T×T matrices per head dominate what a run keeps: 12 layers × 12 heads × 3 × 256² floats.
     expect(estimate.keptBytes).toBeGreaterThan(4 * 12 * 12 * 3 * 256 * 256);
     expect(estimate.totalBytes).toBe(estimate.weightBytes + estimate.keptBytes);
+    const lean = estimateModelMemory(config, 256, 'weights');
+    expect(estimate.keptBytes - lean.keptBytes).toBe(4 * 12 * 12 * 2 * 256 * 256);
   });
 });

@@ -60,6 +60,16 @@ describe('a folder read by offset', () => {
 });
 
 describe('what each layer keeps', () => {
+  it("keep: 'weights' drops scores and scaled scores, nothing else changes", () => {
+    const model = loadModel(gpt2);
+    const all = runModel(model, { text: 'the cat sat' });
+    const lean = runModel(model, { text: 'the cat sat', keep: 'weights' });
+    expect(lean.layers[1].heads[1]).toMatchObject({ scores: null, scaled: null });
+    expect(all.layers[1].heads[1].scores).not.toBeNull();
+    expect(Array.from(lean.layers[1].heads[1].weights.data)).toEqual(Array.from(all.layers[1].heads[1].weights.data));
+    expect(Array.from(lean.logits)).toEqual(Array.from(all.logits));
+  });
+
   it('llama: GQA heads share K and V; the residual stream adds up', () => {
     const model = loadModel(folderInput('llama'));
     const result = runModel(model, { text: 'the cat sat' });
