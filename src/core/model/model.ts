@@ -45,7 +45,8 @@ export function loadModelFromTensors(configText: string, source: TensorSource, t
   if (tokenizer && tokenizer.vocabSize > config.vocabSize) {
     throw new ModelError(`tokenizer.json has ${tokenizer.vocabSize} tokens, more than config.json's vocab_size of ${config.vocabSize}.`, 'tokenizer.json');
   }
-  const model: Model = { config, source, tokenizer, description: describe(config, names, source, tokenizer !== null) };
+  const prependsBos = config.bosTokenId !== null && (tokenizer?.addsBos ?? config.prependBosByDefault);
+  const model: Model = { config, source, tokenizer, prependsBos, description: describe(config, names, source, tokenizer !== null) };
   NAMES.set(model, names);
   return model;
 }
@@ -92,7 +93,7 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
   } else {
     throw new ModelError('Give runModel either ids or text.');
   }
-  const bos = input.prependBos ?? c.prependBosByDefault;
+  const bos = input.prependBos ?? model.prependsBos;
   if (bos) {
     if (c.bosTokenId === null) throw new ModelError('config.json has no bos_token_id, so no BOS token can be prepended.', 'config.json');
     tokens.unshift({ id: c.bosTokenId, text: model.tokenizer?.tokenText(c.bosTokenId) ?? `#${c.bosTokenId}`, start: 0, end: 0, fromText: false });

@@ -52,6 +52,21 @@ function byteToUtf16(text: string): Int32Array {
   return map;
 }
 
+/** Whether a post-processor puts a special token before the sequence (TemplateProcessing's "single" template). */
+function addsBos(processor: unknown): boolean | null {
+  if (typeof processor !== 'object' || processor === null) return null;
+  const p = processor as { type?: unknown; single?: unknown; processors?: unknown };
+  if (p.type === 'TemplateProcessing' && Array.isArray(p.single)) {
+    const first = p.single[0] as Record<string, unknown> | undefined;
+    return first !== undefined && 'SpecialToken' in first;
+  }
+  if (p.type === 'Sequence' && Array.isArray(p.processors)) {
+    const found = p.processors.map(addsBos).find((x) => x !== null);
+    return found ?? null;
+  }
+  return p.type === 'ByteLevel' ? false : null;
+}
+
 export function loadTokenizer(text: string): ModelTokenizer {
   let json: Record<string, unknown>;
   let tokenizer: Tokenizer;
@@ -80,6 +95,7 @@ export function loadTokenizer(text: string): ModelTokenizer {
 
   return {
     vocabSize,
+    addsBos: addsBos(json.post_processor),
     tokenText: (id) => tokenizer.id_to_token(id),
     decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
     encode(input: string): ModelToken[] {

@@ -52,7 +52,7 @@ export interface ModelConfig {
   readonly tiedEmbeddings: boolean;
   readonly parallelResidual: boolean;
   readonly bosTokenId: number | null;
-  /** Whether a BOS token is prepended unless the caller says otherwise. */
+  /** The family's BOS convention without a tokenizer (a tokenizer.json's post-processor decides when present). */
   readonly prependBosByDefault: boolean;
 }
 
@@ -86,7 +86,7 @@ export interface LoadModelInput {
 export interface RunModelInput {
   readonly ids?: readonly number[];
   readonly text?: string;
-  /** Prepend the BOS token (default: the family's convention, see `ModelConfig.prependBosByDefault`). */
+  /** Prepend the BOS token (default: `Model.prependsBos`). */
   readonly prependBos?: boolean;
   /**
    * 'all' (default) keeps every head's scores and scaled scores too; 'weights' drops those two (null), a third of what
@@ -138,6 +138,8 @@ export interface Model {
   readonly source: TensorSource;
   /** tokenizer.json's vocabulary, when one was given. */
   readonly tokenizer: ModelTokenizer | null;
+  /** Whether runs prepend BOS unless told otherwise: what the tokenizer's post-processor does, else the family's convention. */
+  readonly prependsBos: boolean;
 }
 
 /** The tokenizer as the core uses it. */
@@ -149,6 +151,8 @@ export interface ModelTokenizer {
   /** The text of some ids, as the tokenizer's decoder gives it (" cat"), e.g. for the next-token list. */
   decode(ids: readonly number[]): string;
   readonly vocabSize: number;
+  /** Whether tokenizer.json's post-processor starts every sequence with a special token (Llama's <s>), or null when it says nothing. */
+  readonly addsBos: boolean | null;
 }
 
 /** Thrown for bad checkpoints, with one sentence naming the file and the problem. */

@@ -21,6 +21,16 @@ describe('BOS follows the family and the toggle', () => {
     expect(without.ids).toEqual(withBos.ids.slice(1));
   });
 
+  it('a llama whose tokenizer adds no BOS (SmolLM2) gets none by default', () => {
+    const input = folderInput('llama');
+    const tokenizer = JSON.parse(input.tokenizer as string) as Record<string, unknown>;
+    tokenizer.post_processor = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true };
+    const model = loadModel({ ...input, tokenizer: JSON.stringify(tokenizer) });
+    expect(model.prependsBos).toBe(false);
+    expect(runModel(model, { text: 'the cat' }).modelTokens[0].fromText).toBe(true);
+    expect(loadModel({ ...input, tokenizer: undefined }).prependsBos).toBe(true);
+  });
+
   it('gpt2 adds none by default; prependBos: true adds <|endoftext|>', () => {
     const model = loadModel(folderInput('gpt2'));
     expect(runModel(model, { text: 'the cat' }).modelTokens.every((t) => t.fromText)).toBe(true);
