@@ -26,3 +26,4 @@ export {
   TRIVIAL_JOB_BYTES,
 } from './budget';
 export { firstOverflow, largestInput, overflowProblem } from './overflow';
+export * from './model';
