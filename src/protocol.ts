@@ -67,7 +67,7 @@ export type ToWebview =
   | { readonly type: 'error'; readonly message: string; readonly problems: readonly Problem[] }
   /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
   | { readonly type: 'highlightToken'; readonly index: number | null }
-  /** Restore UI state after a reload. */
+  /** Restore UI state after a reload, or switch to a given view and focus (the walkthrough's buttons). */
   | { readonly type: 'restoreUi'; readonly ui: Partial<UiState> }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
