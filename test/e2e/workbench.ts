@@ -21,7 +21,8 @@ export interface Session {
   readonly close: () => Promise<void>;
 }
 
-export async function openWorkbench(): Promise<Session> {
+/** Opens VS Code on `folder`, or on an empty window with no workspace when `folder` is null. */
+export async function openWorkbench(folder: string | null = WORKSPACE): Promise<Session> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sav-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1500, height: 900 }, args: ARGS,
@@ -31,7 +32,7 @@ export async function openWorkbench(): Promise<Session> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
     page, context, cspViolations,
