@@ -43,11 +43,12 @@ async function clickStepButton(page: Page, id: string, button: RegExp): Promise<
 }
 
 /** A picture for the walkthrough's media: the part of the window that shows what the step teaches. */
-async function mediaShot(page: Page, id: string, area: Locator): Promise<void> {
+async function mediaShot(page: Page, id: string, area: Locator, maxHeight = Infinity): Promise<void> {
   const box = await area.boundingBox();
   assert.ok(box, `the area to photograph for step ${id} is on screen`);
   fs.mkdirSync(path.join(SHOTS, 'walkthrough'), { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'walkthrough', `${id}.png`), clip: box });
+  const clip = { x: box.x, y: box.y, width: Math.min(box.width, 726), height: Math.min(box.height, maxHeight) };
+  await page.screenshot({ path: path.join(SHOTS, 'walkthrough', `${id}.png`), clip });
 }
 
 const panelArea = (page: Page) => page.locator('.editor-group-container').last();
@@ -104,7 +105,7 @@ describe('The Get Started walkthrough, in the real VS Code without a workspace',
       if (!shown) await page.keyboard.press('Escape');
       return shown;
     }, 'the context menu offers Visualize Self-Attention', 60_000);
-    await mediaShot(page, 'select', page.locator('.editor-group-container').first());
+    await mediaShot(page, 'select', page.locator('.editor-group-container').first(), 360);
     await chooseMenuItem(page, MENU_LABEL);
     await webview(page).locator('attn-token-view .tok[data-col="q"]').first().waitFor({ timeout: 90_000 });
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
