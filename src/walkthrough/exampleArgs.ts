@@ -3,10 +3,9 @@
  * command link. Anyone can run a command with any arguments, so everything is checked here.
  * Pure: no `vscode`, so unit tests run it directly.
  */
-import type { MatrixKind, UiState, ViewName } from '../protocol';
-
-const VIEWS: readonly ViewName[] = ['tokens', 'matrix', 'pipeline', 'grid'];
-const MATRIX_KINDS: readonly MatrixKind[] = ['scores', 'scaled', 'weights'];
+import { isOneOf, MATRIX_KINDS, VIEWS } from '../shared/enums';
+import type { UiState } from '../shared/protocol';
+import { isIndex, isObject } from '../shared/uiState';
 
 /** A file name directly inside `examples/`: no folders, no "..", no scheme. */
 const EXAMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
@@ -27,29 +26,25 @@ export interface ExampleRequest {
 
 export type ParsedExampleArgs = { readonly ok: true; readonly request: ExampleRequest } | { readonly ok: false; readonly message: string };
 
-function isIndex(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 10_000_000;
-}
-
 /** `{ example, view?, matrix?, layer?, head?, token?, editorOnly? }` → a request, or a one-sentence reason. */
 export function parseExampleArgs(raw: unknown): ParsedExampleArgs {
   const fail = (message: string): ParsedExampleArgs => ({ ok: false, message });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isObject(raw)) {
     return fail('selfAttention.openExample needs an object such as { "example": "animal-it.attention.json" }.');
   }
-  const args = raw as Record<string, unknown>;
+  const args = raw;
   const example = args.example;
   if (typeof example !== 'string' || !EXAMPLE_NAME.test(example)) {
     return fail(`selfAttention.openExample: "example" must be the name of a file in the extension's examples folder, but it is ${JSON.stringify(example) ?? 'missing'}.`);
   }
   const ui: { -readonly [K in keyof UiState]?: UiState[K] } = {};
   if (args.view !== undefined) {
-    if (!VIEWS.includes(args.view as ViewName)) return fail(`selfAttention.openExample: "view" must be one of ${VIEWS.join(', ')}.`);
-    ui.view = args.view as ViewName;
+    if (!isOneOf(VIEWS, args.view)) return fail(`selfAttention.openExample: "view" must be one of ${VIEWS.join(', ')}.`);
+    ui.view = args.view;
   }
   if (args.matrix !== undefined) {
-    if (!MATRIX_KINDS.includes(args.matrix as MatrixKind)) return fail(`selfAttention.openExample: "matrix" must be one of ${MATRIX_KINDS.join(', ')}.`);
-    ui.matrix = args.matrix as MatrixKind;
+    if (!isOneOf(MATRIX_KINDS, args.matrix)) return fail(`selfAttention.openExample: "matrix" must be one of ${MATRIX_KINDS.join(', ')}.`);
+    ui.matrix = args.matrix;
   }
   for (const [key, field] of [['layer', 'layer'], ['head', 'head'], ['token', 'lockedToken']] as const) {
     if (args[key] === undefined) continue;

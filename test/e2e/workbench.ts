@@ -32,7 +32,8 @@ export async function openWorkbench(folder: string | null = WORKSPACE): Promise<
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
+  // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
+  await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'commit', timeout: 90_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
     page, context, cspViolations,
