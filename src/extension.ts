@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { TensorDiagnostics, isTensorDocument } from './editor/tensorDiagnostics';
 import { TokenDecorations } from './editor/tokenDecorations';
 import { PanelRegistry } from './panel/panelRegistry';
+import { ExampleFiles } from './walkthrough/exampleFiles';
+import { openExample } from './walkthrough/openExample';
 
 export interface ExtensionApi {
   /** The open panels, for integration tests. */
@@ -23,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new TensorDiagnostics(log),
     vscode.commands.registerCommand('selfAttention.visualizeSelection', () => panels.visualizeSelection()),
     vscode.commands.registerCommand('selfAttention.visualizeFile', (uri?: vscode.Uri) => panels.visualizeFile(uri)),
+    ExampleFiles.register(context.extensionUri),
+    vscode.commands.registerCommand('selfAttention.openExample', (args: unknown) => openExample(panels, args)),
     vscode.window.registerWebviewPanelSerializer('selfAttention.panel', panels),
     vscode.window.onDidChangeActiveTextEditor(updateTensorContext),
   );

@@ -6,6 +6,7 @@
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
 import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
 import { isProblem, isSnapshot } from '../src/shared/validateMessage';
+import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
 /** What host.ts needs from `<attn-app>` (kept structural so tests can use a stub). */
 export interface AppTarget extends EventTarget {
@@ -51,6 +52,11 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       const i = msg.index;
       if (i !== null && !(typeof i === 'number' && Number.isInteger(i) && i >= 0)) return false;
       app.highlightToken = i;
+      return true;
+    }
+    case 'showUi': {
+      if (!isObject(msg.ui)) return false;
+      app.ui = mergeUi(app.ui, sanitizeUi(msg.ui));
       return true;
     }
     case 'busy': {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
-import type { FromWebview, Snapshot, ToWebview } from '../shared/protocol';
+import type { FromWebview, Snapshot, ToWebview, UiState } from '../shared/protocol';
 import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
@@ -72,6 +72,15 @@ export class AttentionPanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  /** Switches the panel to a view, matrix, head or locked token (the walkthrough's buttons). */
+  showUi(ui: Partial<UiState>): void {
+    this.setFocus({
+      layer: ui.layer ?? this.focus.layer, head: ui.head ?? this.focus.head,
+      view: ui.view ?? this.focus.view, matrix: ui.matrix ?? this.focus.matrix,
+    });
+    this.post({ type: 'showUi', ui });
   }
 
   /** Recomputes after a short quiet period; a newer call replaces an older one. */

@@ -102,6 +102,8 @@ export type ToWebview =
   | ({ readonly type: 'error' } & ErrorPayload)
   /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
   | { readonly type: 'highlightToken'; readonly index: number | null }
+  /** Switch to a view, matrix, head or locked token (the walkthrough's buttons). Fields are checked like a restored UI. */
+  | { readonly type: 'showUi'; readonly ui: Partial<UiState> }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 

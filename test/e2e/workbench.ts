@@ -21,7 +21,8 @@ export interface Session {
   readonly close: () => Promise<void>;
 }
 
-export async function openWorkbench(): Promise<Session> {
+/** Opens VS Code on `folder`, or on an empty window with no workspace when `folder` is null. */
+export async function openWorkbench(folder: string | null = WORKSPACE): Promise<Session> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sav-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1500, height: 900 }, args: ARGS,
@@ -32,7 +33,7 @@ export async function openWorkbench(): Promise<Session> {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
   // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
-  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { waitUntil: 'commit', timeout: 90_000 });
+  await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'commit', timeout: 90_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
     page, context, cspViolations,

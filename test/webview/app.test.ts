@@ -115,6 +115,10 @@ describe('attn-app shell', () => {
 
     // The host never restores UI state by message (the webview restores its own, see main.ts): ignored.
     expect(applyMessage(app, { type: 'restoreUi', ui: { view: 'matrix' } })).toBe(false);
+    // It can switch the view and focus (the walkthrough's buttons); malformed fields are dropped.
+    expect(applyMessage(app, { type: 'showUi', ui: { view: 'pipeline', lockedToken: 2, head: -1 } })).toBe(true);
+    expect(app.ui).toMatchObject({ view: 'pipeline', lockedToken: 2, head: 0 });
+    expect(applyMessage(app, { type: 'showUi', ui: 'matrix' })).toBe(false);
     app.setUi({ view: 'matrix' });
     await settle(app);
     expect(app.ui.view).toBe('matrix');
