@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenAt } from '../../../src/sources/tokenAt';
-import { tokenStringRanges } from '../../../src/sources/tokenStringRanges';
+import { tokenStringRanges } from '../../../src/compute/tokenStringRanges';
 
 // Offsets counted by hand: each range covers the string literal with its quotes, [start, end).
 const FILE = '{"tokens": ["I", "am", "good"], "attention": [[1, 0, 0], [0.5, 0.5, 0], [0.2, 0.3, 0.5]]}';
