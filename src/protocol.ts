@@ -47,8 +47,10 @@ export interface Snapshot {
   readonly seq: number;
   readonly source: SourceInfo;
   readonly result: AttentionResult;
-  /** Present in the selection flow, where the panel can change them. */
+  /** Present in the selection flow, where the panel can change them: the defaults with this panel's changes. */
   readonly settings?: ComputeSettings;
+  /** This panel's own changes over the user's settings (selection flow); the webview keeps them with its state. */
+  readonly panelSettings?: Partial<ComputeSettings>;
   readonly followSelection?: boolean;
   /** Warnings about the input that did not stop the computation. */
   readonly warnings: readonly Problem[];
@@ -79,8 +81,10 @@ export type FromWebview =
   | { readonly type: 'ready' }
   /** A token is hovered or locked in the panel (null: none). The editor highlights its range. */
   | { readonly type: 'tokenFocus'; readonly index: number | null; readonly locked: boolean; readonly layer: number; readonly head: number }
-  /** The user changed a computation setting in the panel. */
+  /** The user changed a computation setting in the panel: it applies to this panel only. */
   | { readonly type: 'updateSettings'; readonly settings: Partial<ComputeSettings> }
+  /** "Save as default": the host asks for confirmation, then writes this panel's settings to the user's settings. */
+  | { readonly type: 'saveSettingsAsDefault' }
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** UI state changed; the host keeps it for restore. */
   | { readonly type: 'uiState'; readonly ui: UiState }

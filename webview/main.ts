@@ -3,7 +3,7 @@
  * persists the UI state, and connects the app to the extension host (or, on the standalone dev
  * page, to the dev host that webview/dev/dev-host.ts installs on window).
  */
-import type { FromWebview, SourceRef, UiState } from '../src/protocol';
+import type { ComputeSettings, FromWebview, SourceRef, UiState } from '../src/protocol';
 import { connectHost, type HostConnection } from './host';
 import { DEFAULT_UI, mergeUi } from './ui-state';
 import './components/attn-app';
@@ -15,10 +15,11 @@ interface VsCodeApi {
   setState(state: PersistedState): void;
 }
 
-/** What the webview keeps with setState: the panel's source (for the serializer) and its UI. */
+/** What the webview keeps with setState: the panel's source and own settings (for the serializer) and its UI. */
 interface PersistedState {
   readonly source?: SourceRef;
   readonly ui?: UiState;
+  readonly settings?: Partial<ComputeSettings>;
 }
 
 /** Installed by the dev page before this bundle runs. */
@@ -50,8 +51,9 @@ function start(): void {
     const savedUi = typeof saved === 'object' && saved !== null ? (saved as { ui?: unknown }).ui : undefined;
     app.ui = mergeUi(DEFAULT_UI, (savedUi ?? {}) as Partial<UiState>);
     const persist = (): void => {
-      const source = app.snapshot?.source.ref ?? (saved as PersistedState | undefined)?.source;
-      vscode.setState({ source, ui: app.ui });
+      const before = saved as PersistedState | undefined;
+      const snapshot = app.snapshot;
+      vscode.setState({ source: snapshot?.source.ref ?? before?.source, ui: app.ui, settings: snapshot ? snapshot.panelSettings : before?.settings });
     };
     const connection: HostConnection = connectHost(app, (msg) => vscode.postMessage(msg), persist);
     window.addEventListener('message', (e: MessageEvent) => {

@@ -1,4 +1,4 @@
-import type { ComputeSettings, ExportFormat, FromWebview, UiState, ViewName, MatrixKind } from '../protocol';
+import type { ComputeSettings, ExportFormat, FromWebview, SourceRef, UiState, ViewName, MatrixKind } from '../protocol';
 import type { MaskSpec } from '../core/types';
 import { INTEGER_RANGES, MAX_WINDOW, TEMPERATURE_RANGE } from '../settingRanges';
 
@@ -15,6 +15,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       const settings = validateSettings(raw.settings);
       return settings ? { type: 'updateSettings', settings } : null;
     }
+    case 'saveSettingsAsDefault':
+      return { type: 'saveSettingsAsDefault' };
     case 'setFollowSelection':
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
     case 'uiState': {
@@ -30,6 +32,30 @@ export function validateMessage(raw: unknown): FromWebview | null {
     default:
       return null;
   }
+}
+
+/** What a restored panel's saved state may hold; undefined fields were missing or malformed. */
+export interface RestoredState {
+  readonly source?: SourceRef;
+  readonly settings: Partial<ComputeSettings>;
+}
+
+/**
+ * The webview's saved state, handed back by VS Code when a panel is restored, is a message from the webview
+ * like any other: the same checks apply.
+ */
+export function validateRestoredState(raw: unknown): RestoredState {
+  if (!isObject(raw)) return { settings: {} };
+  return { source: validateSourceRef(raw.source) ?? undefined, settings: validateSettings(raw.settings) ?? {} };
+}
+
+function validateSourceRef(raw: unknown): SourceRef | null {
+  if (!isObject(raw) || typeof raw.uri !== 'string' || raw.uri.length > 4096) return null;
+  if (raw.kind === 'file') return { kind: 'file', uri: raw.uri };
+  if (raw.kind === 'selection' && isIndex(raw.start) && isIndex(raw.end) && raw.start <= raw.end) {
+    return { kind: 'selection', uri: raw.uri, start: raw.start, end: raw.end };
+  }
+  return null;
 }
 
 function validateSettings(raw: unknown): Partial<ComputeSettings> | null {

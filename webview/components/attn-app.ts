@@ -304,7 +304,7 @@ export class AttnApp extends LitElement implements AppTarget {
       ${this.renderBanners(snap)}
       ${snap
         ? html`
-          <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .followSelection=${snap.followSelection}></attn-controls>
+          <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .panelSettings=${snap.panelSettings} .followSelection=${snap.followSelection}></attn-controls>
           <vscode-tabs selected-index=${selected} .selectedIndex=${selected}
             @vsc-tabs-select=${(e: CustomEvent<{ selectedIndex: number }>) => {
               const view = VIEWS[e.detail.selectedIndex];
