@@ -12,6 +12,7 @@ import type { Matrix } from '../../src/core/matrix';
 import { countVisiblePairs, describeMask } from '../../src/core/masks';
 import type { AttentionResult, HeadResult, LayerResult } from '../../src/core/types';
 import { fmt } from '../render/format';
+import { tokenText } from '../token-text';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
 
@@ -266,7 +267,7 @@ export class AttnPipeline extends AttnView {
             : 'This large result carries the full pipeline only for the focused head; focus this head to see it.'}</p>`
         : nothing}
       ${row !== null && token !== undefined
-        ? html`<p class="note" role="status">Tracing token ${row} “${token}” through every step.</p>`
+        ? html`<p class="note" role="status">Tracing token ${row} “<bdi>${tokenText(token)}</bdi>” through every step.</p>`
         : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}
       <ol class="steps" aria-label="Pipeline steps">
         ${this.steps.map((s) => this.renderStep(s, row))}
