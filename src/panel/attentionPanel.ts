@@ -203,7 +203,8 @@ export class AttentionPanel implements vscode.Disposable {
     });
   }
 
-  private onMessage(raw: unknown): void {
+  /** A message from the webview, untrusted. (Integration tests call this to play the webview's part.) */
+  onMessage(raw: unknown): void {
     const message = validateMessage(raw);
     if (!message) {
       this.log.warn(`Ignored a malformed message from the webview: ${safePreview(raw)}`);

@@ -27,6 +27,14 @@ export type Read = { readonly ok: true; readonly bytes: Uint8Array } | { readonl
 
 type Paths = Pick<typeof path, 'relative' | 'isAbsolute'>;
 
+/**
+ * The folders files may be read from: the workspace folders, and the folder the user chose beyond them (the
+ * file they opened, the JSON naming a binary file), but that one only in a trusted workspace.
+ */
+export function allowedRoots(workspaceFolders: readonly string[], chosenFolder: string | undefined, trusted: boolean): string[] {
+  return chosenFolder !== undefined && trusted ? [...workspaceFolders, chosenFolder] : [...workspaceFolders];
+}
+
 /** Whether `p` is `root` or inside it (both absolute and normalized), by whole path segments. */
 export function isInside(root: string, p: string, paths: Paths = path): boolean {
   const rel = paths.relative(root, p);

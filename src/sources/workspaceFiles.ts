@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_TEXT_LENGTH } from '../core/tensorFile/limits';
-import { checkFile, readFileWithinRules, refusal, type ReadRules } from './fileRules';
+import { allowedRoots, checkFile, readFileWithinRules, refusal, type ReadRules } from './fileRules';
 
 /** Tensor JSON read from disk: the parser's own length limit. */
 export const MAX_JSON_FILE_BYTES = MAX_TEXT_LENGTH;
@@ -30,14 +30,16 @@ export function folderOf(uri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(uri, '..');
 }
 
-function roots(uri: vscode.Uri, access: Access): vscode.Uri[] {
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
-  if (access.alsoFrom && vscode.workspace.isTrusted) folders.push(access.alsoFrom);
-  return folders.filter((f) => f.scheme === uri.scheme && f.authority === uri.authority);
+/** The allowed roots on the file system of `uri`, as `file` fs paths or as URI paths. */
+function roots(uri: vscode.Uri, access: Access, pathOf: (u: vscode.Uri) => string): string[] {
+  const sameFs = (u: vscode.Uri) => u.scheme === uri.scheme && u.authority === uri.authority;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri).filter(sameFs);
+  const chosen = access.alsoFrom && sameFs(access.alsoFrom) ? pathOf(access.alsoFrom) : undefined;
+  return allowedRoots(folders.map(pathOf), chosen, vscode.workspace.isTrusted);
 }
 
 function rules(uri: vscode.Uri, access: Access): ReadRules {
-  return { roots: roots(uri, access).map((r) => r.fsPath), maxBytes: access.maxBytes, what: access.what };
+  return { roots: roots(uri, access, (u) => u.fsPath), maxBytes: access.maxBytes, what: access.what };
 }
 
 /** Checks a file against the rules without reading it (restoring a panel). */
@@ -78,7 +80,7 @@ async function virtualStat(uri: vscode.Uri, access: Access): Promise<Outcome<voi
       isFile: () => stat.type === vscode.FileType.File,
       isDirectory: () => (stat.type & vscode.FileType.Directory) !== 0,
       size: stat.size,
-    }, { ...access, roots: roots(uri, access).map((r) => r.path) }, path.posix);
+    }, { ...access, roots: roots(uri, access, (u) => u.path) }, path.posix);
     return problem ? { ok: false, message: problem } : { ok: true, value: undefined };
   } catch {
     return { ok: false, message: `${access.what} was not found.` };

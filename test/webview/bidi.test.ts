@@ -90,7 +90,7 @@ describe('bidi isolation of token text', () => {
     expectIsolated(deepAll(app, '.banner.warning')[0], RLO, 'warning banner');
     expectIsolated(deepAll(app, 'header h1')[0], `${RLO}.attention.json`, 'title');
 
-    app.error = { message: 'Broken.', problems: [{ severity: 'error', message: `Unknown token "${RLO}".`, location: { line: 2, column: 4, offset: 30, length: 5 } }] };
+    app.error = { message: 'Broken.', problems: [{ severity: 'error', message: `Unknown token "${RLO}".`, location: { line: 2, column: 4, offset: 30, length: 5, path: ['tokens', 1] } }] };
     await settle(app);
     expectIsolated(deepAll(app, '.banner.error')[0], RLO, 'problem in the error banner');
   });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkFile, isInside, readFileWithinRules, refusal, type ReadRules } from '../../../src/sources/fileRules';
+import { allowedRoots, checkFile, isInside, readFileWithinRules, refusal, type ReadRules } from '../../../src/sources/fileRules';
 
 let base: string;
 let workspace: string;
@@ -72,6 +72,14 @@ describe('file rules', () => {
     expect(await readFileWithinRules(path.join(workspace, 'big.npy'), rules())).toEqual({ ok: false, message: 'The file was not read: it is 1.0 KB, more than the limit of 1.0 KB.' });
     expect(await readFileWithinRules(path.join(workspace, 'nope.npy'), rules())).toEqual({ ok: false, message: 'The file was not found.' });
     expect(await readFileWithinRules(path.join(workspace, 'loop1'), rules())).toEqual({ ok: false, message: 'The file was not read: it is a symbolic link loop.' });
+  });
+
+  it('an untrusted workspace reads only inside its folders, even beside a file the user opened', async () => {
+    expect(allowedRoots([workspace], outside, true)).toEqual([workspace, outside]);
+    expect(allowedRoots([workspace], outside, false)).toEqual([workspace]);
+    const untrusted = rules({ roots: allowedRoots([workspace], outside, false) });
+    expect((await readFileWithinRules(path.join(outside, 'secret.txt'), untrusted)).ok).toBe(false);
+    expect((await readFileWithinRules(path.join(workspace, 'a.npy'), untrusted)).ok).toBe(true);
   });
 
   it('with no root (no folder, or an untrusted workspace without one) reads nothing', async () => {
