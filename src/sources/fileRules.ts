@@ -46,7 +46,7 @@ export function refusal(realPath: string, stats: Pick<Stats, 'isFile' | 'isDirec
   if (!rules.roots.some((root) => isInside(root, realPath, paths))) {
     return rules.roots.length === 0
       ? `${rules.what} was not read: no workspace folder is open, and only files inside one are read.`
-      : `${rules.what} was not read: it leads to ${realPath}, outside the workspace folder, and only files inside it are read.`;
+      : `${rules.what} was not read: its real path is ${realPath}, outside the workspace folder, and only files inside it are read.`;
   }
   if (!stats.isFile()) {
     return `${rules.what} was not read: ${stats.isDirectory() ? 'it is a folder' : 'it is not a regular file (a device, pipe or socket)'}.`;

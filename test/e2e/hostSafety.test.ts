@@ -72,7 +72,7 @@ describe('Host safety, in the real VS Code', function () {
     const banner = webview(page).getByRole('alert');
     await banner.waitFor({ timeout: 90_000 });
     const text = (await banner.textContent()) ?? '';
-    assert.match(text, /This panel was not restored\. passwd was not read: it leads to \/etc\/passwd, outside the workspace folder/);
+    assert.match(text, /This panel was not restored\. passwd was not read: its real path is \/etc\/passwd, outside the workspace folder/);
     const app = (await webview(page).locator('attn-app').textContent()) ?? '';
     assert.doesNotMatch(app, /root|nologin|daemon/, 'nothing from /etc/passwd is shown');
     assert.equal(await webview(page).locator('attn-token-view').count(), 0);

@@ -44,14 +44,14 @@ describe('Host safety', () => {
 
   it('refuses a binary file that is a symlink out of the workspace, and a sidecar naming one', async () => {
     const link = make('secret-link.npy', (f) => fs.symlinkSync(path.join(outside, 'secret.npy'), f));
-    assert.match(await errorOf(link), /secret-link\.npy was not read: it leads to .*secret\.npy, outside the workspace folder/);
+    assert.match(await errorOf(link), /secret-link\.npy was not read: its real path is .*secret\.npy, outside the workspace folder/);
     const sidecar = make('secret-link.attention.json', (f) => fs.writeFileSync(f, JSON.stringify({ tokens: ['a'], attention_file: 'secret-link.npy' })));
-    assert.match(await errorOf(sidecar), /attention_file "secret-link\.npy" was not read: it leads to .*outside the workspace folder/);
+    assert.match(await errorOf(sidecar), /attention_file "secret-link\.npy" was not read: its real path is .*outside the workspace folder/);
   });
 
   it('refuses /dev/zero and a FIFO by their type, without reading them', async () => {
     const zero = make('zero.npy', (f) => fs.symlinkSync('/dev/zero', f));
-    assert.match(await errorOf(zero), /zero\.npy was not read: it leads to \/dev\/zero, outside the workspace folder/);
+    assert.match(await errorOf(zero), /zero\.npy was not read: its real path is \/dev\/zero, outside the workspace folder/);
     const fifo = make('pipe.npy', (f) => execFileSync('mkfifo', [f]));
     assert.match(await errorOf(fifo), /pipe\.npy was not read: it is not a regular file/);
     // The host's file I/O still answers.

@@ -45,7 +45,7 @@ describe('file rules', () => {
 
   it('refuses a symlink out of the workspace, naming where it leads', async () => {
     const read = await readFileWithinRules(path.join(workspace, 'out.npy'), rules());
-    expect(read).toEqual({ ok: false, message: `The file was not read: it leads to ${fs.realpathSync(path.join(outside, 'secret.txt'))}, outside the workspace folder, and only files inside it are read.` });
+    expect(read).toEqual({ ok: false, message: `The file was not read: its real path is ${fs.realpathSync(path.join(outside, 'secret.txt'))}, outside the workspace folder, and only files inside it are read.` });
     expect((await readFileWithinRules(path.join(workspace, 'linked-dir', 'secret.txt'), rules())).ok).toBe(false);
   });
 
