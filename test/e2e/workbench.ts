@@ -31,8 +31,15 @@ export async function openWorkbench(): Promise<Session> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  try {
+    // A loaded machine can take longer than the default 30 s to serve the workbench.
+    await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: 120_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  } catch (error) {
+    // A browser left open would keep mocha from exiting.
+    await context.close().catch(() => undefined);
+    throw error;
+  }
   return {
     page, context, cspViolations,
     close: async () => {

@@ -75,6 +75,21 @@ describe('Host safety', () => {
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === '/etc/passwd'), '/etc/passwd was never opened');
   });
 
+  it('restores a panel inside the workspace with its own settings, once they pass validation', async () => {
+    const { panels } = await api();
+    const uri = workspaceFile('story.txt').toString();
+    const text = 'How are you doing?';
+    const start = (await vscode.workspace.openTextDocument(workspaceFile('story.txt'))).getText().indexOf(text);
+    for (const [settings, heads] of [[{ heads: 2 }, 2], [{ heads: 99 }, 4]] as const) {
+      const webview = vscode.window.createWebviewPanel(VIEW_TYPE, 'restored', vscode.ViewColumn.Two, { enableScripts: true });
+      await panels.deserializeWebviewPanel(webview, { source: { kind: 'selection', uri, start, end: start + text.length }, settings });
+      const panel = await waitFor(() => panels.all().find((p) => p.panel === webview && p.current), 'the restored panel computes');
+      assert.deepEqual(panel.current?.result.tokens, ['How', 'are', 'you', 'doing', '?']);
+      assert.equal(panel.current?.result.layers[0].heads.length, heads);
+      panel.dispose();
+    }
+  });
+
   it('a control changes only its own panel, and no settings file', async () => {
     const { panels } = await api();
     await openAndSelect('story.txt', 'How are you doing?');
