@@ -38,7 +38,7 @@ export function allowedRoots(workspaceFolders: readonly string[], chosenFolder: 
 /** Whether `p` is `root` or inside it (both absolute and normalized), by whole path segments. */
 export function isInside(root: string, p: string, paths: Paths = path): boolean {
   const rel = paths.relative(root, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !rel.startsWith('../') && !paths.isAbsolute(rel));
+  return !/^\.\.([/\\]|$)/.test(rel) && !paths.isAbsolute(rel);
 }
 
 /** The pure decision, from what stat found: undefined when the file may be read, else the reason. */
