@@ -3,7 +3,7 @@
  * isolates the result; the text is always rendered through Lit text bindings, never as HTML.
  */
 import { html, type TemplateResult } from 'lit';
-import { displayToken } from '../src/core/tokenize/display';
+import { displayToken } from '../src/shared/core';
 
 export function tokenText(s: string): string {
   return displayToken(s);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { ComputeSettings, SourceInfo, SourceRef } from '../protocol';
+import type { ComputeSettings, SourceInfo, SourceRef } from '../shared/protocol';
 import { maxTokens } from '../settings';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenAt } from './tokenAt';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { ComputeSettings, SourceInfo, SourceRef } from '../protocol';
+import type { ComputeSettings, SourceInfo, SourceRef } from '../shared/protocol';
 
 /** Something the panel visualizes: an editor selection or a tensor file. */
 export interface AttentionSource extends vscode.Disposable {

@@ -32,8 +32,8 @@ export async function openWorkbench(): Promise<Session> {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
   try {
-    // A loaded machine can take longer than the default 30 s to serve the workbench.
-    await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: 120_000 });
+    // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
+    await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { waitUntil: 'commit', timeout: 90_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   } catch (error) {
     // A browser left open would keep mocha from exiting.
