@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
-import type { PersistedState, SourceRef } from '../shared/protocol';
+import type { SourceRef } from '../shared/protocol';
 import { isBinaryAttentionPath } from '../sources/binaryFiles';
 import { BinarySource } from '../sources/binarySource';
 import { FileSource } from '../sources/fileSource';
@@ -13,7 +13,7 @@ import { validateRestoredState } from '../shared/validateMessage';
 import { MAX_BINARY_FILE_BYTES, MAX_JSON_FILE_BYTES, checkAllowed } from '../sources/workspaceFiles';
 
 /** One panel per source document: visualizing the same source again reuses its panel. */
-export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedState>, vscode.Disposable {
+export class PanelRegistry implements vscode.WebviewPanelSerializer<unknown>, vscode.Disposable {
   private readonly panels = new Map<string, AttentionPanel>();
 
   constructor(
@@ -73,10 +73,10 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
   }
 
   /**
-   * The saved state comes from the webview, so it is checked like any message from it, and its document is
+   * The saved state (a PersistedState, if the webview is honest) comes from the webview, so it is checked like any message from it, and its document is
    * reopened only if the file rules allow it. Otherwise the panel opens empty and says why.
    */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
     const restored = validateRestoredState(state);
     const source = await this.restoreSource(restored.source);

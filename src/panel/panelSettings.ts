@@ -3,8 +3,8 @@
  * Changes stay with the panel (and are restored with it); only "Save as default" writes the user's settings.
  * Pure: no vscode.
  */
-import type { MaskSpec } from '../core/types';
-import type { ComputeSettings } from '../protocol';
+import { describeMask, type MaskSpec } from '../shared/core';
+import type { ComputeSettings } from '../shared/protocol';
 
 /** The settings a panel changed, over the user's settings. */
 export type PanelSettings = Partial<ComputeSettings>;
@@ -30,21 +30,9 @@ export function changePanelSettings(panel: PanelSettings, change: PanelSettings,
   return next as PanelSettings;
 }
 
-function describeMask(mask: MaskSpec): string {
-  switch (mask.kind) {
-    case 'none':
-    case 'causal':
-      return mask.kind;
-    case 'window':
-      return `window ${mask.window}`;
-    case 'dilated':
-      return `dilated window ${mask.window}, dilation ${mask.dilation}`;
-  }
-}
-
 /** "heads 2, mask causal": the panel's changes, for the confirmation. */
 export function describePanelSettings(panel: PanelSettings): string {
-  return (Object.entries(panel) as [keyof ComputeSettings, unknown][])
-    .map(([key, value]) => `${key} ${key === 'mask' ? describeMask(value as MaskSpec) : String(value)}`)
+  return Object.entries(panel)
+    .map(([key, value]) => (key === 'mask' ? `mask: ${describeMask(value as MaskSpec)}` : `${key} ${String(value)}`))
     .join(', ');
 }

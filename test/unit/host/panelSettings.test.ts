@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changePanelSettings, describePanelSettings, withPanelSettings } from '../../../src/panel/panelSettings';
-import type { ComputeSettings } from '../../../src/protocol';
+import type { ComputeSettings } from '../../../src/shared/protocol';
 
 const defaults: ComputeSettings = {
   tokenizer: 'words', dModel: 64, dK: 16, heads: 4, layers: 1, seed: 42, positionalEncoding: true,
@@ -30,6 +30,6 @@ describe('panel settings', () => {
 
   it('describes the changes for the confirmation', () => {
     expect(describePanelSettings({ heads: 2, mask: { kind: 'dilated', window: 4, dilation: 2 }, scale: false }))
-      .toBe('heads 2, mask dilated window 4, dilation 2, scale false');
+      .toBe('heads 2, mask: dilated window of 4, dilation 2, scale false');
   });
 });
