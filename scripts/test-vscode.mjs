@@ -71,7 +71,10 @@ async function e2e() {
     const files = fs.readdirSync(path.join(OUT, 'e2e')).filter((f) => f.endsWith('.test.js')).map((f) => path.join(OUT, 'e2e', f));
     const result = spawnSync('npx', ['mocha', '--timeout', '180000', '--reporter', 'spec', ...files], {
       stdio: 'inherit', cwd: ROOT,
-      env: { ...process.env, SAV_BASE: server.base, SAV_WORKSPACE: folder, SAV_SHOTS: path.join(ROOT, 'test-results') },
+      env: {
+        ...process.env, SAV_BASE: server.base, SAV_WORKSPACE: folder, SAV_SHOTS: path.join(ROOT, 'test-results'),
+        SAV_USER_SETTINGS: path.join(profile, 'user-data', 'User', 'settings.json'),
+      },
     });
     return result.status ?? 1;
   } finally {

@@ -31,7 +31,7 @@ export function maxTokens(): number {
   return vscode.workspace.getConfiguration(SECTION).get<number>('maxTokens', SETTINGS.maxTokens.default);
 }
 
-/** Writes settings changed in the panel to the user's settings, so they stick and show in the Settings UI. */
+/** Writes a panel's settings to the user's settings ("Save as default", after the user confirmed it). */
 export async function writeSettings(changes: Partial<ComputeSettings>): Promise<void> {
   const c = vscode.workspace.getConfiguration(SECTION);
   const target = vscode.ConfigurationTarget.Global;

@@ -21,6 +21,7 @@ export interface AppTarget extends EventTarget {
 export interface AppEventMap {
   'ui-change': CustomEvent<UiState>;
   'settings-change': CustomEvent<Partial<ComputeSettings>>;
+  'settings-save-default': CustomEvent<null>;
   'follow-change': CustomEvent<{ follow: boolean }>;
   'export-request': CustomEvent<ExportPayload>;
   'token-focus': CustomEvent<TokenFocusPayload>;
@@ -90,6 +91,7 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
       const settings = (e as AppEventMap['settings-change']).detail;
       if (isObject(settings) && Object.keys(settings).length > 0) post({ type: 'updateSettings', settings });
     }],
+    ['settings-save-default', () => post({ type: 'saveSettingsAsDefault' })],
     ['follow-change', (e) => {
       const d = (e as AppEventMap['follow-change']).detail;
       post({ type: 'setFollowSelection', follow: Boolean(d.follow) });

@@ -44,8 +44,9 @@ function start(): void {
     const savedUi = typeof saved === 'object' && saved !== null ? (saved as { ui?: unknown }).ui : undefined;
     app.ui = mergeUi(DEFAULT_UI, (savedUi ?? {}) as Partial<UiState>);
     const persist = (): void => {
-      const source = app.snapshot?.source.ref ?? (saved as PersistedState | undefined)?.source;
-      vscode.setState({ source, ui: app.ui });
+      const before = saved as PersistedState | undefined;
+      const snapshot = app.snapshot;
+      vscode.setState({ source: snapshot?.source.ref ?? before?.source, ui: app.ui, settings: snapshot ? snapshot.panelSettings : before?.settings });
     };
     const connection: HostConnection = connectHost(app, (msg) => vscode.postMessage(msg), persist);
     window.addEventListener('message', (e: MessageEvent) => {

@@ -5,6 +5,7 @@ import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { FromWebview, Snapshot, ToWebview, UiState } from '../shared/protocol';
 import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
+import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import { SelectionSource } from '../sources/selectionSource';
 import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
@@ -41,6 +42,8 @@ export class AttentionPanel implements vscode.Disposable {
     private source: AttentionSource,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
+    /** This panel's changes over the user's settings, restored with the panel. */
+    private panelSettings: PanelSettings = {},
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
     panel.webview.html = buildHtml(panel.webview, extensionUri);
@@ -136,7 +139,8 @@ export class AttentionPanel implements vscode.Disposable {
     this.post({ type: 'busy', busy: true });
     try {
       const started = Date.now();
-      const outcome = await this.compute.compute(await this.source.request(), memoryBudgetBytes());
+      const settings = withPanelSettings(readSettings(), this.panelSettings);
+      const outcome = await this.compute.compute(await this.source.request(settings), memoryBudgetBytes());
       if (run !== this.runs) return;
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
@@ -150,7 +154,7 @@ export class AttentionPanel implements vscode.Disposable {
         seq: ++this.snapshotSeq,
         source: this.source.info(),
         result: outcome.result,
-        settings: this.source instanceof SelectionSource ? readSettings() : undefined,
+        ...(this.source instanceof SelectionSource ? { settings, panelSettings: this.panelSettings } : {}),
         followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
         warnings: outcome.warnings,
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
@@ -207,7 +211,8 @@ export class AttentionPanel implements vscode.Disposable {
     });
   }
 
-  private onMessage(raw: unknown): void {
+  /** A message from the webview, untrusted. (Integration tests call this to play the webview's part.) */
+  onMessage(raw: unknown): void {
     const message = validateMessage(raw);
     if (!message) {
       this.log.warn(`Ignored a malformed message from the webview: ${safePreview(raw)}`);
@@ -232,7 +237,11 @@ export class AttentionPanel implements vscode.Disposable {
         this.showTokenFocus(message.index, message.layer, message.head);
         return;
       case 'updateSettings':
-        void writeSettings(message.settings);
+        this.panelSettings = changePanelSettings(this.panelSettings, message.settings, readSettings());
+        this.refresh(0);
+        return;
+      case 'saveSettingsAsDefault':
+        void this.saveSettingsAsDefault();
         return;
       case 'setFollowSelection':
         if (this.source instanceof SelectionSource) this.source.follow = message.follow;
@@ -244,6 +253,26 @@ export class AttentionPanel implements vscode.Disposable {
         void saveExport(message, this.source.uri);
         return;
     }
+  }
+
+  /** Writes this panel's settings to the user's settings, once the user confirms it in a modal dialog. */
+  private async saveSettingsAsDefault(): Promise<void> {
+    const changes = this.panelSettings;
+    if (Object.keys(changes).length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This panel already uses your default settings.'));
+      return;
+    }
+    const save = vscode.l10n.t('Save as Default');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Save this panel\'s settings ({0}) as your defaults?', describePanelSettings(changes)),
+      { modal: true, detail: vscode.l10n.t('They are written to your user settings and apply to every workspace and every new panel.') },
+      save,
+    );
+    if (answer !== save) return;
+    await writeSettings(changes);
+    // What the user settings now give (a workspace setting may still win) is no longer this panel's own change.
+    this.panelSettings = changePanelSettings({}, changes, readSettings());
+    this.refresh(0);
   }
 
   private showTokenFocus(index: number | null, layer: number, head: number): void {

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
-import type { PersistedState, SourceRef } from '../shared/protocol';
+import type { SourceRef } from '../shared/protocol';
 import { isBinaryAttentionPath } from '../sources/binaryFiles';
 import { BinarySource } from '../sources/binarySource';
 import { FileSource } from '../sources/fileSource';
+import { RefusedSource } from '../sources/refusedSource';
 import { SelectionSource } from '../sources/selectionSource';
 import { sourceKey, type AttentionSource } from '../sources/source';
 import { AttentionPanel, VIEW_TYPE, panelTitle } from './attentionPanel';
 import { localResourceRoots } from './html';
+import { validateRestoredState } from '../shared/validateMessage';
+import { MAX_BINARY_FILE_BYTES, MAX_JSON_FILE_BYTES, checkAllowed } from '../sources/workspaceFiles';
 
 /** One panel per source document: visualizing the same source again reuses its panel. */
-export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedState>, vscode.Disposable {
+export class PanelRegistry implements vscode.WebviewPanelSerializer<unknown>, vscode.Disposable {
   private readonly panels = new Map<string, AttentionPanel>();
 
   constructor(
@@ -61,17 +64,23 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
       existing.refresh(0);
       return existing;
     }
-    return this.open(await openFileSource(target));
+    const source = await openFileSource(target, true);
+    if ('message' in source) {
+      void vscode.window.showWarningMessage(source.message);
+      return undefined;
+    }
+    return this.open(source);
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
+  /**
+   * The saved state (a PersistedState, if the webview is honest) comes from the webview, so it is checked like any message from it, and its document is
+   * reopened only if the file rules allow it. Otherwise the panel opens empty and says why.
+   */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
-    const source = await this.restoreSource(state?.source);
-    if (!source) {
-      panel.dispose();
-      return;
-    }
-    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log)).refresh(0);
+    const restored = validateRestoredState(state);
+    const source = await this.restoreSource(restored.source);
+    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, restored.settings)).refresh(0);
   }
 
   dispose(): void {
@@ -101,25 +110,40 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
     return panel;
   }
 
-  private async restoreSource(raw: unknown): Promise<AttentionSource | undefined> {
-    const ref = raw as SourceRef | undefined;
-    if (!ref || typeof ref !== 'object' || typeof ref.uri !== 'string') return undefined;
+  private async restoreSource(ref: SourceRef | undefined): Promise<AttentionSource> {
+    if (!ref) return new RefusedSource(vscode.l10n.t('This panel could not be restored: its saved state is not valid. Visualize the selection or file again.'));
     try {
       const uri = vscode.Uri.parse(ref.uri, true);
-      if (ref.kind === 'file') return await openFileSource(uri);
-      if (ref.kind === 'selection' && Number.isInteger(ref.start) && Number.isInteger(ref.end)) {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        const range = new vscode.Range(doc.positionAt(ref.start), doc.positionAt(ref.end));
-        return new SelectionSource(uri, doc, range);
+      const allowed = await restorable(uri);
+      if (!allowed.ok) return new RefusedSource(vscode.l10n.t('This panel was not restored. {0}', allowed.message));
+      if (ref.kind === 'file') {
+        const source = await openFileSource(uri, false);
+        return 'message' in source ? new RefusedSource(source.message) : source;
       }
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const range = new vscode.Range(doc.positionAt(ref.start), doc.positionAt(ref.end));
+      return new SelectionSource(uri, doc, range);
     } catch (error) {
-      this.log.warn(`Could not restore a panel: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Could not restore a panel: ${message}`);
+      return new RefusedSource(vscode.l10n.t('This panel could not be restored: {0}', message));
     }
-    return undefined;
   }
 }
 
+/** A restored panel reopens an untitled document only while it is open, and a file only as the file rules allow. */
+async function restorable(uri: vscode.Uri): Promise<{ readonly ok: true } | { readonly ok: false; readonly message: string }> {
+  const name = uri.path.split('/').pop() || uri.toString();
+  if (uri.scheme === 'untitled') {
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())
+      ? { ok: true } : { ok: false, message: vscode.l10n.t('{0} is no longer open.', name) };
+  }
+  const maxBytes = isBinaryAttentionPath(uri.path) ? MAX_BINARY_FILE_BYTES : MAX_JSON_FILE_BYTES;
+  const checked = await checkAllowed(uri, { what: name, maxBytes });
+  return checked.ok ? { ok: true } : checked;
+}
+
 /** A tensor file: JSON (possibly a sidecar of a binary file) or a .npy / .npz / .safetensors file. */
-async function openFileSource(uri: vscode.Uri): Promise<AttentionSource> {
-  return isBinaryAttentionPath(uri.path) ? new BinarySource(uri) : FileSource.open(uri);
+async function openFileSource(uri: vscode.Uri, chosen: boolean): Promise<AttentionSource | { readonly message: string }> {
+  return isBinaryAttentionPath(uri.path) ? new BinarySource(uri, chosen) : FileSource.open(uri, chosen);
 }

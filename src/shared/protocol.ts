@@ -46,6 +46,8 @@ export interface SourceInfo {
 export interface PersistedState {
   readonly source?: SourceRef;
   readonly ui?: UiState;
+  /** The panel's own settings over the user's (Snapshot.panelSettings), restored with it. */
+  readonly settings?: Partial<ComputeSettings>;
 }
 
 /**
@@ -63,8 +65,10 @@ export interface Snapshot {
   readonly seq: number;
   readonly source: SourceInfo;
   readonly result: AttentionResult;
-  /** Present in the selection flow, where the panel can change them. */
+  /** Present in the selection flow, where the panel can change them: the defaults with this panel's changes. */
   readonly settings?: ComputeSettings;
+  /** This panel's own changes over the user's settings (selection flow); the webview keeps them with its state. */
+  readonly panelSettings?: Partial<ComputeSettings>;
   readonly followSelection?: boolean;
   /** Warnings about the input that did not stop the computation. */
   readonly warnings: readonly Problem[];
@@ -112,8 +116,10 @@ export type FromWebview =
   | { readonly type: 'ready' }
   /** The editor highlights the token's range, tinted by its weights. */
   | ({ readonly type: 'tokenFocus' } & TokenFocusPayload)
-  /** The user changed a computation setting in the panel. */
+  /** The user changed a computation setting in the panel: it applies to this panel only. */
   | { readonly type: 'updateSettings'; readonly settings: Partial<ComputeSettings> }
+  /** "Save as default": the host asks for confirmation, then writes this panel's settings to the user's settings. */
+  | { readonly type: 'saveSettingsAsDefault' }
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
   | { readonly type: 'uiState'; readonly ui: UiState }

@@ -4,7 +4,7 @@
  */
 import { isOneOf, EXPORT_FORMATS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
-import type { ComputeSettings, FromWebview, Snapshot } from './protocol';
+import type { ComputeSettings, FromWebview, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
 import { isIndex, isObject, validateUi } from './uiState';
 
@@ -24,6 +24,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       const settings = validateSettings(raw.settings);
       return settings ? { type: 'updateSettings', settings } : null;
     }
+    case 'saveSettingsAsDefault':
+      return { type: 'saveSettingsAsDefault' };
     case 'setFollowSelection':
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
     case 'uiState': {
@@ -38,6 +40,30 @@ export function validateMessage(raw: unknown): FromWebview | null {
     default:
       return null;
   }
+}
+
+/** What a restored panel's saved state may hold; undefined fields were missing or malformed. */
+export interface RestoredState {
+  readonly source?: SourceRef;
+  readonly settings: Partial<ComputeSettings>;
+}
+
+/**
+ * The webview's saved state, handed back by VS Code when a panel is restored, is a message from the webview
+ * like any other: the same checks apply.
+ */
+export function validateRestoredState(raw: unknown): RestoredState {
+  if (!isObject(raw)) return { settings: {} };
+  return { source: validateSourceRef(raw.source) ?? undefined, settings: validateSettings(raw.settings) ?? {} };
+}
+
+function validateSourceRef(raw: unknown): SourceRef | null {
+  if (!isObject(raw) || typeof raw.uri !== 'string' || raw.uri.length > 4096) return null;
+  if (raw.kind === 'file') return { kind: 'file', uri: raw.uri };
+  if (raw.kind === 'selection' && isIndex(raw.start) && isIndex(raw.end) && raw.start <= raw.end) {
+    return { kind: 'selection', uri: raw.uri, start: raw.start, end: raw.end };
+  }
+  return null;
 }
 
 /** Settings changed in the panel: every field present must be in range (settings.ts); absent fields are fine. */

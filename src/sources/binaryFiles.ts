@@ -1,5 +1,6 @@
 /** Host helpers for binary attention files: which files, where a sidecar's reference points, owned bytes. */
 import * as path from 'node:path';
+import { isInside } from './fileRules';
 
 const BINARY = /\.(npy|npz|safetensors)$/i;
 
@@ -8,11 +9,6 @@ export function isBinaryAttentionPath(p: string): boolean {
 }
 
 export type ResolvedReference = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly message: string };
-
-function inside(root: string, p: string): boolean {
-  const r = root.endsWith('/') ? root : `${root}/`;
-  return p === root || p.startsWith(r);
-}
 
 /**
  * Resolves a sidecar's `attention_file` (relative, '/'-separated) against the sidecar's URI path. The
@@ -27,7 +23,7 @@ export function resolveReferencePath(sidecarPath: string, file: string, workspac
   const dir = path.posix.dirname(sidecarPath);
   const resolved = path.posix.normalize(path.posix.join(dir, rel));
   const roots = [dir, ...(workspaceRoot !== undefined ? [path.posix.normalize(workspaceRoot)] : [])];
-  if (!roots.some((root) => inside(root, resolved))) {
+  if (!roots.some((root) => isInside(root, resolved, path.posix))) {
     return {
       ok: false,
       message: `attention_file "${file}" points outside ${workspaceRoot !== undefined ? 'the workspace folder' : "the JSON file's folder"}, which is not allowed. Keep the binary file next to the JSON file or elsewhere in the workspace.`,
@@ -42,11 +38,4 @@ export function resolveReferencePath(sidecarPath: string, file: string, workspac
  */
 export function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-}
-
-/** A readable message for a failed workspace.fs read. */
-export function readFailure(what: string, error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'FileNotFound' || code === 'EntryNotFound' || /not ?found|ENOENT/i.test(String(error))) return `${what} was not found.`;
-  return `${what} could not be read: ${error instanceof Error ? error.message : String(error)}`;
 }

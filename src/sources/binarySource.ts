@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
 import type { SourceInfo, SourceRef } from '../shared/protocol';
-import { ownBytes, readFailure } from './binaryFiles';
+import { ownBytes } from './binaryFiles';
 import { baseName } from './selectionSource';
 import { sourceKey, type AttentionSource } from './source';
+import { MAX_BINARY_FILE_BYTES, folderOf, readAllowed } from './workspaceFiles';
 
 /**
  * A .npy / .npz / .safetensors file opened directly. Its bytes are read on every computation (they are
@@ -18,7 +19,8 @@ export class BinarySource implements AttentionSource {
   readonly onDidChange = this.changed.event;
   readonly onDidMoveCursor = this.cursorMoved.event;
 
-  constructor(readonly uri: vscode.Uri) {
+  /** @param chosen the user opened this file themselves (see FileSource). */
+  constructor(readonly uri: vscode.Uri, private readonly chosen: boolean) {
     this.key = sourceKey('file', uri);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), baseName(uri)));
     const fire = () => this.changed.fire();
@@ -38,12 +40,8 @@ export class BinarySource implements AttentionSource {
   }
 
   async request(): Promise<ComputeRequest> {
-    try {
-      const bytes = ownBytes(await vscode.workspace.fs.readFile(this.uri));
-      return { kind: 'binary', bytes, fileName: baseName(this.uri) };
-    } catch (error) {
-      return { kind: 'error', message: readFailure(this.title(), error) };
-    }
+    const read = await readAllowed(this.uri, { what: this.title(), maxBytes: MAX_BINARY_FILE_BYTES, alsoFrom: this.chosen ? folderOf(this.uri) : undefined });
+    return read.ok ? { kind: 'binary', bytes: ownBytes(read.value), fileName: baseName(this.uri) } : { kind: 'error', message: read.message };
   }
 
   setTokenRanges(): void {}

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { ComputeClient } from '../compute/computeClient';
 import type { ComputeRequest } from '../compute/job';
-import { ownBytes, readFailure, resolveReferencePath } from './binaryFiles';
+import { ownBytes, resolveReferencePath } from './binaryFiles';
 import type { SourceInfo, SourceRef } from '../shared/protocol';
 import { baseName } from './selectionSource';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenAt } from './tokenAt';
+import { MAX_BINARY_FILE_BYTES, MAX_JSON_FILE_BYTES, folderOf, readAllowed } from './workspaceFiles';
 
 /**
  * A tensor file. Every edit recomputes, saved or not; the file itself is only read. A sidecar
@@ -25,7 +26,11 @@ export class FileSource implements AttentionSource {
   /** Watches the binary file the sidecar references, while it references one. */
   private binaryWatch: { readonly path: string; readonly watcher: vscode.Disposable } | undefined;
 
-  constructor(readonly uri: vscode.Uri, initialText: string) {
+  /**
+   * @param chosen the user opened this file themselves: in a trusted workspace its folder may be read
+   *   even outside the workspace folders (a restored panel is not chosen).
+   */
+  constructor(readonly uri: vscode.Uri, initialText: string, private readonly chosen: boolean) {
     this.key = sourceKey('file', uri);
     this.lastText = initialText;
     this.disposables.push(
@@ -52,19 +57,24 @@ export class FileSource implements AttentionSource {
   /** The JSON changed on disk: when no editor holds it, its text comes from the disk. */
   private async reloadFromDisk(): Promise<void> {
     if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === this.uri.toString())) {
-      try {
-        this.lastText = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
-      } catch {
-        return;
-      }
+      const read = await FileSource.read(this.uri, this.chosen);
+      if (!read.ok) return;
+      this.lastText = read.value;
     }
     this.changed.fire();
   }
 
-  static async open(uri: vscode.Uri): Promise<FileSource> {
+  /** The file's text: from its editor when open, else from disk under the file rules. */
+  static async open(uri: vscode.Uri, chosen: boolean): Promise<FileSource | { readonly message: string }> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    return new FileSource(uri, text);
+    if (open) return new FileSource(uri, open.getText(), chosen);
+    const read = await FileSource.read(uri, chosen);
+    return read.ok ? new FileSource(uri, read.value, chosen) : read;
+  }
+
+  private static async read(uri: vscode.Uri, chosen: boolean) {
+    const read = await readAllowed(uri, { what: baseName(uri), maxBytes: MAX_JSON_FILE_BYTES, alsoFrom: chosen ? folderOf(uri) : undefined });
+    return read.ok ? { ok: true as const, value: new TextDecoder().decode(read.value) } : read;
   }
 
   title(): string {
@@ -96,12 +106,9 @@ export class FileSource implements AttentionSource {
     }
     const target = this.uri.with({ path: resolved.path });
     this.watchBinary(target);
-    try {
-      const bytes = ownBytes(await vscode.workspace.fs.readFile(target));
-      return { kind: 'binary', bytes, fileName: file, sidecarText: text };
-    } catch (error) {
-      return { kind: 'error', message: readFailure(`attention_file "${file}" (${target.fsPath || target.path})`, error) };
-    }
+    // Beside the JSON file that names it, or anywhere in the workspace; after symlinks are resolved.
+    const read = await readAllowed(target, { what: `attention_file "${file}"`, maxBytes: MAX_BINARY_FILE_BYTES, alsoFrom: folderOf(this.uri) });
+    return read.ok ? { kind: 'binary', bytes: ownBytes(read.value), fileName: file, sidecarText: text } : { kind: 'error', message: read.message };
   }
 
   private watchBinary(target: vscode.Uri | undefined): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { SourceInfo, SourceRef } from '../shared/protocol';
-import { maxTokens, readSettings } from '../settings';
+import type { ComputeSettings, SourceInfo, SourceRef } from '../shared/protocol';
+import { maxTokens } from '../settings';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenAt } from './tokenAt';
 
@@ -59,8 +59,8 @@ export class SelectionSource implements AttentionSource {
     return { kind: 'selection', uri: this.uri.toString(), start: this.start, end: this.end };
   }
 
-  request(): ComputeRequest {
-    return { kind: 'selection', text: this.text, settings: readSettings(), maxTokens: maxTokens() };
+  request(settings: ComputeSettings): ComputeRequest {
+    return { kind: 'selection', text: this.text, settings, maxTokens: maxTokens() };
   }
 
   setTokenRanges(ranges: readonly (readonly [number, number])[] | undefined): void {

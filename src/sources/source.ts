@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { SourceInfo, SourceRef } from '../shared/protocol';
-
+import type { ComputeSettings, SourceInfo, SourceRef } from '../shared/protocol';
 
 /** Something the panel visualizes: an editor selection or a tensor file. */
 export interface AttentionSource extends vscode.Disposable {
@@ -11,8 +10,8 @@ export interface AttentionSource extends vscode.Disposable {
   title(): string;
   info(): SourceInfo;
   ref(): SourceRef;
-  /** The computation to run; may read files first (binary attention files). */
-  request(): ComputeRequest | Promise<ComputeRequest>;
+  /** The computation to run, with the panel's settings; may read files first (binary attention files). */
+  request(settings: ComputeSettings): ComputeRequest | Promise<ComputeRequest>;
   /** Fires when the source changed enough to recompute. */
   readonly onDidChange: vscode.Event<void>;
   /** Fires with the token under the editor cursor, or null. */

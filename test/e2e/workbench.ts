@@ -32,9 +32,15 @@ export async function openWorkbench(folder: string | null = WORKSPACE): Promise<
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
-  await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'commit', timeout: 90_000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  try {
+    // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
+    await page.goto(folder === null ? `${BASE}/?ew=true` : `${BASE}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'commit', timeout: 90_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  } catch (error) {
+    // A browser left open would keep mocha from exiting.
+    await context.close().catch(() => undefined);
+    throw error;
+  }
   return {
     page, context, cspViolations,
     close: async () => {

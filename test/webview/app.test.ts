@@ -126,6 +126,25 @@ describe('attn-app shell', () => {
     conn.dispose();
   });
 
+  it('"Save as default" is offered only for a panel with its own settings, and asks the host', async () => {
+    const app = await mountApp(selectionSnapshot());
+    const sent: FromWebview[] = [];
+    const conn = connectHost(app, (m) => sent.push(m));
+    (deep(app, 'vscode-collapsible') as HTMLElement & { open: boolean }).open = true;
+    await settle(app);
+    const button = () => deep(app, 'vscode-button#save-default') as HTMLElement & { disabled: boolean };
+    expect(button().disabled).toBe(true);
+    expect(deep(app, '.settings-note').textContent).toBe('This panel uses your settings.');
+
+    app.snapshot = { ...selectionSnapshot(undefined, { heads: 2 }, 2), panelSettings: { heads: 2 } };
+    await settle(app);
+    expect(button().disabled).toBe(false);
+    expect(deep(app, '.settings-note').textContent).toBe('Changes apply to this panel only.');
+    await userEvent.click(button());
+    expect(sent).toContainEqual({ type: 'saveSettingsAsDefault' });
+    conn.dispose();
+  });
+
   it('tabs switch views and report the UI state', async () => {
     const app = await mountApp(selectionSnapshot());
     const states: UiState[] = [];

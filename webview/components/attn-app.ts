@@ -16,7 +16,7 @@ import {
   base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
 } from '../export';
 import { readVar } from '../theme';
-import { tokenText } from '../token-text';
+import { isolatedText, tokenText } from '../token-text';
 import './attn-controls';
 import './attn-export';
 import './attn-token-view';
@@ -227,8 +227,8 @@ export class AttnApp extends LitElement implements AppTarget {
     return html`
       ${err
         ? html`<div class="banner error" role="alert">
-            <p>${first ? problemText(first) : err.message}${more > 0 ? ` (+${more} more)` : ''}</p>
-            ${first && !err.message.includes(first.message) ? html`<p class="detail">${err.message}</p>` : nothing}
+            <p>${isolatedText(first ? problemText(first) : err.message)}${more > 0 ? ` (+${more} more)` : ''}</p>
+            ${first && !err.message.includes(first.message) ? html`<p class="detail">${isolatedText(err.message)}</p>` : nothing}
             ${snap ? html`<p class="detail">Showing the last good result.</p>` : nothing}
           </div>`
         : nothing}
@@ -236,12 +236,12 @@ export class AttnApp extends LitElement implements AppTarget {
         ? html`<div class="banner" role="note" data-provenance=${prov.kind}>
             <p>${prov.kind === 'random'
               ? 'Random weights: the pattern shows the mechanism, not learned meaning.'
-              : prov.description}</p>
+              : isolatedText(prov.description)}</p>
           </div>`
         : nothing}
       ${snap && snap.warnings.length > 0
         ? html`<div class="banner warning" role="status">
-            <p>${problemText(snap.warnings[0])}${snap.warnings.length > 1 ? ` (+${snap.warnings.length - 1} more warnings)` : ''}</p>
+            <p>${isolatedText(problemText(snap.warnings[0]))}${snap.warnings.length > 1 ? ` (+${snap.warnings.length - 1} more warnings)` : ''}</p>
           </div>`
         : nothing}`;
   }
@@ -274,7 +274,7 @@ export class AttnApp extends LitElement implements AppTarget {
     const selected = VIEWS.indexOf(ui.view);
     return html`
       <header>
-        <h1>${snap ? snap.source.label : 'Self-Attention Visualizer'}</h1>
+        <h1>${snap ? isolatedText(snap.source.label) : 'Self-Attention Visualizer'}</h1>
         ${r
           ? html`<span class="meta">${r.tokens.length} tokens · ${r.layers.length} layer${r.layers.length === 1 ? '' : 's'} ·
               ${r.layers[ui.layer]?.heads.length ?? 0} heads · ${r.cost.computedPairs}/${r.cost.fullPairs} pairs</span>`
@@ -288,7 +288,7 @@ export class AttnApp extends LitElement implements AppTarget {
       ${this.renderBanners(snap)}
       ${snap
         ? html`
-          <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .followSelection=${snap.followSelection}></attn-controls>
+          <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .panelSettings=${snap.panelSettings} .followSelection=${snap.followSelection}></attn-controls>
           <vscode-tabs selected-index=${selected} .selectedIndex=${selected}
             @vsc-tabs-select=${(e: CustomEvent<{ selectedIndex: number }>) => {
               const view = VIEWS[e.detail.selectedIndex];

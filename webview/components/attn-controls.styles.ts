@@ -71,7 +71,7 @@ export const controlsStyles = css`
   }
   .readonly dt { display: inline; font-weight: 600; color: var(--vscode-foreground, #cccccc); }
   .readonly dd { display: inline; margin: 0 12px 0 4px; }
-  .hidden-info { color: var(--vscode-descriptionForeground, #9d9d9d); font-size: 12px; }
+  .hidden-info, .settings-note { color: var(--vscode-descriptionForeground, #9d9d9d); font-size: 12px; }
   .link-button {
     background: none;
     border: none;

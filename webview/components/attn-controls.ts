@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   describeMask, MASK_KINDS, maskDilation, maskOf, maskWindow, TOKENIZERS, type AttentionResult, type MaskKind, type TokenizerName,
 } from '../../src/shared/core';
@@ -42,7 +43,8 @@ export function parseIntSetting(text: string, key: IntegerSettingKey): number | 
  * Pickers for layer, head and matrix kind; display options (threshold, overlay heads, hidden
  * tokens); and, for selection snapshots, the computation settings.
  *
- * Fires `ui-patch` ({...Partial<UiState>}), `settings-change` ({...Partial<ComputeSettings>}) and
+ * Fires `ui-patch` ({...Partial<UiState>}), `settings-change` ({...Partial<ComputeSettings>}, for this
+ * panel only), `settings-save-default` (the host confirms, then writes the user's settings) and
  * `follow-change` ({follow}); all bubble and are composed.
  */
 @customElement('attn-controls')
@@ -54,6 +56,8 @@ export class AttnControls extends LitElement {
   /** Present for selection snapshots: the computation settings shown as editable controls. */
   @property({ attribute: false }) settings: ComputeSettings | undefined = undefined;
   @property({ attribute: false }) followSelection: boolean | undefined = undefined;
+  /** The settings this panel changed over the user's settings; "Save as default" needs some. */
+  @property({ attribute: false }) panelSettings: Partial<ComputeSettings> | undefined = undefined;
 
   private emit(name: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
@@ -122,6 +126,7 @@ export class AttnControls extends LitElement {
   }
 
   private settingsPanel(s: ComputeSettings): TemplateResult {
+    const changed = Object.keys(this.panelSettings ?? {}).length > 0;
     return html`<vscode-collapsible heading="Computation (random weights)">
       <div class="settings">
         <div class="row">
@@ -160,6 +165,12 @@ export class AttnControls extends LitElement {
             ? html`<vscode-checkbox label="Follow editor selection" .checked=${this.followSelection}
                 @change=${(e: Event) => this.emit('follow-change', { follow: (e.target as HTMLInputElement).checked })}></vscode-checkbox>`
             : nothing}
+        </div>
+        <div class="row">
+          <span class="settings-note">${changed ? 'Changes apply to this panel only.' : 'This panel uses your settings.'}</span>
+          <vscode-button id="save-default" secondary ?disabled=${!changed}
+            title="Write this panel's settings to your user settings (you are asked to confirm)"
+            @click=${() => this.emit('settings-save-default', null)}>Save as default</vscode-button>
         </div>
       </div>
     </vscode-collapsible>`;

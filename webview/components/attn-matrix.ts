@@ -22,6 +22,7 @@ import {
   type ColourDomain,
 } from '../render/colour-scale';
 import { fmt, fmtShort, tokenLabel } from '../render/format';
+import { isolatedText } from '../token-text';
 import { rasterize, rasterizePooled, type Raster } from '../render/heatmap';
 import { matrixStyles } from './attn-matrix.styles';
 
@@ -743,7 +744,7 @@ export class AttnMatrix extends AttnView {
     if (x + c / 2 > this.cssW / 2) pos.right = `${Math.max(0, this.cssW - x + 8)}px`;
     else pos.left = `${x + c + 8}px`;
     return html`<div class="tooltip" part="tooltip" id="tip" ${styleProps(pos)}>
-      <div class="head">query ${d.row} “${tokenLabel(d.query, 24)}” → key ${d.col} “${tokenLabel(d.key, 24)}”${d.masked ? ' (masked)' : ''}</div>
+      <div class="head">query ${d.row} “<bdi>${tokenLabel(d.query, 24)}</bdi>” → key ${d.col} “<bdi>${tokenLabel(d.key, 24)}</bdi>”${d.masked ? ' (masked)' : ''}</div>
       ${d.lines.map(
         (l) => html`<div class="line" data-key=${l.key}><span class="label">${l.label}</span><span class="text">${l.text}</span></div>`,
       )}
@@ -793,7 +794,7 @@ export class AttnMatrix extends AttnView {
         <canvas class="overlay" aria-hidden="true"></canvas>
         ${this.renderTooltip()}
       </div>
-      <div class="sr-only" id="live" role="status" aria-live="polite">${this.liveText}</div>
+      <div class="sr-only" id="live" role="status" aria-live="polite">${isolatedText(this.liveText)}</div>
     `;
   }
 }

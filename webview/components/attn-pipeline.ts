@@ -10,6 +10,7 @@ import { customElement } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import { countVisiblePairs, describeMask, type AttentionResult, type HeadResult, type LayerResult, type Matrix } from '../../src/shared/core';
 import { fmt } from '../render/format';
+import { tokenText } from '../token-text';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
 
@@ -264,7 +265,7 @@ export class AttnPipeline extends AttnView {
             : 'This large result carries the full pipeline only for the focused head; focus this head to see it.'}</p>`
         : nothing}
       ${row !== null && token !== undefined
-        ? html`<p class="note" role="status">Tracing token ${row} “${token}” through every step.</p>`
+        ? html`<p class="note" role="status">Tracing token ${row} “<bdi>${tokenText(token)}</bdi>” through every step.</p>`
         : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}
       <ol class="steps" aria-label="Pipeline steps">
         ${this.steps.map((s) => this.renderStep(s, row))}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateMessage } from '../../../src/shared/validateMessage';
+import { validateMessage, validateRestoredState } from '../../../src/shared/validateMessage';
 
 const ui = { view: 'matrix', matrix: 'weights', layer: 0, head: 1, lockedToken: 3, threshold: 0.1, overlayHeads: [0], hiddenTokens: [] };
 
@@ -11,6 +11,7 @@ describe('validateMessage', () => {
     expect(validateMessage({ type: 'tokenFocus', index: null, layer: 0, head: 0 })).toMatchObject({ index: null });
     expect(validateMessage({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } }))
       .toEqual({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } });
+    expect(validateMessage({ type: 'saveSettingsAsDefault', settings: { heads: 99 } })).toEqual({ type: 'saveSettingsAsDefault' });
     expect(validateMessage({ type: 'setFollowSelection', follow: false })).toEqual({ type: 'setFollowSelection', follow: false });
     expect(validateMessage({ type: 'uiState', ui })).toEqual({ type: 'uiState', ui });
     expect(validateMessage({ type: 'export', format: 'csv', suggestedName: 'weights', content: 'a,b' })).toMatchObject({ format: 'csv' });
@@ -38,6 +39,23 @@ describe('validateMessage', () => {
       validateMessage(raw);
       validateMessage({ type: 'updateSettings', settings: raw });
       validateMessage({ type: 'uiState', ui: raw });
+    }));
+  });
+
+  it('checks a restored panel\'s saved state like a message: a malformed part is dropped', () => {
+    expect(validateRestoredState({ source: { kind: 'file', uri: 'file:///w/a.attention.json' }, settings: { heads: 2 }, ui }))
+      .toEqual({ source: { kind: 'file', uri: 'file:///w/a.attention.json' }, settings: { heads: 2 } });
+    expect(validateRestoredState({ source: { kind: 'selection', uri: 'file:///w/a.txt', start: 3, end: 9 } }).source)
+      .toEqual({ kind: 'selection', uri: 'file:///w/a.txt', start: 3, end: 9 });
+    for (const source of [undefined, 'file:///etc/passwd', { kind: 'file' }, { kind: 'file', uri: 7 }, { kind: 'selection', uri: 'file:///a', start: 5, end: 2 },
+      { kind: 'selection', uri: 'file:///a', start: -1, end: 2 }, { kind: 'exec', uri: 'file:///a' }, { kind: 'file', uri: 'x'.repeat(5000) }]) {
+      expect(validateRestoredState({ source }).source).toBeUndefined();
+    }
+    expect(validateRestoredState({ settings: { heads: 1e9 } }).settings).toEqual({});
+    expect(validateRestoredState(null)).toEqual({ settings: {} });
+    fc.assert(fc.property(fc.anything(), (raw) => {
+      validateRestoredState(raw);
+      validateRestoredState({ source: raw, settings: raw });
     }));
   });
 });
