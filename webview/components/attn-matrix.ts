@@ -27,6 +27,7 @@ import {
 } from '../render/colour-scale';
 import { fmt, fmtShort, tokenLabel } from '../render/format';
 import { rasterize, rasterizePooled, type Raster } from '../render/heatmap';
+import { placePopup } from '../render/place-popup';
 import { matrixStyles } from './attn-matrix.styles';
 
 interface Prepared {
@@ -134,6 +135,7 @@ export class AttnMatrix extends AttnView {
 
   @query('canvas.base') private baseCanvas?: HTMLCanvasElement;
   @query('canvas.overlay') private overlayCanvas?: HTMLCanvasElement;
+  @query('.tooltip') private tooltipEl?: HTMLElement;
 
   private prepared: Prepared | null = null;
   private baseDirty = true;
@@ -254,6 +256,27 @@ export class AttnMatrix extends AttnView {
       this.baseDirty = false;
     }
     this.drawOverlay();
+    this.placeTooltip();
+  }
+
+  /** Shows the tooltip in the top layer and places it beside the active cell, whole inside the viewport. */
+  private placeTooltip(): void {
+    const tip = this.tooltipEl;
+    const canvas = this.baseCanvas;
+    if (!tip || !canvas || !this.cell) return;
+    if (!tip.matches(':popover-open')) tip.showPopover();
+    const r = canvas.getBoundingClientRect();
+    const c = this.cellSize;
+    // The cell, clipped to the drawn matrix area (after zoom and pan the cell may lie partly outside it).
+    const areaLeft = r.left + this.labelW;
+    const areaTop = r.top + this.labelH;
+    const x0 = Math.max(areaLeft, Math.min(r.left + this.cssW, areaLeft + this.panX + this.cell.j * c));
+    const y0 = Math.max(areaTop, Math.min(r.top + this.cssH, areaTop + this.panY + this.cell.i * c));
+    const x1 = Math.max(x0, Math.min(r.left + this.cssW, areaLeft + this.panX + (this.cell.j + 1) * c));
+    const y1 = Math.max(y0, Math.min(r.top + this.cssH, areaTop + this.panY + (this.cell.i + 1) * c));
+    const view = { width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight };
+    const at = placePopup({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }, { width: tip.offsetWidth, height: tip.offsetHeight }, view);
+    tip.style.translate = `${Math.round(at.x)}px ${Math.round(at.y)}px`;
   }
 
   private prepare(): Prepared | null {
@@ -649,7 +672,9 @@ export class AttnMatrix extends AttnView {
     }
     const v = p.matrix.data[d.row * p.matrix.cols + d.col];
     const valueText = p.kind === 'weights' ? '' : ` ${p.kind === 'scores' ? 'Score' : 'Scaled score'} ${fmt(v)}.`;
-    this.liveText = `${d.summary}${valueText}`;
+    // The whole derivation, not only the weight: keyboard and screen-reader users get what the tooltip shows.
+    const steps = d.lines.map((l) => `${l.label}: ${l.text}.`).join(' ');
+    this.liveText = `${d.summary}${valueText} ${steps}`;
   }
 
   private onFocus(): void {
@@ -748,13 +773,7 @@ export class AttnMatrix extends AttnView {
     if (!this.tipVisible || !this.cell) return nothing;
     const d = this.derivation;
     if (!d) return nothing;
-    const c = this.cellSize;
-    const x = this.labelW + this.panX + d.col * c;
-    const y = this.labelH + this.panY + d.row * c;
-    const pos: Record<string, string> = { top: `${Math.max(0, Math.min(y, this.cssH - 60))}px` };
-    if (x + c / 2 > this.cssW / 2) pos.right = `${Math.max(0, this.cssW - x + 8)}px`;
-    else pos.left = `${x + c + 8}px`;
-    return html`<div class="tooltip" part="tooltip" id="tip" ${styleProps(pos)}>
+    return html`<div class="tooltip" part="tooltip" id="tip" popover="manual" role="tooltip">
       <div class="head">query ${d.row} “${tokenLabel(d.query, 24)}” → key ${d.col} “${tokenLabel(d.key, 24)}”${d.masked ? ' (masked)' : ''}</div>
       ${d.lines.map(
         (l) => html`<div class="line" data-key=${l.key}><span class="label">${l.label}</span><span class="text">${l.text}</span></div>`,
