@@ -14,6 +14,10 @@ export type { TokenizerName } from './core/tokenize';
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
 export type ComputeSettings = SelectionSettings;
 
+/** How the token view picks the keys a query's lines go to (webview/render/line-selection.ts). */
+export const LINE_RULES = ['top-k', 'mass', 'threshold'] as const;
+export type LineRule = (typeof LINE_RULES)[number];
+
 /** UI state the webview persists with setState and the host restores after a reload. */
 export interface UiState {
   readonly view: ViewName;
@@ -24,6 +28,8 @@ export interface UiState {
   readonly overlayHeads: readonly number[];
   readonly lockedToken: number | null;
   readonly threshold: number;
+  /** Absent in state saved before the rule existed: then 'top-k'. */
+  readonly lineRule?: LineRule;
   readonly hiddenTokens: readonly number[];
 }
 

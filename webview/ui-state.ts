@@ -1,4 +1,4 @@
-import type { MatrixKind, UiState, ViewName } from '../src/protocol';
+import { LINE_RULES, type LineRule, type MatrixKind, type UiState, type ViewName } from '../src/protocol';
 
 export const VIEWS: readonly ViewName[] = ['tokens', 'matrix', 'pipeline', 'grid'];
 export const MATRIX_KINDS: readonly MatrixKind[] = ['scores', 'scaled', 'weights'];
@@ -11,6 +11,7 @@ export const DEFAULT_UI: UiState = {
   overlayHeads: [],
   lockedToken: null,
   threshold: 0.05,
+  lineRule: 'top-k',
   hiddenTokens: [],
 };
 
@@ -37,6 +38,7 @@ export function sanitizeUi(x: unknown): Partial<UiState> {
   if (overlay) out.overlayHeads = overlay;
   if (o.lockedToken === null || isIndex(o.lockedToken)) out.lockedToken = o.lockedToken;
   if (typeof o.threshold === 'number' && Number.isFinite(o.threshold)) out.threshold = Math.min(1, Math.max(0, o.threshold));
+  if ((LINE_RULES as readonly unknown[]).includes(o.lineRule)) out.lineRule = o.lineRule as LineRule;
   const hidden = indexList(o.hiddenTokens);
   if (hidden) out.hiddenTokens = hidden;
   return out;

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-
-/** Weight buckets for the tints; each has its own theme colour (contributed in package.json). */
-const TINT_LEVELS = 5;
+import { TINT_LEVELS, tintLevels } from './tintLevels';
 
 /**
  * Shows, in the source editor, the token focused in the panel and tints the tokens it attends to
@@ -17,13 +15,14 @@ export class TokenDecorations implements vscode.Disposable {
     vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`) }),
   );
 
-  /** weights[j] is how much the focused token attends to key j. */
+  /**
+   * weights[j] is how much the focused token attends to key j. Levels are relative to the row's maximum
+   * (the panel's legend states it), so a row of thousands of small weights still shows where it attends.
+   */
   show(uri: vscode.Uri, focused: vscode.Range, keys: readonly vscode.Range[], weights: ArrayLike<number>): void {
-    const max = Math.max(1e-9, ...Array.from(weights));
     const buckets: vscode.Range[][] = this.tints.map(() => []);
-    keys.forEach((range, j) => {
-      const level = Math.ceil((weights[j] / max) * TINT_LEVELS) - 1;
-      if (level >= 0 && weights[j] >= 0.01) buckets[Math.min(level, TINT_LEVELS - 1)].push(range);
+    tintLevels(weights).forEach((level, j) => {
+      if (level > 0 && keys[j]) buckets[level - 1].push(keys[j]);
     });
     for (const editor of this.editorsFor(uri)) {
       editor.setDecorations(this.focus, [focused]);

@@ -1,4 +1,4 @@
-import type { ComputeSettings, ExportFormat, FromWebview, UiState, ViewName, MatrixKind } from '../protocol';
+import { LINE_RULES, type ComputeSettings, type ExportFormat, type FromWebview, type LineRule, type UiState, type ViewName, type MatrixKind } from '../protocol';
 import type { MaskSpec } from '../core/types';
 import { INTEGER_RANGES, MAX_WINDOW, TEMPERATURE_RANGE } from '../settingRanges';
 
@@ -86,6 +86,7 @@ function validateUi(raw: unknown): UiState | null {
     view: raw.view as ViewName, matrix: raw.matrix as MatrixKind, layer: raw.layer, head: raw.head,
     lockedToken: raw.lockedToken, threshold: raw.threshold,
     overlayHeads: [...raw.overlayHeads], hiddenTokens: [...raw.hiddenTokens],
+    ...(LINE_RULES.includes(raw.lineRule as LineRule) ? { lineRule: raw.lineRule as LineRule } : {}),
   };
 }
 

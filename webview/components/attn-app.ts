@@ -269,7 +269,8 @@ export class AttnApp extends LitElement implements AppTarget {
       case 'tokens':
         return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${this.highlightToken}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
-          .threshold=${ui.threshold}></attn-token-view>`;
+          .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
+          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
       case 'matrix':
         return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${ui.matrix} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-matrix>`;

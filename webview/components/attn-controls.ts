@@ -7,7 +7,8 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { AttentionResult, MaskSpec } from '../../src/core/types';
-import type { ComputeSettings, MatrixKind, TokenizerName, UiState } from '../../src/protocol';
+import { LINE_RULES, type ComputeSettings, type LineRule, type MatrixKind, type TokenizerName, type UiState } from '../../src/protocol';
+import { LINE_RULE_LABELS } from '../render/line-selection';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
 
@@ -227,6 +228,15 @@ export class AttnControls extends LitElement {
             </div>`
           : nothing}
         ${ui.view === 'tokens'
+          ? html`<div class="field">
+              <label for="line-rule">Lines</label>
+              <vscode-single-select id="line-rule" label="Lines" .value=${ui.lineRule ?? 'top-k'}
+                @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ lineRule: v as LineRule }))}>
+                ${LINE_RULES.map((k) => html`<vscode-option value=${k}>${LINE_RULE_LABELS[k]}</vscode-option>`)}
+              </vscode-single-select>
+            </div>`
+          : nothing}
+        ${ui.view === 'tokens' && ui.lineRule === 'threshold'
           ? html`<div class="field">
               <label for="threshold">Line threshold</label>
               <span class="field inline">
