@@ -1,4 +1,7 @@
-/** The cell derivation tooltip is shown whole, wherever the cell is, at any panel width, by mouse or keyboard. */
+/**
+ * The matrix at every panel size: the cell derivation tooltip is shown whole, wherever the cell is, by mouse or
+ * keyboard; the heatmap fills the panel and follows its height.
+ */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../webview/components/attn-matrix';
@@ -74,5 +77,31 @@ describe('attn-matrix tooltip placement', () => {
     await userEvent.keyboard('{Escape}');
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.tooltip')).toBeNull();
+  });
+});
+
+describe('attn-matrix fills the panel', () => {
+  function drawnBox(el: AttnMatrix): DOMRect {
+    return el.shadowRoot!.querySelector('canvas.base')!.getBoundingClientRect();
+  }
+
+  it('uses the width of a tall panel and the height of a wide one, and follows height changes', async () => {
+    await page.viewport(530, 900);
+    const el = await make(500);
+    const tall = drawnBox(el);
+    expect(tall.width).toBeGreaterThan(530 * 0.9);
+    expect(tall.bottom).toBeLessThanOrEqual(window.innerHeight);
+    await page.viewport(1200, 500);
+    await new Promise((r) => requestAnimationFrame(r));
+    await el.updateComplete;
+    const wide = drawnBox(el);
+    expect(wide.bottom).toBeLessThanOrEqual(window.innerHeight);
+    expect(wide.bottom).toBeGreaterThan(window.innerHeight - 40);
+    const cellBefore = el.cellSize;
+    await page.viewport(1200, 700);
+    await new Promise((r) => requestAnimationFrame(r));
+    await el.updateComplete;
+    expect(el.cellSize).toBeGreaterThan(cellBefore);
+    expect(drawnBox(el).bottom).toBeGreaterThan(window.innerHeight - 40);
   });
 });

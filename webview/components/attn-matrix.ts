@@ -62,6 +62,8 @@ const KIND_TITLE: Record<MatrixKind, string> = {
 const MIN_VALUE_CELL = 28;
 const MIN_HATCH_CELL = 8;
 const MAX_FIT_CELL = 48;
+/** The matrix area is never fitted smaller than this (CSS px), however tall the controls above it. */
+const MIN_FIT_HEIGHT = 200;
 const MAX_CELL = 96;
 const LABEL_FONT_PX = 11;
 
@@ -131,6 +133,7 @@ export class AttnMatrix extends AttnView {
   @state() private panX = 0;
   @state() private panY = 0;
   @state() private hostWidth = 0;
+  @state() private windowHeight = typeof window !== 'undefined' ? window.innerHeight : 800;
   @state() private panning = false;
 
   @query('canvas.base') private baseCanvas?: HTMLCanvasElement;
@@ -155,15 +158,25 @@ export class AttnMatrix extends AttnView {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (w > 0 && Math.abs(w - this.hostWidth) > 1) this.hostWidth = w;
+      // Next frame: resizing the canvas inside this callback would change the observed box again in the same frame.
+      if (w > 0 && Math.abs(w - this.hostWidth) > 1) requestAnimationFrame(() => {
+          if (this.isConnected) this.hostWidth = w;
+        });
     });
     this.resizeObserver.observe(this);
+    window.addEventListener('resize', this.onWindowResize);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
+    window.removeEventListener('resize', this.onWindowResize);
   }
+
+  /** The panel's height changed: the cell size follows it, as it follows the width. */
+  private readonly onWindowResize = (): void => {
+    if (window.innerHeight !== this.windowHeight) this.windowHeight = window.innerHeight;
+  };
 
   /** Centre of cell (i, j) in CSS pixels relative to the canvas (for tests and tools). */
   cellCenter(i: number, j: number): { x: number; y: number } {
@@ -206,7 +219,8 @@ export class AttnMatrix extends AttnView {
       changed.has('zoom') ||
       changed.has('panX') ||
       changed.has('panY') ||
-      changed.has('hostWidth')
+      changed.has('hostWidth') ||
+      changed.has('windowHeight')
     ) {
       this.baseDirty = true;
     }
@@ -263,7 +277,7 @@ export class AttnMatrix extends AttnView {
   private placeTooltip(): void {
     const tip = this.tooltipEl;
     const canvas = this.baseCanvas;
-    if (!tip || !canvas || !this.cell) return;
+    if (!tip || !canvas || !this.cell || !tip.isConnected) return;
     if (!tip.matches(':popover-open')) tip.showPopover();
     const r = canvas.getBoundingClientRect();
     const c = this.cellSize;
@@ -312,8 +326,9 @@ export class AttnMatrix extends AttnView {
     this.labelH = Math.ceil(Math.min(90, Math.max(24, maxCol + 10)));
     const hostW = this.hostWidth || this.clientWidth || 640;
     const availW = Math.max(80, hostW - this.labelW - 8);
-    const viewH = typeof window !== 'undefined' ? window.innerHeight : 800;
-    const availH = Math.max(120, Math.min(640, viewH * 0.75) - this.labelH);
+    // Fill the height from the matrix's top edge to the bottom of the panel (the page scrolls below a floor).
+    const top = this.renderRoot.querySelector('.viewport')?.getBoundingClientRect().top ?? this.getBoundingClientRect().top + 64;
+    const availH = Math.max(MIN_FIT_HEIGHT, this.windowHeight - (top + window.scrollY) - 12 - this.labelH);
     this.fit = Math.max(0.01, Math.min(availW / Math.max(1, m), availH / Math.max(1, n), MAX_FIT_CELL));
     this.cssW = Math.ceil(this.labelW + Math.min(availW, m * this.fit));
     this.cssH = Math.ceil(this.labelH + Math.min(availH, n * this.fit));
