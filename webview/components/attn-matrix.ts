@@ -220,7 +220,8 @@ export class AttnMatrix extends AttnView {
       changed.has('panX') ||
       changed.has('panY') ||
       changed.has('hostWidth') ||
-      changed.has('windowHeight')
+      changed.has('windowHeight') ||
+      changed.has('themeTick')
     ) {
       this.baseDirty = true;
     }
