@@ -104,7 +104,7 @@ describe('attn-app shell', () => {
     expect(saved.at(-1)?.lockedToken).toBe(1);
     expect(sent.some((m) => m.type === 'uiState' && m.ui.lockedToken === 1)).toBe(true);
 
-    (deep(app, 'vscode-collapsible') as HTMLElement & { open: boolean }).open = true;
+    (deep(app, 'details.computation') as HTMLDetailsElement).open = true;
     await settle(app);
     const heads = deep(app, 'vscode-textfield#f-heads') as HTMLElement & { value: string };
     const input = heads.shadowRoot!.querySelector('input') as HTMLInputElement;

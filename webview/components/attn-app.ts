@@ -302,6 +302,7 @@ export class AttnApp extends LitElement implements AppTarget {
           : nothing}
         <attn-export ?disabled=${!snap}></attn-export>
       </header>
+      <main>
       ${this.renderBanners(snap)}
       ${snap
         ? html`
@@ -321,6 +322,7 @@ export class AttnApp extends LitElement implements AppTarget {
             </vscode-tab-panel>`)}
           </vscode-tabs>`
         : html`<p class="placeholder">${this.error ? '' : 'Waiting for attention data…'}</p>`}
+      </main>
     `;
   }
 }

@@ -5,7 +5,6 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { AttentionResult, MaskSpec } from '../../src/core/types';
 import { LINE_RULES, type ComputeSettings, type LineRule, type MatrixKind, type TokenizerName, type UiState } from '../../src/protocol';
 import { LINE_RULE_LABELS } from '../render/line-selection';
@@ -137,7 +136,9 @@ export class AttnControls extends LitElement {
   }
 
   private settingsPanel(s: ComputeSettings): TemplateResult {
-    return html`<vscode-collapsible heading="Computation (random weights)">
+    // A native disclosure: a real button with aria-expanded, Space and Enter, and a chevron in the text colour.
+    return html`<details class="computation">
+      <summary>Computation (random weights)</summary>
       <div class="settings">
         <div class="row">
           <div class="field">
@@ -177,7 +178,7 @@ export class AttnControls extends LitElement {
             : nothing}
         </div>
       </div>
-    </vscode-collapsible>`;
+    </details>`;
   }
 
   private fileOptions(r: AttentionResult): TemplateResult {

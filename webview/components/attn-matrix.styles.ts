@@ -34,7 +34,7 @@ export const matrixStyles = css`
     cursor: pointer;
   }
   button:hover {
-    background: var(--vscode-button-secondaryHoverBackground, #3c3c3c);
+    background: var(--vscode-button-secondaryHoverBackground, var(--vscode-list-hoverBackground, #3c3c3c));
   }
   button:focus-visible,
   .viewport:focus-visible {
