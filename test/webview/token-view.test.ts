@@ -162,4 +162,19 @@ describe('attn-token-view', () => {
     expect(legend).toContain(`Top ${TOP_K} keys per query`);
     expect(legend).toMatch(/Editor tints: darkest = 0\.\d+/);
   });
+
+  it('unlocking with Escape keeps the editor tints of the token that still has focus', async () => {
+    const app = await mountApp(selectionSnapshot());
+    const tv = tokenView(app);
+    const focus: { index: number | null; locked: boolean }[] = [];
+    app.addEventListener('token-focus', (e) => focus.push((e as CustomEvent).detail));
+    tv.query(3).focus();
+    await userEvent.keyboard('{Enter}');
+    await settle(app);
+    expect(app.ui.lockedToken).toBe(3);
+    await userEvent.keyboard('{Escape}');
+    await settle(app);
+    expect(app.ui.lockedToken).toBeNull();
+    expect(focus.at(-1)).toMatchObject({ index: 3, locked: false });
+  });
 });

@@ -156,7 +156,9 @@ export class AttnApp extends LitElement implements AppTarget {
 
   private lockToken(index: number | null): void {
     this.setUi({ lockedToken: index });
-    this.fireFocus(index, index !== null);
+    // Unlocking keeps the editor tints of a token still hovered or keyboard-focused.
+    if (index === null) this.fireFocus(this.hoverToken, false);
+    else this.fireFocus(index, true);
   }
 
   private onTokenHover(e: CustomEvent<{ index: number | null }>): void {

@@ -135,6 +135,12 @@ export class AttnControls extends LitElement {
         : nothing}`;
   }
 
+  /** The button goes away with the hidden keys: focus moves to the head picker rather than to the page. */
+  private readonly showAllKeys = (): void => {
+    this.patchUi({ hiddenTokens: [] });
+    requestAnimationFrame(() => this.renderRoot.querySelector<HTMLElement>('#head')?.focus());
+  };
+
   private settingsPanel(s: ComputeSettings): TemplateResult {
     // A native disclosure: a real button with aria-expanded, Space and Enter, and a chevron in the text colour.
     return html`<details class="computation">
@@ -184,10 +190,14 @@ export class AttnControls extends LitElement {
   private fileOptions(r: AttentionResult): TemplateResult {
     const o = r.options;
     const scale = r.layers[0]?.heads[0]?.scale;
+    // Exported weights are already softmaxed: a scale or temperature would describe nothing that happened here.
+    const exported = r.layers.every((L) => L.heads.every((h) => h.q === null));
     return html`<dl class="readonly" aria-label="Options from the file (read-only)">
-      <dt>Scale</dt><dd>${o.scale === true ? `1/√d_k${scale !== undefined ? ` = ${scale.toPrecision(3)}` : ''}` : o.scale === false ? 'none' : String(o.scale)}</dd>
+      ${exported
+        ? html`<dt>Weights</dt><dd>exported from the model (scaling, temperature and softmax were applied there)</dd>`
+        : html`<dt>Scale</dt><dd>${o.scale === true ? `1/√d_k${scale !== undefined ? ` = ${scale.toPrecision(3)}` : ''}` : o.scale === false ? 'none' : String(o.scale)}</dd>`}
       <dt>Mask</dt><dd>${describeMask(o.mask)}</dd>
-      <dt>Temperature</dt><dd>${o.temperature}</dd>
+      ${exported ? nothing : html`<dt>Temperature</dt><dd>${o.temperature}</dd>`}
       <dt>Cost</dt><dd>${r.cost.computedPairs} of ${r.cost.fullPairs} pairs</dd>
     </dl>`;
   }
@@ -249,7 +259,7 @@ export class AttnControls extends LitElement {
           : nothing}
         ${ui.hiddenTokens.length > 0
           ? html`<span class="hidden-info">${ui.hiddenTokens.length} key token${ui.hiddenTokens.length === 1 ? '' : 's'} hidden, rows renormalised.
-              <button class="link-button" @click=${() => this.patchUi({ hiddenTokens: [] })}>Show all</button></span>`
+              <button class="link-button" @click=${this.showAllKeys}>Show all</button></span>`
           : nothing}
       </div>
       ${ui.view === 'tokens' && heads.length > 1

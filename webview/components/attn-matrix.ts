@@ -809,7 +809,8 @@ export class AttnMatrix extends AttnView {
     if (!this.result || !p) return html`<p class="empty">No attention result to show.</p>`;
     const layer = this.layer + 1;
     const fallback = p.kind !== this.kind;
-    const label = `${KIND_TITLE[p.kind]}, layer ${layer}, head ${p.head.name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const headName = /^head\b/i.test(p.head.name) ? p.head.name : `head ${p.head.name}`;
+    const label = `${KIND_TITLE[p.kind]}, layer ${layer}, ${headName}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
         <span class="title">${KIND_TITLE[p.kind]} · layer ${layer} · ${p.head.name} · ${p.matrix.rows}×${p.matrix.cols}</span>
