@@ -9,6 +9,7 @@ import { shortToken, tokenText } from '../token-text';
 import { TOKEN_ROW_HEIGHT, tokenViewSvg, type SvgColors, type TokenSvgLine } from '../export';
 import { tokenViewStyles } from './attn-token-view.styles';
 import { keysToDraw, LINE_RULE_LABELS } from '../render/line-selection';
+import { readableOn } from '../render/contrast';
 import { fmtWeight } from '../render/format';
 import type { LineRule } from '../../src/protocol';
 
@@ -16,6 +17,8 @@ import type { LineRule } from '../../src/protocol';
 export const ALL_LINES_LIMIT = 300;
 /** At most this many lines are drawn at once (the strongest win). */
 export const MAX_LINES = 4000;
+/** The faintest line's opacity; line colours are chosen to keep 3:1 on the background even at it. */
+export const MIN_LINE_OPACITY = 0.6;
 
 export interface DrawnLine extends TokenSvgLine {
   readonly head: number;
@@ -62,6 +65,12 @@ export class AttnTokenView extends AttnView {
     return out;
   }
 
+  /** Head colour adjusted to the theme's background (read each render: themeTick re-renders on a switch). */
+  private lineColour(head: number): string {
+    const bg = getComputedStyle(this).getPropertyValue('--vscode-editor-background').trim() || '#1f1f1f';
+    return readableOn(headColor(head), bg, MIN_LINE_OPACITY);
+  }
+
   private weightsOf(head: number): Matrix | null {
     const h = this.result?.layers[this.layer]?.heads[head];
     return h ? hideTokens(h.weights, this.hiddenTokens) : null;
@@ -78,7 +87,7 @@ export class AttnTokenView extends AttnView {
     for (const head of this.drawnHeads) {
       const w = this.weightsOf(head);
       if (!w) continue;
-      const color = headColor(head);
+      const color = this.lineColour(head);
       const from = active ?? 0;
       const to = active === null ? w.rows : active + 1;
       for (let i = from; i < to; i++) {
@@ -244,10 +253,10 @@ export class AttnTokenView extends AttnView {
     const rowMax = activeRow ? Math.max(0, ...[...drawnKeys].map((j) => activeRow[j])) : 0;
     // Line strength is relative to the strongest line drawn: absolute weights vanish at thousands of tokens.
     const lineMax = lines.reduce((m, l) => Math.max(m, l.weight), 0) || 1;
-    const focusColor = headColor(this.head);
+    const focusColor = this.lineColour(this.head);
     return html`
       <ul class="legend" aria-label="Heads shown">
-        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: this.lineColour(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
         <li class="scale">${LINE_RULE_LABELS[this.lineRule]}${lines.length > 0 ? html`; the widest line is weight ${fmtWeight(lineMax)}` : nothing}</li>
         ${this.editorTints && activeRow && rowMax > 0
           ? html`<li class="scale">Editor tints: darkest = ${fmtWeight(rowMax)}, this token's largest weight</li>`
@@ -278,7 +287,7 @@ export class AttnTokenView extends AttnView {
               data-from=${l.from} data-to=${l.to} data-head=${l.head}
               x1="2" y1=${l.from * rh + rh / 2} x2=${gap - 2} y2=${l.to * rh + rh / 2}
               stroke=${l.color}
-              stroke-opacity=${(0.35 + 0.65 * Math.min(1, l.weight / lineMax)).toFixed(3)}
+              stroke-opacity=${(MIN_LINE_OPACITY + (1 - MIN_LINE_OPACITY) * Math.min(1, l.weight / lineMax)).toFixed(3)}
               stroke-width=${(0.75 + 5 * Math.min(1, l.weight / lineMax)).toFixed(2)}
               vector-effect="non-scaling-stroke"></line>`)}
         </svg>
