@@ -2,6 +2,8 @@
 
 /** Weight buckets for the tints; each has its own theme colour (contributed in package.json). */
 export const TINT_LEVELS = 5;
+/** Underline width (px) of each level. */
+export const UNDERLINE_PX: readonly number[] = [1, 1, 2, 2, 3];
 
 /** Below this share of the row's maximum a key gets no tint (thousands of near-zero tints are noise). */
 const MIN_RELATIVE = 0.1;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TINT_LEVELS, tintLevels } from './tintLevels';
+import { TINT_LEVELS, tintLevels, UNDERLINE_PX } from './tintLevels';
 
 /**
  * Shows, in the source editor, the token focused in the panel and tints the tokens it attends to
@@ -11,8 +11,15 @@ export class TokenDecorations implements vscode.Disposable {
     border: '1px solid',
     borderColor: new vscode.ThemeColor('selfAttention.focusedTokenBorder'),
   });
+  // Light backgrounds keep the text readable; the solid underline (3:1 on the editor background, wider for
+  // higher levels) carries the level and stays visible over a still-active selection.
   private readonly tints = Array.from({ length: TINT_LEVELS }, (_, i) =>
-    vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`) }),
+    vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`),
+      borderColor: new vscode.ThemeColor('selfAttention.attentionTintUnderline'),
+      borderStyle: 'none none solid none',
+      borderWidth: `0 0 ${UNDERLINE_PX[i]}px 0`,
+    }),
   );
 
   /**

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { keysToDraw, MASS, TOP_K } from '../../../webview/render/line-selection';
 import { tintLevels, TINT_LEVELS } from '../../../src/editor/tintLevels';
+import { blend, contrastRatio, parseColour } from '../../../webview/render/contrast';
+import pkg from '../../../package.json';
 
 describe('keysToDraw', () => {
   const row = [0.05, 0.3, 0, 0.1, 0.25, 0.2, 0.1];
@@ -58,4 +60,33 @@ describe('tintLevels', () => {
   it('an all-zero row tints nothing', () => {
     expect(tintLevels([0, 0, 0])).toEqual([0, 0, 0]);
   });
+});
+
+describe('editor tint colours (package.json defaults)', () => {
+  // Editor background and text of the default theme of each kind (Dark Modern, Light Modern, HC Dark, HC Light).
+  const THEMES = {
+    dark: { bg: '#1f1f1f', fg: '#cccccc' },
+    light: { bg: '#ffffff', fg: '#3b3b3b' },
+    highContrast: { bg: '#000000', fg: '#ffffff' },
+    highContrastLight: { bg: '#ffffff', fg: '#292929' },
+  } as const;
+  const colours = (pkg as { contributes: { colors: { id: string; defaults: Record<string, string> }[] } }).contributes.colors;
+  const byId = (id: string) => colours.find((c) => c.id === id)!.defaults;
+  const rgba = (hex: string) => {
+    const v = [1, 3, 5, 7].map((k) => parseInt(hex.slice(k, k + 2) || 'ff', 16));
+    return { rgb: [v[0], v[1], v[2]] as const, alpha: v[3] / 255 };
+  };
+
+  for (const [kind, { bg, fg }] of Object.entries(THEMES)) {
+    it(`${kind}: text keeps 4.5:1 on every tint level, and the underline 3:1 on the background`, () => {
+      const bgRgb = parseColour(bg)!;
+      for (let level = 1; level <= TINT_LEVELS; level++) {
+        const { rgb, alpha } = rgba(byId(`selfAttention.attentionTint${level}`)[kind]);
+        const tinted = blend([...rgb], bgRgb, alpha);
+        expect(contrastRatio(parseColour(fg)!, tinted), `level ${level}`).toBeGreaterThanOrEqual(4.5);
+      }
+      const underline = byId('selfAttention.attentionTintUnderline')[kind];
+      expect(contrastRatio(parseColour(underline)!, bgRgb)).toBeGreaterThanOrEqual(3);
+    });
+  }
 });
