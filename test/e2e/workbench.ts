@@ -31,7 +31,8 @@ export async function openWorkbench(): Promise<Session> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
+  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { waitUntil: 'commit', timeout: 90_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
     page, context, cspViolations,

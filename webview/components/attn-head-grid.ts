@@ -12,9 +12,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { cachedHeadStats, type HeadStats } from '../../src/core/stats';
-import type { HeadSummaries, HeadSummary } from '../../src/core/summaries';
-import type { HeadResult } from '../../src/core/types';
+import { cachedHeadStats, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 

@@ -2,7 +2,7 @@ import { html, svg, nothing, type PropertyValues, type TemplateResult } from 'li
 import { AttnView } from './attn-view';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
-import type { Matrix } from '../../src/core/matrix';
+import type { Matrix } from '../../src/shared/core';
 import { hideTokens } from '../hidden-tokens';
 import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';
@@ -11,7 +11,7 @@ import { tokenViewStyles } from './attn-token-view.styles';
 import { keysToDraw, LINE_RULE_LABELS } from '../render/line-selection';
 import { readableOn } from '../render/contrast';
 import { fmtWeight } from '../render/format';
-import type { LineRule } from '../../src/protocol';
+import type { LineRule } from '../../src/shared/enums';
 
 /** Above this many query tokens only the active token's lines are drawn. */
 export const ALL_LINES_LIMIT = 300;

@@ -2,7 +2,7 @@
  * Which keys of one query row get a line (and a key bar). A fixed weight threshold draws nothing at
  * thousands of tokens, where every weight is small, so the default is relative: the k strongest keys.
  */
-import type { LineRule } from '../../src/protocol';
+import type { LineRule } from '../../src/shared/enums';
 
 /** Keys drawn per query under 'top-k'. */
 export const TOP_K = 8;
