@@ -35,7 +35,7 @@ export function readVar(el: Element, name: string, fallback: string): string {
   return v || fallback;
 }
 
-export type ThemeName = 'dark' | 'light' | 'high-contrast';
+export type ThemeName = 'dark' | 'light' | 'high-contrast' | 'high-contrast-light';
 
 /** A small subset of VS Code's theme variables, for the dev page, tests and screenshots. */
 export const THEME_PRESETS: Readonly<Record<ThemeName, Readonly<Record<string, string>>>> = {
@@ -49,6 +49,7 @@ export const THEME_PRESETS: Readonly<Record<ThemeName, Readonly<Record<string, s
     'button-foreground': '#ffffff',
     'button-secondaryBackground': '#313131',
     'button-secondaryForeground': '#cccccc',
+    'button-secondaryHoverBackground': '#3c3c3c',
     'list-hoverBackground': '#2a2d2e',
     'list-activeSelectionBackground': '#04395e',
     'list-activeSelectionForeground': '#ffffff',
@@ -76,6 +77,7 @@ export const THEME_PRESETS: Readonly<Record<ThemeName, Readonly<Record<string, s
     'button-foreground': '#ffffff',
     'button-secondaryBackground': '#e5e5e5',
     'button-secondaryForeground': '#3b3b3b',
+    'button-secondaryHoverBackground': '#cccccc',
     'list-hoverBackground': '#f2f2f2',
     'list-activeSelectionBackground': '#e8e8e8',
     'list-activeSelectionForeground': '#000000',
@@ -139,6 +141,40 @@ export const THEME_PRESETS: Readonly<Record<ThemeName, Readonly<Record<string, s
     'font-size': '13px',
     'editor-font-family': 'monospace',
   },
+  // VS Code's "Light High Contrast": it defines no list-activeSelectionForeground nor secondary button colours,
+  // so fallbacks written for dark themes show here.
+  'high-contrast-light': {
+    'editor-background': '#ffffff',
+    'editor-foreground': '#292929',
+    foreground: '#292929',
+    descriptionForeground: '#292929',
+    focusBorder: '#006bbd',
+    contrastBorder: '#0f4a85',
+    contrastActiveBorder: '#006bbd',
+    'button-background': '#0f4a85',
+    'button-foreground': '#ffffff',
+    'button-border': '#0f4a85',
+    'button-secondaryBackground': '#ffffff',
+    'button-secondaryForeground': '#292929',
+    'list-hoverBackground': '#e7edf3',
+    'list-activeSelectionBackground': '#e7edf3',
+    'inputValidation-errorBackground': '#ffffff',
+    'inputValidation-errorBorder': '#b5200d',
+    'inputValidation-infoBackground': '#ffffff',
+    'inputValidation-infoBorder': '#0f4a85',
+    'editorWidget-background': '#ffffff',
+    'widget-border': '#0f4a85',
+    'panel-border': '#0f4a85',
+    'textLink-foreground': '#0f4a85',
+    'panelTitle-activeForeground': '#292929',
+    'panelTitle-inactiveForeground': '#292929',
+    'panelTitle-activeBorder': '#0f4a85',
+    'badge-background': '#0f4a85',
+    'badge-foreground': '#ffffff',
+    'font-family': 'system-ui, sans-serif',
+    'font-size': '13px',
+    'editor-font-family': 'monospace',
+  },
 };
 
 /** Sets a preset's variables on an element (documentElement by default), like VS Code does. */
@@ -147,6 +183,7 @@ export function applyTheme(name: ThemeName, el: HTMLElement = document.documentE
   for (const [key, value] of Object.entries(THEME_PRESETS[name])) el.style.setProperty(`--vscode-${key}`, value);
   el.style.background = `var(--vscode-editor-background)`;
   el.style.color = `var(--vscode-foreground)`;
-  document.body?.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
-  document.body?.classList.add(`vscode-${name}`);
+  document.body?.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+  // VS Code marks a light high-contrast theme with both classes.
+  document.body?.classList.add(...(name === 'high-contrast-light' ? ['vscode-high-contrast', 'vscode-high-contrast-light'] : [`vscode-${name}`]));
 }

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-
-/** Weight buckets for the tints; each has its own theme colour (contributed in package.json). */
-const TINT_LEVELS = 5;
+import { TINT_LEVELS, tintLevels, UNDERLINE_PX } from './tintLevels';
 
 /**
  * Shows, in the source editor, the token focused in the panel and tints the tokens it attends to
@@ -13,17 +11,25 @@ export class TokenDecorations implements vscode.Disposable {
     border: '1px solid',
     borderColor: new vscode.ThemeColor('selfAttention.focusedTokenBorder'),
   });
+  // Light backgrounds keep the text readable; the solid underline (3:1 on the editor background, wider for
+  // higher levels) carries the level and stays visible over a still-active selection.
   private readonly tints = Array.from({ length: TINT_LEVELS }, (_, i) =>
-    vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`) }),
+    vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`),
+      borderColor: new vscode.ThemeColor('selfAttention.attentionTintUnderline'),
+      borderStyle: 'none none solid none',
+      borderWidth: `0 0 ${UNDERLINE_PX[i]}px 0`,
+    }),
   );
 
-  /** weights[j] is how much the focused token attends to key j. */
+  /**
+   * weights[j] is how much the focused token attends to key j. Levels are relative to the row's maximum
+   * (the panel's legend states it), so a row of thousands of small weights still shows where it attends.
+   */
   show(uri: vscode.Uri, focused: vscode.Range, keys: readonly vscode.Range[], weights: ArrayLike<number>): void {
-    const max = Math.max(1e-9, ...Array.from(weights));
     const buckets: vscode.Range[][] = this.tints.map(() => []);
-    keys.forEach((range, j) => {
-      const level = Math.ceil((weights[j] / max) * TINT_LEVELS) - 1;
-      if (level >= 0 && weights[j] >= 0.01) buckets[Math.min(level, TINT_LEVELS - 1)].push(range);
+    tintLevels(weights).forEach((level, j) => {
+      if (level > 0 && keys[j]) buckets[level - 1].push(keys[j]);
     });
     for (const editor of this.editorsFor(uri)) {
       editor.setDecorations(this.focus, [focused]);

@@ -11,6 +11,10 @@ export type ViewName = (typeof VIEWS)[number];
 export const MATRIX_KINDS = ['scores', 'scaled', 'weights'] as const;
 export type MatrixKind = (typeof MATRIX_KINDS)[number];
 
+/** How the token view picks the keys a query's lines go to (webview/render/line-selection.ts). */
+export const LINE_RULES = ['top-k', 'mass', 'threshold'] as const;
+export type LineRule = (typeof LINE_RULES)[number];
+
 export const EXPORT_FORMATS = ['png', 'svg', 'csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 

@@ -6,9 +6,9 @@
  */
 import type { SelectionSettings } from '../core/selection';
 import type { AttentionResult, HeadSummaries, Problem } from './core';
-import type { ExportFormat, MatrixKind, ViewName } from './enums';
+import type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
-export type { ExportFormat, MatrixKind, ViewName } from './enums';
+export type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 export type { TokenizerName } from './core';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
@@ -24,6 +24,8 @@ export interface UiState {
   readonly overlayHeads: readonly number[];
   readonly lockedToken: number | null;
   readonly threshold: number;
+  /** Absent in state saved before the rule existed: then 'top-k'. */
+  readonly lineRule?: LineRule;
   readonly hiddenTokens: readonly number[];
 }
 

@@ -3,7 +3,7 @@
  * the webview restores what it saved, or what an old version saved, leniently (sanitizeUi). Both use the same
  * field rules.
  */
-import { isOneOf, MATRIX_KINDS, VIEWS } from './enums';
+import { isOneOf, LINE_RULES, MATRIX_KINDS, VIEWS } from './enums';
 import type { UiState } from './protocol';
 
 export const DEFAULT_UI: UiState = {
@@ -14,6 +14,7 @@ export const DEFAULT_UI: UiState = {
   overlayHeads: [],
   lockedToken: null,
   threshold: 0.05,
+  lineRule: 'top-k',
   hiddenTokens: [],
 };
 
@@ -52,6 +53,8 @@ export function validateUi(raw: unknown): UiState | null {
     view: raw.view, matrix: raw.matrix, layer: raw.layer, head: raw.head,
     lockedToken: raw.lockedToken, threshold: raw.threshold,
     overlayHeads: [...raw.overlayHeads], hiddenTokens: [...raw.hiddenTokens],
+    // Optional: state from before the rule existed has none (the views then use 'top-k').
+    ...(isOneOf(LINE_RULES, raw.lineRule) ? { lineRule: raw.lineRule } : {}),
   };
 }
 
@@ -75,6 +78,7 @@ export function sanitizeUi(x: unknown): Partial<UiState> {
   if (overlay) out.overlayHeads = overlay;
   if (o.lockedToken === null || isIndex(o.lockedToken)) out.lockedToken = o.lockedToken;
   if (typeof o.threshold === 'number' && Number.isFinite(o.threshold)) out.threshold = Math.min(1, Math.max(0, o.threshold));
+  if (isOneOf(LINE_RULES, o.lineRule)) out.lineRule = o.lineRule;
   const hidden = indexList(o.hiddenTokens);
   if (hidden) out.hiddenTokens = hidden;
   return out;

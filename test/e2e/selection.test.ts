@@ -89,6 +89,39 @@ describe('Right-click to insight, in the real VS Code', function () {
     await shot(page, 'matrix-head-2');
   });
 
+  it('hovering the bottom-row cell under "it" in the matrix shows the whole derivation, weight line on top', async () => {
+    const { page } = session;
+    const view = webview(page);
+    await view.getByRole('tab', { name: /Matrix/ }).click();
+    const matrix = view.locator('attn-matrix');
+    const canvas = matrix.locator('canvas.base');
+    await canvas.waitFor();
+    const itColumn = TOKENS.indexOf('it');
+    for (const row of [itColumn, TOKENS.length - 1]) {
+      const centre = await matrix.evaluate((el, [i, j]) => (el as unknown as { cellCenter(i: number, j: number): { x: number; y: number } }).cellCenter(i, j), [row, itColumn]);
+      await canvas.hover({ position: centre });
+      const weight = matrix.locator('.tooltip [data-key=weight] .text');
+      await weight.waitFor();
+      // Hit-test the middle of the weight line: the topmost element there must be that line (the tooltip
+      // ignores the pointer, so it is made hittable for this one synchronous probe).
+      const hit = await matrix.evaluate((el) => {
+        const root = el.shadowRoot as ShadowRoot;
+        const tip = root.querySelector('.tooltip') as HTMLElement;
+        const line = root.querySelector('.tooltip [data-key=weight] .text') as HTMLElement;
+        const r = line.getBoundingClientRect();
+        tip.style.pointerEvents = 'auto';
+        const top = root.elementFromPoint(r.left + Math.min(20, r.width / 2), r.top + r.height / 2);
+        tip.style.pointerEvents = '';
+        const inside = r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+        return { onTop: top === line, inside, text: line.textContent ?? '' };
+      });
+      assert.ok(hit.inside, `row ${row}: the weight line lies inside the panel`);
+      assert.ok(hit.onTop, `row ${row}: the weight line is the topmost element at its own position`);
+      assert.match(hit.text, /\d\.\d{4}/, `row ${row}: the weight line ends in the weight`);
+    }
+    await shot(page, 'matrix-tooltip-bottom-row');
+  });
+
   it('shows the pipeline from X to Z with the shapes of this selection', async () => {
     const { page } = session;
     const view = webview(page);

@@ -35,7 +35,11 @@ describe('attn-app shell', () => {
     expect(banner.textContent?.trim()).toBe('Exported from bert-base-uncased, layer 0.');
     const controls = deep(app, 'attn-controls');
     expect(deepAll(controls, 'vscode-textfield').length).toBe(0);
-    expect(controls.shadowRoot!.querySelector('dl.readonly')?.textContent).toContain('causal');
+    const options = controls.shadowRoot!.querySelector('dl.readonly')?.textContent ?? '';
+    expect(options).toContain('causal');
+    // Exported weights: scale and temperature would describe nothing done here.
+    expect(options).toContain('exported from the model');
+    expect(options).not.toMatch(/Scale|Temperature/);
   });
 
   it('error banner names the first problem with line and column and keeps the last good view', async () => {
@@ -104,7 +108,7 @@ describe('attn-app shell', () => {
     expect(saved.at(-1)?.lockedToken).toBe(1);
     expect(sent.some((m) => m.type === 'uiState' && m.ui.lockedToken === 1)).toBe(true);
 
-    (deep(app, 'vscode-collapsible') as HTMLElement & { open: boolean }).open = true;
+    (deep(app, 'details.computation') as HTMLDetailsElement).open = true;
     await settle(app);
     const heads = deep(app, 'vscode-textfield#f-heads') as HTMLElement & { value: string };
     const input = heads.shadowRoot!.querySelector('input') as HTMLInputElement;

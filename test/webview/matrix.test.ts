@@ -155,6 +155,8 @@ describe('attn-matrix', () => {
     await key('ArrowRight');
     expect(el.activeCell).toEqual({ i: 2, j: 1 });
     expect(parts(el).live.textContent).toContain('Query 2');
+    // The live region reads the whole derivation, as the tooltip shows it.
+    for (const line of parts(el).tooltip()!.querySelectorAll('.line .text')) expect(parts(el).live.textContent).toContain(line.textContent);
     expect(hovers).toContain(2);
     await key('ArrowUp');
     expect(el.activeCell).toEqual({ i: 1, j: 1 });

@@ -6,6 +6,8 @@ import { rowSums } from './attn-fixtures';
 import '../../webview/components/attn-token-view';
 import { ALL_LINES_LIMIT, type AttnTokenView } from '../../webview/components/attn-token-view';
 import { cleanup, mountApp, resultFor, selectionSnapshot, settle, tokenView } from './app-fixtures';
+import { bigResult } from './attn-fixtures';
+import { TOP_K } from '../../webview/render/line-selection';
 
 afterEach(cleanup);
 
@@ -77,7 +79,7 @@ describe('attn-token-view', () => {
     await settle(app);
     const tv = tokenView(app);
     const before = tv.lines().length;
-    app.setUi({ threshold: 0.3 });
+    app.setUi({ lineRule: 'threshold', threshold: 0.3 });
     await settle(app);
     // One line per (query, key) whose weight in the focused head is at least 0.3, counted from the result itself.
     const w = app.snapshot!.result.layers[0].heads[0].weights;
@@ -98,7 +100,7 @@ describe('attn-token-view', () => {
 
   it('overlays heads, each in its own colour', async () => {
     const app = await mountApp(selectionSnapshot(undefined, { heads: 10 }));
-    app.setUi({ overlayHeads: [1, 2, 3, 4, 5, 6, 7, 8, 9], threshold: 0 });
+    app.setUi({ overlayHeads: [1, 2, 3, 4, 5, 6, 7, 8, 9], lineRule: 'threshold', threshold: 0 });
     await settle(app);
     const lines = tokenView(app).lines();
     const byHead = new Map<string, Set<string>>();
@@ -140,5 +142,45 @@ describe('attn-token-view', () => {
     const lines = [...el.shadowRoot!.querySelectorAll('line')];
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.getAttribute('data-from') === '7')).toBe(true);
+  });
+
+  it('at 2,000 tokens, where every weight is far below 0.05, hovering a token draws its strongest lines and key bars', async () => {
+    const n = 2000;
+    const el = document.createElement('attn-token-view') as AttnTokenView;
+    el.result = bigResult(n, { kind: 'none' });
+    el.editorTints = true;
+    document.body.append(el);
+    await el.updateComplete;
+    const q = 1500;
+    const row = el.result.layers[0].heads[0].weights.data.subarray(q * n, (q + 1) * n);
+    expect(Math.max(...row)).toBeLessThan(0.05); // the old fixed threshold drew nothing here
+    const token = el.shadowRoot!.querySelector<HTMLElement>(`.tok[data-col="q"][data-index="${q}"]`)!;
+    await userEvent.hover(token);
+    await el.updateComplete;
+    const lines = [...el.shadowRoot!.querySelectorAll('line')];
+    expect(lines).toHaveLength(TOP_K);
+    expect(lines.every((l) => l.getAttribute('data-from') === String(q))).toBe(true);
+    // The strongest line of the row is drawn at full strength.
+    const strongest = Math.max(...lines.map((l) => Number(l.getAttribute('stroke-width'))));
+    expect(strongest).toBeCloseTo(5.75, 2);
+    expect(el.shadowRoot!.querySelectorAll('.tok[data-col="k"] .bar')).toHaveLength(TOP_K);
+    const legend = el.shadowRoot!.querySelector('.legend')!.textContent!.replace(/\s+/g, ' ');
+    expect(legend).toContain(`Top ${TOP_K} keys per query`);
+    expect(legend).toMatch(/Editor tints: darkest = 0\.\d+/);
+  });
+
+  it('unlocking with Escape keeps the editor tints of the token that still has focus', async () => {
+    const app = await mountApp(selectionSnapshot());
+    const tv = tokenView(app);
+    const focus: { index: number | null }[] = [];
+    app.addEventListener('token-focus', (e) => focus.push((e as CustomEvent).detail));
+    tv.query(3).focus();
+    await userEvent.keyboard('{Enter}');
+    await settle(app);
+    expect(app.ui.lockedToken).toBe(3);
+    await userEvent.keyboard('{Escape}');
+    await settle(app);
+    expect(app.ui.lockedToken).toBeNull();
+    expect(focus.at(-1)).toMatchObject({ index: 3 });
   });
 });

@@ -143,7 +143,8 @@ export class AttnApp extends LitElement implements AppTarget {
 
   private lockToken(index: number | null): void {
     this.setUi({ lockedToken: index });
-    this.fireFocus(index);
+    // Unlocking keeps the editor tints of a token still hovered or keyboard-focused.
+    this.fireFocus(index ?? this.hoverToken);
   }
 
   private onTokenHover(e: CustomEvent<{ index: number | null }>): void {
@@ -254,7 +255,8 @@ export class AttnApp extends LitElement implements AppTarget {
       case 'tokens':
         return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${this.highlightToken}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
-          .threshold=${ui.threshold}></attn-token-view>`;
+          .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
+          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
       case 'matrix':
         return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${ui.matrix} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-matrix>`;
@@ -285,6 +287,7 @@ export class AttnApp extends LitElement implements AppTarget {
           : nothing}
         <attn-export ?disabled=${!snap}></attn-export>
       </header>
+      <main>
       ${this.renderBanners(snap)}
       ${snap
         ? html`
@@ -304,6 +307,7 @@ export class AttnApp extends LitElement implements AppTarget {
             </vscode-tab-panel>`)}
           </vscode-tabs>`
         : html`<p class="placeholder">${this.error ? '' : 'Waiting for attention data…'}</p>`}
+      </main>
     `;
   }
 }

@@ -84,6 +84,23 @@ export const controlsStyles = css`
   .link-button:focus-visible {
     outline: 1px solid var(--vscode-focusBorder, #0078d4);
   }
-  vscode-collapsible { margin-top: 6px; }
+  details.computation {
+    margin-top: 6px;
+    border: 1px solid var(--vscode-widget-border, transparent);
+    border-radius: 2px;
+  }
+  details.computation > summary {
+    padding: 3px 6px;
+    cursor: pointer;
+    font-size: 11px;
+    font-weight: 700;
+    text-transform: uppercase;
+    color: var(--vscode-foreground, #cccccc);
+    background: var(--vscode-sideBarSectionHeader-background, transparent);
+  }
+  details.computation > summary:focus-visible {
+    outline: 1px solid var(--vscode-focusBorder, #0078d4);
+    outline-offset: -1px;
+  }
   .settings { padding: 4px 8px 8px; }
 `;

@@ -5,14 +5,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   describeMask, MASK_KINDS, maskDilation, maskOf, maskWindow, TOKENIZERS, type AttentionResult, type MaskKind, type TokenizerName,
 } from '../../src/shared/core';
-import { MATRIX_KINDS } from '../../src/shared/enums';
+import { LINE_RULES, MATRIX_KINDS, type LineRule } from '../../src/shared/enums';
 import type { ComputeSettings, MatrixKind, UiState } from '../../src/shared/protocol';
 import { isTemperature, SETTINGS, type IntegerSettingKey } from '../../src/shared/settings';
+import { LINE_RULE_LABELS } from '../render/line-selection';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
 
@@ -125,9 +125,14 @@ export class AttnControls extends LitElement {
         : nothing}`;
   }
 
+  /** The button goes away with the hidden keys: focus moves to the head picker rather than to the page. */
+  private readonly showAllKeys = (): void => {
+    this.patchUi({ hiddenTokens: [] });
+    requestAnimationFrame(() => this.renderRoot.querySelector<HTMLElement>('#head')?.focus());
+  };
+
   private settingsPanel(s: ComputeSettings): TemplateResult {
-    const changed = Object.keys(this.panelSettings ?? {}).length > 0;
-    return html`<vscode-collapsible heading="Computation (random weights)">
+import '@vscode-elements/elements/dist/vscode-button/index.js';
       <div class="settings">
         <div class="row">
           <div class="field">
@@ -173,16 +178,20 @@ export class AttnControls extends LitElement {
             @click=${() => this.emit('settings-save-default', null)}>Save as default</vscode-button>
         </div>
       </div>
-    </vscode-collapsible>`;
+    </details>`;
   }
 
   private fileOptions(r: AttentionResult): TemplateResult {
     const o = r.options;
     const scale = r.layers[0]?.heads[0]?.scale;
+    // Exported weights are already softmaxed: a scale or temperature would describe nothing that happened here.
+    const exported = r.layers.every((L) => L.heads.every((h) => h.q === null));
     return html`<dl class="readonly" aria-label="Options from the file (read-only)">
-      <dt>Scale</dt><dd>${o.scale === true ? `1/√d_k${scale !== undefined ? ` = ${scale.toPrecision(3)}` : ''}` : o.scale === false ? 'none' : String(o.scale)}</dd>
+      ${exported
+        ? html`<dt>Weights</dt><dd>exported from the model (scaling, temperature and softmax were applied there)</dd>`
+        : html`<dt>Scale</dt><dd>${o.scale === true ? `1/√d_k${scale !== undefined ? ` = ${scale.toPrecision(3)}` : ''}` : o.scale === false ? 'none' : String(o.scale)}</dd>`}
       <dt>Mask</dt><dd>${describeMask(o.mask)}</dd>
-      <dt>Temperature</dt><dd>${o.temperature}</dd>
+      ${exported ? nothing : html`<dt>Temperature</dt><dd>${o.temperature}</dd>`}
       <dt>Cost</dt><dd>${r.cost.computedPairs} of ${r.cost.fullPairs} pairs</dd>
     </dl>`;
   }
@@ -225,6 +234,15 @@ export class AttnControls extends LitElement {
           : nothing}
         ${ui.view === 'tokens'
           ? html`<div class="field">
+              <label for="line-rule">Lines</label>
+              <vscode-single-select id="line-rule" label="Lines" .value=${ui.lineRule ?? 'top-k'}
+                @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ lineRule: v as LineRule }))}>
+                ${LINE_RULES.map((k) => html`<vscode-option value=${k}>${LINE_RULE_LABELS[k]}</vscode-option>`)}
+              </vscode-single-select>
+            </div>`
+          : nothing}
+        ${ui.view === 'tokens' && ui.lineRule === 'threshold'
+          ? html`<div class="field">
               <label for="threshold">Line threshold</label>
               <span class="field inline">
                 <input id="threshold" type="range" min="0" max="0.5" step="0.01" .value=${String(ui.threshold)}
@@ -235,7 +253,7 @@ export class AttnControls extends LitElement {
           : nothing}
         ${ui.hiddenTokens.length > 0
           ? html`<span class="hidden-info">${ui.hiddenTokens.length} key token${ui.hiddenTokens.length === 1 ? '' : 's'} hidden, rows renormalised.
-              <button class="link-button" @click=${() => this.patchUi({ hiddenTokens: [] })}>Show all</button></span>`
+              <button class="link-button" @click=${this.showAllKeys}>Show all</button></span>`
           : nothing}
       </div>
       ${ui.view === 'tokens' && heads.length > 1

@@ -20,31 +20,49 @@ export const headGridStyles = css`
   vscode-single-select {
     width: 220px;
   }
+  .probe {
+    min-height: 1.4em;
+    margin: 0 0 6px;
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+  }
+  .probe strong {
+    color: var(--vscode-foreground, #cccccc);
+  }
   ul.grid {
     list-style: none;
     margin: 0;
     padding: 0;
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(var(--attn-head-card, 96px), 1fr));
-    gap: 6px;
+    grid-template-columns: repeat(auto-fill, var(--attn-cell, 96px));
+    gap: var(--attn-gap, 4px);
   }
   ul.grid.by-layer {
-    grid-template-columns: 4.5em repeat(var(--attn-heads, 1), minmax(var(--attn-head-card, 96px), 1fr));
-    overflow-x: auto;
+    grid-template-columns: var(--attn-label, 36px) repeat(var(--attn-heads, 1), var(--attn-cell, 96px));
     padding-bottom: 4px;
   }
-  li.layer-label {
+  li.layer-label,
+  li.col-label {
     align-self: center;
+    justify-self: center;
+    font-size: 0.85em;
     font-weight: 600;
     color: var(--vscode-descriptionForeground, #9d9d9d);
+    font-variant-numeric: tabular-nums;
+  }
+  li.layer-label {
+    justify-self: end;
   }
   button.card {
+    position: relative;
     display: flex;
     flex-direction: column;
     align-items: center;
+    justify-content: center;
     gap: 3px;
     width: 100%;
-    padding: 5px;
+    min-height: var(--attn-cell, 96px);
+    padding: 3px;
+    box-sizing: border-box;
     border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, #454545));
     border-radius: 4px;
     background: transparent;
@@ -80,6 +98,20 @@ export const headGridStyles = css`
   }
   .stats span {
     display: block;
+  }
+  /* Too small for the numbers: they stay in the accessible name and show above the grid on hover. */
+  button.card.compact .stats,
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  button.card.compact .name {
+    font-size: 0.75em;
+    font-weight: 400;
   }
   .empty {
     color: var(--vscode-descriptionForeground, #9d9d9d);

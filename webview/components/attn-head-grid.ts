@@ -1,11 +1,14 @@
 /**
- * <attn-head-grid>: every head of every layer as a small weights thumbnail with its statistics
- * (mean row entropy in nats, max weight, sink share = mean weight on key 0). Click or Enter on a card
- * fires head-select. Statistics and thumbnails are computed once per weights Matrix (WeakMap caches).
+ * <attn-head-grid>: small multiples of every head, rows = layers and columns = heads (L0H5, 0-based), sized
+ * so a whole layer fits the panel's width. Each card is a weights thumbnail; its statistics (mean row entropy
+ * in nats, max weight, sink share = mean weight on key 0) show on the card when there is room, and above the
+ * grid for the head under the pointer or keyboard focus. Arrow keys move through the grid (one tab stop);
+ * click or Enter fires head-select. Statistics and thumbnails are computed once per weights Matrix.
  */
-import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { AttnView } from './attn-view';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -25,7 +28,13 @@ export interface HeadItem {
 }
 
 const THUMB_LIMIT = 64;
-const THUMB_BOX = 64;
+/** Cell size bounds (CSS px): small multiples fit 12 heads in a 320 px panel and stay legible when wide. */
+const MIN_CELL = 24;
+const MAX_CELL = 112;
+/** Cards at least this wide show their statistics; smaller ones show them on hover and focus. */
+const STATS_CELL = 96;
+const GAP = 4;
+const LABEL_COL = 36;
 
 /** Sorts a copy: order = layer then head; entropy ascending (most focused first); max and sink descending. */
 export function sortHeads(items: readonly HeadItem[], by: HeadSort): HeadItem[] {
@@ -56,6 +65,41 @@ export class AttnHeadGrid extends AttnView {
 
   private items: HeadItem[] = [];
   @state() private sorted: HeadItem[] = [];
+  /** Index in `sorted` of the card that holds the roving tab stop. */
+  @state() private focusIndex = 0;
+  /** The head under the pointer or keyboard focus: its statistics are shown above the grid. */
+  @state() private probe: HeadItem | null = null;
+  @state() private hostWidth = 0;
+  private thumbsDirty = true;
+  private resizeObserver?: ResizeObserver;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+      if (w > 0 && Math.abs(w - this.hostWidth) > 1) requestAnimationFrame(() => {
+        if (this.isConnected) this.hostWidth = w;
+      });
+    });
+    this.resizeObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+  }
+
+  /** Heads per row of the layers × heads grid. */
+  private get headCount(): number {
+    return Math.max(1, ...(this.result?.layers.map((L) => L.heads.length) ?? [1]));
+  }
+
+  /** Side of one small multiple, so that a whole layer fits the panel's width. */
+  get cellSize(): number {
+    const width = this.hostWidth || this.clientWidth || 640;
+    const fit = Math.floor((width - LABEL_COL - GAP * this.headCount) / this.headCount);
+    return Math.max(MIN_CELL, Math.min(MAX_CELL, fit));
+  }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('result') || changed.has('summaries')) {
@@ -67,13 +111,26 @@ export class AttnHeadGrid extends AttnView {
         }),
       );
       this.items = items;
+      this.probe = null;
     }
-    if (changed.has('result') || changed.has('summaries') || changed.has('sort')) this.sorted = sortHeads(this.items, this.sort);
+    if (changed.has('result') || changed.has('summaries') || changed.has('sort')) {
+      this.sorted = sortHeads(this.items, this.sort);
+      const selected = this.sorted.findIndex((it) => it.layer === this.layer && it.head === this.head);
+      this.focusIndex = Math.max(0, selected);
+    }
+    // Not on 'sort': cards are keyed, so each canvas moves with its card and keeps its drawing.
+    for (const k of ['result', 'summaries', 'activeToken', 'lockedToken', 'hostWidth', 'themeTick']) {
+      if (changed.has(k)) this.thumbsDirty = true;
+    }
   }
 
   protected override updated(): void {
+    if (!this.thumbsDirty) return;
+    this.thumbsDirty = false;
     const focus = getComputedStyle(this).getPropertyValue('--vscode-focusBorder').trim() || '#0078d4';
     const row = this.activeToken ?? this.lockedToken;
+    const box = this.thumbBox;
+    const limit = Math.min(THUMB_LIMIT, box);
     const canvases = this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-layer]');
     for (const canvas of canvases) {
       const l = Number(canvas.dataset.layer);
@@ -84,12 +141,16 @@ export class AttnHeadGrid extends AttnView {
       if (summary && this.result) {
         // The thumbnail is already block maxima; drawThumb only needs the full row count for the row marker.
         const full = { rows: this.result.tokens.length, cols: this.result.keyTokens.length, data: summary.thumbnail.data };
-        drawThumb(canvas, full, thumbnail(summary.thumbnail, THUMB_LIMIT, true), THUMB_BOX, row, focus);
+        drawThumb(canvas, full, thumbnail(summary.thumbnail, limit, true), box, row, focus);
         continue;
       }
-      const t = thumbnail(H.weights, THUMB_LIMIT, true, H.scaled);
-      drawThumb(canvas, H.weights, t, THUMB_BOX, row, focus);
+      drawThumb(canvas, H.weights, thumbnail(H.weights, limit, true, H.scaled), box, row, focus);
     }
+  }
+
+  /** Thumbnail side inside a card (CSS px). */
+  private get thumbBox(): number {
+    return Math.max(16, this.cellSize - 8);
   }
 
   /** The host's summary of a head, when it matches this result's shape. */
@@ -110,21 +171,82 @@ export class AttnHeadGrid extends AttnView {
     if (v && v !== this.sort) this.sort = v;
   }
 
-  private renderCard(item: HeadItem): TemplateResult {
+  /** Cards per visual row: one layer when in layer order, else as many as fit. */
+  private get columns(): number {
+    if (this.sort === 'order') return this.headCount;
+    const width = this.hostWidth || this.clientWidth || 640;
+    return Math.max(1, Math.floor((width + GAP) / (this.cellSize + GAP)));
+  }
+
+  /** Arrow keys move through the grid (up/down: the layer above/below), Home/End to the ends. */
+  private onKeyDown(e: KeyboardEvent): void {
+    const n = this.sorted.length;
+    const at = this.focusIndex;
+    let next = at;
+    if (this.sort === 'order') {
+      const cur = this.sorted[at];
+      const find = (l: number, h: number) => this.sorted.findIndex((it) => it.layer === l && it.head === h);
+      const layers = this.result?.layers ?? [];
+      const clampHead = (l: number, h: number) => Math.min(h, (layers[l]?.heads.length ?? 1) - 1);
+      switch (e.key) {
+        case 'ArrowRight': next = Math.min(n - 1, at + 1); break;
+        case 'ArrowLeft': next = Math.max(0, at - 1); break;
+        case 'ArrowDown': if (cur.layer + 1 < layers.length) next = find(cur.layer + 1, clampHead(cur.layer + 1, cur.head)); break;
+        case 'ArrowUp': if (cur.layer > 0) next = find(cur.layer - 1, clampHead(cur.layer - 1, cur.head)); break;
+        case 'Home': next = 0; break;
+        case 'End': next = n - 1; break;
+        default: return;
+      }
+    } else {
+      const cols = this.columns;
+      switch (e.key) {
+        case 'ArrowRight': next = Math.min(n - 1, at + 1); break;
+        case 'ArrowLeft': next = Math.max(0, at - 1); break;
+        case 'ArrowDown': next = Math.min(n - 1, at + cols); break;
+        case 'ArrowUp': next = Math.max(0, at - cols); break;
+        case 'Home': next = 0; break;
+        case 'End': next = n - 1; break;
+        default: return;
+      }
+    }
+    e.preventDefault();
+    this.focusCard(next);
+  }
+
+  private focusCard(index: number): void {
+    this.focusIndex = index;
+    this.probe = this.sorted[index] ?? null;
+    void this.updateComplete.then(() => {
+      const card = this.renderRoot.querySelectorAll<HTMLButtonElement>('button.card')[index];
+      card?.focus();
+      card?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    });
+  }
+
+  private statsText(item: HeadItem): string {
+    const s = item.stats;
+    return `mean row entropy ${s.meanEntropy.toFixed(3)} nats (${s.meanEntropyBits.toFixed(3)} bits), max weight ${s.maxWeight.toFixed(3)}, sink share ${(s.sinkShare * 100).toFixed(1)}% (mean weight on the first token)`;
+  }
+
+  private renderCard(item: HeadItem, index: number, showStats: boolean): TemplateResult {
     const s = item.stats;
     const selected = item.layer === this.layer && item.head === this.head;
-    const title = `Layer ${item.layer + 1}, ${item.result.name}: mean row entropy ${s.meanEntropy.toFixed(3)} nats (${s.meanEntropyBits.toFixed(3)} bits), max weight ${s.maxWeight.toFixed(3)}, sink share ${(s.sinkShare * 100).toFixed(1)}% (mean weight on the first token)`;
+    const name = `L${item.layer}H${item.head}`;
     return html`<li>
       <button
         type="button"
-        class="card"
+        class="card ${showStats ? '' : 'compact'}"
         aria-pressed=${selected ? 'true' : 'false'}
-        title=${title}
+        title=${`${name} · ${item.result.name}: ${this.statsText(item)}`}
+        tabindex=${index === this.focusIndex ? 0 : -1}
         data-layer=${item.layer}
         data-head=${item.head}
         @click=${() => this.select(item)}
+        @focus=${() => { this.focusIndex = index; this.probe = item; }}
+        @pointerenter=${() => (this.probe = item)}
+        @keydown=${this.onKeyDown}
       >
-        <span class="name">L${item.layer + 1} · ${item.result.name}</span>
+        <span class="name ${showStats || this.sort !== 'order' ? '' : 'sr-only'}">${name}</span>
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
         <span class="stats">
           <span class="entropy">H ${s.meanEntropy.toFixed(2)} nats,</span>
@@ -138,22 +260,29 @@ export class AttnHeadGrid extends AttnView {
   override render(): TemplateResult {
     const result = this.result;
     if (!result || this.items.length === 0) return html`<p class="empty">No attention result to show.</p>`;
-    const heads = Math.max(...result.layers.map((L) => L.heads.length));
+    const heads = this.headCount;
     const byLayer = this.sort === 'order';
-    const body: TemplateResult[] = [];
+    const cell = this.cellSize;
+    const showStats = cell >= STATS_CELL;
+    const body: { key: string; part: TemplateResult }[] = [];
+    if (byLayer) {
+      body.push({ key: 'corner', part: html`<li class="corner" aria-hidden="true"></li>` });
+      for (let h = 0; h < heads; h++) body.push({ key: `H${h}`, part: html`<li class="col-label" aria-hidden="true">H${h}</li>` });
+    }
     let lastLayer = -1;
-    for (const item of this.sorted) {
+    this.sorted.forEach((item, index) => {
       if (byLayer && item.layer !== lastLayer) {
-        body.push(html`<li class="layer-label" aria-hidden="true">Layer ${item.layer + 1}</li>`);
+        body.push({ key: `L${item.layer}`, part: html`<li class="layer-label" aria-hidden="true">L${item.layer}</li>` });
         lastLayer = item.layer;
       }
-      body.push(this.renderCard(item));
+      body.push({ key: `${item.layer}/${item.head}`, part: this.renderCard(item, index, showStats) });
       if (byLayer) {
         // pad a layer with fewer heads so the next layer starts on a new row
         const count = result.layers[item.layer].heads.length;
-        if (item.head === count - 1) for (let k = count; k < heads; k++) body.push(html`<li aria-hidden="true"></li>`);
+        if (item.head === count - 1) for (let k = count; k < heads; k++) body.push({ key: `pad${item.layer}/${k}`, part: html`<li aria-hidden="true"></li>` });
       }
-    }
+    });
+    const probe = this.probe ?? this.sorted.find((it) => it.layer === this.layer && it.head === this.head) ?? null;
     return html`
       <div class="bar">
         <span aria-hidden="true">Sort heads by</span>
@@ -163,10 +292,13 @@ export class AttnHeadGrid extends AttnView {
           <vscode-option value="max">Max weight (high first)</vscode-option>
           <vscode-option value="sink">Sink share (high first)</vscode-option>
         </vscode-single-select>
-        <span class="hint">H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
+        <span class="hint">${result.layers.length} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
       </div>
-      <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads" ${styleProps({ '--attn-heads': String(heads) })}>
-        ${body}
+      <p class="probe">${probe ? html`<strong>L${probe.layer}H${probe.head}</strong> ${probe.result.name}: ${this.statsText(probe)}` : nothing}</p>
+      <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"
+        @pointerleave=${() => (this.probe = null)}
+        ${styleProps({ '--attn-heads': String(heads), '--attn-cell': `${cell}px`, '--attn-label': `${LABEL_COL}px`, '--attn-gap': `${GAP}px` })}>
+        ${repeat(body, (b) => b.key, (b) => b.part)}
       </ul>
     `;
   }

@@ -34,7 +34,7 @@ export const matrixStyles = css`
     cursor: pointer;
   }
   button:hover {
-    background: var(--vscode-button-secondaryHoverBackground, #3c3c3c);
+    background: var(--vscode-button-secondaryHoverBackground, var(--vscode-list-hoverBackground, #3c3c3c));
   }
   button:focus-visible,
   .viewport:focus-visible {
@@ -88,10 +88,18 @@ export const matrixStyles = css`
     top: 0;
     pointer-events: none;
   }
+  /* In the top layer (popover), so no ancestor clips it; placed by placePopup with a translate, so its width
+     is measured against the whole viewport and never squeezed into the space right of the cell. */
   .tooltip {
-    position: absolute;
-    z-index: 3;
-    max-width: min(460px, 90vw);
+    position: fixed;
+    inset: 0 auto auto 0;
+    margin: 0;
+    box-sizing: border-box;
+    width: max-content;
+    min-width: min(20rem, calc(100vw - 8px));
+    max-width: min(460px, calc(100vw - 8px));
+    max-height: calc(100vh - 8px);
+    overflow: hidden;
     padding: 6px 8px;
     pointer-events: none;
     background: var(--vscode-editorHoverWidget-background, var(--vscode-editorWidget-background, #202020));
@@ -116,7 +124,15 @@ export const matrixStyles = css`
   }
   .tooltip .text {
     font-family: var(--vscode-editor-font-family, monospace);
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
+  }
+  /* A narrow panel: each label above its expression, so the numbers get the full width. */
+  @media (max-width: 420px) {
+    .tooltip .line {
+      grid-template-columns: 1fr;
+      gap: 0;
+      margin-bottom: 2px;
+    }
   }
   .sr-only {
     position: absolute;

@@ -24,6 +24,7 @@ import {
 import { fmt, fmtShort, tokenLabel } from '../render/format';
 import { isolatedText } from '../token-text';
 import { rasterize, rasterizePooled, type Raster } from '../render/heatmap';
+import { placePopup } from '../render/place-popup';
 import { matrixStyles } from './attn-matrix.styles';
 
 interface Prepared {
@@ -58,6 +59,8 @@ const KIND_TITLE: Record<MatrixKind, string> = {
 const MIN_VALUE_CELL = 28;
 const MIN_HATCH_CELL = 8;
 const MAX_FIT_CELL = 48;
+/** The matrix area is never fitted smaller than this (CSS px), however tall the controls above it. */
+const MIN_FIT_HEIGHT = 200;
 const MAX_CELL = 96;
 const LABEL_FONT_PX = 11;
 
@@ -119,10 +122,12 @@ export class AttnMatrix extends AttnView {
   @state() private panX = 0;
   @state() private panY = 0;
   @state() private hostWidth = 0;
+  @state() private windowHeight = typeof window !== 'undefined' ? window.innerHeight : 800;
   @state() private panning = false;
 
   @query('canvas.base') private baseCanvas?: HTMLCanvasElement;
   @query('canvas.overlay') private overlayCanvas?: HTMLCanvasElement;
+  @query('.tooltip') private tooltipEl?: HTMLElement;
 
   private prepared: Prepared | null = null;
   private baseDirty = true;
@@ -142,15 +147,25 @@ export class AttnMatrix extends AttnView {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (w > 0 && Math.abs(w - this.hostWidth) > 1) this.hostWidth = w;
+      // Next frame: resizing the canvas inside this callback would change the observed box again in the same frame.
+      if (w > 0 && Math.abs(w - this.hostWidth) > 1) requestAnimationFrame(() => {
+          if (this.isConnected) this.hostWidth = w;
+        });
     });
     this.resizeObserver.observe(this);
+    window.addEventListener('resize', this.onWindowResize);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
+    window.removeEventListener('resize', this.onWindowResize);
   }
+
+  /** The panel's height changed: the cell size follows it, as it follows the width. */
+  private readonly onWindowResize = (): void => {
+    if (window.innerHeight !== this.windowHeight) this.windowHeight = window.innerHeight;
+  };
 
   /** Centre of cell (i, j) in CSS pixels relative to the canvas (for tests and tools). */
   cellCenter(i: number, j: number): { x: number; y: number } {
@@ -193,7 +208,9 @@ export class AttnMatrix extends AttnView {
       changed.has('zoom') ||
       changed.has('panX') ||
       changed.has('panY') ||
-      changed.has('hostWidth')
+      changed.has('hostWidth') ||
+      changed.has('windowHeight') ||
+      changed.has('themeTick')
     ) {
       this.baseDirty = true;
     }
@@ -243,6 +260,27 @@ export class AttnMatrix extends AttnView {
       this.baseDirty = false;
     }
     this.drawOverlay();
+    this.placeTooltip();
+  }
+
+  /** Shows the tooltip in the top layer and places it beside the active cell, whole inside the viewport. */
+  private placeTooltip(): void {
+    const tip = this.tooltipEl;
+    const canvas = this.baseCanvas;
+    if (!tip || !canvas || !this.cell || !tip.isConnected) return;
+    if (!tip.matches(':popover-open')) tip.showPopover();
+    const r = canvas.getBoundingClientRect();
+    const c = this.cellSize;
+    // The cell, clipped to the drawn matrix area (after zoom and pan the cell may lie partly outside it).
+    const areaLeft = r.left + this.labelW;
+    const areaTop = r.top + this.labelH;
+    const x0 = Math.max(areaLeft, Math.min(r.left + this.cssW, areaLeft + this.panX + this.cell.j * c));
+    const y0 = Math.max(areaTop, Math.min(r.top + this.cssH, areaTop + this.panY + this.cell.i * c));
+    const x1 = Math.max(x0, Math.min(r.left + this.cssW, areaLeft + this.panX + (this.cell.j + 1) * c));
+    const y1 = Math.max(y0, Math.min(r.top + this.cssH, areaTop + this.panY + (this.cell.i + 1) * c));
+    const view = { width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight };
+    const at = placePopup({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }, { width: tip.offsetWidth, height: tip.offsetHeight }, view);
+    tip.style.translate = `${Math.round(at.x)}px ${Math.round(at.y)}px`;
   }
 
   private prepare(): Prepared | null {
@@ -278,8 +316,9 @@ export class AttnMatrix extends AttnView {
     this.labelH = Math.ceil(Math.min(90, Math.max(24, maxCol + 10)));
     const hostW = this.hostWidth || this.clientWidth || 640;
     const availW = Math.max(80, hostW - this.labelW - 8);
-    const viewH = typeof window !== 'undefined' ? window.innerHeight : 800;
-    const availH = Math.max(120, Math.min(640, viewH * 0.75) - this.labelH);
+    // Fill the height from the matrix's top edge to the bottom of the panel (the page scrolls below a floor).
+    const top = this.renderRoot.querySelector('.viewport')?.getBoundingClientRect().top ?? this.getBoundingClientRect().top + 64;
+    const availH = Math.max(MIN_FIT_HEIGHT, this.windowHeight - (top + window.scrollY) - 12 - this.labelH);
     this.fit = Math.max(0.01, Math.min(availW / Math.max(1, m), availH / Math.max(1, n), MAX_FIT_CELL));
     this.cssW = Math.ceil(this.labelW + Math.min(availW, m * this.fit));
     this.cssH = Math.ceil(this.labelH + Math.min(availH, n * this.fit));
@@ -638,7 +677,9 @@ export class AttnMatrix extends AttnView {
     }
     const v = p.matrix.data[d.row * p.matrix.cols + d.col];
     const valueText = p.kind === 'weights' ? '' : ` ${p.kind === 'scores' ? 'Score' : 'Scaled score'} ${fmt(v)}.`;
-    this.liveText = `${d.summary}${valueText}`;
+    // The whole derivation, not only the weight: keyboard and screen-reader users get what the tooltip shows.
+    const steps = d.lines.map((l) => `${l.label}: ${l.text}.`).join(' ');
+    this.liveText = `${d.summary}${valueText} ${steps}`;
   }
 
   private onFocus(): void {
@@ -737,13 +778,7 @@ export class AttnMatrix extends AttnView {
     if (!this.tipVisible || !this.cell) return nothing;
     const d = this.derivation;
     if (!d) return nothing;
-    const c = this.cellSize;
-    const x = this.labelW + this.panX + d.col * c;
-    const y = this.labelH + this.panY + d.row * c;
-    const pos: Record<string, string> = { top: `${Math.max(0, Math.min(y, this.cssH - 60))}px` };
-    if (x + c / 2 > this.cssW / 2) pos.right = `${Math.max(0, this.cssW - x + 8)}px`;
-    else pos.left = `${x + c + 8}px`;
-    return html`<div class="tooltip" part="tooltip" id="tip" ${styleProps(pos)}>
+    return html`<div class="tooltip" part="tooltip" id="tip" popover="manual" role="tooltip">
       <div class="head">query ${d.row} “<bdi>${tokenLabel(d.query, 24)}</bdi>” → key ${d.col} “<bdi>${tokenLabel(d.key, 24)}</bdi>”${d.masked ? ' (masked)' : ''}</div>
       ${d.lines.map(
         (l) => html`<div class="line" data-key=${l.key}><span class="label">${l.label}</span><span class="text">${l.text}</span></div>`,
@@ -763,7 +798,8 @@ export class AttnMatrix extends AttnView {
     if (!this.result || !p) return html`<p class="empty">No attention result to show.</p>`;
     const layer = this.layer + 1;
     const fallback = p.kind !== this.kind;
-    const label = `${KIND_TITLE[p.kind]}, layer ${layer}, head ${p.head.name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const headName = /^head\b/i.test(p.head.name) ? p.head.name : `head ${p.head.name}`;
+    const label = `${KIND_TITLE[p.kind]}, layer ${layer}, ${headName}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
         <span class="title">${KIND_TITLE[p.kind]} · layer ${layer} · ${p.head.name} · ${p.matrix.rows}×${p.matrix.cols}</span>

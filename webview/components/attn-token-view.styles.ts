@@ -68,13 +68,19 @@ export const tokenViewStyles = css`
     outline: 1px solid var(--vscode-focusBorder, #0078d4);
     outline-offset: -1px;
   }
+  /* The selection foreground falls back to the text colour: themes without it (Light High Contrast) have a
+     light selection background, where a white fallback vanishes. */
   .tok.active {
     background: var(--vscode-list-activeSelectionBackground, #04395e);
-    color: var(--vscode-list-activeSelectionForeground, #ffffff);
+    color: var(--vscode-list-activeSelectionForeground, var(--vscode-foreground, #cccccc));
     border-color: var(--vscode-contrastActiveBorder, transparent);
+    border-style: dashed;
   }
+  /* Locked differs from focused in shape, not only colour: a solid double-width frame and bold text. */
   .tok.locked {
     border-color: var(--vscode-focusBorder, #0078d4);
+    border-style: solid;
+    box-shadow: inset 0 0 0 1px var(--vscode-focusBorder, #0078d4);
     font-weight: bold;
   }
   .tok.hidden-key {

@@ -8,20 +8,27 @@ import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';
 import { TOKEN_ROW_HEIGHT, tokenViewSvg, type SvgColors, type TokenSvgLine } from '../export';
 import { tokenViewStyles } from './attn-token-view.styles';
+import { keysToDraw, LINE_RULE_LABELS } from '../render/line-selection';
+import { readableOn } from '../render/contrast';
+import { fmtWeight } from '../render/format';
+import type { LineRule } from '../../src/shared/enums';
 
 /** Above this many query tokens only the active token's lines are drawn. */
 export const ALL_LINES_LIMIT = 300;
 /** At most this many lines are drawn at once (the strongest win). */
 export const MAX_LINES = 4000;
+/** The faintest line's opacity; line colours are chosen to keep 3:1 on the background even at it. */
+export const MIN_LINE_OPACITY = 0.6;
 
 export interface DrawnLine extends TokenSvgLine {
   readonly head: number;
 }
 
 /**
- * BertViz-style view: query tokens left, key tokens right, one line per (query, key) pair whose
- * weight reaches the threshold; opacity and width grow with the weight. Several heads can be
- * overlaid, each in its own palette colour.
+ * BertViz-style view: query tokens left, key tokens right, one line per (query, key) pair the line rule
+ * picks (by default the strongest keys of each query); opacity and width grow with the weight, scaled to
+ * the strongest line drawn, so a row of small weights at thousands of tokens still reads. Several heads
+ * can be overlaid, each in its own palette colour.
  *
  * Fires `token-hover` and `token-lock` ({index}) for query tokens and `hidden-change`
  * ({hiddenTokens}) when a key token is clicked (hide / show it, weights renormalised).
@@ -32,8 +39,12 @@ export class AttnTokenView extends AttnView {
 
   /** Other heads of the same layer drawn on top, each in its own colour. */
   @property({ attribute: false }) overlayHeads: readonly number[] = [];
-  /** Lines below this weight are not drawn. */
+  /** Which keys each query's lines go to. */
+  @property() lineRule: LineRule = 'top-k';
+  /** Under the 'threshold' rule, lines below this weight are not drawn. */
   @property({ type: Number }) threshold = 0.05;
+  /** The source text is in an editor, which tints the keys of the focused token (the legend gives the scale). */
+  @property({ type: Boolean }) editorTints = false;
 
   @state() private hoverToken: number | null = null;
   @state() private focusIndex = 0;
@@ -54,6 +65,12 @@ export class AttnTokenView extends AttnView {
     return out;
   }
 
+  /** Head colour adjusted to the theme's background (read each render: themeTick re-renders on a switch). */
+  private lineColour(head: number): string {
+    const bg = getComputedStyle(this).getPropertyValue('--vscode-editor-background').trim() || '#1f1f1f';
+    return readableOn(headColor(head), bg, MIN_LINE_OPACITY);
+  }
+
   private weightsOf(head: number): Matrix | null {
     const h = this.result?.layers[this.layer]?.heads[head];
     return h ? hideTokens(h.weights, this.hiddenTokens) : null;
@@ -66,19 +83,16 @@ export class AttnTokenView extends AttnView {
     const n = r.tokens.length;
     const active = this.shownToken;
     if (active === null && n > ALL_LINES_LIMIT) return [];
-    const thr = Math.max(0, this.threshold);
     const lines: DrawnLine[] = [];
     for (const head of this.drawnHeads) {
       const w = this.weightsOf(head);
       if (!w) continue;
-      const color = headColor(head);
+      const color = this.lineColour(head);
       const from = active ?? 0;
       const to = active === null ? w.rows : active + 1;
       for (let i = from; i < to; i++) {
-        for (let j = 0; j < w.cols; j++) {
-          const v = w.data[i * w.cols + j];
-          if (v > 0 && v >= thr) lines.push({ from: i, to: j, weight: v, color, head });
-        }
+        const row = w.data.subarray(i * w.cols, (i + 1) * w.cols);
+        for (const j of keysToDraw(row, this.lineRule, this.threshold)) lines.push({ from: i, to: j, weight: row[j], color, head });
       }
     }
     if (lines.length > MAX_LINES) {
@@ -235,10 +249,18 @@ export class AttnTokenView extends AttnView {
     const heads = this.drawnHeads;
     const layerHeads = r.layers[this.layer].heads;
     const activeRow = active !== null && focused ? focused.data.subarray(active * focused.cols, (active + 1) * focused.cols) : null;
-    const focusColor = headColor(this.head);
+    const drawnKeys = new Set(activeRow ? keysToDraw(activeRow, this.lineRule, this.threshold) : []);
+    const rowMax = activeRow ? Math.max(0, ...[...drawnKeys].map((j) => activeRow[j])) : 0;
+    // Line strength is relative to the strongest line drawn: absolute weights vanish at thousands of tokens.
+    const lineMax = lines.reduce((m, l) => Math.max(m, l.weight), 0) || 1;
+    const focusColor = this.lineColour(this.head);
     return html`
       <ul class="legend" aria-label="Heads shown">
-        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: this.lineColour(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        <li class="scale">${LINE_RULE_LABELS[this.lineRule]}${lines.length > 0 ? html`; the widest line is weight ${fmtWeight(lineMax)}` : nothing}</li>
+        ${this.editorTints && activeRow && rowMax > 0
+          ? html`<li class="scale">Editor tints: darkest = ${fmtWeight(rowMax)}, this token's largest weight</li>`
+          : nothing}
       </ul>
       ${n > ALL_LINES_LIMIT && active === null
         ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
@@ -265,8 +287,8 @@ export class AttnTokenView extends AttnView {
               data-from=${l.from} data-to=${l.to} data-head=${l.head}
               x1="2" y1=${l.from * rh + rh / 2} x2=${gap - 2} y2=${l.to * rh + rh / 2}
               stroke=${l.color}
-              stroke-opacity=${(0.35 + 0.65 * Math.min(1, l.weight)).toFixed(3)}
-              stroke-width=${(0.75 + 5 * Math.min(1, l.weight)).toFixed(2)}
+              stroke-opacity=${(MIN_LINE_OPACITY + (1 - MIN_LINE_OPACITY) * Math.min(1, l.weight / lineMax)).toFixed(3)}
+              stroke-width=${(0.75 + 5 * Math.min(1, l.weight / lineMax)).toFixed(2)}
               vector-effect="non-scaling-stroke"></line>`)}
         </svg>
         <div class="col keys" role="group" aria-label="Key tokens (select to hide or show)">
@@ -274,7 +296,7 @@ export class AttnTokenView extends AttnView {
             const w = activeRow ? activeRow[j] : 0;
             const isHidden = hidden.has(j);
             return html`<div
-                class="tok ${isHidden ? 'hidden-key' : ''} ${activeRow && w < this.threshold ? 'dim' : ''}"
+                class="tok ${isHidden ? 'hidden-key' : ''} ${activeRow && !drawnKeys.has(j) ? 'dim' : ''}"
                 role="button"
                 data-col="k"
                 data-index=${j}
@@ -285,8 +307,8 @@ export class AttnTokenView extends AttnView {
                 @focus=${() => { this.keyFocusIndex = j; }}
                 @click=${() => this.toggleHidden(j)}
                 @keydown=${(e: KeyboardEvent) => this.onKeyKey(e, j)}
-              ><span class="text">${tokenText(t)}</span>${activeRow && w >= 0.01
-                ? html`<span class="bar" ${styleProps({ width: `${Math.max(1, Math.round(Math.min(1, w) * 80))}px`, background: focusColor })}></span>`
+              ><span class="text">${tokenText(t)}</span>${activeRow && drawnKeys.has(j)
+                ? html`<span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((w / rowMax) * 80))}px`, background: focusColor })}></span>`
                 : nothing}</div>`;
           })}
         </div>

@@ -1,5 +1,5 @@
 import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { AttentionResult } from '../../src/shared/core';
 
 /**
@@ -15,4 +15,33 @@ export class AttnView extends LitElement {
   @property({ attribute: false }) lockedToken: number | null = null;
   /** Key tokens hidden by the user; the views renormalise or dim them. */
   @property({ attribute: false }) hiddenTokens: readonly number[] = [];
+  /** Grows when the VS Code theme changes: views that paint canvases repaint on it. */
+  @state() protected themeTick = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    themeViews.add(this);
+    watchTheme();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    themeViews.delete(this);
+  }
+}
+
+const themeViews = new Set<AttnView>();
+let themeObserver: MutationObserver | null = null;
+
+/**
+ * VS Code switches themes by rewriting the `<html>` style (the --vscode-* variables) and the body's
+ * class (vscode-dark, vscode-high-contrast-light, ...). Canvases read colours once, so they must be told.
+ */
+function watchTheme(): void {
+  if (themeObserver || typeof MutationObserver === 'undefined') return;
+  themeObserver = new MutationObserver(() => {
+    for (const view of themeViews) view['themeTick']++;
+  });
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 }

@@ -27,3 +27,8 @@ export function tokenLabel(token: string, max = 14): string {
   const chars = Array.from(displayToken(token));
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : chars.join('');
 }
+
+/** A weight for a legend: two decimals, or two significant digits below 0.01 (0.0012, not 1.2e-3). */
+export function fmtWeight(w: number): string {
+  return w >= 0.01 || w === 0 ? w.toFixed(2) : w.toPrecision(2);
+}
