@@ -58,6 +58,26 @@ export interface Snapshot {
    * are an empty 0×0 matrix, and the host sends a new snapshot when the focus moves.
    */
   readonly headSummaries?: HeadSummaries;
+  /** A real model's most likely next tokens after the last position. */
+  readonly nextTokens?: NextTokens;
+}
+
+/** One candidate next token of a real model. */
+export interface NextToken {
+  readonly id: number;
+  readonly text: string;
+  readonly probability: number;
+}
+
+/** The most likely tokens after `position` (0-based, in the result's tokens). */
+export interface NextTokens {
+  readonly position: number;
+  readonly top: readonly NextToken[];
+}
+
+/** Interpretability's name for a head: layer and head, 0-based ("L0H5"). */
+export function headLabel(layer: number, head: number): string {
+  return `L${layer}H${head}`;
 }
 
 export type ToWebview =
@@ -69,6 +89,8 @@ export type ToWebview =
   | { readonly type: 'highlightToken'; readonly index: number | null }
   /** Restore UI state after a reload. */
   | { readonly type: 'restoreUi'; readonly ui: Partial<UiState> }
+  /** The most likely next tokens after a hovered position (answering `nextTokens`). */
+  | { readonly type: 'nextTokens'; readonly nextTokens: NextTokens }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 
@@ -82,6 +104,8 @@ export type FromWebview =
   /** The user changed a computation setting in the panel. */
   | { readonly type: 'updateSettings'; readonly settings: Partial<ComputeSettings> }
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
+  /** The next-token list for another position of a model result. */
+  | { readonly type: 'nextTokens'; readonly position: number }
   /** UI state changed; the host keeps it for restore. */
   | { readonly type: 'uiState'; readonly ui: UiState }
   /** Save an export through the host's save dialog. PNG content is base64; the rest is text. */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult } from '../core';
+import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
+import type { ModelService, RunTracker } from '../models/modelService';
 import type { FromWebview, Snapshot, ToWebview } from '../protocol';
 import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
@@ -35,6 +36,8 @@ export class AttentionPanel implements vscode.Disposable {
   private focus: Focus = DEFAULT_FOCUS;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
+  /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
+  private readonly modelRun: RunTracker = {};
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -46,6 +49,7 @@ export class AttentionPanel implements vscode.Disposable {
     private source: AttentionSource,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
+    private readonly models: ModelService,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
     panel.webview.html = buildHtml(panel.webview, extensionUri);
@@ -55,6 +59,9 @@ export class AttentionPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (this.source instanceof SelectionSource && e.affectsConfiguration('selfAttention')) this.refresh();
+      }),
+      models.onDidChange(() => {
+        if (this.source instanceof SelectionSource) this.refresh();
       }),
     );
     this.attach(source);
@@ -108,6 +115,7 @@ export class AttentionPanel implements vscode.Disposable {
    */
   release(): void {
     clearTimeout(this.debounce);
+    this.modelRun.cancel?.();
     this.compute.dispose();
     this.decorations.clear(this.source.uri);
     this.source.dispose();
@@ -132,8 +140,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.post({ type: 'busy', busy: true });
     try {
       const started = Date.now();
-      const outcome = await this.compute.compute(await this.source.request());
-      if (run !== this.runs) return;
+      const request = await this.source.request();
+      const outcome = await (this.models.selectionRun(request, this.modelRun) ?? this.compute.compute(request));
+      if (run !== this.runs || !outcome) return;
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
@@ -148,8 +157,9 @@ export class AttentionPanel implements vscode.Disposable {
         result: outcome.result,
         settings: this.source instanceof SelectionSource ? readSettings() : undefined,
         followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
-        warnings: outcome.warnings,
+        warnings: this.withModelNotice(outcome.warnings),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
+        ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
       };
       this.panel.title = panelTitle(this.source);
       this.postSnapshot();
@@ -233,7 +243,22 @@ export class AttentionPanel implements vscode.Disposable {
       case 'export':
         void saveExport(message, this.source.uri);
         return;
+      case 'nextTokens':
+        void this.sendNextTokens(message.position);
+        return;
     }
+  }
+
+  private async sendNextTokens(position: number): Promise<void> {
+    const runId = this.modelRun.lastId;
+    if (runId === undefined || this.snapshot?.result.provenance.kind !== 'model') return;
+    const nextTokens = await this.models.nextTokens(runId, position).catch(() => undefined);
+    if (nextTokens && runId === this.modelRun.lastId) this.post({ type: 'nextTokens', nextTokens });
+  }
+
+  private withModelNotice(warnings: readonly Problem[]): readonly Problem[] {
+    const notice = this.source instanceof SelectionSource ? this.models.notice() : undefined;
+    return notice ? [notice, ...warnings] : warnings;
   }
 
   private showTokenFocus(index: number | null, layer: number, head: number): void {

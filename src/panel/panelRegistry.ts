@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
+import type { ModelService } from '../models/modelService';
 import type { SourceRef } from '../protocol';
 import { isBinaryAttentionPath } from '../sources/binaryFiles';
 import { BinarySource } from '../sources/binarySource';
@@ -17,6 +18,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
     private readonly extensionUri: vscode.Uri,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
+    private readonly models: ModelService,
   ) {}
 
   all(): readonly AttentionPanel[] {
@@ -71,7 +73,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
       panel.dispose();
       return;
     }
-    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log)).refresh(0);
+    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, this.models)).refresh(0);
   }
 
   dispose(): void {
@@ -86,7 +88,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<PersistedSta
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri), retainContextWhenHidden: false },
     );
-    const attention = this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log));
+    const attention = this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, this.models));
     attention.refresh(0);
     return attention;
   }

@@ -17,6 +17,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
     }
     case 'setFollowSelection':
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
+    case 'nextTokens':
+      return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
     case 'uiState': {
       const ui = validateUi(raw.ui);
       return ui ? { type: 'uiState', ui } : null;
