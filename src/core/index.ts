@@ -15,3 +15,4 @@ export { parseTensorFile } from './tensorFile';
 export { type AttentionReference, type TensorFileResult, ATTENTION_FILE_EXTENSIONS } from './tensorFile';
 export * from './binary';
 export { type HeadSummaries, type HeadSummary, THUMBNAIL_SIZE, summarizeHead, summarizeHeads } from './summaries';
+export * from './model';
