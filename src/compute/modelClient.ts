@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from './computeClient';
-import type { FromModelWorker, ModelOutcome, ModelRequest, NextTokens, ToModelWorker } from './modelProtocol';
+import type { NextTokens } from '../protocol';
+import type { FromModelWorker, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 
 export interface ModelProgress {
   readonly message: string;

@@ -19,7 +19,7 @@ export interface ModelFolder {
   readonly tokenizer?: string;
   /** Bytes of all weight files: the upper bound of what the forward pass reads. */
   readonly weightBytes: number;
-  /** Changes when any file changes (name, size, modification time): the worker's cache key. */
+  /** Changes when any file changes (weights: path, size, modification time; the JSON files: their text). */
   readonly stamp: string;
   readonly source: FileTensorSource;
 }
@@ -38,10 +38,7 @@ export async function openModelFolder(folder: string): Promise<ModelFolder> {
       ? new ModelFileError(`${where} has no config.json: a model folder needs config.json, model.safetensors (or shards with ${INDEX}) and tokenizer.json.`)
       : error;
   });
-  const tokenizer = await readConfinedText(folder, 'tokenizer.json', root, MAX_TOKENIZER_BYTES).catch((error: unknown) => {
-    if (error instanceof ModelFileError && /is missing/.test(error.message)) return undefined;
-    throw error;
-  });
+  const tokenizer = await readConfinedText(folder, 'tokenizer.json', root, MAX_TOKENIZER_BYTES).catch(unlessMissing);
   const { files, weightMap } = await weightFiles(folder, root, where);
   const resolved = await Promise.all(files.map(async (name) => ({ name, ...(await resolveModelFile(folder, name, root).catch((error: unknown) => {
     throw error instanceof ModelFileError && /is missing/.test(error.message) && weightMap
@@ -54,24 +51,27 @@ export async function openModelFolder(folder: string): Promise<ModelFolder> {
     config,
     ...(tokenizer !== undefined ? { tokenizer } : {}),
     weightBytes: resolved.reduce((sum, f) => sum + f.size, 0),
-    stamp: resolved.map((f) => `${f.name}:${f.path}:${f.size}`).join('|') + `|${config.length}|${tokenizer?.length ?? -1}`,
+    stamp: JSON.stringify([resolved.map((f) => [f.name, f.path, f.size, f.modified]), config, tokenizer ?? null]),
     source,
   };
 }
 
 async function weightFiles(folder: string, root: string, where: string): Promise<{ files: string[]; weightMap?: Map<string, string> }> {
-  const index = await readConfinedText(folder, INDEX, root, MAX_INDEX_BYTES).catch((error: unknown) => {
-    if (error instanceof ModelFileError && /is missing/.test(error.message)) return undefined;
-    throw error;
-  });
+  const index = await readConfinedText(folder, INDEX, root, MAX_INDEX_BYTES).catch(unlessMissing);
   if (index !== undefined) return parseShardIndex(index, INDEX);
-  const single = await resolveModelFile(folder, SINGLE, root).catch(() => undefined);
+  const single = await resolveModelFile(folder, SINGLE, root).catch(unlessMissing);
   if (single) return { files: [SINGLE] };
-  const pickle = await resolveModelFile(folder, 'pytorch_model.bin', root).catch(() => undefined);
+  const pickle = await resolveModelFile(folder, 'pytorch_model.bin', root).catch(unlessMissing);
   if (pickle) {
     throw new ModelFileError(`${where} has only pytorch_model.bin, a Python pickle, which is never read: save the model as safetensors (save_pretrained(folder, safe_serialization=True)).`);
   }
   throw new ModelFileError(`${where} has no ${SINGLE} and no ${INDEX}: only safetensors weights are read.`);
+}
+
+/** Optional files: absent is fine, anything else (a link out of the folder, a folder) is an error. */
+function unlessMissing(error: unknown): undefined {
+  if (error instanceof ModelFileError && /is missing/.test(error.message)) return undefined;
+  throw error;
 }
 
 function openTensorSource(files: readonly { name: string; path: string; size: number }[], weightMap: Map<string, string> | undefined): FileTensorSource {

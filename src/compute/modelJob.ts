@@ -2,14 +2,16 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromSource, logitsAt, runModel } from '../core';
+import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromTensors, logitsAt, runModel, topTokens } from '../core';
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelResult, Problem } from '../core';
-import { ModelFileError, displayPath, formatBytes } from '../models/modelFolder';
+import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type ModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../protocol';
 import { TOP_TOKENS, type ModelOutcome, type ModelRequest } from './modelProtocol';
 
 const KEPT_RUNS = 4;
+/** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
+const MAX_CHARS_PER_TOKEN = 64;
 
 export interface RunHooks {
   readonly progress: (message: string, done: number, total: number) => void;
@@ -23,13 +25,13 @@ export class ModelJobs {
 
   async run(id: number, request: ModelRequest, hooks: RunHooks): Promise<ModelOutcome> {
     try {
-      hooks.progress(`Reading ${displayPath(request.folder)}`, 0, 1);
-      const model = await this.load(request.folder, request.budgetBytes);
+      hooks.progress(`Reading ${shortModelPath(request.folder)}`, 0, 1);
+      const model = await this.load(request.folder);
+      checkSize(model, request);
       const total = model.config.layers;
-      const result = await runModel(model, {
+      const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
-        maxTokens: request.maxTokens,
         onLayer: (_layer, index) => hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total),
         isCancelled: hooks.isCancelled,
       });
@@ -55,10 +57,11 @@ export class ModelJobs {
     if (!run || !Number.isInteger(position) || position < 0 || position >= run.result.tokens.length) return undefined;
     const { model, result } = run;
     const logits = position === result.tokens.length - 1 ? result.logits : logitsAt(model, result, position);
-    return { position, top: topTokens(logits, TOP_TOKENS, (id) => model.tokenizer?.tokenText(id)) };
+    const top = topTokens(logits, TOP_TOKENS).map(({ id, probability }) => ({ id, probability, text: model.tokenizer?.tokenText(id) ?? `#${id}` }));
+    return { position, top };
   }
 
-  private async load(folder: string, budgetBytes: number): Promise<Model> {
+  private async load(folder: string): Promise<Model> {
     const opened = await openModelFolder(folder);
     if (this.loaded && this.loaded.folder.folder === folder && this.loaded.folder.stamp === opened.stamp) {
       opened.source.close();
@@ -68,11 +71,7 @@ export class ModelJobs {
     this.loaded = undefined;
     this.runs.clear();
     try {
-      const model = await loadModelFromSource({ config: opened.config, source: opened.source, ...(opened.tokenizer !== undefined ? { tokenizer: opened.tokenizer } : {}) });
-      const estimate = estimateModelMemory(model.config, Math.min(model.config.maxPositions, 512));
-      if (estimate.totalBytes > budgetBytes) {
-        throw new ModelFileError(`${displayPath(folder)} needs about ${formatBytes(estimate.totalBytes)} to run, more than the memory budget of ${formatBytes(budgetBytes)} (setting selfAttention.memoryBudgetMB).`);
-      }
+      const model = loadModelFromTensors(opened.config, opened.source, opened.tokenizer);
       this.loaded = { folder: opened, model };
       return model;
     } catch (error) {
@@ -85,7 +84,7 @@ export class ModelJobs {
 /** "GPT-2 (124M) from ~/…/gpt2: learned weights, BF16." */
 export function provenanceLine(model: Model, folder: string): string {
   const d = model.description;
-  return `${d.familyName} (${d.parameterLabel}) from ${displayPath(folder)}: learned weights (${d.dtype}).`;
+  return `${d.familyName} (${d.parameterLabel}) from ${shortModelPath(folder)}: learned weights (${d.dtype}).`;
 }
 
 /** What the views draw: the evaluate shape, heads named L0H0…, without the run's extra matrices. */
@@ -107,22 +106,19 @@ export function viewResult(result: ModelResult, description: string): AttentionR
   };
 }
 
-/** The k most likely ids under softmax(logits), computed in float64, most likely first. */
-export function topTokens(logits: Float32Array, k: number, text: (id: number) => string | undefined): NextTokens['top'] {
-  let max = -Infinity;
-  for (const x of logits) if (x > max) max = x;
-  let sum = 0;
-  for (const x of logits) sum += Math.exp(x - max);
-  const best: number[] = [];
-  for (let id = 0; id < logits.length; id++) {
-    if (best.length < k || logits[id] > logits[best[best.length - 1]]) {
-      let at = best.length;
-      while (at > 0 && logits[id] > logits[best[at - 1]]) at--;
-      best.splice(at, 0, id);
-      if (best.length > k) best.pop();
-    }
+/** Refuses, before the forward pass allocates, a selection over the token limit or a run over the memory budget. */
+function checkSize(model: Model, request: ModelRequest): void {
+  if (request.text.length > request.maxTokens * MAX_CHARS_PER_TOKEN) {
+    throw new ModelError(`The selection has ${request.text.length.toLocaleString('en')} characters, far more than the limit of ${request.maxTokens.toLocaleString('en')} tokens (setting selfAttention.maxTokens). Select less text.`);
   }
-  return best.map((id) => ({ id, text: text(id) ?? `#${id}`, probability: Math.exp(logits[id] - max) / sum }));
+  const count = (model.tokenizer?.encode(request.text).length ?? 0) + 1;
+  if (count > request.maxTokens + 1) {
+    throw new ModelError(`The selection has ${(count - 1).toLocaleString('en')} tokens, more than the limit of ${request.maxTokens.toLocaleString('en')} (setting selfAttention.maxTokens). Select less text.`);
+  }
+  const estimate = estimateModelMemory(model.config, count);
+  if (estimate.totalBytes > request.budgetBytes) {
+    throw new ModelError(`Running ${model.description.familyName} (${model.description.parameterLabel}) on ${count - 1} tokens needs about ${formatBytes(estimate.totalBytes)}, more than the memory budget of ${formatBytes(request.budgetBytes)} (setting selfAttention.memoryBudgetMB).`);
+  }
 }
 
 function failure(message: string): ModelOutcome {

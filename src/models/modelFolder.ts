@@ -29,7 +29,7 @@ export function isInside(parent: string, child: string): boolean {
  * The real path and size of `name` in `folder`, after checking the rules above. `name` must be a plain
  * file name: no folders, no "..". Throws a ModelFileError naming the file and the problem.
  */
-export async function resolveModelFile(folder: string, name: string, root: string): Promise<{ readonly path: string; readonly size: number }> {
+export async function resolveModelFile(folder: string, name: string, root: string): Promise<{ readonly path: string; readonly size: number; readonly modified: number }> {
   if (name === '' || name !== path.basename(name) || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) {
     throw new ModelFileError(`"${name}" is not a plain file name inside the model folder.`);
   }
@@ -45,7 +45,7 @@ export async function resolveModelFile(folder: string, name: string, root: strin
   }
   const stat = await fs.stat(real);
   if (!stat.isFile()) throw new ModelFileError(`${name} in ${displayPath(folder)} is not a regular file.`);
-  return { path: real, size: stat.size };
+  return { path: real, size: stat.size, modified: stat.mtimeMs };
 }
 
 /** A small text file (config.json, tokenizer.json, the shard index), refused above maxBytes. */
@@ -60,6 +60,16 @@ export async function readConfinedText(folder: string, name: string, root: strin
 /** "~/…" for paths under the home folder, so banners and messages stay short. */
 export function displayPath(p: string, home = process.env.HOME ?? ''): string {
   return home && isInside(home, p) ? path.join('~', path.relative(home, p)) : p;
+}
+
+/** "~/.cache/huggingface/hub/…/org/name" for a Hub snapshot (the revision folder says nothing), else displayPath. */
+export function shortModelPath(folder: string, home = process.env.HOME ?? ''): string {
+  const parts = path.resolve(folder).split(path.sep);
+  const at = parts.length - 3;
+  if (at >= 1 && parts[at].startsWith('models--') && parts[at + 1] === 'snapshots') {
+    return `${displayPath(parts.slice(0, at).join(path.sep) || path.sep, home)}/…/${parts[at].slice('models--'.length).split('--').join('/')}`;
+  }
+  return displayPath(folder, home);
 }
 
 export function formatBytes(bytes: number): string {

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { displayPath, modelRoot, readConfinedText, resolveModelFile } from '../../../src/models/modelFolder';
+import { displayPath, modelRoot, readConfinedText, resolveModelFile, shortModelPath } from '../../../src/models/modelFolder';
 
 let dir: string;
 beforeEach(() => {
@@ -26,7 +26,7 @@ describe('resolveModelFile', () => {
     writeFileSync(path.join(dir, 'blobs', 'b1'), 'abc');
     mkdirSync(path.join(dir, 'snap'));
     symlinkSync('../blobs/b1', path.join(dir, 'snap', 'config.json'));
-    expect(await resolveModelFile(path.join(dir, 'snap'), 'config.json', dir)).toEqual({ path: path.join(dir, 'blobs', 'b1'), size: 3 });
+    expect(await resolveModelFile(path.join(dir, 'snap'), 'config.json', dir)).toMatchObject({ path: path.join(dir, 'blobs', 'b1'), size: 3 });
   });
 
   it('refuses a symlink out of the root, names with folders, folders and missing files, naming the file', async () => {
@@ -51,5 +51,12 @@ describe('displayPath', () => {
   it('shortens the home folder to ~', () => {
     expect(displayPath('/home/u/.cache/x', '/home/u')).toBe('~/.cache/x');
     expect(displayPath('/opt/models/x', '/home/u')).toBe('/opt/models/x');
+  });
+});
+
+describe('shortModelPath', () => {
+  it('names a Hub snapshot by its cache and id, and other folders by their path', () => {
+    expect(shortModelPath('/home/u/.cache/huggingface/hub/models--openai-community--gpt2/snapshots/abc', '/home/u')).toBe('~/.cache/huggingface/hub/…/openai-community/gpt2');
+    expect(shortModelPath('/home/u/models/gpt2', '/home/u')).toBe('~/models/gpt2');
   });
 });
