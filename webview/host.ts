@@ -3,7 +3,7 @@
  * → app properties. Unknown or malformed messages are ignored, and so are snapshots older than the
  * one on screen.
  */
-import type { ComputeSettings, ExportFormat, FromWebview, Snapshot, ToWebview } from '../src/protocol';
+import type { ComputeSettings, ExportFormat, FromWebview, NextTokens, Snapshot, ToWebview } from '../src/protocol';
 import type { Problem } from '../src/core/types';
 import type { UiState } from '../src/protocol';
 import { mergeUi, sanitizeUi } from './ui-state';
@@ -15,6 +15,8 @@ export interface AppTarget extends EventTarget {
   busy: boolean;
   highlightToken: number | null;
   ui: UiState;
+  /** A real model's next tokens after a hovered position, as the host answered. */
+  hoverNextTokens?: NextTokens | null;
 }
 
 /** Events `<attn-app>` fires for the host. */
@@ -24,6 +26,7 @@ export interface AppEventMap {
   'follow-change': CustomEvent<{ follow: boolean }>;
   'export-request': CustomEvent<{ format: ExportFormat; suggestedName: string; content: string }>;
   'token-focus': CustomEvent<{ index: number | null; locked: boolean; layer: number; head: number }>;
+  'next-tokens-request': CustomEvent<{ position: number }>;
 }
 
 const EXPORT_FORMATS: readonly string[] = ['png', 'svg', 'csv', 'json'];
@@ -47,6 +50,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!isObject(x.source) || typeof x.source.label !== 'string') return false;
   if (x.source.kind !== 'selection' && x.source.kind !== 'file') return false;
   if (!Array.isArray(x.warnings)) return false;
+  if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
@@ -66,6 +70,13 @@ export function isSnapshot(x: unknown): x is Snapshot {
 
 function isSummary(x: unknown): boolean {
   return isObject(x) && isObject(x.stats) && typeof x.stats.meanEntropy === 'number' && isMatrixLike(x.thumbnail);
+}
+
+/** Next tokens as the host sends them: a position and up to a few dozen { id, text, probability }. */
+export function isNextTokens(x: unknown): x is NextTokens {
+  return isObject(x) && Number.isInteger(x.position) && (x.position as number) >= 0 && Array.isArray(x.top) && x.top.length <= 100
+    && x.top.every((t: unknown) => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
+      && typeof t.probability === 'number' && t.probability >= 0 && t.probability <= 1);
 }
 
 function isProblem(x: unknown): x is Problem {
@@ -99,6 +110,11 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
     case 'restoreUi': {
       if (!isObject(msg.ui)) return false;
       app.ui = mergeUi(app.ui, sanitizeUi(msg.ui));
+      return true;
+    }
+    case 'nextTokens': {
+      if (!isNextTokens(msg.nextTokens)) return false;
+      app.hoverNextTokens = msg.nextTokens;
       return true;
     }
     case 'busy': {
@@ -144,6 +160,10 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
       post({ type: 'tokenFocus', index: d.index, locked: d.locked, layer: d.layer, head: d.head });
+    }],
+    ['next-tokens-request', (e) => {
+      const d = (e as AppEventMap['next-tokens-request']).detail;
+      if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
   ];
   for (const [name, fn] of listeners) app.addEventListener(name, fn);

@@ -6,7 +6,7 @@ import type { Problem } from '../core';
 import { ModelClient } from '../compute/modelClient';
 import type { ModelOutcome } from '../compute/modelProtocol';
 import type { NextTokens } from '../protocol';
-import { hubCacheDirs, listCachedModels } from './hfCache';
+import { hubCacheDirs, listCachedModels, modelIdFromEntry } from './hfCache';
 import { displayPath } from './modelFolder';
 import { RANDOM_MODEL, resolveModelSetting, type ModelChoice } from './modelSetting';
 import { pickerItems, type PickerAction } from './pickerItems';
@@ -164,10 +164,9 @@ export interface RunTracker {
   progress?: (message: string, done: number, total: number) => void;
 }
 
-/** "gpt2" for …/models--openai-community--gpt2/snapshots/<rev>, else the folder's own name. */
+/** "openai-community/gpt2" for …/models--openai-community--gpt2/snapshots/<rev>, else the folder's own name. */
 export function modelName(folder: string): string {
   const parts = folder.split(/[\\/]/).filter(Boolean);
   const entry = parts.length >= 3 && parts[parts.length - 2] === 'snapshots' ? parts[parts.length - 3] : undefined;
-  if (entry?.startsWith('models--')) return entry.slice('models--'.length).split('--').pop() ?? entry;
-  return parts[parts.length - 1] ?? folder;
+  return (entry && modelIdFromEntry(entry)) || (parts[parts.length - 1] ?? folder);
 }

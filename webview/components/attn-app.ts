@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Problem } from '../../src/core/types';
 import type { Matrix } from '../../src/core/matrix';
-import type { ExportFormat, MatrixKind, Snapshot, UiState, ViewName } from '../../src/protocol';
+import type { ExportFormat, MatrixKind, NextTokens, Snapshot, UiState, ViewName } from '../../src/protocol';
 import type { AppTarget } from '../host';
 import { DEFAULT_UI, VIEWS, mergeUi } from '../ui-state';
 import { hideTokens } from '../hidden-tokens';
@@ -21,7 +21,9 @@ import './attn-token-view';
 import './attn-matrix';
 import './attn-pipeline';
 import './attn-head-grid';
+import './attn-next-tokens';
 import { appStyles } from './attn-app.styles';
+import { headLabel, headTitle } from '../head-label';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -69,8 +71,11 @@ export class AttnApp extends LitElement implements AppTarget {
   /** Token under the editor cursor, highlighted as if hovered. */
   @property({ attribute: false }) highlightToken: number | null = null;
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
+  @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
 
   @state() private hoverToken: number | null = null;
+  /** The position whose next tokens were last asked for, so a hover asks once. */
+  private requestedNext: number | null = null;
 
   constructor() {
     super();
@@ -135,6 +140,23 @@ export class AttnApp extends LitElement implements AppTarget {
     if (changed.has('snapshot') && this.hoverToken !== null && this.hoverToken >= (this.snapshot?.result.tokens.length ?? 0)) {
       this.hoverToken = null;
     }
+    if (changed.has('snapshot')) {
+      this.hoverNextTokens = null;
+      this.requestedNext = null;
+    }
+  }
+
+  override updated(): void {
+    this.requestNextTokens();
+  }
+
+  /** A model result lists next tokens for the last position; the active token's list comes from the host on demand. */
+  private requestNextTokens(): void {
+    const active = this.activeToken;
+    const last = this.snapshot?.nextTokens;
+    if (!last || active === null || active === last.position || active === this.hoverNextTokens?.position || active === this.requestedNext) return;
+    this.requestedNext = active;
+    this.dispatchEvent(new CustomEvent('next-tokens-request', { detail: { position: active }, bubbles: true, composed: true }));
   }
 
   private fireUi(): void {
@@ -207,11 +229,11 @@ export class AttnApp extends LitElement implements AppTarget {
     if (!snap || !cur) return null;
     const r = snap.result;
     const ui = this.ui;
-    const headName = r.layers[ui.layer].heads[ui.head].name || `head ${ui.head + 1}`;
-    const title = `${snap.source.label} — layer ${ui.layer + 1}, ${headName}, ${cur.kind}`;
+    const headName = r.layers[ui.layer].heads[ui.head].name || headLabel(ui.layer, ui.head);
+    const title = `${snap.source.label} — ${headTitle(ui.layer, ui.head, headName)}, ${cur.kind}`;
     const q = r.tokens.map(tokenText);
     const k = r.keyTokens.map(tokenText);
-    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, `L${ui.layer + 1}`, `H${ui.head + 1}`, ui.view === 'tokens' ? '' : cur.kind], format);
+    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
     if (format === 'csv') {
       content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
@@ -261,6 +283,12 @@ export class AttnApp extends LitElement implements AppTarget {
         : nothing}`;
   }
 
+  private renderNextTokens(last: NextTokens, tokens: readonly string[]): TemplateResult {
+    const active = this.activeToken;
+    const shown = active !== null && this.hoverNextTokens?.position === active ? this.hoverNextTokens : last;
+    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}></attn-next-tokens>`;
+  }
+
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
     const r = snap.result;
@@ -302,6 +330,7 @@ export class AttnApp extends LitElement implements AppTarget {
         <attn-export ?disabled=${!snap}></attn-export>
       </header>
       ${this.renderBanners(snap)}
+      ${snap?.nextTokens ? this.renderNextTokens(snap.nextTokens, snap.result.tokens) : nothing}
       ${snap
         ? html`
           <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .followSelection=${snap.followSelection}></attn-controls>

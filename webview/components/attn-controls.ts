@@ -10,6 +10,7 @@ import type { AttentionResult, MaskSpec } from '../../src/core/types';
 import type { ComputeSettings, MatrixKind, TokenizerName, UiState } from '../../src/protocol';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
+import { headTitle } from '../head-label';
 
 type NumberSetting = 'dModel' | 'dK' | 'heads' | 'layers' | 'seed';
 
@@ -206,7 +207,7 @@ export class AttnControls extends LitElement {
               <label for="layer">Layer</label>
               <vscode-single-select id="layer" label="Layer" .value=${String(ui.layer)}
                 @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ layer: Number(v), overlayHeads: [] }))}>
-                ${r.layers.map((_, i) => html`<vscode-option value=${String(i)}>Layer ${i + 1}</vscode-option>`)}
+                ${r.layers.map((_, i) => html`<vscode-option value=${String(i)}>Layer ${i}</vscode-option>`)}
               </vscode-single-select>
             </div>`
           : nothing}
@@ -214,7 +215,7 @@ export class AttnControls extends LitElement {
           <label for="head">Head</label>
           <vscode-single-select id="head" label="Head" .value=${String(ui.head)}
             @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ head: Number(v) }))}>
-            ${heads.map((h, i) => html`<vscode-option value=${String(i)}>${h.name || `Head ${i + 1}`}</vscode-option>`)}
+            ${heads.map((h, i) => html`<vscode-option value=${String(i)}>${headTitle(ui.layer, i, h.name)}</vscode-option>`)}
           </vscode-single-select>
         </div>
         ${ui.view === 'matrix'
@@ -247,7 +248,7 @@ export class AttnControls extends LitElement {
             ${heads.map((h, i) => i === ui.head
               ? nothing
               : html`<span class="field inline"><span class="swatch" ${styleProps({ background: headColor(i) })}></span>
-                  <vscode-checkbox label=${h.name || `Head ${i + 1}`} .checked=${ui.overlayHeads.includes(i)}
+                  <vscode-checkbox label=${headTitle(ui.layer, i, h.name)} .checked=${ui.overlayHeads.includes(i)}
                     @change=${(e: Event) => {
                       const on = (e.target as HTMLInputElement).checked;
                       const set = new Set(ui.overlayHeads);

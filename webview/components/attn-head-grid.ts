@@ -14,6 +14,7 @@ import type { HeadSummaries, HeadSummary } from '../../src/core/summaries';
 import type { HeadResult } from '../../src/core/types';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
+import { headTitle } from '../head-label';
 
 export type HeadSort = 'order' | 'entropy' | 'max' | 'sink';
 
@@ -115,7 +116,7 @@ export class AttnHeadGrid extends AttnView {
   private renderCard(item: HeadItem): TemplateResult {
     const s = item.stats;
     const selected = item.layer === this.layer && item.head === this.head;
-    const title = `Layer ${item.layer + 1}, ${item.result.name}: mean row entropy ${s.meanEntropy.toFixed(3)} nats (${s.meanEntropyBits.toFixed(3)} bits), max weight ${s.maxWeight.toFixed(3)}, sink share ${(s.sinkShare * 100).toFixed(1)}% (mean weight on the first token)`;
+    const title = `${headTitle(item.layer, item.head, item.result.name)}: mean row entropy ${s.meanEntropy.toFixed(3)} nats (${s.meanEntropyBits.toFixed(3)} bits), max weight ${s.maxWeight.toFixed(3)}, sink share ${(s.sinkShare * 100).toFixed(1)}% (mean weight on the first token)`;
     return html`<li>
       <button
         type="button"
@@ -126,7 +127,7 @@ export class AttnHeadGrid extends AttnView {
         data-head=${item.head}
         @click=${() => this.select(item)}
       >
-        <span class="name">L${item.layer + 1} · ${item.result.name}</span>
+        <span class="name">${headTitle(item.layer, item.head, item.result.name)}</span>
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
         <span class="stats">
           <span class="entropy">H ${s.meanEntropy.toFixed(2)} nats,</span>
@@ -146,7 +147,7 @@ export class AttnHeadGrid extends AttnView {
     let lastLayer = -1;
     for (const item of this.sorted) {
       if (byLayer && item.layer !== lastLayer) {
-        body.push(html`<li class="layer-label" aria-hidden="true">Layer ${item.layer + 1}</li>`);
+        body.push(html`<li class="layer-label" aria-hidden="true">Layer ${item.layer}</li>`);
         lastLayer = item.layer;
       }
       body.push(this.renderCard(item));

@@ -14,6 +14,7 @@ import type { AttentionResult, HeadResult, LayerResult } from '../../src/core/ty
 import { fmt } from '../render/format';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
+import { headTitle } from '../head-label';
 
 export interface PipelineStep {
   /** Stable id, e.g. 'x', 'wq', 'q', 'scores', 'scaled', 'mask', 'weights', 'z', 'concat', 'wo', 'addnorm1', … */
@@ -259,7 +260,7 @@ export class AttnPipeline extends AttnView {
     const fileOnly = result.layers.every((L) => L.heads.every((h) => h.q === null));
     const token = row !== null ? result.tokens[row] : undefined;
     return html`
-      <h2>Layer ${this.layer + 1}, ${head.name}: how the numbers flow</h2>
+      <h2>${headTitle(this.layer, this.head, head.name)}: how the numbers flow</h2>
       ${precomputed
         ? html`<p class="note">${fileOnly
             ? 'This file holds only attention weights, so the steps before softmax cannot be shown.'

@@ -8,6 +8,7 @@ import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';
 import { TOKEN_ROW_HEIGHT, tokenViewSvg, type SvgColors, type TokenSvgLine } from '../export';
 import { tokenViewStyles } from './attn-token-view.styles';
+import { headTitle } from '../head-label';
 
 /** Above this many query tokens only the active token's lines are drawn. */
 export const ALL_LINES_LIMIT = 300;
@@ -93,9 +94,9 @@ export class AttnTokenView extends AttnView {
   toSvg(colors?: SvgColors): string {
     const r = this.result;
     if (!r) return tokenViewSvg({ title: 'No data', queryTokens: [], keyTokens: [], lines: [], activeToken: null, colors });
-    const name = r.layers[this.layer]?.heads[this.head]?.name ?? `head ${this.head + 1}`;
+    const name = headTitle(this.layer, this.head, r.layers[this.layer]?.heads[this.head]?.name);
     return tokenViewSvg({
-      title: `Layer ${this.layer + 1}, ${name}${this.drawnHeads.length > 1 ? ` + ${this.drawnHeads.length - 1} overlaid` : ''}`,
+      title: `${name}${this.drawnHeads.length > 1 ? ` + ${this.drawnHeads.length - 1} overlaid` : ''}`,
       queryTokens: r.tokens.map(tokenText),
       keyTokens: r.keyTokens.map(tokenText),
       lines: this.computeLines(),
@@ -238,7 +239,7 @@ export class AttnTokenView extends AttnView {
     const focusColor = headColor(this.head);
     return html`
       <ul class="legend" aria-label="Heads shown">
-        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: headColor(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: headColor(h) })}></span>${headTitle(this.layer, h, layerHeads[h].name)}</li>`)}
       </ul>
       ${n > ALL_LINES_LIMIT && active === null
         ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
