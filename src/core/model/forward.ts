@@ -3,7 +3,7 @@
  * views draw (Q, K, V after RoPE; scores, scaled, weights, Z; the residual stream).
  */
 import { attentionHead } from '../attention';
-import { concatColumns, matmulTransposed, zeros, type Matrix } from '../matrix';
+import { concatColumns, zeros, type Matrix } from '../matrix';
 import type { AttentionOptions, HeadResult } from '../types';
 import type { LayerNames, LinearName, ModelNames, NormName } from './families';
 import { activate, addInPlace, applyRope, columns, copyMatrix, layerNormAffine, project, rmsNorm } from './ops';
@@ -90,9 +90,8 @@ function runModelLayer(model: Model, names: ModelNames, index: number, residualI
 }
 
 /** Token embeddings (plus learned positions for GPT-2): the residual stream entering layer 0. */
-function embed(model: Model, names: ModelNames, ids: readonly number[]): Matrix {
+function embed(model: Model, names: ModelNames, ids: readonly number[], table: Float32Array): Matrix {
   const D = model.config.hidden;
-  const table = tensor(model, names.embed);
   const x = zeros(ids.length, D);
   ids.forEach((id, t) => x.data.set(table.subarray(id * D, (id + 1) * D), t * D));
   if (names.positions) {
@@ -110,7 +109,8 @@ export interface ForwardOutput {
 
 /** Runs every layer on `ids` (already checked against vocab and length). */
 export function forward(model: Model, names: ModelNames, ids: readonly number[], input: RunModelInput): ForwardOutput {
-  let x = embed(model, names, ids);
+  const table = tensor(model, names.embed);
+  let x = embed(model, names, ids, table);
   const layers: ModelLayerResult[] = [];
   for (let l = 0; l < model.config.layers; l++) {
     if (input.isCancelled?.()) throw new ModelCancelled();
@@ -120,12 +120,24 @@ export function forward(model: Model, names: ModelNames, ids: readonly number[],
     x = layer.output as Matrix;
   }
   const finalHidden = norm(model, x, names.finalNorm);
-  return { layers, finalHidden, logits: logitsOfRow(model.config, tensor(model, names.head), finalHidden, ids.length - 1) };
+  // Tied heads reuse the embedding table already read (GPT-2's is 150 MB).
+  const head = names.head === names.embed ? table : tensor(model, names.head);
+  return { layers, finalHidden, logits: logitsOfRow(model.config, head, finalHidden, ids.length - 1) };
 }
 
-/** head · finalHidden[position]: the next-token logits after that position. */
+/**
+ * head · finalHidden[position]: the next-token logits after that position. One row is a matrix–vector product, so
+ * it runs in plain JS: copying a vocabulary-sized head into the kernels' memory would cost more than the product.
+ */
 export function logitsOfRow(config: ModelConfig, head: Float32Array, finalHidden: Matrix, position: number): Float32Array {
   const D = config.hidden;
-  const row = { rows: 1, cols: D, data: finalHidden.data.slice(position * D, (position + 1) * D) };
-  return matmulTransposed(row, { rows: config.vocabSize, cols: D, data: head }).data;
+  const x = finalHidden.data.subarray(position * D, (position + 1) * D);
+  const logits = new Float32Array(config.vocabSize);
+  for (let v = 0; v < logits.length; v++) {
+    const w = v * D;
+    let sum = 0;
+    for (let j = 0; j < D; j++) sum += x[j] * head[w + j];
+    logits[v] = sum;
+  }
+  return logits;
 }

@@ -3,7 +3,8 @@ import { countVisiblePairs } from '../masks';
 import { FAMILY_NAMES, parseModelConfig } from './config';
 import { checkTensors, expectedTensors, modelNames, type ModelNames } from './families';
 import { CAUSAL, forward, logitsOfRow, tensor } from './forward';
-import { memorySource, parseShardIndex } from './safetensors';
+import { folderConfig, folderTensorSource, folderTokenizer, memoryFolder, SHARD_INDEX, SINGLE_WEIGHTS, type ModelFolder } from './folder';
+import { parseShardIndex } from './safetensors';
 import { loadTokenizer } from './tokenizer';
 import {
   ModelError, type LoadModelInput, type Model, type ModelConfig, type ModelDescription, type ModelMemoryEstimate, type ModelResult,
@@ -49,20 +50,25 @@ export function loadModelFromTensors(configText: string, source: TensorSource, t
   return model;
 }
 
+/** Builds a model from a folder read by random access (the worker's path): headers now, tensors during runs. */
+export function loadModelFromFolder(folder: ModelFolder): Model {
+  const config = folderConfig(folder);
+  parseModelConfig(config); // an unknown model_type is reported before any weights are read
+  return loadModelFromTensors(config, folderTensorSource(folder), folderTokenizer(folder));
+}
+
 /** Builds a model from files in memory: config.json, model.safetensors (or shards + index), tokenizer.json. */
 export function loadModel(input: LoadModelInput): Model {
   const weights = input.weights instanceof Uint8Array ? [input.weights] : input.weights;
-  const index = input.index === undefined ? undefined : parseShardIndex(input.index);
-  const fileNames = input.weightFiles ?? index?.files ?? ['model.safetensors'];
-  if (index) {
-    const missing = index.files.find((f) => !fileNames.includes(f));
-    if (missing !== undefined) throw new ModelError(`model.safetensors.index.json names shard ${missing}, which is missing.`, 'model.safetensors.index.json');
+  const names = input.weightFiles ?? (input.index === undefined ? [SINGLE_WEIGHTS] : parseShardIndex(input.index).files);
+  if (names.length !== weights.length) {
+    throw new ModelError(`${weights.length} weights files were given for ${names.length} names (${names.join(', ')}).`);
   }
-  if (fileNames.length !== weights.length) {
-    throw new ModelError(`${weights.length} weights files were given for ${fileNames.length} names (${fileNames.join(', ')}).`);
-  }
-  const files = new Map(fileNames.map((name, i) => [name, weights[i]] as const));
-  return loadModelFromTensors(input.config, memorySource(files, index?.weightMap), input.tokenizer);
+  const files = new Map<string, Uint8Array | string>(names.map((name, i) => [name, weights[i]]));
+  files.set('config.json', input.config);
+  if (input.index !== undefined) files.set(SHARD_INDEX, input.index);
+  if (input.tokenizer !== undefined) files.set('tokenizer.json', input.tokenizer);
+  return loadModelFromFolder(memoryFolder(files));
 }
 
 function namesOf(model: Model): ModelNames {
@@ -113,7 +119,7 @@ export function runModel(model: Model, input: RunModelInput): ModelResult {
     layers,
     options: CAUSAL,
     cost: { computedPairs: countVisiblePairs(CAUSAL.mask, ids.length, ids.length), fullPairs: ids.length * ids.length },
-    provenance: { kind: 'model', description: `${d.familyName} (${d.parameterLabel}, ${d.dtype}): learned weights.` },
+    provenance: { kind: 'model', description: `${d.familyName} (${d.parameterLabel}, ${d.dtype}): weights read from the checkpoint.` },
     ids,
     modelTokens: tokens,
     logits,

@@ -3,7 +3,7 @@
  * model.safetensors.index.json, and F32/F16/BF16 → float32. Every problem names the file.
  */
 import { toFloat32 } from '../binary/common';
-import { ModelError, type TensorInfo, type TensorSource, type WeightDType } from './types';
+import { ModelError, type TensorInfo, type WeightDType } from './types';
 
 /** The format's own limit on the JSON header. */
 const MAX_HEADER = 100 * 1024 * 1024;
@@ -14,8 +14,6 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Header bytes to read first: the 8-byte length prefix. */
-export const SAFETENSORS_PREFIX = 8;
 
 /** The header's JSON length from the first 8 bytes, checked against the format's limit and the file size. */
 export function safetensorsHeaderLength(prefix: Uint8Array, file: string, fileSize: number): number {
@@ -62,12 +60,6 @@ export function parseSafetensorsHeader(json: Uint8Array, file: string, fileSize:
   return tensors;
 }
 
-/** Reads a whole in-memory safetensors file's header. */
-export function safetensorsEntries(bytes: Uint8Array, file: string): Map<string, TensorInfo> {
-  const length = safetensorsHeaderLength(bytes.subarray(0, 8), file, bytes.length);
-  return parseSafetensorsHeader(bytes.subarray(8, 8 + length), file, bytes.length);
-}
-
 /** The shard files an index names, in first-mention order, and its tensor → file map. */
 export function parseShardIndex(text: string, file = 'model.safetensors.index.json'): { files: string[]; weightMap: Map<string, string> } {
   let json: unknown;
@@ -99,21 +91,6 @@ export function mergeShards(headers: ReadonlyMap<string, ReadonlyMap<string, Ten
     }
   }
   return all;
-}
-
-/** A tensor source over files already in memory (tests, small models). */
-export function memorySource(files: ReadonlyMap<string, Uint8Array>, weightMap?: ReadonlyMap<string, string>): TensorSource {
-  const headers = new Map<string, Map<string, TensorInfo>>();
-  for (const [file, bytes] of files) headers.set(file, safetensorsEntries(bytes, file));
-  const tensors = mergeShards(headers, weightMap);
-  return {
-    tensors,
-    read(name) {
-      const info = tensors.get(name);
-      if (!info) throw new ModelError(`No weights file holds tensor "${name}".`);
-      return (files.get(info.file) as Uint8Array).subarray(info.begin, info.end);
-    },
-  };
 }
 
 const DECODE: Record<WeightDType, 'f4' | 'f2' | 'bf16'> = { F32: 'f4', F16: 'f2', BF16: 'bf16' };

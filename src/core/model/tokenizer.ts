@@ -27,8 +27,13 @@ function byteDecoder(): Map<string, number> {
 const encoder = new TextEncoder();
 
 function usesByteLevel(json: Record<string, unknown>): boolean {
-  const text = JSON.stringify([json.pre_tokenizer, json.decoder]);
-  return text.includes('"ByteLevel"');
+  return JSON.stringify([json.pre_tokenizer, json.decoder]).includes('"ByteLevel"');
+}
+
+/** Whether the pipeline adds a "▁" before the text (Llama 2's Prepend normalizer, Metaspace's prepend scheme). */
+function prependsSpace(json: Record<string, unknown>): boolean {
+  const text = JSON.stringify([json.normalizer, json.pre_tokenizer]);
+  return text.includes('"Prepend"') || (text.includes('"Metaspace"') && !text.includes('"prepend_scheme":"never"') && !text.includes('"add_prefix_space":false'));
 }
 
 /** UTF-16 offset of every UTF-8 byte boundary of `text` (index: byte offset). */
@@ -61,6 +66,7 @@ export function loadTokenizer(text: string): ModelTokenizer {
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
   const added = tokenizer.get_added_tokens_decoder();
   const byteLevel = usesByteLevel(json);
+  const prepended = prependsSpace(json);
   const table = byteDecoder();
 
   const tokenBytes = (id: number, piece: string): Uint8Array => {
@@ -80,10 +86,14 @@ export function loadTokenizer(text: string): ModelTokenizer {
       const textBytes = encoder.encode(input);
       const toUtf16 = byteToUtf16(input);
       let cursor = 0;
+      let prefixPending = prepended;
       return ids.map((id, i) => {
         let bytes = tokenBytes(id, tokens[i]);
-        // SentencePiece's added prefix space has no counterpart in the text.
-        if (bytes[0] === 0x20 && textBytes[cursor] !== 0x20) bytes = bytes.subarray(1);
+        // The prepended "▁" has no counterpart in the text: the first token that carries a space drops it.
+        if (prefixPending && !added.has(id) && bytes.length > 0) {
+          prefixPending = false;
+          if (bytes[0] === 0x20) bytes = bytes.subarray(1);
+        }
         const start = cursor;
         cursor = Math.min(textBytes.length, cursor + bytes.length);
         const from = toUtf16[start];
