@@ -1,118 +1,70 @@
 /**
- * Reads a model folder for the worker: config.json, tokenizer.json and the safetensors headers, then
- * each tensor by file offset when the forward pass asks for it, so a multi-GB checkpoint is never in
- * memory at once. Every file goes through the model-folder rules (plain names, symlinks confined).
+ * The worker's side of the core's ModelFolder: a model folder on disk, read by offset, where every file
+ * goes through the model-folder rules first (plain names, regular files, symlinks confined to the folder
+ * or its cache entry). The core reads headers first and each tensor when the forward pass needs it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { mergeShards, parseSafetensorsHeader, parseShardIndex, safetensorsHeaderLength, ModelError, type TensorInfo, type TensorSource } from '../core';
-import { ModelFileError, displayPath, modelRoot, readConfinedText, resolveModelFile } from '../models/modelFolder';
+import { closeSync, openSync, promises as fs, readFileSync, readSync } from 'node:fs';
+import type { ModelFolder } from '../core';
+import { ModelFileError, formatBytes, modelRoot, resolveModelFile } from '../models/modelFolder';
 
-const MAX_CONFIG_BYTES = 1 << 20;
-const MAX_INDEX_BYTES = 16 << 20;
-const MAX_TOKENIZER_BYTES = 64 << 20;
-const INDEX = 'model.safetensors.index.json';
-const SINGLE = 'model.safetensors';
+/** config.json, tokenizer.json and the shard index are read whole: refuse them past this size. */
+const MAX_TEXT_BYTES = 64 << 20;
 
-export interface ModelFolder {
-  readonly folder: string;
-  readonly config: string;
-  readonly tokenizer?: string;
-  /** Bytes of all weight files: the upper bound of what the forward pass reads. */
+export interface DiskModelFolder extends ModelFolder {
+  /** Bytes of the folder's *.safetensors files. */
   readonly weightBytes: number;
-  /** Changes when any file changes (weights: path, size, modification time; the JSON files: their text). */
+  /** Changes when any file changes (real path, size, modification time): the worker's cache key. */
   readonly stamp: string;
-  readonly source: FileTensorSource;
-}
-
-/** A TensorSource over open files: one positioned read per tensor. close() releases the descriptors. */
-export interface FileTensorSource extends TensorSource {
   close(): void;
 }
 
-/** Reads the small files and every weights header of `folder`; throws one sentence naming the file. */
-export async function openModelFolder(folder: string): Promise<ModelFolder> {
+type Resolved = { readonly path: string; readonly size: number; readonly modified: number } | { readonly error: Error };
+
+/** Resolves every top-level file of `folder` now (async); reads happen later, synchronously, in the worker. */
+export async function openModelFolder(folder: string): Promise<DiskModelFolder> {
   const root = await modelRoot(folder);
-  const where = displayPath(folder);
-  const config = await readConfinedText(folder, 'config.json', root, MAX_CONFIG_BYTES).catch((error: unknown) => {
-    throw error instanceof ModelFileError && /is missing/.test(error.message)
-      ? new ModelFileError(`${where} has no config.json: a model folder needs config.json, model.safetensors (or shards with ${INDEX}) and tokenizer.json.`)
-      : error;
-  });
-  const tokenizer = await readConfinedText(folder, 'tokenizer.json', root, MAX_TOKENIZER_BYTES).catch(unlessMissing);
-  const { files, weightMap } = await weightFiles(folder, root, where);
-  const resolved = await Promise.all(files.map(async (name) => ({ name, ...(await resolveModelFile(folder, name, root).catch((error: unknown) => {
-    throw error instanceof ModelFileError && /is missing/.test(error.message) && weightMap
-      ? new ModelFileError(`${INDEX} names shard ${name}, which is missing from ${where}.`)
-      : error;
-  })) })));
-  const source = openTensorSource(resolved, weightMap);
-  return {
-    folder,
-    config,
-    ...(tokenizer !== undefined ? { tokenizer } : {}),
-    weightBytes: resolved.reduce((sum, f) => sum + f.size, 0),
-    stamp: JSON.stringify([resolved.map((f) => [f.name, f.path, f.size, f.modified]), config, tokenizer ?? null]),
-    source,
-  };
-}
-
-async function weightFiles(folder: string, root: string, where: string): Promise<{ files: string[]; weightMap?: Map<string, string> }> {
-  const index = await readConfinedText(folder, INDEX, root, MAX_INDEX_BYTES).catch(unlessMissing);
-  if (index !== undefined) return parseShardIndex(index, INDEX);
-  const single = await resolveModelFile(folder, SINGLE, root).catch(unlessMissing);
-  if (single) return { files: [SINGLE] };
-  const pickle = await resolveModelFile(folder, 'pytorch_model.bin', root).catch(unlessMissing);
-  if (pickle) {
-    throw new ModelFileError(`${where} has only pytorch_model.bin, a Python pickle, which is never read: save the model as safetensors (save_pretrained(folder, safe_serialization=True)).`);
+  const names = (await fs.readdir(folder).catch(() => [] as string[])).sort();
+  const resolved = new Map<string, Resolved>();
+  for (const name of names) {
+    resolved.set(name, await resolveModelFile(folder, name, root).catch((error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) })));
   }
-  throw new ModelFileError(`${where} has no ${SINGLE} and no ${INDEX}: only safetensors weights are read.`);
-}
-
-/** Optional files: absent is fine, anything else (a link out of the folder, a folder) is an error. */
-function unlessMissing(error: unknown): undefined {
-  if (error instanceof ModelFileError && /is missing/.test(error.message)) return undefined;
-  throw error;
-}
-
-function openTensorSource(files: readonly { name: string; path: string; size: number }[], weightMap: Map<string, string> | undefined): FileTensorSource {
+  // Sub-folders are not model files; anything else that failed (a link out of the folder) stays listed, so reading it says why.
+  const files = names.filter((n) => { const r = resolved.get(n)!; return !('error' in r) || !/not a regular file/.test(r.error.message); });
   const fds = new Map<string, number>();
-  const close = () => {
-    for (const fd of fds.values()) closeSync(fd);
-    fds.clear();
+  const file = (name: string) => {
+    const r = resolved.get(name);
+    if (!r) throw new ModelFileError(`${name} is missing from the model folder.`);
+    if ('error' in r) throw r.error;
+    return r;
   };
-  try {
-    const headers = new Map<string, Map<string, TensorInfo>>();
-    for (const f of files) {
-      const fd = openSync(f.path, 'r');
-      fds.set(f.name, fd);
-      const length = safetensorsHeaderLength(readAt(fd, 0, Math.min(8, f.size)), f.name, f.size);
-      headers.set(f.name, parseSafetensorsHeader(readAt(fd, 8, length), f.name, f.size));
-    }
-    const tensors = mergeShards(headers, weightMap);
-    return {
-      tensors,
-      read(name) {
-        const info = tensors.get(name);
-        const fd = info && fds.get(info.file);
-        if (!info || fd === undefined) throw new ModelError(`No weights file holds tensor "${name}".`);
-        return readAt(fd, info.begin, info.end - info.begin);
-      },
-      close,
-    };
-  } catch (error) {
-    close();
-    throw error;
-  }
-}
-
-/** Exactly `length` bytes at `offset`, or a message that the file ended first. */
-function readAt(fd: number, offset: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, bytes, done, length - done, offset + done);
-    if (n === 0) throw new ModelFileError(`A weights file ended ${length - done} bytes early at offset ${offset + done}: it is truncated.`);
-    done += n;
-  }
-  return bytes;
+  const fd = (name: string): number => {
+    let d = fds.get(name);
+    if (d === undefined) fds.set(name, (d = openSync(file(name).path, 'r')));
+    return d;
+  };
+  return {
+    files,
+    size: (name) => file(name).size,
+    readText(name) {
+      const f = file(name);
+      if (f.size > MAX_TEXT_BYTES) throw new ModelFileError(`${name} is ${formatBytes(f.size)}, more than the ${formatBytes(MAX_TEXT_BYTES)} a model's ${name} may be.`);
+      return readFileSync(f.path, 'utf8');
+    },
+    read(name, offset, length) {
+      const bytes = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd(name), bytes, done, length - done, offset + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done === length ? bytes : bytes.subarray(0, done);
+    },
+    weightBytes: files.filter((n) => n.endsWith('.safetensors')).reduce((sum, n) => sum + file(n).size, 0),
+    stamp: JSON.stringify(names.map((n) => { const r = resolved.get(n)!; return 'error' in r ? [n, r.error.message] : [n, r.path, r.size, r.modified]; })),
+    close() {
+      for (const d of fds.values()) closeSync(d);
+      fds.clear();
+    },
+  };
 }

@@ -2,10 +2,10 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromTensors, logitsAt, runModel, topTokens } from '../core';
+import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromFolder, logitsAt, runModel, topTokens } from '../core';
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelResult, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
-import { openModelFolder, type ModelFolder } from './modelFiles';
+import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../protocol';
 import { TOP_TOKENS, type ModelOutcome, type ModelRequest } from './modelProtocol';
 
@@ -19,7 +19,7 @@ export interface RunHooks {
 }
 
 export class ModelJobs {
-  private loaded: { readonly folder: ModelFolder; readonly model: Model } | undefined;
+  private loaded: { readonly path: string; readonly folder: DiskModelFolder; readonly model: Model } | undefined;
   /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly). */
   private readonly runs = new Map<number, { readonly model: Model; readonly result: ModelResult }>();
 
@@ -46,7 +46,7 @@ export class ModelJobs {
       };
     } catch (error) {
       if (error instanceof ModelCancelled) throw error;
-      if (error instanceof ModelError || error instanceof ModelFileError) return failure(error.message);
+      if (error instanceof ModelError || error instanceof ModelFileError) return failure(`${shortModelPath(request.folder)}: ${error.message}`);
       throw error;
     }
   }
@@ -63,19 +63,19 @@ export class ModelJobs {
 
   private async load(folder: string): Promise<Model> {
     const opened = await openModelFolder(folder);
-    if (this.loaded && this.loaded.folder.folder === folder && this.loaded.folder.stamp === opened.stamp) {
-      opened.source.close();
+    if (this.loaded && this.loaded.path === folder && this.loaded.folder.stamp === opened.stamp) {
+      opened.close();
       return this.loaded.model;
     }
-    this.loaded?.folder.source.close();
+    this.loaded?.folder.close();
     this.loaded = undefined;
     this.runs.clear();
     try {
-      const model = loadModelFromTensors(opened.config, opened.source, opened.tokenizer);
-      this.loaded = { folder: opened, model };
+      const model = loadModelFromFolder(opened);
+      this.loaded = { path: folder, folder: opened, model };
       return model;
     } catch (error) {
-      opened.source.close();
+      opened.close();
       throw error;
     }
   }

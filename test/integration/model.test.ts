@@ -55,6 +55,6 @@ describe('Selections through a real model folder (selfAttention.model)', () => {
     await waitFor(() => /mamba/.test(panel.lastErrorMessage ?? ''), 'the unknown model_type is named', 60_000);
     assert.equal(panel.current, good, 'the last good view is kept');
     await setModel(path.join(scratch, 'missing'));
-    await waitFor(() => /no config\.json/.test(panel.lastErrorMessage ?? ''), 'a folder without config.json is named', 60_000);
+    await waitFor(() => /missing: The folder has no config\.json/.test(panel.lastErrorMessage ?? ''), 'a folder without config.json is named', 60_000);
   });
 });

@@ -72,7 +72,7 @@ describe('ModelJobs keeps the loaded model and answers hovers', () => {
 
 describe('ModelJobs refuses bad input with one sentence naming the file', () => {
   it('a folder without config.json', async () => {
-    expect(await errorOf(new ModelJobs(), request(hub))).toMatch(/has no config\.json: a model folder needs config\.json/);
+    expect(await errorOf(new ModelJobs(), request(hub))).toBe(`${hub}: The folder has no config.json, so it is not a Hugging Face model folder.`);
   });
 
   it('an unknown model_type', async () => {
@@ -93,14 +93,14 @@ describe('ModelJobs refuses bad input with one sentence naming the file', () => 
   it('an index naming a missing shard', async () => {
     const folder = addCachedModel(hub, 'tiny/gpt2', 'gpt2');
     writeFileSync(path.join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'wte.weight': 'model-00001-of-00002.safetensors' } }));
-    expect(await errorOf(new ModelJobs(), request(folder))).toMatch(/model\.safetensors\.index\.json names shard model-00001-of-00002\.safetensors, which is missing/);
+    expect(await errorOf(new ModelJobs(), request(folder))).toMatch(/^.*tiny\/gpt2: model\.safetensors\.index\.json names shard model-00001-of-00002\.safetensors, which is not in the folder/);
   });
 
   it('only pytorch_model.bin', async () => {
     const folder = addCachedModel(hub, 'tiny/gpt2', 'gpt2');
     unlinkSync(path.join(folder, 'model.safetensors'));
     writeFileSync(path.join(folder, 'pytorch_model.bin'), 'pickle');
-    expect(await errorOf(new ModelJobs(), request(folder))).toMatch(/only pytorch_model\.bin, a Python pickle, which is never read/);
+    expect(await errorOf(new ModelJobs(), request(folder))).toMatch(/tiny\/gpt2: The folder has only pytorch_model\.bin, a PyTorch pickle, which is never loaded/);
   });
 
   it('weights linking outside the cache entry', async () => {
