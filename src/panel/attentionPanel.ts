@@ -155,7 +155,8 @@ export class AttentionPanel implements vscode.Disposable {
         seq: ++this.snapshotSeq,
         source: this.source.info(),
         result: outcome.result,
-        settings: this.source instanceof SelectionSource ? readSettings() : undefined,
+        // The random model's settings do not apply to a real model's run.
+        settings: this.source instanceof SelectionSource && outcome.result.provenance.kind !== 'model' ? readSettings() : undefined,
         followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
         warnings: this.withModelNotice(outcome.warnings),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, closeAll, openAndSelect, waitFor } from './helpers';
 
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
+/** Short enough for the tiny checkpoint's 32 positions. */
+const SENTENCE = 'How are you doing?';
 /** The tiny GPT-2 checkpoint (out/test/integration → test/fixtures/models). */
 const TINY_GPT2 = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'models', 'gpt2');
 
@@ -38,6 +39,7 @@ describe('Selections through a real model folder (selfAttention.model)', () => {
     assert.equal(snapshot.nextTokens?.top.length, 10);
     assert.equal(snapshot.nextTokens?.position, snapshot.result.tokens.length - 1);
     assert.equal(snapshot.source.tokenRanges?.length, snapshot.result.tokens.length, 'every token has its range for editor sync');
+    assert.equal(snapshot.settings, undefined, 'the random model\'s settings are not offered for a real model');
   });
 
   it('a broken folder shows the core’s message and keeps the last good view', async () => {
