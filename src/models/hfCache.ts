@@ -40,6 +40,13 @@ export function modelIdFromEntry(entry: string): string | undefined {
   return match ? match[1].split('--').join('/') : undefined;
 }
 
+/** "openai-community/gpt2" for …/models--openai-community--gpt2/snapshots/<rev>, else the folder's own name. */
+export function modelName(folder: string): string {
+  const parts = folder.split(/[\\/]/).filter(Boolean);
+  const entry = parts.length >= 3 && parts[parts.length - 2] === 'snapshots' ? parts[parts.length - 3] : undefined;
+  return (entry && modelIdFromEntry(entry)) || (parts[parts.length - 1] ?? folder);
+}
+
 /** Every model found in the given hub folders; unreadable entries are skipped, never thrown. */
 export async function listCachedModels(hubDirs: readonly string[]): Promise<CachedModel[]> {
   const found: CachedModel[] = [];

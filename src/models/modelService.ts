@@ -6,7 +6,7 @@ import type { Problem } from '../core';
 import { ModelClient } from '../compute/modelClient';
 import type { ModelOutcome } from '../compute/modelProtocol';
 import type { NextTokens } from '../protocol';
-import { hubCacheDirs, listCachedModels, modelIdFromEntry } from './hfCache';
+import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';
 import { RANDOM_MODEL, resolveModelSetting, type ModelChoice } from './modelSetting';
 import { pickerItems, type PickerAction } from './pickerItems';
@@ -135,6 +135,10 @@ export class ModelService implements vscode.Disposable {
     // The user's own settings: a model path never comes from the workspace unless it is trusted.
     await vscode.workspace.getConfiguration(SECTION).update('model', value, vscode.ConfigurationTarget.Global);
     this.log.info(`Model chosen: ${value}`);
+    const now = this.choice();
+    if ((now.kind === 'folder' ? now.folder : RANDOM_MODEL) !== value) {
+      void vscode.window.showWarningMessage('This workspace\'s settings set selfAttention.model, which takes precedence over your choice: remove it there to use the model you picked.');
+    }
     return true;
   }
 
@@ -162,11 +166,4 @@ export interface RunTracker {
   /** The latest run's id, for next-token look-ups. */
   lastId?: number;
   progress?: (message: string, done: number, total: number) => void;
-}
-
-/** "openai-community/gpt2" for …/models--openai-community--gpt2/snapshots/<rev>, else the folder's own name. */
-export function modelName(folder: string): string {
-  const parts = folder.split(/[\\/]/).filter(Boolean);
-  const entry = parts.length >= 3 && parts[parts.length - 2] === 'snapshots' ? parts[parts.length - 3] : undefined;
-  return (entry && modelIdFromEntry(entry)) || (parts[parts.length - 1] ?? folder);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hubCacheDirs, listCachedModels, modelIdFromEntry, parseConfigSummary, snapshotOf } from '../../../src/models/hfCache';
+import { hubCacheDirs, listCachedModels, modelIdFromEntry, modelName, parseConfigSummary, snapshotOf } from '../../../src/models/hfCache';
 
 /** Writes a Hub-layout cache entry: blobs/<sha> files, snapshots/<rev>/<name> symlinks, refs/main. */
 function addModel(hub: string, id: string, revision: string, files: Record<string, string>, refMain = true): string {
@@ -41,6 +41,13 @@ describe('modelIdFromEntry', () => {
     expect(modelIdFromEntry('models--HuggingFaceTB--SmolLM2-135M')).toBe('HuggingFaceTB/SmolLM2-135M');
     expect(modelIdFromEntry('models--gpt2')).toBe('gpt2');
     expect(modelIdFromEntry('datasets--wikitext')).toBeUndefined();
+  });
+});
+
+describe('modelName', () => {
+  it('names a snapshot by its Hub id and any other folder by its name', () => {
+    expect(modelName('/hub/models--openai-community--gpt2/snapshots/abc')).toBe('openai-community/gpt2');
+    expect(modelName('/home/u/models/SmolLM2-135M/')).toBe('SmolLM2-135M');
   });
 });
 
