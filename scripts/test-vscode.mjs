@@ -68,7 +68,8 @@ async function integration() {
     await page.exposeFunction('codeAutomationLog', (type, args) => (console[type] ?? console.log)(...(Array.isArray(args) ? args : [args])));
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
     const timer = setTimeout(() => finish(124), Number(process.env.SAV_INTEGRATION_TIMEOUT_MS || 600_000));
-    await page.goto(url);
+    // A loaded machine can take well over Playwright's default 30 s to serve the workbench.
+    await page.goto(url, { timeout: 120_000 });
     const code = await done;
     clearTimeout(timer);
     console.log(`integration tests: exit code ${code}`);
