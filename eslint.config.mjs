@@ -15,10 +15,60 @@ export default tseslint.config(
         { selector: "Identifier[name='unsafeHTML']", message: 'No unsafeHTML: render data as text.' }],
     },
   },
+  // Layering (DESIGN.md, README "Architecture"). Each block lists every import restriction of its folder: a later
+  // block replaces an earlier one's rule for the files it matches. test/unit/lint/layers.test.ts breaks each rule.
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is pure.' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core is pure.' }],
+        patterns: [
+          { regex: '^node:', message: 'src/core is pure: no Node built-ins (it also runs in the webview).' },
+          { regex: '^(\\.\\./)+(panel|compute|sources|editor|shared|settings|extension)(/|$)', message: 'src/core imports nothing from the layers above it.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/core/kernels/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core is pure.' }],
+        patterns: [
+          { regex: '^node:', message: 'src/core is pure: no Node built-ins (it also runs in the webview).' },
+          { regex: '^\\.\\./', message: 'The kernels import nothing else from the core: callers translate domain types (see KernelMask).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/shared is imported by the webview: no vscode.' }],
+        patterns: [
+          { regex: '^node:', message: 'src/shared is imported by the webview: no Node built-ins.' },
+          { regex: '^\\.\\./(panel|compute|sources|editor|settings|extension)(/|$)', message: 'src/shared sits below the host: it may import only the core.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/compute/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\.\\./(panel|sources|editor)(/|$)', message: 'src/compute may not import the panel or the sources: move shared policy to src/shared.' }],
+      }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    ignores: ['webview/dev/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The webview talks to the host by messages only.' }],
+        patterns: [{ regex: '^(\\.\\./)+src/(?!shared/)', message: 'webview/ may import from src/ only through src/shared/.' }],
+      }],
     },
   },
 );

@@ -32,7 +32,7 @@ async function main() {
     const entry = path.join(work, 'entry.ts');
     writeFileSync(entry, [
       `export { runJob } from ${JSON.stringify(path.join(root, 'src/compute/job.ts'))};`,
-      `export { slimResult, payloadBytes } from ${JSON.stringify(path.join(root, 'src/panel/slimResult.ts'))};`,
+      `export { slimResult } from ${JSON.stringify(path.join(root, 'src/panel/slimResult.ts'))};`,
       `export { summarizeHeads } from ${JSON.stringify(path.join(root, 'src/core/summaries.ts'))};`,
     ].join('\n'));
     const bundle = path.join(work, 'job.mjs');

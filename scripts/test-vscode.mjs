@@ -68,8 +68,9 @@ async function integration() {
     await page.exposeFunction('codeAutomationLog', (type, args) => (console[type] ?? console.log)(...(Array.isArray(args) ? args : [args])));
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
     const timer = setTimeout(() => finish(124), Number(process.env.SAV_INTEGRATION_TIMEOUT_MS || 600_000));
-    // A loaded machine can take well over Playwright's default 30 s to serve the workbench.
-    await page.goto(url, { timeout: 120_000 });
+    // The tests report through codeAutomationExit (or the timer fires): only wait for the navigation to start, since a
+    // loaded machine can take longer than goto's 30 s default to fire 'load' for the whole workbench.
+    await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     const code = await done;
     clearTimeout(timer);
     console.log(`integration tests: exit code ${code}`);

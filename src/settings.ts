@@ -1,34 +1,34 @@
 import * as vscode from 'vscode';
-import type { MaskSpec } from './core/types';
-import type { ComputeSettings, TokenizerName } from './protocol';
+import { maskDilation, maskOf, maskWindow } from './core';
+import { isOneOf } from './shared/enums';
+import type { ComputeSettings } from './shared/protocol';
+import { SETTINGS, type IntegerSettingKey } from './shared/settings';
 
 const SECTION = 'selfAttention';
 
+/** Reads the computation settings; ranges are checked where they are used (settingsProblem, in the worker). */
 export function readSettings(): ComputeSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const window = Math.max(1, c.get<number>('window', 4));
-  const maskName = c.get<string>('mask', 'none');
-  const mask: MaskSpec =
-    maskName === 'causal' ? { kind: 'causal' }
-      : maskName === 'window' ? { kind: 'window', window }
-        : maskName === 'dilated' ? { kind: 'dilated', window, dilation: Math.max(1, c.get<number>('dilation', 2)) }
-          : { kind: 'none' };
+  const num = (key: IntegerSettingKey | 'temperature') => c.get<number>(key, SETTINGS[key].default);
+  const bool = (key: 'positionalEncoding' | 'scale') => c.get<boolean>(key, SETTINGS[key].default);
+  const tokenizer = c.get<string>('tokenizer', SETTINGS.tokenizer.default);
+  const mask = c.get<string>('mask', SETTINGS.mask.default);
   return {
-    tokenizer: c.get<TokenizerName>('tokenizer', 'words') === 'gpt2' ? 'gpt2' : 'words',
-    dModel: c.get<number>('dModel', 64),
-    dK: c.get<number>('dK', 16),
-    heads: c.get<number>('heads', 4),
-    layers: c.get<number>('layers', 1),
-    seed: c.get<number>('seed', 42),
-    positionalEncoding: c.get<boolean>('positionalEncoding', true),
-    mask,
-    temperature: c.get<number>('temperature', 1),
-    scale: c.get<boolean>('scale', true),
+    tokenizer: isOneOf(SETTINGS.tokenizer.enum, tokenizer) ? tokenizer : SETTINGS.tokenizer.default,
+    dModel: num('dModel'),
+    dK: num('dK'),
+    heads: num('heads'),
+    layers: num('layers'),
+    seed: num('seed'),
+    positionalEncoding: bool('positionalEncoding'),
+    mask: maskOf(isOneOf(SETTINGS.mask.enum, mask) ? mask : SETTINGS.mask.default, Math.max(1, num('window')), Math.max(1, num('dilation'))),
+    temperature: num('temperature'),
+    scale: bool('scale'),
   };
 }
 
 export function maxTokens(): number {
-  return vscode.workspace.getConfiguration(SECTION).get<number>('maxTokens', 4096);
+  return vscode.workspace.getConfiguration(SECTION).get<number>('maxTokens', SETTINGS.maxTokens.default);
 }
 
 /** Writes settings changed in the panel to the user's settings, so they stick and show in the Settings UI. */
@@ -41,12 +41,10 @@ export async function writeSettings(changes: Partial<ComputeSettings>): Promise<
   }
   if (changes.mask) {
     updates.push(['mask', changes.mask.kind]);
-    if (changes.mask.kind === 'window' || changes.mask.kind === 'dilated') updates.push(['window', changes.mask.window]);
-    if (changes.mask.kind === 'dilated') updates.push(['dilation', changes.mask.dilation]);
+    const window = maskWindow(changes.mask);
+    const dilation = maskDilation(changes.mask);
+    if (window !== undefined) updates.push(['window', window]);
+    if (dilation !== undefined) updates.push(['dilation', dilation]);
   }
   for (const [key, value] of updates) await c.update(key, value, target);
-}
-
-export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(SECTION);
 }

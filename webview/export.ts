@@ -2,8 +2,9 @@
  * Pure helpers for exporting what the panel shows: CSV / JSON of a matrix, SVG of a matrix or of
  * the token view. No DOM access except in `svgToPngDataUrl` and `base64FromDataUrl`'s callers.
  */
-import type { Matrix } from '../src/core/matrix';
-import type { ExportFormat, MatrixKind } from '../src/protocol';
+import { isVisible, type MaskSpec, type Matrix } from '../src/shared/core';
+import type { ExportFormat, MatrixKind } from '../src/shared/protocol';
+import { colourOf, matrixDomain, rgbHex } from './render/colour-scale';
 
 /** Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F). */
 // eslint-disable-next-line no-control-regex
@@ -83,27 +84,13 @@ export function matrixToJson(m: Matrix, rowLabels: readonly string[], colLabels:
   );
 }
 
-const VIRIDIS: readonly (readonly [number, number, number])[] = [
-  [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
-];
-
-/** Sequential colour for t in [0, 1] (viridis-like, readable in light and dark). */
-export function heatColor(t: number): string {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  const f = x - i;
-  const c = VIRIDIS[i].map((a, k) => Math.round(a + (VIRIDIS[i + 1][k] - a) * f));
-  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-}
-
 export interface SvgColors {
   readonly background: string;
   readonly foreground: string;
-  readonly masked: string;
   readonly font: string;
 }
 
-export const DEFAULT_SVG_COLORS: SvgColors = { background: '#1f1f1f', foreground: '#cccccc', masked: '#3a3a3a', font: 'monospace' };
+export const DEFAULT_SVG_COLORS: SvgColors = { background: '#1f1f1f', foreground: '#cccccc', font: 'monospace' };
 
 /** Largest side drawn as one rect per cell; bigger matrices embed a PNG. */
 export const SVG_RECT_LIMIT = 256;
@@ -114,14 +101,15 @@ function clip(s: string, max = 18): string {
 }
 
 /**
- * A standalone SVG heatmap. For matrices up to SVG_RECT_LIMIT on each side every cell is a rect;
- * larger ones embed `pngDataUrl` (the canvas image) as a data: image.
+ * A standalone SVG heatmap, coloured as the matrix view colours it (same ramp, domain and masked grey). For
+ * matrices up to SVG_RECT_LIMIT on each side every cell is a rect; larger ones embed `pngDataUrl` (the canvas
+ * image) as a data: image. `kind` picks the ramp (weights by default); with `mask`, weights the mask hides are grey.
  */
 export function matrixToSvg(
   m: Matrix,
   rowLabels: readonly string[],
   colLabels: readonly string[],
-  opts: { readonly title: string; readonly colors?: SvgColors; readonly pngDataUrl?: string },
+  opts: { readonly title: string; readonly colors?: SvgColors; readonly pngDataUrl?: string; readonly kind?: MatrixKind; readonly mask?: MaskSpec },
 ): string {
   const colors = opts.colors ?? DEFAULT_SVG_COLORS;
   const big = m.rows > SVG_RECT_LIMIT || m.cols > SVG_RECT_LIMIT;
@@ -131,11 +119,9 @@ export function matrixToSvg(
   const top = 28 + labelH;
   const width = labelW + m.cols * cell + 20;
   const height = top + m.rows * cell + 20;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const x of m.data) if (Number.isFinite(x)) { if (x < min) min = x; if (x > max) max = x; }
-  if (!Number.isFinite(min)) { min = 0; max = 1; }
-  const span = max - min || 1;
+  const kind = opts.kind ?? 'weights';
+  const domain = matrixDomain(kind, m);
+  const hides = kind === 'weights' && opts.mask ? opts.mask : undefined;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(colors.font)}" font-size="11">`);
   parts.push(`<rect width="100%" height="100%" fill="${escapeXml(colors.background)}"/>`);
@@ -157,7 +143,7 @@ export function matrixToSvg(
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) {
         const v = m.data[i * m.cols + j];
-        const fill = Number.isFinite(v) ? heatColor((v - min) / span) : colors.masked;
+        const fill = rgbHex(colourOf(v, domain, hides !== undefined && !isVisible(hides, i, j)));
         parts.push(`<rect x="${labelW + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${fill}"><title>${escapeXml(`${rowLabels[i] ?? i} → ${colLabels[j] ?? j}: ${formatNumber(v)}`)}</title></rect>`);
       }
     }

@@ -1,5 +1,5 @@
 /** How a head is named on screen and in exports: "L0H5", 0-based, plus its own name when a file gave one. */
-import { headLabel } from '../src/protocol';
+import { headLabel } from '../src/shared/protocol';
 
 export { headLabel };
 

@@ -1,4 +1,4 @@
-import type { Matrix } from '../src/core/matrix';
+import type { Matrix } from '../src/shared/core';
 
 /**
  * Hides key columns and renormalises each row over the keys that remain, so every row still sums
@@ -21,15 +21,4 @@ export function hideTokens(weights: Matrix, hidden: readonly number[]): Matrix {
     if (sum > 0) for (let j = 0; j < cols; j++) data[base + j] /= sum;
   }
   return { rows: weights.rows, cols, data };
-}
-
-/** Sum of each row (for tests and sanity checks). */
-export function rowSums(m: Matrix): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < m.rows; i++) {
-    let s = 0;
-    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j];
-    out.push(s);
-  }
-  return out;
 }

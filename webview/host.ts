@@ -3,15 +3,14 @@
  * → app properties. Unknown or malformed messages are ignored, and so are snapshots older than the
  * one on screen.
  */
-import type { ComputeSettings, ExportFormat, FromWebview, NextTokens, Snapshot, ToWebview } from '../src/protocol';
-import type { Problem } from '../src/core/types';
-import type { UiState } from '../src/protocol';
-import { mergeUi, sanitizeUi } from './ui-state';
+import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
+import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
+import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
 
 /** What host.ts needs from `<attn-app>` (kept structural so tests can use a stub). */
 export interface AppTarget extends EventTarget {
   snapshot: Snapshot | null;
-  error: { readonly message: string; readonly problems: readonly Problem[] } | null;
+  error: ErrorPayload | null;
   busy: boolean;
   highlightToken: number | null;
   ui: UiState;
@@ -24,63 +23,13 @@ export interface AppEventMap {
   'ui-change': CustomEvent<UiState>;
   'settings-change': CustomEvent<Partial<ComputeSettings>>;
   'follow-change': CustomEvent<{ follow: boolean }>;
-  'export-request': CustomEvent<{ format: ExportFormat; suggestedName: string; content: string }>;
-  'token-focus': CustomEvent<{ index: number | null; locked: boolean; layer: number; head: number }>;
+  'export-request': CustomEvent<ExportPayload>;
+  'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
 }
 
-const EXPORT_FORMATS: readonly string[] = ['png', 'svg', 'csv', 'json'];
-
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null;
-}
-
-function isMatrixLike(x: unknown): boolean {
-  return isObject(x) && typeof x.rows === 'number' && typeof x.cols === 'number' && x.data instanceof Float32Array
-    && x.data.length === x.rows * x.cols;
-}
-
-function isStringList(x: unknown): x is string[] {
-  return Array.isArray(x) && x.every((t) => typeof t === 'string');
-}
-
-/** Structural check of a snapshot: enough that the views can index it without throwing. */
-export function isSnapshot(x: unknown): x is Snapshot {
-  if (!isObject(x) || typeof x.seq !== 'number' || !Number.isFinite(x.seq)) return false;
-  if (!isObject(x.source) || typeof x.source.label !== 'string') return false;
-  if (x.source.kind !== 'selection' && x.source.kind !== 'file') return false;
-  if (!Array.isArray(x.warnings)) return false;
-  if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
-  const r = x.result;
-  if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
-  if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
-  // A large result's heads outside the focus carry 0×0 weights; their summaries stand in (see Snapshot.headSummaries).
-  const summaries = Array.isArray(x.headSummaries) ? (x.headSummaries as unknown[]) : undefined;
-  for (const [l, layer] of r.layers.entries()) {
-    if (!isObject(layer) || !Array.isArray(layer.heads) || layer.heads.length === 0) return false;
-    for (const [i, h] of layer.heads.entries()) {
-      if (!isObject(h) || !isMatrixLike(h.weights)) return false;
-      const w = h.weights as { rows: number; cols: number };
-      const summarized = w.rows === 0 && w.cols === 0 && isSummary((summaries?.[l] as unknown[] | undefined)?.[i]);
-      if (!summarized && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
-    }
-  }
-  return true;
-}
-
-function isSummary(x: unknown): boolean {
-  return isObject(x) && isObject(x.stats) && typeof x.stats.meanEntropy === 'number' && isMatrixLike(x.thumbnail);
-}
-
-/** Next tokens as the host sends them: a position and up to a few dozen { id, text, probability }. */
-export function isNextTokens(x: unknown): x is NextTokens {
-  return isObject(x) && Number.isInteger(x.position) && (x.position as number) >= 0 && Array.isArray(x.top) && x.top.length <= 100
-    && x.top.every((t: unknown) => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
-      && typeof t.probability === 'number' && t.probability >= 0 && t.probability <= 1);
-}
-
-function isProblem(x: unknown): x is Problem {
-  return isObject(x) && typeof x.message === 'string' && (x.severity === 'error' || x.severity === 'warning');
 }
 
 /** Applies one ToWebview message to the app. Returns false when the message was ignored. */
@@ -105,11 +54,6 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       const i = msg.index;
       if (i !== null && !(typeof i === 'number' && Number.isInteger(i) && i >= 0)) return false;
       app.highlightToken = i;
-      return true;
-    }
-    case 'restoreUi': {
-      if (!isObject(msg.ui)) return false;
-      app.ui = mergeUi(app.ui, sanitizeUi(msg.ui));
       return true;
     }
     case 'nextTokens': {
@@ -154,12 +98,12 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     }],
     ['export-request', (e) => {
       const d = (e as AppEventMap['export-request']).detail;
-      if (!EXPORT_FORMATS.includes(d.format) || typeof d.content !== 'string') return;
+      if (!isOneOf(EXPORT_FORMATS, d.format) || typeof d.content !== 'string') return;
       post({ type: 'export', format: d.format, suggestedName: d.suggestedName, content: d.content });
     }],
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
-      post({ type: 'tokenFocus', index: d.index, locked: d.locked, layer: d.layer, head: d.head });
+      post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head });
     }],
     ['next-tokens-request', (e) => {
       const d = (e as AppEventMap['next-tokens-request']).detail;

@@ -3,9 +3,9 @@
  * persists the UI state, and connects the app to the extension host (or, on the standalone dev
  * page, to the dev host that webview/dev/dev-host.ts installs on window).
  */
-import type { FromWebview, SourceRef, UiState } from '../src/protocol';
+import type { FromWebview, PersistedState, UiState } from '../src/shared/protocol';
 import { connectHost, type HostConnection } from './host';
-import { DEFAULT_UI, mergeUi } from './ui-state';
+import { DEFAULT_UI, mergeUi } from '../src/shared/uiState';
 import './components/attn-app';
 import type { AttnApp } from './components/attn-app';
 
@@ -13,12 +13,6 @@ interface VsCodeApi {
   postMessage(msg: FromWebview): void;
   getState(): unknown;
   setState(state: PersistedState): void;
-}
-
-/** What the webview keeps with setState: the panel's source (for the serializer) and its UI. */
-interface PersistedState {
-  readonly source?: SourceRef;
-  readonly ui?: UiState;
 }
 
 /** Installed by the dev page before this bundle runs. */

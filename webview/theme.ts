@@ -1,6 +1,7 @@
 /**
- * Colours for the webview. Every colour the components paint comes from a `--vscode-*` variable
- * with a fallback, so the panel follows light, dark and high-contrast themes.
+ * Colours for the webview. Chrome and text come from `--vscode-*` variables with fallbacks, so the panel follows
+ * light, dark and high-contrast themes; the data colours are fixed: the head palette here and the heatmap ramps in
+ * render/colour-scale.ts, chosen to read on every theme.
  */
 
 /**
@@ -26,11 +27,6 @@ export const HEAD_PALETTE: readonly string[] = [
 export function headColor(index: number): string {
   const n = HEAD_PALETTE.length;
   return HEAD_PALETTE[((Math.trunc(index) % n) + n) % n];
-}
-
-/** `var(--vscode-name, fallback)` for inline styles. */
-export function cssVar(name: string, fallback: string): string {
-  return `var(--vscode-${name}, ${fallback})`;
 }
 
 /** Reads a `--vscode-*` colour as the element sees it (for canvas and exported images). */

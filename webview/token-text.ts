@@ -2,7 +2,7 @@
  * Readable token text. Uses core's displayToken (imported directly, so the webview bundle does not pull in the tokenizers) (BPE markers such as Ġ → visible space) and
  * isolates the result; the text is always rendered through Lit text bindings, never as HTML.
  */
-import { displayToken } from '../src/core/tokenize/display';
+import { displayToken } from '../src/shared/core';
 
 export function tokenText(s: string): string {
   return displayToken(s);

@@ -1,8 +1,7 @@
 import { buildSelectionSpec, evaluate, parseBinaryAttention, parseTensorFile, summarizeHeads, tokenize, validateSpec } from '../core';
 import type { AttentionResult, HeadSummaries, Problem } from '../core';
-import { isSlimmed } from '../panel/slimResult';
-import type { ComputeSettings } from '../protocol';
-import { settingsProblem, tokenLimit } from '../settingRanges';
+import { isSlimmed, type ComputeSettings } from '../shared/protocol';
+import { settingsProblem, tokenLimit } from '../shared/settings';
 
 export type ComputeRequest =
   | { readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number }

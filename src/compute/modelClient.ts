@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from './computeClient';
-import type { NextTokens } from '../protocol';
+import type { NextTokens } from '../shared/protocol';
 import type { FromModelWorker, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 
 export interface ModelProgress {

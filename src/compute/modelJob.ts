@@ -6,7 +6,7 @@ import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromFolder, l
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelResult, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
-import { headLabel, type NextTokens } from '../protocol';
+import { headLabel, type NextTokens } from '../shared/protocol';
 import { TOP_TOKENS, type ModelOutcome, type ModelRequest } from './modelProtocol';
 
 const KEPT_RUNS = 4;

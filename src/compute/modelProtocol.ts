@@ -1,5 +1,5 @@
 /** Messages between the host's ModelClient and the model worker (modelWorker.ts). */
-import type { NextTokens } from '../protocol';
+import type { NextTokens } from '../shared/protocol';
 import type { ComputeOutcome } from './job';
 
 export interface ModelRequest {

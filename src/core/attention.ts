@@ -1,7 +1,7 @@
 import { kernelAttention, kernelsFor } from './kernels';
-import { isVisible } from './masks';
+import { isVisible, kernelMask } from './masks';
 import { matmulTransposed, zeros, type Matrix } from './matrix';
-import { softmaxRow } from './softmaxRow';
+import { softmaxRow } from './kernels/softmaxRow';
 import type { AttentionOptions, HeadResult } from './types';
 
 /** The factor applied to Q·Kᵀ: true → 1/√d_k, false → 1, a number → itself. */
@@ -59,7 +59,7 @@ export function attentionHead(name: string, q: Matrix, k: Matrix, v: Matrix, opt
     const weights = zeros(q.rows, k.rows);
     const output = zeros(q.rows, v.cols);
     const arrays = { scores: scores.data, scaled: scaled.data, weights: weights.data, output: output.data };
-    if (kernelAttention(kernels, q.data, k.data, v.data, q.rows, k.rows, q.cols, v.cols, factor, options.mask, arrays)) {
+    if (kernelAttention(kernels, q.data, k.data, v.data, q.rows, k.rows, q.cols, v.cols, factor, kernelMask(options.mask), arrays)) {
       return { name, q, k, v, scores, scaled, weights, output, scale };
     }
   }

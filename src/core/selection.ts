@@ -4,7 +4,7 @@ import { mixSeed, mulberry32, xavierUniform } from './random';
 import { tokenize, type TokenizerName } from './tokenize';
 import type { ComputeSpec, FeedForwardSpec, HeadSpec, LayerSpec, MaskSpec, Token } from './types';
 
-/** What the selection flow lets the user change. Matches protocol's ComputeSettings. */
+/** What the selection flow lets the user change. Defaults and ranges: src/shared/settings.ts. */
 export interface SelectionSettings {
   readonly tokenizer: TokenizerName;
   readonly dModel: number;
@@ -18,19 +18,6 @@ export interface SelectionSettings {
   readonly temperature: number;
   readonly scale: boolean;
 }
-
-export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = {
-  tokenizer: 'words',
-  dModel: 64,
-  dK: 16,
-  heads: 4,
-  layers: 1,
-  seed: 42,
-  positionalEncoding: true,
-  mask: { kind: 'none' },
-  temperature: 1,
-  scale: true,
-};
 
 /** Width of the feed-forward hidden layer, as in the original Transformer. */
 export const FFN_MULTIPLIER = 4;
@@ -74,7 +61,7 @@ function randomLayer(seed: number, layer: number, dModel: number, dK: number, he
  */
 export function buildSelectionSpec(
   text: string,
-  settings: SelectionSettings = DEFAULT_SELECTION_SETTINGS,
+  settings: SelectionSettings,
 ): { spec: ComputeSpec; tokens: Token[] } {
   const dModel = wholeAtLeast(settings.dModel, 1);
   const dK = wholeAtLeast(settings.dK, 1);

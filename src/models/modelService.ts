@@ -5,11 +5,12 @@ import type { ComputeRequest } from '../compute/job';
 import type { Problem } from '../core';
 import { ModelClient } from '../compute/modelClient';
 import type { ModelOutcome } from '../compute/modelProtocol';
-import type { NextTokens } from '../protocol';
+import type { NextTokens } from '../shared/protocol';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';
 import { RANDOM_MODEL, resolveModelSetting, type ModelChoice } from './modelSetting';
 import { pickerItems, type PickerAction } from './pickerItems';
+import { SETTINGS } from '../shared/settings';
 
 const SECTION = 'selfAttention';
 const DEFAULT_BUDGET_MB = 1536;
@@ -55,7 +56,7 @@ export class ModelService implements vscode.Disposable {
     runs.cancel?.();
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
-    const bos = vscode.workspace.getConfiguration(SECTION).get<string>('prependBos', 'auto');
+    const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
     return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs);
   }
 

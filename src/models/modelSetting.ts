@@ -3,8 +3,9 @@
  * from. Pure: the host passes WorkspaceConfiguration.inspect() and workspace.isTrusted.
  */
 import * as path from 'node:path';
+import { SETTINGS } from '../shared/settings';
 
-export const RANDOM_MODEL = 'random';
+export const RANDOM_MODEL = SETTINGS.model.default;
 
 /** The parts of vscode's inspect() result this needs. */
 export interface InspectedSetting {

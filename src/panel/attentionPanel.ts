@@ -3,24 +3,19 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import type { FromWebview, Snapshot, ToWebview } from '../protocol';
+import type { FromWebview, Snapshot, ToWebview } from '../shared/protocol';
+import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
 import { SelectionSource } from '../sources/selectionSource';
 import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
 import { transferables } from '../compute/transferables';
-import { DEFAULT_FOCUS, isSlimmed, needsMatrix, slimResult, type Focus } from './slimResult';
+import { DEFAULT_FOCUS, needsMatrix, slimResult, type Focus } from './slimResult';
 import { buildHtml, localResourceRoots } from './html';
-import { validateMessage } from './validateMessage';
+import { validateMessage } from '../shared/validateMessage';
 
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
-
-/** State the webview persists (vscode.setState) and the serializer gets back after a reload. */
-export interface PersistedState {
-  readonly source?: unknown;
-  readonly ui?: unknown;
-}
 
 /** Owns one webview panel: its HTML, messages, recomputation and the editor decorations it drives. */
 export class AttentionPanel implements vscode.Disposable {

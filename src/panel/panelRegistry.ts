@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService } from '../models/modelService';
-import type { SourceRef } from '../protocol';
+import type { PersistedState, SourceRef } from '../shared/protocol';
 import { isBinaryAttentionPath } from '../sources/binaryFiles';
 import { BinarySource } from '../sources/binarySource';
 import { FileSource } from '../sources/fileSource';
 import { SelectionSource } from '../sources/selectionSource';
 import { sourceKey, type AttentionSource } from '../sources/source';
-import { AttentionPanel, VIEW_TYPE, panelTitle, type PersistedState } from './attentionPanel';
+import { AttentionPanel, VIEW_TYPE, panelTitle } from './attentionPanel';
 import { localResourceRoots } from './html';
 
 /** One panel per source document: visualizing the same source again reuses its panel. */

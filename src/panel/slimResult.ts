@@ -1,8 +1,5 @@
 import type { AttentionResult, HeadResult, HeadSummaries, LayerResult, Matrix } from '../core';
-import type { MatrixKind, ViewName } from '../protocol';
-
-/** Above this many query–key cells a snapshot carries only what the focused head's views need. */
-export const FULL_SNAPSHOT_CELLS = 256 * 256;
+import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
 
 /**
  * With head summaries, the most weight cells a slimmed snapshot carries for the focused layer
@@ -100,26 +97,4 @@ function standaloneWeights(result: AttentionResult): AttentionResult {
   const views = result.layers.some((L) => L.heads.some((h) => standalone(h.weights) !== h.weights));
   if (!views) return result;
   return { ...result, layers: result.layers.map((L) => ({ ...L, heads: L.heads.map((h) => ({ ...h, weights: standalone(h.weights) })) })) };
-}
-
-export function isSlimmed(result: AttentionResult): boolean {
-  return result.tokens.length * result.keyTokens.length > FULL_SNAPSHOT_CELLS;
-}
-
-/** Float32 bytes of every matrix a (slimmed) result carries, counting each buffer view once. */
-export function payloadBytes(result: AttentionResult): number {
-  const seen = new Set<Float32Array>();
-  let bytes = 0;
-  const add = (m: Matrix | null | undefined) => {
-    if (m && !seen.has(m.data)) {
-      seen.add(m.data);
-      bytes += m.data.byteLength;
-    }
-  };
-  for (const layer of result.layers) {
-    [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
-    if (layer.encoder) Object.values(layer.encoder).forEach(add);
-    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output].forEach(add);
-  }
-  return bytes;
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
 import { parseTensorFile } from '../core';
 import { ownBytes, readFailure, resolveReferencePath } from './binaryFiles';
-import type { SourceInfo, SourceRef } from '../protocol';
+import type { SourceInfo, SourceRef } from '../shared/protocol';
 import { baseName } from './selectionSource';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenStringRanges } from './tokenStringRanges';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { SourceInfo, SourceRef } from '../protocol';
+import type { SourceInfo, SourceRef } from '../shared/protocol';
 import { maxTokens, readSettings } from '../settings';
 import { sourceKey, type AttentionSource } from './source';
 import { tokenAt } from './tokenAt';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { SourceInfo, SourceRef } from '../protocol';
+import type { SourceInfo, SourceRef } from '../shared/protocol';
 
 
 /** Something the panel visualizes: an editor selection or a tensor file. */

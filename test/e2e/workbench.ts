@@ -31,8 +31,8 @@ export async function openWorkbench(): Promise<Session> {
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  // A loaded machine can take well over Playwright's default 30 s to serve the workbench.
-  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: 120_000 });
+  // Wait for the workbench itself, not for the page's load event (past goto's 30 s default on a loaded machine).
+  await page.goto(`${BASE}/?folder=${encodeURIComponent(WORKSPACE)}`, { waitUntil: 'commit', timeout: 90_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   return {
     page, context, cspViolations,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import axe from 'axe-core';
 import { applyTheme, type ThemeName } from '../../webview/theme';
-import type { ViewName } from '../../src/protocol';
+import type { ViewName } from '../../src/shared/protocol';
 import { cleanup, mountApp, selectionSnapshot, settle } from './app-fixtures';
 
 afterEach(() => {

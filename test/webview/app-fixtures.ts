@@ -1,16 +1,17 @@
 /** Fixtures for the shell tests (app, token view, export, a11y, security): real core results. */
-import { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, evaluate } from '../../src/core';
+import { buildSelectionSpec, evaluate } from '../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../src/shared/settings';
 import { embedTokens } from '../../src/core/embed';
 import type { AttentionResult, ComputeSpec } from '../../src/core/types';
-import type { ComputeSettings, Snapshot } from '../../src/protocol';
+import type { ComputeSettings, Snapshot } from '../../src/shared/protocol';
 import '../../webview/components/attn-app';
 import type { AttnApp } from '../../webview/components/attn-app';
-import { DEFAULT_UI } from '../../webview/ui-state';
+import { DEFAULT_UI } from '../../src/shared/uiState';
 
 export const SENTENCE = "The animal didn't cross the street because it was too tired.";
 
 export function settings(patch: Partial<ComputeSettings> = {}): ComputeSettings {
-  return { ...DEFAULT_SELECTION_SETTINGS, ...patch };
+  return { ...DEFAULT_COMPUTE_SETTINGS, ...patch };
 }
 
 export function selectionSnapshot(text = SENTENCE, patch: Partial<ComputeSettings> = {}, seq = 1): Snapshot {

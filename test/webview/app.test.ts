@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { evaluate } from '../../src/core';
 import { fromRows } from '../../src/core/matrix';
-import type { FromWebview, UiState } from '../../src/protocol';
+import type { FromWebview, UiState } from '../../src/shared/protocol';
 import { applyMessage, connectHost } from '../../webview/host';
-import { DEFAULT_UI, sanitizeUi } from '../../webview/ui-state';
+import { DEFAULT_UI, sanitizeUi } from '../../src/shared/uiState';
 import { cleanup, deep, deepAll, fileSnapshot, mountApp, selectionSnapshot, settle, tokenView } from './app-fixtures';
 
 afterEach(cleanup);
@@ -100,7 +100,7 @@ describe('attn-app shell', () => {
     expect(sent[0]).toEqual({ type: 'ready' });
     await userEvent.click(tokenView(app).query(1));
     await settle(app);
-    expect(sent).toContainEqual({ type: 'tokenFocus', index: 1, locked: true, layer: 0, head: 0 });
+    expect(sent).toContainEqual({ type: 'tokenFocus', index: 1, layer: 0, head: 0 });
     expect(saved.at(-1)?.lockedToken).toBe(1);
     expect(sent.some((m) => m.type === 'uiState' && m.ui.lockedToken === 1)).toBe(true);
 
@@ -113,7 +113,9 @@ describe('attn-app shell', () => {
     await settle(app);
     expect(sent).toContainEqual({ type: 'updateSettings', settings: { heads: 6 } });
 
-    applyMessage(app, { type: 'restoreUi', ui: { view: 'matrix', threshold: 0.2 } });
+    // The host never restores UI state by message (the webview restores its own, see main.ts): ignored.
+    expect(applyMessage(app, { type: 'restoreUi', ui: { view: 'matrix' } })).toBe(false);
+    app.setUi({ view: 'matrix' });
     await settle(app);
     expect(app.ui.view).toBe('matrix');
     expect(deepAll(app, 'attn-matrix').length).toBe(1);

@@ -4,7 +4,32 @@ import { parseTensorFile } from '../../src/core/tensorFile';
 import type { Matrix } from '../../src/core/matrix';
 import axe from 'axe-core';
 import { THEME_PRESETS, type ThemeName } from '../../webview/theme';
+import type { AttnMatrix } from '../../webview/components/attn-matrix';
+import type { Rgb } from '../../webview/render/colour-scale';
 import type { AttentionOptions, AttentionResult, ComputeSpec, MaskSpec, PrecomputedSpec } from '../../src/core/types';
+
+/** Colour of `<attn-matrix>`'s base canvas near the top-left corner of cell (i, j), away from value text and hatching. */
+export function pixel(el: AttnMatrix, i: number, j: number): Rgb {
+  const base = el.shadowRoot!.querySelector('canvas.base') as HTMLCanvasElement;
+  const c = el.cellCenter(i, j);
+  const s = el.cellSize;
+  const off = s >= 8 ? Math.min(3, s * 0.2) - s / 2 : 0;
+  const dpr = base.width / parseFloat(base.style.width);
+  const ctx = base.getContext('2d') as CanvasRenderingContext2D;
+  const d = ctx.getImageData(Math.floor((c.x + off) * dpr), Math.floor((c.y + off) * dpr), 1, 1).data;
+  return [d[0], d[1], d[2]];
+}
+
+/** Sum of each row. */
+export function rowSums(m: Matrix): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j];
+    out.push(s);
+  }
+  return out;
+}
 
 /** Deterministic pseudo-random matrix with entries in [-1, 1]. */
 export function det(rows: number, cols: number, seed: number): Matrix {

@@ -3,8 +3,9 @@ import { fromRows } from '../../src/core/matrix';
 import {
   csvField, escapeXml, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, SVG_RECT_LIMIT, tokenViewSvg,
 } from '../../webview/export';
-import { hideTokens, rowSums } from '../../webview/hidden-tokens';
-import type { ExportPayload } from '../../webview/components/attn-app';
+import { hideTokens } from '../../webview/hidden-tokens';
+import { pixel, rowSums } from './attn-fixtures';
+import type { ExportPayload } from '../../src/shared/protocol';
 import { cleanup, mountApp, resultFor, selectionSnapshot, settle, tokenView } from './app-fixtures';
 import { userEvent } from 'vitest/browser';
 
@@ -126,6 +127,18 @@ describe('export from the app', () => {
     const json = JSON.parse((await exportOf(app, 'json')).content);
     expect(json.kind).toBe('scaled');
     expect(json.values.length).toBe(n);
+  });
+
+  it.each(['weights', 'scaled', 'scores'] as const)('matrix view: the SVG of %s is coloured exactly as the screen', async (kind) => {
+    const app = await mountApp(selectionSnapshot(undefined, { mask: { kind: 'window', window: 3 } }));
+    app.setUi({ view: 'matrix', matrix: kind });
+    await settle(app);
+    const matrix = app.shadowRoot!.querySelector('attn-matrix')!;
+    const n = app.snapshot!.result.tokens.length;
+    const rects = [...parseSvg((await exportOf(app, 'svg')).content).querySelectorAll('rect[x]')];
+    expect(rects.length).toBe(n * n);
+    const hex = ([r, g, b]: readonly number[]) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(rects[i * n + j].getAttribute('fill'), `cell ${i},${j}`).toBe(hex(pixel(matrix, i, j)));
   });
 
   it('export buttons send an export through the app', async () => {

@@ -5,7 +5,7 @@ import type { AttnHeadGrid } from '../../webview/components/attn-head-grid';
 import { evaluate } from '../../src/core/evaluate';
 import { summarizeHeads, type HeadSummaries } from '../../src/core/summaries';
 import type { AttentionResult } from '../../src/core/types';
-import type { Snapshot, ViewName } from '../../src/protocol';
+import type { Snapshot, ViewName } from '../../src/shared/protocol';
 import { slimResult } from '../../src/panel/slimResult';
 import { applyMessage } from '../../webview/host';
 import { cleanup, mount } from './attn-fixtures';

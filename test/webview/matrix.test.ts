@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
 import { finiteRange, maxAbsFinite } from '../../src/core/stats';
-import { colourOf, divergingDomain, MASKED_RGB, sequentialDomain, type Rgb } from '../../webview/render/colour-scale';
+import { colourOf, divergingDomain, MASKED_RGB, sequentialDomain } from '../../webview/render/colour-scale';
 import multiHead from '../../examples/multi-head.attention.json';
 import causalExample from '../../examples/causal.attention.json';
-import { applyTheme, at, bigResult, cleanup, computeResult, exampleResult, mount, precomputedResult, seriousViolations } from './attn-fixtures';
+import { applyTheme, at, bigResult, cleanup, computeResult, exampleResult, mount, pixel, precomputedResult, seriousViolations } from './attn-fixtures';
 
 afterEach(cleanup);
 
@@ -32,18 +32,6 @@ async function hover(el: AttnMatrix, i: number, j: number): Promise<void> {
   const c = el.cellCenter(i, j);
   viewport.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + c.x, clientY: r.top + c.y, bubbles: true, pointerId: 1 }));
   await el.updateComplete;
-}
-
-/** Colour of the base canvas near the top-left corner of cell (i, j), away from value text and hatching. */
-function pixel(el: AttnMatrix, i: number, j: number): Rgb {
-  const { base } = parts(el);
-  const c = el.cellCenter(i, j);
-  const s = el.cellSize;
-  const off = s >= 8 ? Math.min(3, s * 0.2) - s / 2 : 0;
-  const dpr = base.width / parseFloat(base.style.width);
-  const ctx = base.getContext('2d') as CanvasRenderingContext2D;
-  const d = ctx.getImageData(Math.floor((c.x + off) * dpr), Math.floor((c.y + off) * dpr), 1, 1).data;
-  return [d[0], d[1], d[2]];
 }
 
 function lastNumber(text: string): number {

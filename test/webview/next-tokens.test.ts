@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FromWebview, NextTokens, Snapshot } from '../../src/protocol';
+import type { FromWebview, NextTokens, Snapshot } from '../../src/shared/protocol';
 import { applyMessage, connectHost } from '../../webview/host';
 import { tokenText } from '../../webview/token-text';
 import { cleanup, deep, mountApp, resultFor, settle, tokenView } from './app-fixtures';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { displayToken } from '../../src/core';
-import type { ViewName } from '../../src/protocol';
+import type { ViewName } from '../../src/shared/protocol';
 import { applyMessage } from '../../webview/host';
 import { cleanup, deepAll, fileSnapshot, mountApp, resultFor, settle, tokenView } from './app-fixtures';
 

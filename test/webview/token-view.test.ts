@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { HEAD_PALETTE, headColor } from '../../webview/theme';
-import { hideTokens, rowSums } from '../../webview/hidden-tokens';
+import { hideTokens } from '../../webview/hidden-tokens';
+import { rowSums } from './attn-fixtures';
 import '../../webview/components/attn-token-view';
 import { ALL_LINES_LIMIT, type AttnTokenView } from '../../webview/components/attn-token-view';
 import { cleanup, mountApp, resultFor, selectionSnapshot, settle, tokenView } from './app-fixtures';

@@ -4,11 +4,13 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { Problem } from '../../src/core/types';
-import type { Matrix } from '../../src/core/matrix';
-import type { ExportFormat, MatrixKind, NextTokens, Snapshot, UiState, ViewName } from '../../src/protocol';
+import type { Matrix, Problem } from '../../src/shared/core';
+import { VIEWS } from '../../src/shared/enums';
+import type {
+  ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName,
+} from '../../src/shared/protocol';
 import type { AppTarget } from '../host';
-import { DEFAULT_UI, VIEWS, mergeUi } from '../ui-state';
+import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens } from '../hidden-tokens';
 import {
   base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
@@ -32,20 +34,6 @@ const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   grid: 'Heads',
 };
 
-/** Tag of the element showing each view (matrix, pipeline and grid come from the views helper). */
-const VIEW_TAGS: Readonly<Record<ViewName, string>> = {
-  tokens: 'attn-token-view',
-  matrix: 'attn-matrix',
-  pipeline: 'attn-pipeline',
-  grid: 'attn-head-grid',
-};
-
-export interface ExportPayload {
-  readonly format: ExportFormat;
-  readonly suggestedName: string;
-  readonly content: string;
-}
-
 /** "line 3, column 7" from a problem's 0-based location. */
 export function problemText(p: Problem): string {
   if (!p.location) return p.message;
@@ -57,7 +45,7 @@ export function problemText(p: Problem): string {
  * The panel shell: source label, honesty and error banners, controls, view tabs, busy indicator
  * and the current view. host.ts sets `snapshot`, `error`, `busy`, `highlightToken` and `ui`.
  *
- * Fires (bubbling, composed): `ui-change` (UiState), `token-focus` ({index, locked, layer, head}),
+ * Fires (bubbling, composed): `ui-change` (UiState), `token-focus` (TokenFocusPayload),
  * `export-request` ({format, suggestedName, content}); `settings-change` and `follow-change` come
  * from `<attn-controls>` and pass through.
  */
@@ -66,7 +54,7 @@ export class AttnApp extends LitElement implements AppTarget {
   static override styles = appStyles;
 
   @property({ attribute: false }) snapshot: Snapshot | null = null;
-  @property({ attribute: false }) error: { readonly message: string; readonly problems: readonly Problem[] } | null = null;
+  @property({ attribute: false }) error: ErrorPayload | null = null;
   @property({ type: Boolean }) busy = false;
   /** Token under the editor cursor, highlighted as if hovered. */
   @property({ attribute: false }) highlightToken: number | null = null;
@@ -170,15 +158,14 @@ export class AttnApp extends LitElement implements AppTarget {
     this.fireUi();
   }
 
-  private fireFocus(index: number | null, locked: boolean): void {
-    this.dispatchEvent(new CustomEvent('token-focus', {
-      detail: { index, locked, layer: this.ui.layer, head: this.ui.head }, bubbles: true, composed: true,
-    }));
+  private fireFocus(index: number | null): void {
+    const detail: TokenFocusPayload = { index, layer: this.ui.layer, head: this.ui.head };
+    this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
   }
 
   private lockToken(index: number | null): void {
     this.setUi({ lockedToken: index });
-    this.fireFocus(index, index !== null);
+    this.fireFocus(index);
   }
 
   private onTokenHover(e: CustomEvent<{ index: number | null }>): void {
@@ -186,8 +173,7 @@ export class AttnApp extends LitElement implements AppTarget {
     if (i !== null && !(Number.isInteger(i) && i >= 0)) return;
     if (this.hoverToken === i) return;
     this.hoverToken = i;
-    if (i !== null) this.fireFocus(i, false);
-    else this.fireFocus(this.ui.lockedToken, this.ui.lockedToken !== null);
+    this.fireFocus(i ?? this.ui.lockedToken);
   }
 
   private onTokenLock(e: CustomEvent<{ index: number | null }>): void {
@@ -211,7 +197,6 @@ export class AttnApp extends LitElement implements AppTarget {
     return {
       background: readVar(this, 'editor-background', '#1f1f1f'),
       foreground: readVar(this, 'editor-foreground', readVar(this, 'foreground', '#cccccc')),
-      masked: readVar(this, 'editorWidget-background', '#3a3a3a'),
       font: readVar(this, 'editor-font-family', 'monospace'),
     };
   }
@@ -247,7 +232,7 @@ export class AttnApp extends LitElement implements AppTarget {
       const colors = this.svgColors();
       const svg = tokenView
         ? tokenView.toSvg(colors)
-        : matrixToSvg(cur.matrix, q, k, { title, colors, pngDataUrl: canvas ? canvas.toDataURL('image/png') : undefined });
+        : matrixToSvg(cur.matrix, q, k, { title, colors, kind: cur.kind, mask: r.options.mask, pngDataUrl: canvas ? canvas.toDataURL('image/png') : undefined });
       if (format === 'svg') content = svg;
       else content = base64FromDataUrl(canvas ? canvas.toDataURL('image/png') : await svgToPngDataUrl(svg));
     }
@@ -315,7 +300,6 @@ export class AttnApp extends LitElement implements AppTarget {
     const r = snap?.result;
     const ui = this.ui;
     const selected = VIEWS.indexOf(ui.view);
-    const missing = !customElements.get(VIEW_TAGS[ui.view]);
     return html`
       <header>
         <h1>${snap ? snap.source.label : 'Self-Attention Visualizer'}</h1>
@@ -343,7 +327,7 @@ export class AttnApp extends LitElement implements AppTarget {
             ${VIEWS.map((v) => html`<vscode-tab-panel>
               ${v === ui.view
                 ? html`<div class="view" aria-busy=${this.busy ? 'true' : 'false'}>
-                    ${missing ? html`<p class="placeholder">This view is not available yet.</p>` : this.renderView(snap)}
+                    ${this.renderView(snap)}
                   </div>`
                 : nothing}
             </vscode-tab-panel>`)}

@@ -6,24 +6,24 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
-import type { AttentionResult, MaskSpec } from '../../src/core/types';
-import type { ComputeSettings, MatrixKind, TokenizerName, UiState } from '../../src/protocol';
+import {
+  describeMask, MASK_KINDS, maskDilation, maskOf, maskWindow, TOKENIZERS, type AttentionResult, type MaskKind, type TokenizerName,
+} from '../../src/shared/core';
+import { MATRIX_KINDS } from '../../src/shared/enums';
+import type { ComputeSettings, MatrixKind, UiState } from '../../src/shared/protocol';
+import { isTemperature, SETTINGS, type IntegerSettingKey } from '../../src/shared/settings';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
 import { headTitle } from '../head-label';
 
-type NumberSetting = 'dModel' | 'dK' | 'heads' | 'layers' | 'seed';
-
-/** Limits of the integer settings (same as the extension's configuration schema). */
-export const LIMITS: Readonly<Record<NumberSetting | 'window' | 'dilation', readonly [number, number]>> = {
-  dModel: [2, 1024],
-  dK: [1, 512],
-  heads: [1, 16],
-  layers: [1, 12],
-  seed: [-2147483648, 2147483647],
-  window: [1, 100000],
-  dilation: [1, 100000],
+const MASK_LABELS: Readonly<Record<MaskKind, string>> = {
+  none: 'None (full)',
+  causal: 'Causal',
+  window: 'Sliding window',
+  dilated: 'Dilated window',
 };
+
+const TOKENIZER_LABELS: Readonly<Record<TokenizerName, string>> = { words: 'Words', gpt2: 'GPT-2 BPE' };
 
 const MATRIX_LABELS: Readonly<Record<MatrixKind, string>> = {
   scores: 'Scores Q·Kᵀ',
@@ -31,20 +31,12 @@ const MATRIX_LABELS: Readonly<Record<MatrixKind, string>> = {
   weights: 'Weights (softmax)',
 };
 
-function describeMask(mask: MaskSpec): string {
-  switch (mask.kind) {
-    case 'none': return 'none';
-    case 'causal': return 'causal';
-    case 'window': return `sliding window ${mask.window}`;
-    case 'dilated': return `dilated window ${mask.window}, dilation ${mask.dilation}`;
-  }
-}
-
-/** Parses an integer field; null when it is not a whole number within [min, max]. */
-export function parseIntSetting(text: string, [min, max]: readonly [number, number]): number | null {
+/** Parses an integer field; null when it is not a whole number within the setting's range. */
+export function parseIntSetting(text: string, key: IntegerSettingKey): number | null {
   if (!/^\s*-?\d+\s*$/.test(text)) return null;
   const v = Number(text);
-  return Number.isSafeInteger(v) && v >= min && v <= max ? v : null;
+  const { minimum, maximum } = SETTINGS[key];
+  return Number.isSafeInteger(v) && v >= minimum && v <= maximum ? v : null;
 }
 
 /**
@@ -80,18 +72,18 @@ export class AttnControls extends LitElement {
     return apply((e.target as HTMLElement & { value: string }).value);
   }
 
-  private intField(key: NumberSetting, label: string): TemplateResult {
+  private intField(key: 'dModel' | 'dK' | 'heads' | 'layers' | 'seed', label: string): TemplateResult {
     const s = this.settings;
     if (!s) return html``;
-    const limits = LIMITS[key];
+    const { minimum, maximum } = SETTINGS[key];
     return html`<div class="field">
       <label for="f-${key}">${label}</label>
-      <vscode-textfield id="f-${key}" type="number" min=${limits[0]} max=${limits[1]} step="1"
+      <vscode-textfield id="f-${key}" type="number" min=${minimum} max=${maximum} step="1"
         .label=${label}
         .value=${String(s[key])}
         @change=${(e: Event) => {
           const el = e.target as HTMLElement & { value: string; invalid: boolean };
-          const v = parseIntSetting(el.value, limits);
+          const v = parseIntSetting(el.value, key);
           el.invalid = v === null;
           if (v !== null && v !== s[key]) this.changeSettings({ [key]: v });
         }}></vscode-textfield>
@@ -100,19 +92,16 @@ export class AttnControls extends LitElement {
 
   private maskFields(s: ComputeSettings): TemplateResult {
     const mask = s.mask;
-    const window = mask.kind === 'window' || mask.kind === 'dilated' ? mask.window : 4;
-    const dilation = mask.kind === 'dilated' ? mask.dilation : 2;
-    const setMask = (kind: MaskSpec['kind'], w = window, d = dilation): void => {
-      const next: MaskSpec = kind === 'window' ? { kind, window: w } : kind === 'dilated' ? { kind, window: w, dilation: d } : { kind };
-      this.changeSettings({ mask: next });
-    };
-    const intInput = (id: string, label: string, value: number, limits: readonly [number, number], apply: (v: number) => void) => html`
+    const window = maskWindow(mask) ?? SETTINGS.window.default;
+    const dilation = maskDilation(mask) ?? SETTINGS.dilation.default;
+    const setMask = (kind: MaskKind, w = window, d = dilation): void => this.changeSettings({ mask: maskOf(kind, w, d) });
+    const intInput = (id: string, label: string, value: number, key: 'window' | 'dilation', apply: (v: number) => void) => html`
       <div class="field">
         <label for=${id}>${label}</label>
-        <vscode-textfield id=${id} type="number" min=${limits[0]} step="1" .label=${label} .value=${String(value)}
+        <vscode-textfield id=${id} type="number" min=${SETTINGS[key].minimum} max=${SETTINGS[key].maximum} step="1" .label=${label} .value=${String(value)}
           @change=${(e: Event) => {
             const el = e.target as HTMLElement & { value: string; invalid: boolean };
-            const v = parseIntSetting(el.value, limits);
+            const v = parseIntSetting(el.value, key);
             el.invalid = v === null;
             if (v !== null) apply(v);
           }}></vscode-textfield>
@@ -121,18 +110,15 @@ export class AttnControls extends LitElement {
       <div class="field">
         <label for="f-mask">Mask</label>
         <vscode-single-select id="f-mask" label="Mask" .value=${mask.kind}
-          @change=${(e: Event) => this.onSelect(e, (v) => v !== mask.kind && setMask(v as MaskSpec['kind']))}>
-          <vscode-option value="none">None (full)</vscode-option>
-          <vscode-option value="causal">Causal</vscode-option>
-          <vscode-option value="window">Sliding window</vscode-option>
-          <vscode-option value="dilated">Dilated window</vscode-option>
+          @change=${(e: Event) => this.onSelect(e, (v) => v !== mask.kind && setMask(v as MaskKind))}>
+          ${MASK_KINDS.map((k) => html`<vscode-option value=${k}>${MASK_LABELS[k]}</vscode-option>`)}
         </vscode-single-select>
       </div>
       ${mask.kind === 'window' || mask.kind === 'dilated'
-        ? intInput('f-window', 'Window', window, LIMITS.window, (v) => v !== window && setMask(mask.kind, v, dilation))
+        ? intInput('f-window', 'Window', window, 'window', (v) => v !== window && setMask(mask.kind, v, dilation))
         : nothing}
       ${mask.kind === 'dilated'
-        ? intInput('f-dilation', 'Dilation', dilation, LIMITS.dilation, (v) => v !== dilation && setMask('dilated', window, v))
+        ? intInput('f-dilation', 'Dilation', dilation, 'dilation', (v) => v !== dilation && setMask('dilated', window, v))
         : nothing}`;
   }
 
@@ -144,8 +130,7 @@ export class AttnControls extends LitElement {
             <label for="f-tokenizer">Tokenizer</label>
             <vscode-single-select id="f-tokenizer" label="Tokenizer" .value=${s.tokenizer}
               @change=${(e: Event) => this.onSelect(e, (v) => v !== s.tokenizer && this.changeSettings({ tokenizer: v as TokenizerName }))}>
-              <vscode-option value="words">Words</vscode-option>
-              <vscode-option value="gpt2">GPT-2 BPE</vscode-option>
+              ${TOKENIZERS.map((t) => html`<vscode-option value=${t}>${TOKENIZER_LABELS[t]}</vscode-option>`)}
             </vscode-single-select>
           </div>
           ${this.intField('dModel', 'd_model')}
@@ -158,11 +143,12 @@ export class AttnControls extends LitElement {
           ${this.maskFields(s)}
           <div class="field">
             <label for="f-temperature">Temperature</label>
-            <vscode-textfield id="f-temperature" type="number" .label=${'Temperature'} .value=${String(s.temperature)}
+            <vscode-textfield id="f-temperature" type="number" min=${SETTINGS.temperature.minimum} max=${SETTINGS.temperature.maximum}
+              .label=${'Temperature'} .value=${String(s.temperature)}
               @change=${(e: Event) => {
                 const el = e.target as HTMLElement & { value: string; invalid: boolean };
                 const v = Number(el.value);
-                const ok = el.value.trim() !== '' && Number.isFinite(v) && v > 0 && v <= 1000;
+                const ok = el.value.trim() !== '' && isTemperature(v);
                 el.invalid = !ok;
                 if (ok && v !== s.temperature) this.changeSettings({ temperature: v });
               }}></vscode-textfield>
@@ -223,7 +209,7 @@ export class AttnControls extends LitElement {
               <label for="kind">Matrix</label>
               <vscode-single-select id="kind" label="Matrix" .value=${ui.matrix}
                 @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ matrix: v as MatrixKind }))}>
-                ${(['scores', 'scaled', 'weights'] as const).map((k) => html`<vscode-option value=${k} ?disabled=${!available(k)}>${MATRIX_LABELS[k]}</vscode-option>`)}
+                ${MATRIX_KINDS.map((k) => html`<vscode-option value=${k} ?disabled=${!available(k)}>${MATRIX_LABELS[k]}</vscode-option>`)}
               </vscode-single-select>
             </div>`
           : nothing}

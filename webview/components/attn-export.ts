@@ -1,7 +1,7 @@
 import { LitElement, html, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { ExportFormat } from '../../src/protocol';
+import type { ExportFormat } from '../../src/shared/protocol';
 import { exportStyles } from './attn-export.styles';
 
 const FORMATS: readonly { readonly format: ExportFormat; readonly label: string; readonly title: string }[] = [

@@ -10,18 +10,14 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { AttnView } from './attn-view';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
-import type { Matrix } from '../../src/core/matrix';
-import { isVisible } from '../../src/core/masks';
-import { finiteMax, maxAbsFinite } from '../../src/core/stats';
-import type { HeadResult, MaskSpec } from '../../src/core/types';
-import type { MatrixKind } from '../../src/protocol';
+import { isVisible, type HeadResult, type MaskSpec, type Matrix } from '../../src/shared/core';
+import type { MatrixKind } from '../../src/shared/protocol';
 import { deriveCell, type CellDerivation } from '../render/cell-derivation';
 import {
   colourOf,
   cssGradient,
-  divergingDomain,
   MASKED_HATCH,
-  sequentialDomain,
+  matrixDomain,
   textOn,
   type ColourDomain,
 } from '../render/colour-scale';
@@ -76,14 +72,6 @@ function maskMatrixFor(weights: Matrix, mask: MaskSpec): Matrix | null {
   const m = { rows: weights.rows, cols: weights.cols, data };
   maskCache.set(weights, m);
   return m;
-}
-
-function domainFor(kind: MatrixKind, m: Matrix): ColourDomain {
-  if (kind === 'weights') {
-    const hi = finiteMax(m.data);
-    return sequentialDomain(0, hi > 0 ? hi : 1);
-  }
-  return divergingDomain(maxAbsFinite(m.data));
 }
 
 let measureCtx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
@@ -235,7 +223,7 @@ export class AttnMatrix extends AttnView {
     if (!cached) {
       const mask = p.kind === 'scores' ? null : p.maskSource;
       if (block === 1) {
-        const domain = domainFor(p.kind, p.matrix);
+        const domain = matrixDomain(p.kind, p.matrix);
         cached = { domain, raster: rasterize(p.matrix, domain, mask) };
       } else {
         // The spec is only a shortcut for weights over the core's own scaled/mask matrices (same −∞ pattern).
@@ -273,7 +261,7 @@ export class AttnMatrix extends AttnView {
     const colLabels = this.result.keyTokens.slice(0, matrix.cols).map((t) => tokenLabel(t));
     // Raster and domain are filled in by ensureRaster, right after layout (this placeholder is never drawn).
     const placeholder = rasterCache.get(matrix)?.values().next().value;
-    const domain = placeholder?.domain ?? domainFor(kind, { rows: 0, cols: 0, data: new Float32Array(0) });
+    const domain = placeholder?.domain ?? matrixDomain(kind, { rows: 0, cols: 0, data: new Float32Array(0) });
     return { head, kind, matrix, domain, raster: placeholder?.raster ?? rasterize({ rows: 0, cols: 0, data: new Float32Array(0) }, domain), block: 1, maskSource, rowLabels, colLabels };
   }
 

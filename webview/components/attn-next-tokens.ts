@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { NextTokens } from '../../src/protocol';
+import type { NextTokens } from '../../src/shared/protocol';
 import { styleProps } from '../directives/style-props';
 import { shortToken, tokenText } from '../token-text';
 

@@ -2,7 +2,7 @@ import { html, svg, nothing, type PropertyValues, type TemplateResult } from 'li
 import { AttnView } from './attn-view';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
-import type { Matrix } from '../../src/core/matrix';
+import type { Matrix } from '../../src/shared/core';
 import { hideTokens } from '../hidden-tokens';
 import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';

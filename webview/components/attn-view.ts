@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { AttentionResult } from '../../src/core/types';
+import type { AttentionResult } from '../../src/shared/core';
 
 /**
  * What every attention view takes from `<attn-app>`. Views fire bubbling, composed `token-hover`,

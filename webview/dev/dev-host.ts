@@ -1,14 +1,16 @@
 /**
  * Dev host for the standalone page (npm run dev): plays the extension host's part in the browser.
  * Type a sentence or pick an example from examples/; core tokenizes / parses and evaluates here.
- * Messages go through host.ts exactly as in VS Code.
+ * Messages go through host.ts exactly as in VS Code. As the host's stand-in it is the one webview file that may
+ * import the core itself (eslint.config.mjs).
  */
-import { buildSelectionSpec, DEFAULT_SELECTION_SETTINGS, evaluate } from '../../src/core';
+import { buildSelectionSpec, evaluate } from '../../src/core';
 import { parseTensorFile } from '../../src/core/tensorFile';
-import type { ComputeSettings, FromWebview, Snapshot, ToWebview, UiState } from '../../src/protocol';
+import type { ComputeSettings, FromWebview, Snapshot, ToWebview, UiState } from '../../src/shared/protocol';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../src/shared/settings';
+import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import type { AttnApp } from '../components/attn-app';
 import { connectHost, type HostConnection } from '../host';
-import { DEFAULT_UI, mergeUi } from '../ui-state';
 import { applyTheme, type ThemeName } from '../theme';
 
 const UI_KEY = 'attn-dev-ui';
@@ -23,7 +25,7 @@ function byId<T extends HTMLElement>(id: string): T | null {
 class DevHost {
   private connection: HostConnection | null = null;
   private seq = 0;
-  private settings: ComputeSettings = { ...DEFAULT_SELECTION_SETTINGS };
+  private settings: ComputeSettings = { ...DEFAULT_COMPUTE_SETTINGS };
   private follow = true;
   private source: Source = { kind: 'text', text: DEFAULT_TEXT };
 

@@ -3,8 +3,7 @@
  * scaled = score × scale ÷ T (or −∞ when masked), weight = e^(s−max) / Σ e^(s_j−max), and the cell's
  * share of z_i. Values shown are the core's own; the terms are recomputed only for display.
  */
-import type { Matrix } from '../../src/core/matrix';
-import type { AttentionResult, HeadResult } from '../../src/core/types';
+import type { AttentionResult, HeadResult, Matrix } from '../../src/shared/core';
 import { fmt } from './format';
 
 export interface DerivationLine {

@@ -1,8 +1,11 @@
 /**
- * Colour scales for the heatmaps. Both ramps are our own hand-picked stops, interpolated linearly in
- * sRGB and quantised to a 256-entry lookup table so a whole matrix is coloured with one table read
- * per cell. The same table backs `colourOf`, so tests can predict a pixel exactly.
+ * Colour scales for the heatmaps: the only ramps in the product (the canvas, the thumbnails, the legends and the
+ * exported SVG all read them). Both ramps are our own hand-picked stops, interpolated linearly in sRGB and quantised
+ * to a 256-entry lookup table so a whole matrix is coloured with one table read per cell. The same table backs
+ * `colourOf`, so tests can predict a pixel exactly.
  */
+import { finiteMax, maxAbsFinite, type Matrix } from '../../src/shared/core';
+import type { MatrixKind } from '../../src/shared/protocol';
 
 export type Rgb = readonly [number, number, number];
 export type ScaleKind = 'sequential' | 'diverging';
@@ -82,6 +85,15 @@ export function divergingDomain(maxAbs: number): ColourDomain {
   return { kind: 'diverging', min: -a, max: a };
 }
 
+/** How a whole matrix of this kind is coloured: weights from 0 to their largest value, scores diverging around 0. */
+export function matrixDomain(kind: MatrixKind, m: Matrix): ColourDomain {
+  if (kind === 'weights') {
+    const hi = finiteMax(m.data);
+    return sequentialDomain(0, hi > 0 ? hi : 1);
+  }
+  return divergingDomain(maxAbsFinite(m.data));
+}
+
 /** Lookup-table index of a finite value. */
 export function lutIndex(value: number, d: ColourDomain): number {
   const x = (value - d.min) * ((LUT_SIZE - 1) / (d.max - d.min));
@@ -101,6 +113,10 @@ export function colourOf(value: number, d: ColourDomain, masked = false): Rgb {
 
 export function rgbCss([r, g, b]: Rgb): string {
   return `rgb(${r}, ${g}, ${b})`;
+}
+
+export function rgbHex(rgb: Rgb): string {
+  return `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Relative luminance (0–1), for picking a legible text colour over a cell. */

@@ -1,6 +1,6 @@
 /** Number and token formatting shared by the matrix views. Output is plain text only. */
 // Imported directly (not via core/index) so the webview bundle does not pull in the tokenizers.
-import { displayToken } from '../../src/core/tokenize/display';
+import { displayToken } from '../../src/shared/core';
 
 /** Fixed decimals; −∞ and NaN spelled out. Uses ASCII '-' so values copy and parse cleanly. */
 export function fmt(x: number, digits = 4): string {

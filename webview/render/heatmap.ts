@@ -2,8 +2,7 @@
  * Heatmap rasterisation: one pixel per matrix cell, written straight into an ImageData through a
  * Uint32Array and a 256-colour lookup table. Views draw the result scaled with smoothing off.
  */
-import type { Matrix } from '../../src/core/matrix';
-import type { MaskSpec } from '../../src/core/types';
+import { contiguousSpan, type MaskSpec, type Matrix } from '../../src/shared/core';
 import { lutIndex, MASKED_PACKED, packedTable, type ColourDomain } from './colour-scale';
 
 export type Raster = HTMLCanvasElement | OffscreenCanvas;
@@ -71,7 +70,7 @@ export function rasterizePooled(
   maskSpec?: MaskSpec,
 ): { raster: Raster; domain: ColourDomain } {
   // Visible keys of row i are [i - span + 1, i] for causal (span ∞) and window masks; null: read maskSource.
-  const span = maskSpec?.kind === 'causal' ? Infinity : maskSpec?.kind === 'window' ? maskSpec.window : null;
+  const span = contiguousSpan(maskSpec);
   const rows = m.rows;
   const cols = m.cols;
   const gw = Math.max(1, Math.ceil(cols / block));

@@ -1,6 +1,5 @@
 /** Small canvas thumbnails of matrices (pipeline steps, head grid). */
-import type { Matrix } from '../../src/core/matrix';
-import { downsampleMax, finiteRange, maxAbsFinite } from '../../src/core/stats';
+import { downsampleMax, finiteRange, maxAbsFinite, type Matrix } from '../../src/shared/core';
 import { divergingDomain, sequentialDomain, type ColourDomain } from './colour-scale';
 import { rasterize, type Raster } from './heatmap';
 

@@ -1,14 +1,14 @@
 /**
  * WebAssembly SIMD kernels for the hot paths (Q·Kᵀ, scale + mask + softmax, weights·V, A·B), with the JS
  * implementation in ../matrix.ts and ../attention.ts as fallback and reference. Pure: no vscode, no DOM; runs in
- * Node (main thread and worker_threads) and in browsers.
+ * Node (main thread and worker_threads) and in browsers. Imports nothing else from the core: masks arrive already
+ * translated into a KernelMask (see ../masks.ts), so the kernels never depend on the domain types.
  *
  * The module is compiled synchronously. Where that is refused (a browser main thread may reject synchronous
  * compiles of big modules) or WebAssembly/SIMD is missing, `kernels()` returns null and callers stay on JS.
  */
-import type { MaskSpec } from '../types';
 import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
-import { softmaxRow } from '../softmaxRow';
+import { softmaxRow } from './softmaxRow';
 
 /** The little of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory {
@@ -173,33 +173,29 @@ export function kernelMatmul(k: Kernels, a: Float32Array, b: Float32Array, out: 
   }
 }
 
-/** The wasm kernel's mask parameters, or null when the mask is outside what it implements (JS handles it). */
-function maskParams(mask: MaskSpec): readonly [kind: number, window: number, dilation: number] | null {
-  switch (mask.kind) {
-    case 'none':
-      return [0, 0, 0];
-    case 'causal':
-      return [1, 0, 0];
-    case 'window':
-      return Number.isInteger(mask.window) && Math.abs(mask.window) < 2 ** 30 ? [2, mask.window, 0] : null;
-    case 'dilated':
-      return Number.isInteger(mask.window) && Number.isInteger(mask.dilation) && mask.dilation >= 1 && mask.window < 2 ** 20 && mask.dilation < 2 ** 20
-        ? [3, mask.window, mask.dilation]
-        : null;
-  }
+/**
+ * A mask as the kernel reads it. `code`: 0 none, 1 causal, 2 sliding window, 3 dilated window (the order of core's
+ * MASK_KINDS). `keyRange` gives keys [lo, hi) that queries [i0, i1) may see (a superset: invisible weights are 0).
+ */
+export interface KernelMask {
+  readonly code: number;
+  readonly window: number;
+  readonly dilation: number;
+  keyRange(i0: number, i1: number, m: number): readonly [number, number];
 }
 
-/** Keys [lo, hi) that any query in rows [i0, i1) can see (a superset is fine: invisible weights are 0). */
-function keyRange(mask: MaskSpec, i0: number, i1: number, m: number): readonly [number, number] {
-  switch (mask.kind) {
-    case 'none':
-      return [0, m];
-    case 'causal':
-      return [0, Math.min(i1, m)];
-    case 'window':
-      return [Math.max(0, Math.min(m, i0 - mask.window + 1)), Math.min(i1, m)];
-    case 'dilated':
-      return [Math.max(0, Math.min(m, i0 - (mask.window - 1) * mask.dilation)), Math.min(i1, m)];
+/** Whether the kernel's 32-bit index arithmetic can run this mask; otherwise JS handles it. */
+function fitsKernel({ code, window, dilation }: KernelMask): boolean {
+  switch (code) {
+    case 0:
+    case 1:
+      return true;
+    case 2:
+      return Number.isInteger(window) && Math.abs(window) < 2 ** 30;
+    case 3:
+      return Number.isInteger(window) && Number.isInteger(dilation) && dilation >= 1 && window < 2 ** 20 && dilation < 2 ** 20;
+    default:
+      return false;
   }
 }
 
@@ -222,11 +218,10 @@ export interface AttentionArrays {
  */
 export function kernelAttention(
   k: Kernels, q: Float32Array, key: Float32Array, v: Float32Array, n: number, m: number, d: number, dV: number,
-  factor: number, mask: MaskSpec, out: AttentionArrays,
+  factor: number, mask: KernelMask, out: AttentionArrays,
 ): boolean {
-  const params = maskParams(mask);
-  if (!params || !Number.isFinite(factor) || !allFinite(q) || !allFinite(key) || !allFinite(v)) return false;
-  const [kind, window, dilation] = params;
+  if (!fitsKernel(mask) || !Number.isFinite(factor) || !allFinite(q) || !allFinite(key) || !allFinite(v)) return false;
+  const { code, window, dilation } = mask;
   const rows = Math.min(n, blockRows(m, 64));
   k.reset(bytesFor(m * d, m * dV, rows * d, rows * m, rows * m, rows * m, rows * dV, rows));
   const pk = k.put(key);
@@ -244,7 +239,7 @@ export function kernelAttention(
     k.f32(pq, r * d).set(q.subarray(i0 * d, (i0 + r) * d));
     qkt(pq, pk, ps, r, m, d, m);
     out.scores.set(k.f32(ps, cells), i0 * m);
-    const nBad = softmax(ps, px, pw, r, m, factor, i0, kind, window, dilation, pbad);
+    const nBad = softmax(ps, px, pw, r, m, factor, i0, code, window, dilation, pbad);
     out.scaled.set(k.f32(px, cells), i0 * m);
     out.weights.set(k.f32(pw, cells), i0 * m);
     if (nBad > 0) {
@@ -256,7 +251,7 @@ export function kernelAttention(
         w.set(out.weights.subarray(offset, offset + m), rr * m);
       }
     }
-    const [lo, hi] = keyRange(mask, i0, i0 + r, m);
+    const [lo, hi] = mask.keyRange(i0, i0 + r, m);
     const o = k.f32(po, r * dV);
     o.fill(0);
     if (hi > lo) gemm(pw, m, pv, dV, po, dV, r, dV, lo, hi);

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/core';
 import { headStats } from '../../../src/core/stats';
 import { runJob } from '../../../src/compute/job';
-import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, isSlimmed, payloadBytes, slimResult } from '../../../src/panel/slimResult';
+import { transferables } from '../../../src/compute/transferables';
+import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, slimResult } from '../../../src/panel/slimResult';
+import { isSlimmed } from '../../../src/shared/protocol';
+
+const payloadBytes = (r: AttentionResult) => transferables(r).reduce((sum, b) => sum + b.byteLength, 0);
 
 /** layers × heads × n × n causal softmax-ish weights, all views on one buffer (as a binary file gives). */
 function viewsResult(layers: number, heads: number, n: number): AttentionResult {

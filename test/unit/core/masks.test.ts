@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countVisiblePairs, describeMask, isVisible, type MaskSpec } from '../../../src/core';
+import {
+  contiguousSpan, countVisiblePairs, describeMask, isVisible, MASK_KINDS, maskDilation, maskOf, maskWindow, visibleKeyCount, visibleKeyRange,
+  type MaskSpec,
+} from '../../../src/core';
 
 const visibleKeys = (mask: MaskSpec, i: number, m = 20) => Array.from({ length: m }, (_, j) => j).filter((j) => isVisible(mask, i, j));
 
@@ -28,5 +32,30 @@ describe('masks', () => {
 
   it('describes itself', () => {
     expect(describeMask({ kind: 'dilated', window: 4, dilation: 2 })).toBe('dilated window of 4, dilation 2');
+  });
+
+  it('describes every kind, in one wording', () => {
+    expect(MASK_KINDS.map((kind) => describeMask(maskOf(kind, 4, 2)))).toEqual(['no mask', 'causal', 'sliding window of 4', 'dilated window of 4, dilation 2']);
+  });
+
+  it('builds each kind with only its own parameters', () => {
+    expect(MASK_KINDS.map((kind) => maskOf(kind, 5, 3))).toEqual([
+      { kind: 'none' }, { kind: 'causal' }, { kind: 'window', window: 5 }, { kind: 'dilated', window: 5, dilation: 3 },
+    ]);
+    expect([maskWindow({ kind: 'causal' }), maskDilation({ kind: 'window', window: 2 })]).toEqual([undefined, undefined]);
+  });
+
+  const anyMask = fc.tuple(fc.constantFrom(...MASK_KINDS), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }))
+    .map(([kind, window, dilation]) => maskOf(kind, window, dilation));
+
+  it('count, key range and contiguous span all follow isVisible (the one rule)', () => {
+    fc.assert(fc.property(anyMask, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), (mask, i, m, rows) => {
+      const keys = visibleKeys(mask, i, m);
+      expect(visibleKeyCount(mask, i, m)).toBe(keys.length);
+      const [lo, hi] = visibleKeyRange(mask, i, i + rows, m);
+      for (let r = i; r < i + rows; r++) for (const j of visibleKeys(mask, r, m)) expect(j >= lo && j < hi).toBe(true);
+      const span = contiguousSpan(mask);
+      if (span !== null) expect(keys).toEqual(Array.from({ length: m }, (_, j) => j).filter((j) => j <= i && i - j < span));
+    }), { seed: 13, numRuns: 500 });
   });
 });

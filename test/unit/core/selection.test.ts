@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildSelectionSpec,
-  DEFAULT_SELECTION_SETTINGS,
   embedTokens,
   evaluate,
   mixSeed,
@@ -11,6 +10,7 @@ import {
   validateSpec,
   type Matrix,
 } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let ab = 0;
@@ -59,8 +59,8 @@ describe('embeddings', () => {
 
 describe('buildSelectionSpec', () => {
   it('is bit-identical across calls and pinned by a snapshot', () => {
-    const a = buildSelectionSpec(SENTENCE);
-    const b = buildSelectionSpec(SENTENCE);
+    const a = buildSelectionSpec(SENTENCE, DEFAULT_COMPUTE_SETTINGS);
+    const b = buildSelectionSpec(SENTENCE, DEFAULT_COMPUTE_SETTINGS);
     const ra = evaluate(a.spec);
     const rb = evaluate(b.spec);
     expect(bits(a.spec.embeddings!)).toEqual(bits(b.spec.embeddings!));
@@ -71,7 +71,7 @@ describe('buildSelectionSpec', () => {
   });
 
   it('builds a valid encoder stack with the default settings', () => {
-    const { spec, tokens } = buildSelectionSpec(SENTENCE, { ...DEFAULT_SELECTION_SETTINGS, layers: 2 });
+    const { spec, tokens } = buildSelectionSpec(SENTENCE, { ...DEFAULT_COMPUTE_SETTINGS, layers: 2 });
     expect(tokens).toHaveLength(12);
     expect(validateSpec(spec)).toEqual([]);
     const result = evaluate(spec);
@@ -84,7 +84,7 @@ describe('buildSelectionSpec', () => {
   });
 
   it('gives attention that is neither flat nor one-hot by default', () => {
-    const result = evaluate(buildSelectionSpec(SENTENCE).spec);
+    const result = evaluate(buildSelectionSpec(SENTENCE, DEFAULT_COMPUTE_SETTINGS).spec);
     const maxima = result.layers[0].heads.flatMap((h) => Array.from({ length: h.weights.rows }, (_, i) => Math.max(...row(h.weights, i))));
     const mean = maxima.reduce((a, b) => a + b, 0) / maxima.length;
     expect(mean).toBeGreaterThan(2 / 12);
@@ -92,17 +92,17 @@ describe('buildSelectionSpec', () => {
   });
 
   it('keeps existing heads when a head is added, and changes with the seed', () => {
-    const four = buildSelectionSpec(SENTENCE).spec.layers[0].heads;
-    const five = buildSelectionSpec(SENTENCE, { ...DEFAULT_SELECTION_SETTINGS, heads: 5 }).spec.layers[0].heads;
-    const other = buildSelectionSpec(SENTENCE, { ...DEFAULT_SELECTION_SETTINGS, seed: 7 }).spec.layers[0].heads;
+    const four = buildSelectionSpec(SENTENCE, DEFAULT_COMPUTE_SETTINGS).spec.layers[0].heads;
+    const five = buildSelectionSpec(SENTENCE, { ...DEFAULT_COMPUTE_SETTINGS, heads: 5 }).spec.layers[0].heads;
+    const other = buildSelectionSpec(SENTENCE, { ...DEFAULT_COMPUTE_SETTINGS, seed: 7 }).spec.layers[0].heads;
     const wq = (h: (typeof four)[number]) => ('wq' in h ? bits(h.wq) : []);
     expect(wq(five[3])).toEqual(wq(four[3]));
     expect(wq(other[0])).not.toEqual(wq(four[0]));
   });
 
   it('uses the gpt2 tokenizer and handles empty text', () => {
-    expect(buildSelectionSpec('How are you doing?', { ...DEFAULT_SELECTION_SETTINGS, tokenizer: 'gpt2' }).spec.tokens).toEqual(['How', ' are', ' you', ' doing', '?']);
-    const empty = evaluate(buildSelectionSpec('').spec);
+    expect(buildSelectionSpec('How are you doing?', { ...DEFAULT_COMPUTE_SETTINGS, tokenizer: 'gpt2' }).spec.tokens).toEqual(['How', ' are', ' you', ' doing', '?']);
+    const empty = evaluate(buildSelectionSpec('', DEFAULT_COMPUTE_SETTINGS).spec);
     expect(empty.layers[0].heads[0].weights.rows).toBe(0);
     expect(empty.cost).toEqual({ computedPairs: 0, fullPairs: 0 });
   });

@@ -5,12 +5,13 @@
  * The parser's own message-by-message checks live in test/unit/tensorFile/bad-inputs.test.ts; this builds on them.
  */
 import { describe, expect, it } from 'vitest';
-import type { ComputeSettings } from '../../../src/protocol';
-import { DEFAULT_SELECTION_SETTINGS, tokenize, type Matrix } from '../../../src/core';
+import type { ComputeSettings } from '../../../src/shared/protocol';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
+import { tokenize, type Matrix } from '../../../src/core';
 import { HOSTILE_LINE, HOSTILE_SELECTION, HOSTILE_STRINGS, MALFORMED_JSON, VALID_FILE, WRONG_SHAPES } from '../../fixtures/hostile';
 import { expectSane, rowReport, runSafely } from './check';
 
-const SETTINGS: ComputeSettings = DEFAULT_SELECTION_SETTINGS;
+const SETTINGS: ComputeSettings = DEFAULT_COMPUTE_SETTINGS;
 /** The default of setting selfAttention.maxTokens. */
 const MAX_TOKENS = 4096;
 const file = (text: string) => runSafely({ kind: 'file', text }, 'file');
@@ -279,7 +280,7 @@ describe('odd settings in a selection', () => {
   it.each([
     ['causal', { mask: { kind: 'causal' } }],
     ['window 1', { mask: { kind: 'window', window: 1 } }],
-    ['largest window and dilation', { mask: { kind: 'dilated', window: 1e6, dilation: 1e6 } }],
+    ['largest window and dilation', { mask: { kind: 'dilated', window: 1e5, dilation: 1e5 } }],
     ['smallest and largest temperature', { temperature: 1e-6 }],
     ['no scale, no positions', { scale: false, positionalEncoding: false }],
   ] as const)('%s: computes, finite', (_name, settings) => {
@@ -288,8 +289,9 @@ describe('odd settings in a selection', () => {
     expect(o.ok).toBe(true);
   });
 
-  it('a non-positive token limit refuses everything', () => {
-    expect(failure(selection('a b', {}, 0))).toMatch(/limit of 0 tokens/);
+  it('a token limit below the declared minimum counts as the minimum (2)', () => {
+    expect(failure(selection('a b c', {}, 0))).toMatch(/limit of 2 \(setting selfAttention.maxTokens\)/);
+    expect(selection('a b', {}, 0).ok).toBe(true);
   });
 
   // BUG (src/compute/job.ts + src/settings.ts): settings are read from configuration without clamping to the ranges

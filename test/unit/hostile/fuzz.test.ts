@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FromWebview } from '../../../src/protocol';
-import { validateMessage } from '../../../src/panel/validateMessage';
+import type { FromWebview } from '../../../src/shared/protocol';
+import { validateMessage } from '../../../src/shared/validateMessage';
 import { HOSTILE_STRINGS } from '../../fixtures/hostile';
 import { expectSane, rowReport, runSafely } from './check';
-import { TEMPERATURE_RANGE } from '../../../src/settingRanges';
+import { SETTINGS } from '../../../src/shared/settings';
 
 // ---------- tensor files ----------
 
@@ -145,8 +145,8 @@ describe('fuzz: tensor files through runJob', () => {
 const UI = { view: 'matrix', matrix: 'weights', layer: 0, head: 1, lockedToken: 3, threshold: 0.1, overlayHeads: [0, 2], hiddenTokens: [4] };
 const VALID: readonly Record<string, unknown>[] = [
   { type: 'ready' },
-  { type: 'tokenFocus', index: 2, locked: true, layer: 0, head: 1 },
-  { type: 'tokenFocus', index: null, locked: false, layer: 0, head: 0 },
+  { type: 'tokenFocus', index: 2, layer: 0, head: 1 },
+  { type: 'tokenFocus', index: null, layer: 0, head: 0 },
   { type: 'updateSettings', settings: { dModel: 64, dK: 16, heads: 4, layers: 1, seed: 42, tokenizer: 'gpt2', positionalEncoding: true, scale: false, temperature: 0.5, mask: { kind: 'dilated', window: 3, dilation: 2 } } },
   { type: 'updateSettings', settings: { mask: { kind: 'window', window: 4 } } },
   { type: 'setFollowSelection', follow: true },
@@ -204,19 +204,19 @@ function expectWellFormed(m: FromWebview): void {
       expect(keys(m)).toEqual(['type']);
       return;
     case 'tokenFocus':
-      expect(keys(m)).toEqual(['head', 'index', 'layer', 'locked', 'type']);
+      expect(keys(m)).toEqual(['head', 'index', 'layer', 'type']);
       expect(m.index === null || isIndex(m.index)).toBe(true);
-      expect(isIndex(m.layer) && isIndex(m.head) && typeof m.locked === 'boolean').toBe(true);
+      expect(isIndex(m.layer) && isIndex(m.head)).toBe(true);
       return;
     case 'updateSettings': {
       const s = m.settings;
       expect(inRange(s.dModel, 2, 1024) && inRange(s.dK, 1, 512) && inRange(s.heads, 1, 16) && inRange(s.layers, 1, 12) && inRange(s.seed, -(2 ** 31), 2 ** 31 - 1)).toBe(true);
-      if (s.temperature !== undefined) expect(s.temperature >= TEMPERATURE_RANGE[0] && s.temperature <= TEMPERATURE_RANGE[1]).toBe(true);
+      if (s.temperature !== undefined) expect(s.temperature >= SETTINGS.temperature.minimum && s.temperature <= SETTINGS.temperature.maximum).toBe(true);
       if (s.tokenizer !== undefined) expect(['words', 'gpt2']).toContain(s.tokenizer);
       if (s.mask !== undefined) {
         expect(['none', 'causal', 'window', 'dilated']).toContain(s.mask.kind);
-        if (s.mask.kind === 'window' || s.mask.kind === 'dilated') expect(inRange(s.mask.window, 1, 1_000_000) && s.mask.window !== undefined).toBe(true);
-        if (s.mask.kind === 'dilated') expect(inRange(s.mask.dilation, 1, 1_000_000) && s.mask.dilation !== undefined).toBe(true);
+        if (s.mask.kind === 'window' || s.mask.kind === 'dilated') expect(inRange(s.mask.window, 1, SETTINGS.window.maximum) && s.mask.window !== undefined).toBe(true);
+        if (s.mask.kind === 'dilated') expect(inRange(s.mask.dilation, 1, SETTINGS.dilation.maximum) && s.mask.dilation !== undefined).toBe(true);
       }
       for (const k of Object.keys(s)) expect(['dModel', 'dK', 'heads', 'layers', 'seed', 'tokenizer', 'positionalEncoding', 'scale', 'temperature', 'mask']).toContain(k);
       for (const k of ['positionalEncoding', 'scale'] as const) if (s[k] !== undefined) expect(typeof s[k]).toBe('boolean');

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateMessage } from '../../../src/panel/validateMessage';
+import { validateMessage } from '../../../src/shared/validateMessage';
 
 const ui = { view: 'matrix', matrix: 'weights', layer: 0, head: 1, lockedToken: 3, threshold: 0.1, overlayHeads: [0], hiddenTokens: [] };
 
 describe('validateMessage', () => {
   it('accepts each well-formed message', () => {
     expect(validateMessage({ type: 'ready' })).toEqual({ type: 'ready' });
-    expect(validateMessage({ type: 'tokenFocus', index: 2, locked: true, layer: 0, head: 1 })).toMatchObject({ index: 2 });
-    expect(validateMessage({ type: 'tokenFocus', index: null, locked: false, layer: 0, head: 0 })).toMatchObject({ index: null });
+    expect(validateMessage({ type: 'tokenFocus', index: 2, layer: 0, head: 1 })).toEqual({ type: 'tokenFocus', index: 2, layer: 0, head: 1 });
+    expect(validateMessage({ type: 'tokenFocus', index: null, layer: 0, head: 0 })).toMatchObject({ index: null });
     expect(validateMessage({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } }))
       .toEqual({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } });
     expect(validateMessage({ type: 'setFollowSelection', follow: false })).toEqual({ type: 'setFollowSelection', follow: false });
@@ -17,8 +17,8 @@ describe('validateMessage', () => {
   });
 
   it.each([
-    null, 42, 'ready', [], {}, { type: 'nope' }, { type: 'tokenFocus', index: -1, locked: true, layer: 0, head: 0 },
-    { type: 'tokenFocus', index: 1.5, locked: true, layer: 0, head: 0 }, { type: 'tokenFocus', index: 1, locked: 'yes', layer: 0, head: 0 },
+    null, 42, 'ready', [], {}, { type: 'nope' }, { type: 'tokenFocus', index: -1, layer: 0, head: 0 },
+    { type: 'tokenFocus', index: 1.5, layer: 0, head: 0 }, { type: 'tokenFocus', index: 1, layer: -1, head: 0 },
     { type: 'updateSettings', settings: { heads: 0 } }, { type: 'updateSettings', settings: { temperature: -1 } },
     { type: 'updateSettings', settings: { temperature: Infinity } }, { type: 'updateSettings', settings: { tokenizer: 'evil' } },
     { type: 'updateSettings', settings: { mask: { kind: 'window', window: 0 } } }, { type: 'updateSettings', settings: { dModel: '64' } },

@@ -2,14 +2,14 @@
  * Messages between the extension host and the webview. Both sides import this file.
  * Every update is a full snapshot, because VS Code drops messages sent to a hidden webview.
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
+ * Both sides check what they receive with ./validateMessage.ts.
  */
-import type { SelectionSettings } from './core/selection';
-import type { AttentionResult, Problem } from './core/types';
-import type { HeadSummaries } from './core/summaries';
+import type { SelectionSettings } from '../core/selection';
+import type { AttentionResult, HeadSummaries, Problem } from './core';
+import type { ExportFormat, MatrixKind, ViewName } from './enums';
 
-export type ViewName = 'tokens' | 'matrix' | 'pipeline' | 'grid';
-export type MatrixKind = 'scores' | 'scaled' | 'weights';
-export type { TokenizerName } from './core/tokenize';
+export type { ExportFormat, MatrixKind, ViewName } from './enums';
+export type { TokenizerName } from './core';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
 export type ComputeSettings = SelectionSettings;
@@ -40,6 +40,22 @@ export interface SourceInfo {
   readonly label: string;
   /** Character ranges of the tokens in the source text, when the tokens come from text. */
   readonly tokenRanges?: readonly (readonly [number, number])[];
+}
+
+/** What the webview keeps with setState, and the panel serializer gets back (untrusted) after a window reload. */
+export interface PersistedState {
+  readonly source?: SourceRef;
+  readonly ui?: UiState;
+}
+
+/**
+ * Above this many query–key cells a snapshot is slimmed: it carries `headSummaries`, and only what the focused
+ * head's views draw (see src/panel/slimResult.ts). The worker summarizes exactly these results.
+ */
+export const FULL_SNAPSHOT_CELLS = 256 * 256;
+
+export function isSlimmed(result: AttentionResult): boolean {
+  return result.tokens.length * result.keyTokens.length > FULL_SNAPSHOT_CELLS;
 }
 
 export interface Snapshot {
@@ -80,33 +96,47 @@ export function headLabel(layer: number, head: number): string {
   return `L${layer}H${head}`;
 }
 
+/** The input is broken or too big: the webview shows a banner and keeps the last good view. */
+export interface ErrorPayload {
+  readonly message: string;
+  readonly problems: readonly Problem[];
+}
+
+/** The token active in the panel (hovered, else locked; null: none), in the head it was seen in. */
+export interface TokenFocusPayload {
+  readonly index: number | null;
+  readonly layer: number;
+  readonly head: number;
+}
+
+/** An export to save through the host's save dialog. PNG content is base64; the rest is text. */
+export interface ExportPayload {
+  readonly format: ExportFormat;
+  readonly suggestedName: string;
+  readonly content: string;
+}
+
 export type ToWebview =
   /** A new result to show. Clears any error banner. */
   | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
-  /** The input is broken or too big: show a banner, keep the last good view. */
-  | { readonly type: 'error'; readonly message: string; readonly problems: readonly Problem[] }
+  | ({ readonly type: 'error' } & ErrorPayload)
   /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
   | { readonly type: 'highlightToken'; readonly index: number | null }
-  /** Restore UI state after a reload. */
-  | { readonly type: 'restoreUi'; readonly ui: Partial<UiState> }
   /** The most likely next tokens after a hovered position (answering `nextTokens`). */
   | { readonly type: 'nextTokens'; readonly nextTokens: NextTokens }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 
-export type ExportFormat = 'png' | 'svg' | 'csv' | 'json';
-
 export type FromWebview =
   /** The webview has loaded and listens. The host queues messages until it arrives. */
   | { readonly type: 'ready' }
-  /** A token is hovered or locked in the panel (null: none). The editor highlights its range. */
-  | { readonly type: 'tokenFocus'; readonly index: number | null; readonly locked: boolean; readonly layer: number; readonly head: number }
+  /** The editor highlights the token's range, tinted by its weights. */
+  | ({ readonly type: 'tokenFocus' } & TokenFocusPayload)
   /** The user changed a computation setting in the panel. */
   | { readonly type: 'updateSettings'; readonly settings: Partial<ComputeSettings> }
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** The next-token list for another position of a model result. */
   | { readonly type: 'nextTokens'; readonly position: number }
-  /** UI state changed; the host keeps it for restore. */
+  /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
   | { readonly type: 'uiState'; readonly ui: UiState }
-  /** Save an export through the host's save dialog. PNG content is base64; the rest is text. */
-  | { readonly type: 'export'; readonly format: ExportFormat; readonly suggestedName: string; readonly content: string };
+  | ({ readonly type: 'export' } & ExportPayload);

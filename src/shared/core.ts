@@ -1,0 +1,16 @@
+/**
+ * The view-safe face of the core: the types the webview draws and the small pure helpers it needs (masks, head
+ * statistics, token display). It reaches into the core module by module, so a webview bundle never pulls in the
+ * tokenizers, the parsers or the WebAssembly kernels.
+ */
+export type { Matrix } from '../core/matrix';
+export type {
+  AttentionCost, AttentionOptions, AttentionResult, HeadResult, LayerResult, MaskSpec, Problem, Provenance, SourceLocation,
+} from '../core/types';
+export {
+  MASK_KINDS, type MaskKind, contiguousSpan, countVisiblePairs, describeMask, isVisible, maskDilation, maskOf, maskWindow,
+} from '../core/masks';
+export { cachedHeadStats, downsampleMax, finiteMax, finiteRange, maxAbsFinite, type HeadStats } from '../core/stats';
+export type { HeadSummaries, HeadSummary } from '../core/summaries';
+export { displayToken } from '../core/tokenize/display';
+export { TOKENIZERS, type TokenizerName } from '../core/tokenize/names';

@@ -1,0 +1,85 @@
+/**
+ * The panel's UI state: its default and its checks. The host checks a `uiState` message strictly (validateUi);
+ * the webview restores what it saved, or what an old version saved, leniently (sanitizeUi). Both use the same
+ * field rules.
+ */
+import { isOneOf, MATRIX_KINDS, VIEWS } from './enums';
+import type { UiState } from './protocol';
+
+export const DEFAULT_UI: UiState = {
+  view: 'tokens',
+  matrix: 'weights',
+  layer: 0,
+  head: 0,
+  overlayHeads: [],
+  lockedToken: null,
+  threshold: 0.05,
+  hiddenTokens: [],
+};
+
+/** Longest list of heads or tokens a UI state may hold. */
+const MAX_LIST = 100_000;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A token, layer or head index. */
+export function isIndex(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 10_000_000;
+}
+
+export function isIndexList(v: unknown): v is number[] {
+  if (!Array.isArray(v) || v.length > MAX_LIST) return false;
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; i < v.length; i++) if (!isIndex(v[i])) return false;
+  return true;
+}
+
+function isThreshold(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= 1;
+}
+
+/** A complete, well-formed UiState, or null. */
+export function validateUi(raw: unknown): UiState | null {
+  if (!isObject(raw)) return null;
+  if (!isOneOf(VIEWS, raw.view) || !isOneOf(MATRIX_KINDS, raw.matrix)) return null;
+  if (!isIndex(raw.layer) || !isIndex(raw.head)) return null;
+  if (!(raw.lockedToken === null || isIndex(raw.lockedToken))) return null;
+  if (!isThreshold(raw.threshold)) return null;
+  if (!isIndexList(raw.overlayHeads) || !isIndexList(raw.hiddenTokens)) return null;
+  return {
+    view: raw.view, matrix: raw.matrix, layer: raw.layer, head: raw.head,
+    lockedToken: raw.lockedToken, threshold: raw.threshold,
+    overlayHeads: [...raw.overlayHeads], hiddenTokens: [...raw.hiddenTokens],
+  };
+}
+
+/** The indices of a list, deduplicated and sorted; bad entries dropped. */
+function indexList(x: unknown): number[] | undefined {
+  if (!Array.isArray(x)) return undefined;
+  const out = [...new Set(x.filter(isIndex))].sort((a, b) => a - b);
+  return out.slice(0, MAX_LIST);
+}
+
+/** Keeps only the well-formed fields of an untrusted partial UiState (a threshold is clamped into [0, 1]). */
+export function sanitizeUi(x: unknown): Partial<UiState> {
+  if (typeof x !== 'object' || x === null) return {};
+  const o = x as Record<string, unknown>;
+  const out: { -readonly [K in keyof UiState]?: UiState[K] } = {};
+  if (isOneOf(VIEWS, o.view)) out.view = o.view;
+  if (isOneOf(MATRIX_KINDS, o.matrix)) out.matrix = o.matrix;
+  if (isIndex(o.layer)) out.layer = o.layer;
+  if (isIndex(o.head)) out.head = o.head;
+  const overlay = indexList(o.overlayHeads);
+  if (overlay) out.overlayHeads = overlay;
+  if (o.lockedToken === null || isIndex(o.lockedToken)) out.lockedToken = o.lockedToken;
+  if (typeof o.threshold === 'number' && Number.isFinite(o.threshold)) out.threshold = Math.min(1, Math.max(0, o.threshold));
+  const hidden = indexList(o.hiddenTokens);
+  if (hidden) out.hiddenTokens = hidden;
+  return out;
+}
+
+export function mergeUi(base: UiState, patch: Partial<UiState>): UiState {
+  return { ...base, ...sanitizeUi(patch) };
+}

@@ -1,0 +1,134 @@
+/**
+ * Checks of everything that crosses between host and webview. Messages are untrusted both ways: the host checks
+ * what the webview sends (validateMessage), the webview checks what it is given (isSnapshot, isProblem).
+ */
+import { isOneOf, EXPORT_FORMATS } from './enums';
+import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
+import type { ComputeSettings, FromWebview, NextTokens, Snapshot } from './protocol';
+import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
+import { isIndex, isObject, validateUi } from './uiState';
+
+/** Largest export the host accepts (characters of text or base64). */
+const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
+
+/** A message from the webview, checked field by field; null when malformed. */
+export function validateMessage(raw: unknown): FromWebview | null {
+  if (!isObject(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'tokenFocus':
+      if (!(raw.index === null || isIndex(raw.index)) || !isIndex(raw.layer) || !isIndex(raw.head)) return null;
+      return { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head };
+    case 'updateSettings': {
+      const settings = validateSettings(raw.settings);
+      return settings ? { type: 'updateSettings', settings } : null;
+    }
+    case 'setFollowSelection':
+      return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
+    case 'nextTokens':
+      return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
+    case 'uiState': {
+      const ui = validateUi(raw.ui);
+      return ui ? { type: 'uiState', ui } : null;
+    }
+    case 'export': {
+      if (!isOneOf(EXPORT_FORMATS, raw.format) || typeof raw.suggestedName !== 'string' || typeof raw.content !== 'string') return null;
+      if (raw.content.length > MAX_EXPORT_CHARS) return null;
+      return { type: 'export', format: raw.format, suggestedName: safeFileName(raw.suggestedName), content: raw.content };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Settings changed in the panel: every field present must be in range (settings.ts); absent fields are fine. */
+export function validateSettings(raw: unknown): Partial<ComputeSettings> | null {
+  if (!isObject(raw)) return null;
+  const out: Record<string, unknown> = {};
+  for (const key of INTEGER_COMPUTE_SETTINGS) {
+    if (raw[key] === undefined) continue;
+    if (!isIntegerSetting(key, raw[key])) return null;
+    out[key] = raw[key];
+  }
+  if (raw.tokenizer !== undefined) {
+    if (!isOneOf(TOKENIZERS, raw.tokenizer)) return null;
+    out.tokenizer = raw.tokenizer;
+  }
+  for (const key of ['positionalEncoding', 'scale'] as const) {
+    if (raw[key] === undefined) continue;
+    if (typeof raw[key] !== 'boolean') return null;
+    out[key] = raw[key];
+  }
+  if (raw.temperature !== undefined) {
+    if (!isTemperature(raw.temperature)) return null;
+    out.temperature = raw.temperature;
+  }
+  if (raw.mask !== undefined) {
+    const mask = validateMask(raw.mask);
+    if (!mask) return null;
+    out.mask = mask;
+  }
+  return out as Partial<ComputeSettings>;
+}
+
+function validateMask(raw: unknown): MaskSpec | null {
+  if (!isObject(raw) || !isOneOf(MASK_KINDS, raw.kind)) return null;
+  const needsWindow = raw.kind === 'window' || raw.kind === 'dilated';
+  if (needsWindow && !isIntegerSetting('window', raw.window)) return null;
+  if (raw.kind === 'dilated' && !isIntegerSetting('dilation', raw.dilation)) return null;
+  return maskOf(raw.kind, raw.window as number, raw.dilation as number);
+}
+
+function safeFileName(name: string): string {
+  const cleaned = name.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120);
+  return cleaned || 'attention';
+}
+
+function isMatrixLike(x: unknown): boolean {
+  return isObject(x) && typeof x.rows === 'number' && typeof x.cols === 'number' && x.data instanceof Float32Array
+    && x.data.length === x.rows * x.cols;
+}
+
+function isStringList(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((t) => typeof t === 'string');
+}
+
+/** Structural check of a snapshot: enough that the views can index it without throwing. */
+export function isSnapshot(x: unknown): x is Snapshot {
+  if (!isObject(x) || typeof x.seq !== 'number' || !Number.isFinite(x.seq)) return false;
+  if (!isObject(x.source) || typeof x.source.label !== 'string') return false;
+  if (x.source.kind !== 'selection' && x.source.kind !== 'file') return false;
+  if (!Array.isArray(x.warnings)) return false;
+  if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
+  const r = x.result;
+  if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
+  if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
+  // A large result's heads outside the focus carry 0×0 weights; their summaries stand in (see Snapshot.headSummaries).
+  const summaries = Array.isArray(x.headSummaries) ? (x.headSummaries as unknown[]) : undefined;
+  for (const [l, layer] of r.layers.entries()) {
+    if (!isObject(layer) || !Array.isArray(layer.heads) || layer.heads.length === 0) return false;
+    for (const [i, h] of layer.heads.entries()) {
+      if (!isObject(h) || !isMatrixLike(h.weights)) return false;
+      const w = h.weights as { rows: number; cols: number };
+      const summarized = w.rows === 0 && w.cols === 0 && isSummary((summaries?.[l] as unknown[] | undefined)?.[i]);
+      if (!summarized && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
+    }
+  }
+  return true;
+}
+
+function isSummary(x: unknown): boolean {
+  return isObject(x) && isObject(x.stats) && typeof x.stats.meanEntropy === 'number' && isMatrixLike(x.thumbnail);
+}
+
+/** Next tokens as the host sends them: a position and up to a hundred { id, text, probability }. */
+export function isNextTokens(x: unknown): x is NextTokens {
+  return isObject(x) && isIndex(x.position) && Array.isArray(x.top) && x.top.length <= 100
+    && x.top.every((t: unknown) => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
+      && typeof t.probability === 'number' && t.probability >= 0 && t.probability <= 1);
+}
+
+export function isProblem(x: unknown): x is Problem {
+  return isObject(x) && typeof x.message === 'string' && (x.severity === 'error' || x.severity === 'warning');
+}
