@@ -29,6 +29,26 @@ function workspaceCopy(name) {
   return dir;
 }
 
+/**
+ * A Hugging Face cache holding the tiny GPT-2 checkpoint in the Hub layout (blobs + snapshot symlinks +
+ * refs/main), for the model picker end to end; the same layout test/fixtures/hfCache.ts builds for unit tests.
+ */
+function tinyHubCache() {
+  const hub = path.join(CACHE, 'hf-hub');
+  fs.rmSync(hub, { recursive: true, force: true });
+  const entry = path.join(hub, 'models--tiny--gpt2');
+  const snapshot = path.join(entry, 'snapshots', 'e2e0revision');
+  for (const dir of ['blobs', 'refs', path.join('snapshots', 'e2e0revision')]) fs.mkdirSync(path.join(entry, dir), { recursive: true });
+  const fixture = path.join(ROOT, 'test', 'fixtures', 'models', 'gpt2');
+  fs.readdirSync(fixture).forEach((file, i) => {
+    const blob = path.join(entry, 'blobs', `blob${i}`);
+    fs.copyFileSync(path.join(fixture, file), blob);
+    fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, file));
+  });
+  fs.writeFileSync(path.join(entry, 'refs', 'main'), 'e2e0revision');
+  return hub;
+}
+
 async function integration() {
   await buildTests('integration');
   const profile = freshProfile('integration');
@@ -66,14 +86,17 @@ async function e2e() {
   const profile = freshProfile('e2e');
   installVsix(profile, path.join(ROOT, 'dist-vsix', 'self-attention-visualizer.vsix'));
   const folder = workspaceCopy('e2e');
-  const server = await startCodeServer({ profile, port: await freePort() });
+  const hub = tinyHubCache();
+  const server = await startCodeServer({ profile, port: await freePort(), env: { HF_HUB_CACHE: hub } });
   try {
     const files = fs.readdirSync(path.join(OUT, 'e2e')).filter((f) => f.endsWith('.test.js')).map((f) => path.join(OUT, 'e2e', f));
-    const result = spawnSync('npx', ['mocha', '--timeout', '180000', '--reporter', 'spec', ...files], {
+    // SAV_E2E_GREP runs only the tests whose titles match (mocha --grep), for working on one suite.
+    const grep = process.env.SAV_E2E_GREP ? ['--grep', process.env.SAV_E2E_GREP] : [];
+    const result = spawnSync('npx', ['mocha', '--timeout', '180000', '--reporter', 'spec', ...grep, ...files], {
       stdio: 'inherit', cwd: ROOT,
       env: {
         ...process.env, SAV_BASE: server.base, SAV_WORKSPACE: folder, SAV_SHOTS: path.join(ROOT, 'test-results'),
-        SAV_USER_SETTINGS: path.join(profile, 'user-data', 'User', 'settings.json'),
+        SAV_USER_SETTINGS: path.join(profile, 'user-data', 'User', 'settings.json'), SAV_HF_HUB: hub,
       },
     });
     return result.status ?? 1;

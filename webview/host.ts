@@ -4,8 +4,8 @@
  * one on screen.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
-import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
-import { isProblem, isSnapshot } from '../src/shared/validateMessage';
+import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
+import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
 /** What host.ts needs from `<attn-app>` (kept structural so tests can use a stub). */
@@ -15,6 +15,8 @@ export interface AppTarget extends EventTarget {
   busy: boolean;
   highlightToken: number | null;
   ui: UiState;
+  /** A real model's next tokens after a hovered position, as the host answered. */
+  hoverNextTokens?: NextTokens | null;
 }
 
 /** Events `<attn-app>` fires for the host. */
@@ -25,6 +27,7 @@ export interface AppEventMap {
   'follow-change': CustomEvent<{ follow: boolean }>;
   'export-request': CustomEvent<ExportPayload>;
   'token-focus': CustomEvent<TokenFocusPayload>;
+  'next-tokens-request': CustomEvent<{ position: number }>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -58,6 +61,11 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
     case 'showUi': {
       if (!isObject(msg.ui)) return false;
       app.ui = mergeUi(app.ui, sanitizeUi(msg.ui));
+      return true;
+    }
+    case 'nextTokens': {
+      if (!isNextTokens(msg.nextTokens)) return false;
+      app.hoverNextTokens = msg.nextTokens;
       return true;
     }
     case 'busy': {
@@ -104,6 +112,10 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
       post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head });
+    }],
+    ['next-tokens-request', (e) => {
+      const d = (e as AppEventMap['next-tokens-request']).detail;
+      if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
   ];
   for (const [name, fn] of listeners) app.addEventListener(name, fn);

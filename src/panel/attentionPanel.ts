@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult } from '../core';
+import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
+import type { ModelService, RunTracker } from '../models/modelService';
 import type { FromWebview, Snapshot, ToWebview, UiState } from '../shared/protocol';
 import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
@@ -31,6 +32,8 @@ export class AttentionPanel implements vscode.Disposable {
   private focus: Focus = DEFAULT_FOCUS;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
+  /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
+  private readonly modelRun: RunTracker = {};
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -42,6 +45,7 @@ export class AttentionPanel implements vscode.Disposable {
     private source: AttentionSource,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
+    private readonly models: ModelService,
     /** This panel's changes over the user's settings, restored with the panel. */
     private panelSettings: PanelSettings = {},
   ) {
@@ -53,6 +57,9 @@ export class AttentionPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (this.source instanceof SelectionSource && e.affectsConfiguration('selfAttention')) this.refresh();
+      }),
+      models.onDidChange(() => {
+        if (this.source instanceof SelectionSource) this.refresh();
       }),
     );
     this.attach(source);
@@ -115,6 +122,7 @@ export class AttentionPanel implements vscode.Disposable {
    */
   release(): void {
     clearTimeout(this.debounce);
+    this.modelRun.cancel?.();
     this.compute.dispose();
     this.decorations.clear(this.source.uri);
     this.source.dispose();
@@ -140,8 +148,9 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const settings = withPanelSettings(readSettings(), this.panelSettings);
-      const outcome = await this.compute.compute(await this.source.request(settings), memoryBudgetBytes());
-      if (run !== this.runs) return;
+      const request = await this.source.request(settings);
+      const outcome = await (this.models.selectionRun(request, this.modelRun) ?? this.compute.compute(request, memoryBudgetBytes()));
+      if (run !== this.runs || !outcome) return;
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
@@ -154,10 +163,12 @@ export class AttentionPanel implements vscode.Disposable {
         seq: ++this.snapshotSeq,
         source: this.source.info(),
         result: outcome.result,
-        ...(this.source instanceof SelectionSource ? { settings, panelSettings: this.panelSettings } : {}),
+        // The random model's settings do not apply to a real model's run.
+        ...(this.source instanceof SelectionSource && outcome.result.provenance.kind !== 'model' ? { settings, panelSettings: this.panelSettings } : {}),
         followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
-        warnings: outcome.warnings,
+        warnings: this.withModelNotice(outcome.warnings),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
+        ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
       };
       this.panel.title = panelTitle(this.source);
       this.postSnapshot();
@@ -252,6 +263,9 @@ export class AttentionPanel implements vscode.Disposable {
       case 'export':
         void saveExport(message, this.source.uri);
         return;
+      case 'nextTokens':
+        void this.sendNextTokens(message.position);
+        return;
     }
   }
 
@@ -273,6 +287,18 @@ export class AttentionPanel implements vscode.Disposable {
     // What the user settings now give (a workspace setting may still win) is no longer this panel's own change.
     this.panelSettings = changePanelSettings({}, changes, readSettings());
     this.refresh(0);
+  }
+
+  private async sendNextTokens(position: number): Promise<void> {
+    const runId = this.modelRun.lastId;
+    if (runId === undefined || this.snapshot?.result.provenance.kind !== 'model') return;
+    const nextTokens = await this.models.nextTokens(runId, position).catch(() => undefined);
+    if (nextTokens && runId === this.modelRun.lastId) this.post({ type: 'nextTokens', nextTokens });
+  }
+
+  private withModelNotice(warnings: readonly Problem[]): readonly Problem[] {
+    const notice = this.source instanceof SelectionSource ? this.models.notice() : undefined;
+    return notice ? [notice, ...warnings] : warnings;
   }
 
   private showTokenFocus(index: number | null, layer: number, head: number): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TokenDecorations } from '../editor/tokenDecorations';
+import type { ModelService } from '../models/modelService';
 import type { SourceRef } from '../shared/protocol';
 import { isBinaryAttentionPath } from '../sources/binaryFiles';
 import { BinarySource } from '../sources/binarySource';
@@ -20,6 +21,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<unknown>, vs
     private readonly extensionUri: vscode.Uri,
     private readonly decorations: TokenDecorations,
     private readonly log: vscode.LogOutputChannel,
+    private readonly models: ModelService,
   ) {}
 
   all(): readonly AttentionPanel[] {
@@ -80,7 +82,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<unknown>, vs
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
     const restored = validateRestoredState(state);
     const source = await this.restoreSource(restored.source);
-    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, restored.settings)).refresh(0);
+    this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, this.models, restored.settings)).refresh(0);
   }
 
   dispose(): void {
@@ -95,7 +97,7 @@ export class PanelRegistry implements vscode.WebviewPanelSerializer<unknown>, vs
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri), retainContextWhenHidden: false },
     );
-    const attention = this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log));
+    const attention = this.track(new AttentionPanel(panel, this.extensionUri, source, this.decorations, this.log, this.models));
     attention.refresh(0);
     return attention;
   }

@@ -18,6 +18,10 @@ export type LineRule = (typeof LINE_RULES)[number];
 export const EXPORT_FORMATS = ['png', 'svg', 'csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Whether a model run puts the BOS token first: the family's convention, always, or never (selfAttention.prependBos). */
+export const BOS_MODES = ['auto', 'on', 'off'] as const;
+export type BosMode = (typeof BOS_MODES)[number];
+
 /** Whether `value` is one of `list` (narrows an untrusted value to the list's type). */
 export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (list as readonly string[]).includes(value);

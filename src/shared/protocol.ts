@@ -80,6 +80,26 @@ export interface Snapshot {
    * are an empty 0×0 matrix, and the host sends a new snapshot when the focus moves.
    */
   readonly headSummaries?: HeadSummaries;
+  /** A real model's most likely next tokens after the last position. */
+  readonly nextTokens?: NextTokens;
+}
+
+/** One candidate next token of a real model. */
+export interface NextToken {
+  readonly id: number;
+  readonly text: string;
+  readonly probability: number;
+}
+
+/** The most likely tokens after `position` (0-based, in the result's tokens). */
+export interface NextTokens {
+  readonly position: number;
+  readonly top: readonly NextToken[];
+}
+
+/** Interpretability's name for a head: layer and head, 0-based ("L0H5"). */
+export function headLabel(layer: number, head: number): string {
+  return `L${layer}H${head}`;
 }
 
 /** The input is broken or too big: the webview shows a banner and keeps the last good view. */
@@ -110,6 +130,8 @@ export type ToWebview =
   | { readonly type: 'highlightToken'; readonly index: number | null }
   /** Switch to a view, matrix, head or locked token (the walkthrough's buttons). Fields are checked like a restored UI. */
   | { readonly type: 'showUi'; readonly ui: Partial<UiState> }
+  /** The most likely next tokens after a hovered position (answering `nextTokens`). */
+  | { readonly type: 'nextTokens'; readonly nextTokens: NextTokens }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 
@@ -123,6 +145,8 @@ export type FromWebview =
   /** "Save as default": the host asks for confirmation, then writes this panel's settings to the user's settings. */
   | { readonly type: 'saveSettingsAsDefault' }
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
+  /** The next-token list for another position of a model result. */
+  | { readonly type: 'nextTokens'; readonly position: number }
   /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
   | { readonly type: 'uiState'; readonly ui: UiState }
   | ({ readonly type: 'export' } & ExportPayload);

@@ -4,12 +4,14 @@
  * panel's fields all read from here. A new setting goes here and in package.json.
  */
 import { MASK_KINDS, maskDilation, maskWindow, TOKENIZERS, type MaskSpec } from './core';
+import { BOS_MODES } from './enums';
 import type { ComputeSettings } from './protocol';
 
 interface IntegerSetting { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum: number }
 interface NumberSetting { readonly type: 'number'; readonly default: number; readonly minimum: number; readonly maximum: number }
 interface BooleanSetting { readonly type: 'boolean'; readonly default: boolean }
 interface EnumSetting<T extends string> { readonly type: 'string'; readonly default: T; readonly enum: readonly T[] }
+interface StringSetting { readonly type: 'string'; readonly default: string }
 
 const INT32: Pick<IntegerSetting, 'minimum' | 'maximum'> = { minimum: -2147483648, maximum: 2147483647 };
 
@@ -32,6 +34,9 @@ export const SETTINGS = {
   maxTokens: { type: 'integer', default: 4096, minimum: 2, maximum: MAX_TOKENS } satisfies IntegerSetting,
   /** Further capped at a quarter of the machine's memory (src/compute/memoryBudget.ts). */
   memoryBudgetMB: { type: 'integer', default: 1024, minimum: 16, maximum: 1_048_576 } satisfies IntegerSetting,
+  /** "random" or the path of a model folder; restricted in untrusted workspaces (src/models/modelSetting.ts). */
+  model: { type: 'string', default: 'random' } satisfies StringSetting,
+  prependBos: { type: 'string', default: 'auto', enum: BOS_MODES } satisfies EnumSetting<(typeof BOS_MODES)[number]>,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -4,7 +4,7 @@
  */
 import { isOneOf, EXPORT_FORMATS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
-import type { ComputeSettings, FromWebview, Snapshot, SourceRef } from './protocol';
+import type { ComputeSettings, FromWebview, NextTokens, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
 import { isIndex, isObject, validateUi } from './uiState';
 
@@ -28,6 +28,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return { type: 'saveSettingsAsDefault' };
     case 'setFollowSelection':
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
+    case 'nextTokens':
+      return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
     case 'uiState': {
       const ui = validateUi(raw.ui);
       return ui ? { type: 'uiState', ui } : null;
@@ -124,6 +126,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!isObject(x.source) || typeof x.source.label !== 'string') return false;
   if (x.source.kind !== 'selection' && x.source.kind !== 'file') return false;
   if (!Array.isArray(x.warnings)) return false;
+  if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
@@ -143,6 +146,13 @@ export function isSnapshot(x: unknown): x is Snapshot {
 
 function isSummary(x: unknown): boolean {
   return isObject(x) && isObject(x.stats) && typeof x.stats.meanEntropy === 'number' && isMatrixLike(x.thumbnail);
+}
+
+/** Next tokens as the host sends them: a position and up to a hundred { id, text, probability }. */
+export function isNextTokens(x: unknown): x is NextTokens {
+  return isObject(x) && isIndex(x.position) && Array.isArray(x.top) && x.top.length <= 100
+    && x.top.every((t: unknown) => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
+      && typeof t.probability === 'number' && t.probability >= 0 && t.probability <= 1);
 }
 
 export function isProblem(x: unknown): x is Problem {

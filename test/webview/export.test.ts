@@ -104,7 +104,7 @@ describe('export from the app', () => {
     await userEvent.click(tokenView(app).query(1));
     await settle(app);
     const png = await exportOf(app, 'png');
-    expect(png.suggestedName).toMatch(/^story\.md-line-1-tokens-L1-H1\.png$/);
+    expect(png.suggestedName).toMatch(/^story\.md-line-1-tokens-L0H0\.png$/);
     expect(Array.from(bytes(png.content).slice(0, 8))).toEqual(PNG_MAGIC);
     const svg = await exportOf(app, 'svg');
     const doc = parseSvg(svg.content);

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Matrix, Problem } from '../../src/shared/core';
 import { VIEWS } from '../../src/shared/enums';
 import type {
-  ErrorPayload, ExportFormat, ExportPayload, MatrixKind, Snapshot, TokenFocusPayload, UiState, ViewName,
+  ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName,
 } from '../../src/shared/protocol';
 import type { AppTarget } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
@@ -23,7 +23,9 @@ import './attn-token-view';
 import './attn-matrix';
 import './attn-pipeline';
 import './attn-head-grid';
+import './attn-next-tokens';
 import { appStyles } from './attn-app.styles';
+import { headLabel, headTitle } from '../head-label';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -57,8 +59,11 @@ export class AttnApp extends LitElement implements AppTarget {
   /** Token under the editor cursor, highlighted as if hovered. */
   @property({ attribute: false }) highlightToken: number | null = null;
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
+  @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
 
   @state() private hoverToken: number | null = null;
+  /** The position whose next tokens were last asked for, so a hover asks once. */
+  private requestedNext: number | null = null;
 
   constructor() {
     super();
@@ -123,6 +128,23 @@ export class AttnApp extends LitElement implements AppTarget {
     if (changed.has('snapshot') && this.hoverToken !== null && this.hoverToken >= (this.snapshot?.result.tokens.length ?? 0)) {
       this.hoverToken = null;
     }
+    if (changed.has('snapshot')) {
+      this.hoverNextTokens = null;
+      this.requestedNext = null;
+    }
+  }
+
+  override updated(): void {
+    this.requestNextTokens();
+  }
+
+  /** A model result lists next tokens for the last position; the active token's list comes from the host on demand. */
+  private requestNextTokens(): void {
+    const active = this.activeToken;
+    const last = this.snapshot?.nextTokens;
+    if (!last || active === null || active === last.position || active === this.hoverNextTokens?.position || active === this.requestedNext) return;
+    this.requestedNext = active;
+    this.dispatchEvent(new CustomEvent('next-tokens-request', { detail: { position: active }, bubbles: true, composed: true }));
   }
 
   private fireUi(): void {
@@ -193,11 +215,11 @@ export class AttnApp extends LitElement implements AppTarget {
     if (!snap || !cur) return null;
     const r = snap.result;
     const ui = this.ui;
-    const headName = r.layers[ui.layer].heads[ui.head].name || `head ${ui.head + 1}`;
-    const title = `${snap.source.label} — layer ${ui.layer + 1}, ${headName}, ${cur.kind}`;
+    const headName = r.layers[ui.layer].heads[ui.head].name || headLabel(ui.layer, ui.head);
+    const title = `${snap.source.label} — ${headTitle(ui.layer, ui.head, headName)}, ${cur.kind}`;
     const q = r.tokens.map(tokenText);
     const k = r.keyTokens.map(tokenText);
-    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, `L${ui.layer + 1}`, `H${ui.head + 1}`, ui.view === 'tokens' ? '' : cur.kind], format);
+    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
     if (format === 'csv') {
       content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
@@ -247,6 +269,12 @@ export class AttnApp extends LitElement implements AppTarget {
         : nothing}`;
   }
 
+  private renderNextTokens(last: NextTokens, tokens: readonly string[]): TemplateResult {
+    const active = this.activeToken;
+    const shown = active !== null && this.hoverNextTokens?.position === active ? this.hoverNextTokens : last;
+    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}></attn-next-tokens>`;
+  }
+
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
     const r = snap.result;
@@ -289,6 +317,7 @@ export class AttnApp extends LitElement implements AppTarget {
       </header>
       <main>
       ${this.renderBanners(snap)}
+      ${snap?.nextTokens ? this.renderNextTokens(snap.nextTokens, snap.result.tokens) : nothing}
       ${snap
         ? html`
           <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .panelSettings=${snap.panelSettings} .followSelection=${snap.followSelection}></attn-controls>

@@ -15,6 +15,7 @@ import { isTemperature, SETTINGS, type IntegerSettingKey } from '../../src/share
 import { LINE_RULE_LABELS } from '../render/line-selection';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
+import { headTitle } from '../head-label';
 
 const MASK_LABELS: Readonly<Record<MaskKind, string>> = {
   none: 'None (full)',
@@ -132,7 +133,10 @@ export class AttnControls extends LitElement {
   };
 
   private settingsPanel(s: ComputeSettings): TemplateResult {
-import '@vscode-elements/elements/dist/vscode-button/index.js';
+    const changed = Object.keys(this.panelSettings ?? {}).length > 0;
+    // A native disclosure: a real button with aria-expanded, Space and Enter, and a chevron in the text colour.
+    return html`<details class="computation">
+      <summary>Computation (random weights)</summary>
       <div class="settings">
         <div class="row">
           <div class="field">
@@ -212,7 +216,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
               <label for="layer">Layer</label>
               <vscode-single-select id="layer" label="Layer" .value=${String(ui.layer)}
                 @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ layer: Number(v), overlayHeads: [] }))}>
-                ${r.layers.map((_, i) => html`<vscode-option value=${String(i)}>Layer ${i + 1}</vscode-option>`)}
+                ${r.layers.map((_, i) => html`<vscode-option value=${String(i)}>Layer ${i}</vscode-option>`)}
               </vscode-single-select>
             </div>`
           : nothing}
@@ -220,7 +224,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
           <label for="head">Head</label>
           <vscode-single-select id="head" label="Head" .value=${String(ui.head)}
             @change=${(e: Event) => this.onSelect(e, (v) => this.patchUi({ head: Number(v) }))}>
-            ${heads.map((h, i) => html`<vscode-option value=${String(i)}>${h.name || `Head ${i + 1}`}</vscode-option>`)}
+            ${heads.map((h, i) => html`<vscode-option value=${String(i)}>${headTitle(ui.layer, i, h.name)}</vscode-option>`)}
           </vscode-single-select>
         </div>
         ${ui.view === 'matrix'
@@ -262,7 +266,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
             ${heads.map((h, i) => i === ui.head
               ? nothing
               : html`<span class="field inline"><span class="swatch" ${styleProps({ background: headColor(i) })}></span>
-                  <vscode-checkbox label=${h.name || `Head ${i + 1}`} .checked=${ui.overlayHeads.includes(i)}
+                  <vscode-checkbox label=${headTitle(ui.layer, i, h.name)} .checked=${ui.overlayHeads.includes(i)}
                     @change=${(e: Event) => {
                       const on = (e.target as HTMLInputElement).checked;
                       const set = new Set(ui.overlayHeads);

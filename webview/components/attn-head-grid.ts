@@ -15,6 +15,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { cachedHeadStats, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
+import { headTitle } from '../head-label';
 
 export type HeadSort = 'order' | 'entropy' | 'max' | 'sink';
 
@@ -231,13 +232,13 @@ export class AttnHeadGrid extends AttnView {
   private renderCard(item: HeadItem, index: number, showStats: boolean): TemplateResult {
     const s = item.stats;
     const selected = item.layer === this.layer && item.head === this.head;
-    const name = `L${item.layer}H${item.head}`;
+    const name = headTitle(item.layer, item.head, item.result.name);
     return html`<li>
       <button
         type="button"
         class="card ${showStats ? '' : 'compact'}"
         aria-pressed=${selected ? 'true' : 'false'}
-        title=${`${name} · ${item.result.name}: ${this.statsText(item)}`}
+        title=${`${name}: ${this.statsText(item)}`}
         tabindex=${index === this.focusIndex ? 0 : -1}
         data-layer=${item.layer}
         data-head=${item.head}
@@ -294,7 +295,7 @@ export class AttnHeadGrid extends AttnView {
         </vscode-single-select>
         <span class="hint">${result.layers.length} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
       </div>
-      <p class="probe">${probe ? html`<strong>L${probe.layer}H${probe.head}</strong> ${probe.result.name}: ${this.statsText(probe)}` : nothing}</p>
+      <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}` : nothing}</p>
       <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"
         @pointerleave=${() => (this.probe = null)}
         ${styleProps({ '--attn-heads': String(heads), '--attn-cell': `${cell}px`, '--attn-label': `${LABEL_COL}px`, '--attn-gap': `${GAP}px` })}>

@@ -26,6 +26,7 @@ import { isolatedText } from '../token-text';
 import { rasterize, rasterizePooled, type Raster } from '../render/heatmap';
 import { placePopup } from '../render/place-popup';
 import { matrixStyles } from './attn-matrix.styles';
+import { headTitle } from '../head-label';
 
 interface Prepared {
   readonly head: HeadResult;
@@ -796,13 +797,12 @@ export class AttnMatrix extends AttnView {
   override render(): TemplateResult {
     const p = this.prepared;
     if (!this.result || !p) return html`<p class="empty">No attention result to show.</p>`;
-    const layer = this.layer + 1;
+    const name = headTitle(this.layer, this.head, p.head.name);
     const fallback = p.kind !== this.kind;
-    const headName = /^head\b/i.test(p.head.name) ? p.head.name : `head ${p.head.name}`;
-    const label = `${KIND_TITLE[p.kind]}, layer ${layer}, ${headName}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const label = `${KIND_TITLE[p.kind]}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
-        <span class="title">${KIND_TITLE[p.kind]} · layer ${layer} · ${p.head.name} · ${p.matrix.rows}×${p.matrix.cols}</span>
+        <span class="title">${KIND_TITLE[p.kind]} · ${name} · ${p.matrix.rows}×${p.matrix.cols}</span>
         <button type="button" aria-label="Zoom out" title="Zoom out" @click=${() => this.zoomAt(0.8)}>−</button>
         <button type="button" aria-label="Zoom in" title="Zoom in" @click=${() => this.zoomAt(1.25)}>+</button>
         <button type="button" aria-label="Fit matrix" title="Fit" @click=${this.resetZoom}>Fit</button>

@@ -13,6 +13,7 @@ import { fmt } from '../render/format';
 import { tokenText } from '../token-text';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
+import { headTitle } from '../head-label';
 
 export interface PipelineStep {
   /** Stable id, e.g. 'x', 'wq', 'q', 'scores', 'scaled', 'mask', 'weights', 'z', 'concat', 'wo', 'addnorm1', … */
@@ -258,7 +259,7 @@ export class AttnPipeline extends AttnView {
     const fileOnly = result.layers.every((L) => L.heads.every((h) => h.q === null));
     const token = row !== null ? result.tokens[row] : undefined;
     return html`
-      <h2>Layer ${this.layer + 1}, ${head.name}: how the numbers flow</h2>
+      <h2>${headTitle(this.layer, this.head, head.name)}: how the numbers flow</h2>
       ${precomputed
         ? html`<p class="note">${fileOnly
             ? 'This file holds only attention weights, so the steps before softmax cannot be shown.'

@@ -12,6 +12,7 @@ import { keysToDraw, LINE_RULE_LABELS } from '../render/line-selection';
 import { readableOn } from '../render/contrast';
 import { fmtWeight } from '../render/format';
 import type { LineRule } from '../../src/shared/enums';
+import { headTitle } from '../head-label';
 
 /** Above this many query tokens only the active token's lines are drawn. */
 export const ALL_LINES_LIMIT = 300;
@@ -107,9 +108,9 @@ export class AttnTokenView extends AttnView {
   toSvg(colors?: SvgColors): string {
     const r = this.result;
     if (!r) return tokenViewSvg({ title: 'No data', queryTokens: [], keyTokens: [], lines: [], activeToken: null, colors });
-    const name = r.layers[this.layer]?.heads[this.head]?.name ?? `head ${this.head + 1}`;
+    const name = headTitle(this.layer, this.head, r.layers[this.layer]?.heads[this.head]?.name);
     return tokenViewSvg({
-      title: `Layer ${this.layer + 1}, ${name}${this.drawnHeads.length > 1 ? ` + ${this.drawnHeads.length - 1} overlaid` : ''}`,
+      title: `${name}${this.drawnHeads.length > 1 ? ` + ${this.drawnHeads.length - 1} overlaid` : ''}`,
       queryTokens: r.tokens.map(tokenText),
       keyTokens: r.keyTokens.map(tokenText),
       lines: this.computeLines(),
@@ -256,7 +257,7 @@ export class AttnTokenView extends AttnView {
     const focusColor = this.lineColour(this.head);
     return html`
       <ul class="legend" aria-label="Heads shown">
-        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: this.lineColour(h) })}></span>${layerHeads[h].name || `Head ${h + 1}`}</li>`)}
+        ${heads.map((h) => html`<li><span class="swatch" ${styleProps({ background: this.lineColour(h) })}></span>${headTitle(this.layer, h, layerHeads[h].name)}</li>`)}
         <li class="scale">${LINE_RULE_LABELS[this.lineRule]}${lines.length > 0 ? html`; the widest line is weight ${fmtWeight(lineMax)}` : nothing}</li>
         ${this.editorTints && activeRow && rowMax > 0
           ? html`<li class="scale">Editor tints: darkest = ${fmtWeight(rowMax)}, this token's largest weight</li>`

@@ -21,12 +21,7 @@ const walkthroughs: { id: string; title: string; description: string; steps: Ste
 const commands = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 const steps = walkthroughs[0].steps;
 
-/**
- * Commands the walkthrough names that another branch contributes: `selfAttention.chooseModel` comes with the
- * real-models work (issue 11, branch model-host). Delete an entry once package.json contributes it.
- */
-const ARRIVING = new Set(['selfAttention.chooseModel']);
-const isCommand = (id: string) => commands.has(id) || ARRIVING.has(id);
+const isCommand = (id: string) => commands.has(id);
 
 /** The English text of a manifest string: "%key%" is looked up in package.nls.json. */
 function text(value: string): string {

@@ -1,0 +1,41 @@
+/**
+ * The model worker's entry: one per window, shared by every panel, so a loaded model is read once.
+ * Cancel is a flag in shared memory the forward pass checks between layers (the thread is busy, so a
+ * message would wait), which keeps the loaded model; a terminate is only the last resort.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ModelCancelled } from '../core';
+import { ModelJobs } from './modelJob';
+import { transferables } from './transferables';
+import type { FromModelWorker, ToModelWorker } from './modelProtocol';
+
+const cancelledUpTo = new Int32Array(workerData as SharedArrayBuffer);
+const jobs = new ModelJobs();
+let queue: Promise<void> = Promise.resolve();
+
+function post(message: FromModelWorker): void {
+  // The result's matrices move to the host without a copy; the worker keeps only what next-token look-ups need.
+  parentPort?.postMessage(message, message.type === 'outcome' && message.outcome.ok ? transferables(message.outcome.result) : []);
+}
+
+parentPort?.on('message', (message: ToModelWorker) => {
+  if (message.type === 'nextTokens') {
+    post({ type: 'nextTokens', id: message.id, nextTokens: jobs.nextTokens(message.runId, message.position) });
+    return;
+  }
+  const { id, request } = message;
+  queue = queue.then(async () => {
+    const isCancelled = () => Atomics.load(cancelledUpTo, 0) >= id;
+    if (isCancelled()) return;
+    try {
+      const outcome = await jobs.run(id, request, {
+        progress: (text, done, total) => post({ type: 'progress', id, message: text, done, total }),
+        isCancelled,
+      });
+      post({ type: 'outcome', id, outcome });
+    } catch (error) {
+      if (error instanceof ModelCancelled) return;
+      post({ type: 'crash', id, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+});
