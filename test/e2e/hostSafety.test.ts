@@ -37,7 +37,7 @@ describe('Host safety, in the real VS Code', function () {
     const meta = view.locator('attn-app header .meta');
     await meta.filter({ hasText: '4 heads' }).waitFor({ timeout: 60_000 });
 
-    await view.locator('vscode-collapsible').first().click({ position: { x: 40, y: 10 } });
+    await view.locator('details.computation > summary').first().click();
     const heads = view.locator('vscode-textfield#f-heads input');
     await heads.waitFor();
     await heads.fill('2');

@@ -131,7 +131,7 @@ describe('The Get Started walkthrough, in the real VS Code without a workspace',
       await view.locator(ready).first().waitFor({ timeout: 90_000 });
       if (hover) {
         // Show the computation settings, then the tooltip that derives one weight.
-        await view.locator('attn-controls vscode-collapsible').first().click();
+        await view.locator('attn-controls details.computation > summary').first().click();
         const target = view.locator(hover).first();
         const box = await target.boundingBox();
         assert.ok(box);

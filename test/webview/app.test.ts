@@ -134,7 +134,7 @@ describe('attn-app shell', () => {
     const app = await mountApp(selectionSnapshot());
     const sent: FromWebview[] = [];
     const conn = connectHost(app, (m) => sent.push(m));
-    (deep(app, 'vscode-collapsible') as HTMLElement & { open: boolean }).open = true;
+    (deep(app, 'details.computation') as HTMLDetailsElement).open = true;
     await settle(app);
     const button = () => deep(app, 'vscode-button#save-default') as HTMLElement & { disabled: boolean };
     expect(button().disabled).toBe(true);
