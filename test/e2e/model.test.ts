@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { assertEventually, openFile, openWorkbench, runCommand, selectText, shot, webview, type Session } from './workbench';
 
 /** Short enough for the tiny checkpoint's 32 positions. */
 const TEXT = 'How are you doing?';
 const MODEL_ID = 'tiny/gpt2';
+const USER_SETTINGS = process.env.SAV_USER_SETTINGS ?? '';
 
 /** The status bar item naming the active model. */
 function modelStatus(page: Page): Locator {
@@ -23,8 +25,10 @@ async function chooseModel(page: Page, label: string): Promise<void> {
 describe('A real model on the selection, in the real VS Code', function () {
   let session: Session;
   let editor: Locator;
+  let original = '';
 
   before(async () => {
+    original = fs.readFileSync(USER_SETTINGS, 'utf8');
     session = await openWorkbench();
     editor = await openFile(session.page, 'story.txt');
   });
@@ -32,9 +36,9 @@ describe('A real model on the selection, in the real VS Code', function () {
     if (this.currentTest?.state === 'failed') await shot(session.page, `failed-model-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
   after(async () => {
-    // The setting lives in the user profile other test files share: leave the random weights active.
-    if (session) await chooseModel(session.page, 'Random weights (teaching)').catch(() => undefined);
     await session?.close();
+    // Choosing a model writes the user settings, which the other test files share: put them back as they were.
+    fs.writeFileSync(USER_SETTINGS, original);
   });
 
   it('the status bar names the random weights, and the picker lists the cached model with its family', async () => {
