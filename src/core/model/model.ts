@@ -1,4 +1,5 @@
 /** loadModel / runModel / logitsAt: the entry points for real checkpoints. */
+import { checkInterventions } from '../interventions/check';
 import { countVisiblePairs } from '../masks';
 import { FAMILY_NAMES, parseModelConfig } from './config';
 import { checkTensors, expectedTensors, modelNames, type ModelNames } from './families';
@@ -111,6 +112,9 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
 export function runModel(model: Model, input: RunModelInput): ModelResult {
   const tokens = tokensFor(model, input);
   const ids = tokens.map((t) => t.id);
+  const interventions = input.interventions ?? [];
+  const c = model.config;
+  checkInterventions(interventions, { heads: Array<number>(c.layers).fill(c.heads), queries: ids.length, keys: ids.length, mask: CAUSAL.mask });
   const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, input);
   const strings = tokens.map((t) => t.text);
   const d = model.description;
@@ -126,6 +130,7 @@ export function runModel(model: Model, input: RunModelInput): ModelResult {
     logits,
     finalHidden,
     description: d,
+    ...(interventions.length > 0 ? { interventions } : {}),
   };
 }
 
