@@ -28,3 +28,4 @@ export {
 export { firstOverflow, largestInput, overflowProblem } from './overflow';
 export * from './model';
 export * from './interventions';
+export * from './analysis';
