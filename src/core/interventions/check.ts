@@ -3,7 +3,7 @@
  * sentence naming it, never deep in the forward pass.
  */
 import { describeMask, isVisible, visibleKeyCount } from '../masks';
-import { describeIntervention, headLabel, InterventionError, INTERVENTION_KINDS, type Intervention, type InterventionShape } from './types';
+import { describeIntervention, InterventionError, INTERVENTION_KINDS, type Intervention, type InterventionShape } from './types';
 
 function range(count: number): string {
   return count === 1 ? 'only 0' : `0 to ${count - 1}`;
@@ -52,7 +52,7 @@ export function checkInterventions(list: readonly Intervention[], shape: Interve
     cutKeys.set(row, keys);
     if (keys.size === visibleKeyCount(shape.mask, item.query, shape.keys)) {
       throw new InterventionError(
-        `Intervention ${index} (${describeIntervention(item)}) cuts the last key query ${item.query} of ${headLabel(item.layer, item.head)} can see; its row would have nothing to attend to.`,
+        `Intervention ${index} (${describeIntervention(item)}) cuts the last key query ${item.query} of L${item.layer}H${item.head} can see; its row would have nothing to attend to.`,
         index,
       );
     }

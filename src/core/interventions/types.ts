@@ -51,12 +51,7 @@ export class InterventionError extends Error {
   }
 }
 
-/** "L1H0", as head names read elsewhere. */
-export function headLabel(layer: number, head: number): string {
-  return `L${layer}H${head}`;
-}
-
-/** A short name for messages and chips: "ablate L0H1", "cut L1H0 5→2". */
+/** A short name for messages and chips: "ablate L0H1", "cut L1H0 5→2" (heads named as the panel does). */
 export function describeIntervention(i: Intervention): string {
-  return i.kind === 'ablate-head' ? `ablate ${headLabel(i.layer, i.head)}` : `cut ${headLabel(i.layer, i.head)} ${i.query}→${i.key}`;
+  return i.kind === 'ablate-head' ? `ablate L${i.layer}H${i.head}` : `cut L${i.layer}H${i.head} ${i.query}→${i.key}`;
 }
