@@ -2,4 +2,4 @@
 export * from './types';
 export { checkInterventions } from './check';
 export { ablateHead, cutHeadEdges, planInterventions, type LayerInterventions } from './apply';
-export { editIds, editTokens } from './tokenEdit';
+export { checkEditId, editIds, editTextTokens, editTokens } from './tokenEdit';

@@ -1,9 +1,10 @@
 /** Hand-worked interventions, their checks (one located sentence each) and token edits. */
 import { describe, expect, it } from 'vitest';
 import {
-  editIds, editTokens, evaluate, fromRows, InterventionError, loadModel, runModel, tryEvaluate, type ComputeSpec, type Intervention,
+  buildSelectionSpec, editIds, editTokens, evaluate, fromRows, InterventionError, loadModel, runModel, tryEvaluate, type ComputeSpec, type Intervention,
   type MaskSpec, type PrecomputedSpec,
 } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { folderInput } from '../model/fixtures';
 
 const provenance = { kind: 'file', description: 'hand-worked' } as const;
@@ -139,6 +140,33 @@ describe('changing a token', () => {
     expect(() => editTokens([], { kind: 'delete-token', position: 0 })).toThrow('The delete-token edit names position 0, but there are no tokens.');
     expect(() => editTokens(['a'], { kind: 'delete-token', position: 0 })).toThrow('The delete-token edit would remove the only token; there must be at least one.');
     expect(() => editIds([1, 2], { kind: 'insert-token', position: 1, token: 300 }, 300)).toThrow('The insert-token edit gives token id 300, outside the vocabulary (0 to 299).');
+  });
+
+  it('for a selection, edits the token list (not the text): a replacement keeps its range, an insertion gets an empty one', () => {
+    const settings = { ...DEFAULT_COMPUTE_SETTINGS, tokenizer: 'words' as const, mask: { kind: 'causal' as const }, layers: 1 };
+    const plain = buildSelectionSpec('the cat sat', settings);
+    const replaced = buildSelectionSpec('the cat sat', settings, { kind: 'replace-token', position: 1, token: 'dog' });
+    expect(replaced.tokens).toEqual([{ text: 'the', start: 0, end: 3 }, { text: 'dog', start: 4, end: 7 }, { text: 'sat', start: 8, end: 11 }]);
+    const inserted = buildSelectionSpec('the cat sat', settings, { kind: 'insert-token', position: 3, token: 'down' });
+    expect(inserted.tokens.map((t) => [t.text, t.start, t.end])).toEqual([['the', 0, 3], ['cat', 4, 7], ['sat', 8, 11], ['down', 11, 11]]);
+    // Causal: query 0 never sees position 1, so its row is the same; the rest moves.
+    const a = evaluate(plain.spec).layers[0].heads[0].weights.data;
+    const b = evaluate(replaced.spec).layers[0].heads[0].weights.data;
+    expect(b.subarray(0, 3)).toEqual(a.subarray(0, 3));
+    expect(b.subarray(3)).not.toEqual(a.subarray(3));
+  });
+
+  it('runModel edits the ids after BOS is added, keeping the text\'s other ranges', () => {
+    const model = loadModel(folderInput('llama'));
+    const plain = runModel(model, { text: 'The cat sat.' });
+    const edited = runModel(model, { text: 'The cat sat.', tokenEdit: { kind: 'replace-token', position: 2, token: 40 } });
+    expect(edited.ids).toEqual([...plain.ids.slice(0, 2), 40, ...plain.ids.slice(3)]);
+    expect(edited.modelTokens[2]).toMatchObject({ id: 40, start: plain.modelTokens[2].start, end: plain.modelTokens[2].end, fromText: false });
+    expect(edited.modelTokens[1]).toEqual(plain.modelTokens[1]);
+    const deleted = runModel(model, { text: 'The cat sat.', tokenEdit: { kind: 'delete-token', position: 0 } });
+    expect(deleted.ids).toEqual(plain.ids.slice(1));
+    expect(() => runModel(model, { text: 'The cat sat.', tokenEdit: { kind: 'insert-token', position: 1, token: -3 } }))
+      .toThrow(`The insert-token edit gives token id -3, outside the vocabulary (0 to ${model.config.vocabSize - 1}).`);
   });
 
   it('for a model, edits the ids that run: a replaced token changes that position and later ones, not earlier ones', () => {
