@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, MODEL_FAMILIES, runModel, topTokens, type Intervention, type ModelFamily } from '../../../src/core';
 import { setKernelMode } from '../../../src/core/kernels';
 import { folderInput, golden as originalGolden } from '../model/fixtures';
+import { maxDiff } from './diff';
 
 interface InterventionGolden {
   readonly ids: number[];
@@ -22,13 +23,6 @@ interface InterventionGolden {
 
 function golden(family: ModelFamily): InterventionGolden {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'interventions', `${family}.golden.json`), 'utf8')) as InterventionGolden;
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 describe.each(MODEL_FAMILIES)('%s tiny checkpoint with L0H1 ablated and an L1H0 edge cut, against numpy', (family) => {

@@ -8,15 +8,11 @@ import { buildSelectionSpec, evaluate, type Intervention, type SelectionSettings
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import cases from '../../fixtures/interventions/selection-cases.json';
 import golden from '../../fixtures/interventions/selection-golden.json';
+import { maxDiff } from './diff';
 
 /** As test/unit/core/golden.test.ts: float32 against float64, weights ~1e-7 per step, layer outputs through two LayerNorms. */
 const WEIGHT_TOLERANCE = 1e-6;
 const OUTPUT_TOLERANCE = 5e-6;
-
-function worst(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  return expected.reduce((w, x, i) => Math.max(w, Math.abs(actual[i] - x)), 0);
-}
 
 describe('evaluate(spec, { interventions }) on selections against numpy', () => {
   cases.cases.forEach((c, index) => {
@@ -30,11 +26,11 @@ describe('evaluate(spec, { interventions }) on selections against numpy', () => 
       expected.layers.forEach((layer, l) => {
         layer.lastTokenWeights.forEach((row, h) => {
           const weights = result.layers[l].heads[h].weights.data.subarray((n - 1) * n);
-          expect(worst(weights, row), `layer ${l} head ${h}`).toBeLessThan(WEIGHT_TOLERANCE);
+          expect(maxDiff(weights, row), `layer ${l} head ${h}`).toBeLessThan(WEIGHT_TOLERANCE);
         });
-        expect(worst(result.layers[l].output!.data, layer.output.flat()), `layer ${l} output`).toBeLessThan(OUTPUT_TOLERANCE);
+        expect(maxDiff(result.layers[l].output!.data, layer.output.flat()), `layer ${l} output`).toBeLessThan(OUTPUT_TOLERANCE);
         // The interventions move every layer's output: the goldens are not the plain run's.
-        expect(worst(plain.layers[l].output!.data, layer.output.flat())).toBeGreaterThan(1e-3);
+        expect(maxDiff(plain.layers[l].output!.data, layer.output.flat())).toBeGreaterThan(1e-3);
       });
     });
   });
