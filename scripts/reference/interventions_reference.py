@@ -3,8 +3,8 @@
 
 Reads each family's committed checkpoint (config.json, safetensors) and ids from test/fixtures/models/, runs the
 independent float64 numpy forward pass of scripts/tiny_reference.py with the interventions, and writes
-test/fixtures/interventions/<family>.golden.json: every layer/head's weights, the last position's logits and the
-top-5 next tokens. Needs python3 and numpy; the tests read the committed outputs.
+test/fixtures/interventions/<family>.golden.json: every layer/head's weights, the last position's logits, the
+top-5 next tokens and the attention rollout over all layers. Needs python3 and numpy; the tests read the committed outputs.
 
     python3 scripts/reference/interventions_reference.py
 """
@@ -54,6 +54,17 @@ def read_weights(folder):
     return weights
 
 
+def rollout(attention):
+    """Abnar & Zuidema's compute_joint_attention (github.com/samiraabnar/attention_flow): per layer the mean over heads
+    plus I, rows renormalised, multiplied onto the layers below. Returns the last layer's joint attention."""
+    joint = None
+    for heads in attention:
+        a = np.mean(heads, axis=0) + np.eye(heads[0].shape[0])
+        a = a / a.sum(axis=-1, keepdims=True)
+        joint = a if joint is None else a @ joint
+    return joint
+
+
 def rounded(a):
     return [float(f'{x:.9g}') for x in np.asarray(a).ravel()]
 
@@ -83,6 +94,7 @@ def write_family(family):
         'weights': [[rounded(w) for w in layer] for layer in attention],
         'logits': rounded(logits[-1]),
         'top5': [int(i) for i in np.argsort(-logits[-1], kind='stable')[:5]],
+        'rollout': rounded(rollout(attention)),
     }
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, f'{family}.golden.json'), 'w') as f:

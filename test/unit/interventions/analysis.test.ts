@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   aggregateWeights, attentionRollout, evaluate, fromRows, groupTokens, HEAD_LABEL_KINDS, HEAD_LABELS, headLabels, inductionProbeIds,
-  loadModel, rankHeads, runInductionProbe, scoreHead, scoreHeads, toRows, zeros, type ComputeSpec, type Matrix,
+  loadModel, rankHeads, runInductionProbe, scoreHead, scoreHeads, summarizeHeads, toRows, zeros, type ComputeSpec, type Matrix,
+  type PrecomputedSpec,
 } from '../../../src/core';
 import { folderInput } from '../model/fixtures';
 
@@ -70,6 +71,14 @@ describe('head labels on real GPT-2 attention (the induction example)', () => {
   };
   const layers = fixture.attention.map((heads) => ({ heads: heads.map((rows) => ({ weights: fromRows(rows) })) }));
   const scores = scoreHeads(layers, fixture.tokens);
+
+  it('the worker\'s head summaries carry the same scores, for the head grid of large results', () => {
+    const spec: PrecomputedSpec = {
+      kind: 'precomputed', tokens: fixture.tokens, attention: layers.map((l) => l.heads.map((h) => h.weights)),
+      options: { scale: 1, mask: { kind: 'causal' }, temperature: 1 }, provenance: { kind: 'file', description: 'GPT-2' },
+    };
+    expect(summarizeHeads(evaluate(spec)).map((l) => l.map((s) => s.scores))).toEqual(scores);
+  });
 
   it('ranks heads 1, 5 and 0 as the induction heads, in that order, and labels exactly them', () => {
     const ranked = rankHeads(scores, 'induction');

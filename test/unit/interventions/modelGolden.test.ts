@@ -1,12 +1,12 @@
 /**
  * "What if" runs of each family's tiny checkpoint against the float64 numpy reference with the same interventions
  * (scripts/reference/interventions_reference.py writes test/fixtures/interventions/): L0H1 ablated, and the strongest
- * edge of the last query in L1H0 cut.
+ * edge of the last query in L1H0 cut. The rollout of those weights is checked against numpy's too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, MODEL_FAMILIES, runModel, topTokens, type Intervention, type ModelFamily } from '../../../src/core';
+import { attentionRollout, loadModel, MODEL_FAMILIES, runModel, topTokens, type Intervention, type ModelFamily } from '../../../src/core';
 import { setKernelMode } from '../../../src/core/kernels';
 import { folderInput, golden as originalGolden } from '../model/fixtures';
 import { maxDiff } from './diff';
@@ -19,6 +19,8 @@ interface InterventionGolden {
   /** The last position's logits. */
   readonly logits: number[];
   readonly top5: number[];
+  /** Attention rollout after the last layer, T×T (Abnar & Zuidema's own formulation, in numpy). */
+  readonly rollout: number[];
 }
 
 function golden(family: ModelFamily): InterventionGolden {
@@ -49,6 +51,7 @@ describe.each(MODEL_FAMILIES)('%s tiny checkpoint with L0H1 ablated and an L1H0 
       expect(result.layers[0].heads[1].output!.data.every((z) => z === 0)).toBe(true);
       expect(maxDiff(result.logits, g.logits)).toBeLessThan(1e-4);
       expect(topTokens(result.logits, 5).map((t) => t.id)).toEqual(g.top5);
+      expect(maxDiff(attentionRollout(result.layers).at(-1)!.data, g.rollout)).toBeLessThan(1e-5);
     } finally {
       setKernelMode('auto');
     }
