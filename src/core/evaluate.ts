@@ -43,7 +43,7 @@ function precomputedLayers(spec: PrecomputedSpec, plan: Plan): LayerResult[] {
 }
 
 /** What interventions on this spec are checked against. */
-export function specInterventionShape(spec: AttentionSpec): InterventionShape {
+function specInterventionShape(spec: AttentionSpec): InterventionShape {
   const heads = spec.kind === 'compute' ? spec.layers.map((l) => Math.max(1, l.heads.length)) : spec.attention.map((l) => l.length);
   const keys = (spec.keyTokens ?? spec.tokens).length;
   return { heads, queries: spec.tokens.length, keys, mask: spec.options.mask, weightsOnly: spec.kind === 'precomputed' };

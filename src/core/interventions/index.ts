@@ -1,5 +1,4 @@
 /** "What if" runs: ablate a head, cut an edge, change a token. */
 export * from './types';
 export { checkInterventions } from './check';
-export { ablateHead, cutHeadEdges, planInterventions, type LayerInterventions } from './apply';
-export { checkEditId, editIds, editTextTokens, editTokens } from './tokenEdit';
+export { editIds, editTokens } from './tokenEdit';
