@@ -2,3 +2,4 @@
 export * from './types';
 export { checkInterventions } from './check';
 export { editIds, editTokens } from './tokenEdit';
+export { compareNextTokens, headChange, headChanges, type TokenShift, weightDifference } from './compare';

@@ -1,7 +1,7 @@
 /** Hand-worked interventions, their checks (one located sentence each) and token edits. */
 import { describe, expect, it } from 'vitest';
 import {
-  buildSelectionSpec, editIds, editTokens, evaluate, fromRows, InterventionError, loadModel, runModel, tryEvaluate, type ComputeSpec, type Intervention,
+  buildSelectionSpec, compareNextTokens, editIds, editTokens, evaluate, headChange, headChanges, weightDifference, zeros, fromRows, InterventionError, loadModel, runModel, tryEvaluate, type ComputeSpec, type Intervention,
   type MaskSpec, type PrecomputedSpec,
 } from '../../../src/core';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
@@ -180,5 +180,37 @@ describe('changing a token', () => {
     const w1 = edited.layers[1].heads[0].weights.data;
     expect(w1.subarray(0, 2 * T)).toEqual(w0.subarray(0, 2 * T)); // causal: queries 0 and 1 never see position 2
     expect(w1.subarray(2 * T)).not.toEqual(w0.subarray(2 * T));
+  });
+});
+
+describe('comparing with the original', () => {
+  it('Δweight is changed − original; a head\'s change is the mean total variation ½Σ|Δw| over queries', () => {
+    const original = fromRows([[1, 0], [0.5, 0.5]]);
+    const changed = fromRows([[1, 0], [0.25, 0.75]]);
+    expect(Array.from(weightDifference(original, changed).data)).toEqual([0, 0, -0.25, 0.25]);
+    expect(headChange(original, changed)).toBe(0.125); // rows: 0 and ½(0.25 + 0.25) = 0.25; mean 0.125
+    expect(headChange(original, original)).toBe(0);
+    expect(headChanges([{ heads: [{ weights: original }] }], [{ heads: [{ weights: changed }] }])).toEqual([[0.125]]);
+    expect(() => headChange(original, zeros(2, 3))).toThrow('Cannot compare a 2×2 head with a 2×3 one.');
+  });
+
+  it('ranks the heads an ablation moved: only layers after it move', () => {
+    const s = spec({ kind: 'causal' });
+    const projections = { wq: identity3, wk: identity3, wv: identity3 };
+    const sumOfHeads = fromRows([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const two: ComputeSpec = { ...s, embeddings: identity3, layers: [{ heads: [projections, projections], wo: sumOfHeads }, { heads: [projections] }] };
+    const changes = headChanges(evaluate(two).layers, evaluate(two, { interventions: [{ kind: 'ablate-head', layer: 0, head: 1 }] }).layers);
+    expect(changes[0]).toEqual([0, 0]);
+    expect(changes[1][0]).toBeGreaterThan(0);
+  });
+
+  it('the next tokens before and after, with Δlog-prob: [0, ln 3] → [ln 3, 0] moves id 1 by −ln 3', () => {
+    const { before, after } = compareNextTokens(Float32Array.of(0, Math.log(3)), Float32Array.of(Math.log(3), 0), 1);
+    expect(before.map((t) => t.id)).toEqual([1]);
+    expect(after.map((t) => t.id)).toEqual([0]);
+    expect(before[0].before).toBeCloseTo(Math.log(0.75), 6);
+    expect(before[0].after).toBeCloseTo(Math.log(0.25), 6);
+    expect(before[0].delta).toBeCloseTo(-Math.log(3), 6);
+    expect(after[0].delta).toBeCloseTo(Math.log(3), 6);
   });
 });
