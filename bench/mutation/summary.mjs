@@ -1,9 +1,10 @@
-// The mutation score per file and per group from bench/mutation/reports/*.json (written by run.mjs), as a
+// The mutation score per file and per group from bench/mutation/incremental/*.json (written by run.mjs), as a
 // markdown table, and the surviving mutants: node bench/mutation/summary.mjs [--survivors]
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('reports/', import.meta.url));
+// The incremental files are the committed record (reports/ is regenerated, not committed); same schema.
+const dir = fileURLToPath(new URL('incremental/', import.meta.url));
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const showSurvivors = process.argv.includes('--survivors');
