@@ -168,8 +168,9 @@ describe('attn-head-grid as layers × heads small multiples', () => {
           if (h < heads - 1) await press('ArrowRight');
         }
         if (l < layers - 1) {
+          // Home: the first head of this layer (Ctrl+Home: of the grid); down: the next layer.
           await press('Home');
-          for (let k = 0; k < l + 1; k++) await press('ArrowDown');
+          await press('ArrowDown');
         }
       }
       expect(reached.size).toBe(layers * heads);

@@ -11,7 +11,7 @@ import type {
 } from '../../src/shared/protocol';
 import type { AppTarget } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
-import { hideTokens } from '../hidden-tokens';
+import { hideTokens, shownWeights } from '../hidden-tokens';
 import {
   base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
 } from '../export';
@@ -61,9 +61,12 @@ export class AttnApp extends LitElement implements AppTarget {
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
   @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
 
+  /** The token hovered or keyboard-focused in any view. */
   @state() private hoverToken: number | null = null;
   /** The position whose next tokens were last asked for, so a hover asks once. */
   private requestedNext: number | null = null;
+  /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
+  private editorFocusKey = 'none';
 
   constructor() {
     super();
@@ -93,11 +96,18 @@ export class AttnApp extends LitElement implements AppTarget {
     });
   }
 
-  /** The token shown as active: hovered, else under the editor cursor, else locked. */
+  /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
-    const n = this.snapshot?.result.tokens.length ?? 0;
-    const t = this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken;
-    return t !== null && t < n ? t : null;
+    return this.inResult(this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken);
+  }
+
+  /** The token the editor tints follow: hovered or focused in the panel, else locked (the editor has its cursor). */
+  private get editorToken(): number | null {
+    return this.inResult(this.hoverToken ?? this.ui.lockedToken);
+  }
+
+  private inResult(t: number | null): number | null {
+    return t !== null && t < (this.snapshot?.result.tokens.length ?? 0) ? t : null;
   }
 
   /** Keeps the UI state inside what the current snapshot has. */
@@ -136,6 +146,24 @@ export class AttnApp extends LitElement implements AppTarget {
 
   override updated(): void {
     this.requestNextTokens();
+    this.syncEditorFocus();
+  }
+
+  /**
+   * Tells the host what the editor should tint whenever the token, the head, the hidden keys or the result change:
+   * the weights the panel shows, hidden keys renormalised, so the editor and the panel agree.
+   */
+  private syncEditorFocus(): void {
+    const index = this.editorToken;
+    const { layer, head, hiddenTokens } = this.ui;
+    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq]);
+    if (key === this.editorFocusKey) return;
+    this.editorFocusKey = key;
+    const weights = index === null ? undefined : this.snapshot?.result.layers[layer]?.heads[head]?.weights;
+    const detail: TokenFocusPayload = weights && index !== null && index < weights.rows
+      ? { index, layer, head, weights: Array.from(shownWeights(weights, index, hiddenTokens)) }
+      : { index: null, layer, head };
+    this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
   }
 
   /** A model result lists next tokens for the last position; the active token's list comes from the host on demand. */
@@ -158,23 +186,14 @@ export class AttnApp extends LitElement implements AppTarget {
     this.fireUi();
   }
 
-  private fireFocus(index: number | null): void {
-    const detail: TokenFocusPayload = { index, layer: this.ui.layer, head: this.ui.head };
-    this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
-  }
-
   private lockToken(index: number | null): void {
     this.setUi({ lockedToken: index });
-    // Unlocking keeps the editor tints of a token still hovered or keyboard-focused.
-    this.fireFocus(index ?? this.hoverToken);
   }
 
   private onTokenHover(e: CustomEvent<{ index: number | null }>): void {
     const i = e.detail?.index;
     if (i !== null && !(Number.isInteger(i) && i >= 0)) return;
-    if (this.hoverToken === i) return;
     this.hoverToken = i;
-    this.fireFocus(i ?? this.ui.lockedToken);
   }
 
   private onTokenLock(e: CustomEvent<{ index: number | null }>): void {
@@ -281,7 +300,7 @@ export class AttnApp extends LitElement implements AppTarget {
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${this.highlightToken}
+        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
