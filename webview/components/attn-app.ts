@@ -12,11 +12,11 @@ import type {
 import type { AppTarget } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens, shownWeights } from '../hidden-tokens';
-import {
-  base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
-} from '../export';
+import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
+import { EXPORT_PROVIDER_EVENT, type ExportRegistration, type ViewExport } from '../export-provider';
+import type { ExportColours } from '../render/view-svg';
 import { readVar } from '../theme';
-import { isolatedText, tokenText } from '../token-text';
+import { isolatedText } from '../token-text';
 import './attn-controls';
 import './attn-export';
 import './attn-token-view';
@@ -65,6 +65,8 @@ export class AttnApp extends LitElement implements AppTarget {
   @state() private hoverToken: number | null = null;
   /** The position whose next tokens were last asked for, so a hover asks once. */
   private requestedNext: number | null = null;
+  /** The exporter each shown view registered. */
+  private readonly exporters = new Map<ViewName, ViewExport>();
   /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
   private editorFocusKey = 'none';
 
@@ -87,6 +89,14 @@ export class AttnApp extends LitElement implements AppTarget {
     this.addEventListener('export-format', (e) => {
       e.stopPropagation();
       void this.exportCurrent((e as CustomEvent<{ format: ExportFormat }>).detail.format);
+    });
+    this.addEventListener(EXPORT_PROVIDER_EVENT, (e) => {
+      e.stopPropagation();
+      const reg = (e as CustomEvent<ExportRegistration>).detail;
+      this.exporters.set(reg.view, reg.provider);
+      reg.unregister = () => {
+        if (this.exporters.get(reg.view) === reg.provider) this.exporters.delete(reg.view);
+      };
     });
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.ui.lockedToken !== null) {
@@ -213,18 +223,15 @@ export class AttnApp extends LitElement implements AppTarget {
     return { matrix: m, kind };
   }
 
-  private svgColors(): SvgColors {
+  private exportColours(): ExportColours {
     return {
       background: readVar(this, 'editor-background', '#1f1f1f'),
       foreground: readVar(this, 'editor-foreground', readVar(this, 'foreground', '#cccccc')),
       font: readVar(this, 'editor-font-family', 'monospace'),
+      dim: readVar(this, 'descriptionForeground', '#9d9d9d'),
+      border: readVar(this, 'widget-border', readVar(this, 'panel-border', '#454545')),
+      highlight: readVar(this, 'focusBorder', '#0078d4'),
     };
-  }
-
-  /** The canvas of the matrix view, when it shows one. */
-  private matrixCanvas(): HTMLCanvasElement | null {
-    const el = this.renderRoot.querySelector('attn-matrix');
-    return el?.shadowRoot?.querySelector('canvas') ?? null;
   }
 
   /** Builds the export of the current view and fires `export-request`. Returns what was sent. */
@@ -235,9 +242,8 @@ export class AttnApp extends LitElement implements AppTarget {
     const r = snap.result;
     const ui = this.ui;
     const headName = r.layers[ui.layer].heads[ui.head].name || headLabel(ui.layer, ui.head);
-    const title = `${snap.source.label} — ${headTitle(ui.layer, ui.head, headName)}, ${cur.kind}`;
-    const q = r.tokens.map(tokenText);
-    const k = r.keyTokens.map(tokenText);
+    const what = ui.view === 'pipeline' ? 'pipeline' : ui.view === 'grid' ? 'heads' : cur.kind;
+    const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
     const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
     if (format === 'csv') {
@@ -247,14 +253,10 @@ export class AttnApp extends LitElement implements AppTarget {
         kind: cur.kind, layer: ui.layer, head: ui.head, headName, source: snap.source.label, hiddenTokens: ui.hiddenTokens,
       });
     } else {
-      const canvas = ui.view === 'matrix' ? this.matrixCanvas() : null;
-      const tokenView = ui.view === 'tokens' ? this.renderRoot.querySelector('attn-token-view') : null;
-      const colors = this.svgColors();
-      const svg = tokenView
-        ? tokenView.toSvg(colors)
-        : matrixToSvg(cur.matrix, q, k, { title, colors, kind: cur.kind, mask: r.options.mask, pngDataUrl: canvas ? canvas.toDataURL('image/png') : undefined });
-      if (format === 'svg') content = svg;
-      else content = base64FromDataUrl(canvas ? canvas.toDataURL('image/png') : await svgToPngDataUrl(svg));
+      const provider = this.exporters.get(ui.view);
+      if (!provider) return null;
+      const svg = () => provider.svg({ title, colors: this.exportColours() });
+      content = format === 'svg' ? svg() : base64FromDataUrl(provider.png?.() ?? (await svgToPngDataUrl(svg())));
     }
     const payload: ExportPayload = { format, suggestedName: name, content };
     this.dispatchEvent(new CustomEvent('export-request', { detail: payload, bubbles: true, composed: true }));

@@ -16,6 +16,8 @@ import { cachedHeadStats, type HeadResult, type HeadStats, type HeadSummaries, t
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 import { headTitle } from '../head-label';
+import type { ExportContext } from '../export-provider';
+import { headGridExport } from './head-grid-export';
 import { HostWidthController } from '../controllers/host-width';
 import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
 
@@ -84,6 +86,31 @@ export class AttnHeadGrid extends AttnView {
     element: (at) => this.renderRoot.querySelectorAll<HTMLButtonElement>('button.card')[this.indexAt(at)],
     onMove: (at) => (this.probe = this.sorted[this.indexAt(at)] ?? null),
   });
+
+  protected override exportView() {
+    return { view: 'grid' as const, provider: { svg: (ctx: ExportContext) => this.toSvg(ctx) } };
+  }
+
+  private toSvg(ctx: ExportContext): string {
+    const heads = this.headCount;
+    return headGridExport({
+      items: this.sorted,
+      byLayer: this.sort === 'order',
+      columns: this.columns,
+      layers: this.result?.layers.length ?? 0,
+      heads,
+      cell: this.cellSize,
+      showStats: this.cellSize >= STATS_CELL,
+      selected: { layer: this.layer, head: this.head },
+      row: this.activeToken ?? this.lockedToken,
+      tokens: this.result?.tokens.length ?? 0,
+      caption: this.caption(heads),
+    }, ctx);
+  }
+
+  private caption(heads: number): string {
+    return `${this.result?.layers.length ?? 0} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.`;
+  }
 
   /** Index in `sorted` of a grid position. */
   private indexAt(at: GridPosition): number {
@@ -259,7 +286,7 @@ export class AttnHeadGrid extends AttnView {
           <vscode-option value="max">Max weight (high first)</vscode-option>
           <vscode-option value="sink">Sink share (high first)</vscode-option>
         </vscode-single-select>
-        <span class="hint">${result.layers.length} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
+        <span class="hint">${this.caption(heads)}</span>
       </div>
       <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}` : nothing}</p>
       <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"

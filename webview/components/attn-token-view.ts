@@ -13,6 +13,7 @@ import { readableOn } from '../render/contrast';
 import { fmtWeight } from '../render/format';
 import type { LineRule } from '../../src/shared/enums';
 import { headTitle } from '../head-label';
+import type { ExportContext } from '../export-provider';
 import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
 
 /** Rows of the token view's keyboard grid: its two columns. */
@@ -112,6 +113,10 @@ export class AttnTokenView extends AttnView {
     }
     // Faint lines first so strong ones are painted on top.
     return lines.sort((a, b) => a.weight - b.weight);
+  }
+
+  protected override exportView() {
+    return { view: 'tokens' as const, provider: { svg: (ctx: ExportContext) => this.toSvg(ctx.colors) } };
   }
 
   /** A standalone SVG of what is shown now (locked / hovered token included). */

@@ -29,6 +29,10 @@ import {
 } from './viewport';
 import { MatrixPointerController, type MatrixPointerHost } from './pointer-controller';
 import { MatrixWheelController } from './wheel-controller';
+import type { ExportContext } from '../../export-provider';
+import { matrixToSvg } from '../../export';
+import { hideTokens } from '../../hidden-tokens';
+import { tokenText } from '../../token-text';
 
 const KIND_TITLE: Record<MatrixKind, string> = {
   scores: 'Scores Q·Kᵀ (raw)',
@@ -110,6 +114,20 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   get derivation(): CellDerivation | null {
     if (!this.cell || !this.result) return null;
     return deriveCell(this.result, this.layer, this.head, this.cell.i, this.cell.j);
+  }
+
+  protected override exportView() {
+    return { view: 'matrix' as const, provider: { svg: (ctx: ExportContext) => this.toSvg(ctx), png: () => this.baseCanvas?.toDataURL('image/png') ?? null } };
+  }
+
+  /** The matrix as an SVG heatmap (weights with hidden keys renormalised, as the CSV has them). */
+  private toSvg(ctx: ExportContext): string {
+    const p = this.prepared;
+    const r = this.result;
+    if (!p || !r) return matrixToSvg({ rows: 0, cols: 0, data: new Float32Array(0) }, [], [], { title: ctx.title, colors: ctx.colors });
+    const m = p.kind === 'weights' ? hideTokens(p.matrix, this.hiddenTokens) : p.matrix;
+    const png = this.baseCanvas?.toDataURL('image/png');
+    return matrixToSvg(m, r.tokens.map(tokenText), r.keyTokens.map(tokenText), { title: ctx.title, colors: ctx.colors, kind: p.kind, mask: r.options.mask, pngDataUrl: png });
   }
 
   /** Zooms by `factor`, keeping the matrix point under (px, py) (canvas CSS px) in place. */
