@@ -65,6 +65,8 @@ export class AttnApp extends LitElement implements AppTarget {
   @state() private hoverToken: number | null = null;
   /** The position whose next tokens were last asked for, so a hover asks once. */
   private requestedNext: number | null = null;
+  /** The element that last had focus inside the panel, given it back when the panel is entered again. */
+  private lastFocused: WeakRef<HTMLElement> | null = null;
   /** The exporter each shown view registered. */
   private readonly exporters = new Map<ViewName, ViewExport>();
   /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
@@ -90,6 +92,10 @@ export class AttnApp extends LitElement implements AppTarget {
       e.stopPropagation();
       void this.exportCurrent((e as CustomEvent<{ format: ExportFormat }>).detail.format);
     });
+    this.addEventListener('focusin', (e) => {
+      const target = e.composedPath()[0];
+      if (target instanceof HTMLElement) this.lastFocused = new WeakRef(target);
+    });
     this.addEventListener(EXPORT_PROVIDER_EVENT, (e) => {
       e.stopPropagation();
       const reg = (e as CustomEvent<ExportRegistration>).detail;
@@ -105,6 +111,23 @@ export class AttnApp extends LitElement implements AppTarget {
       }
     });
   }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('focus', this.restoreFocus);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('focus', this.restoreFocus);
+  }
+
+  /** Entering the panel (the webview's window gets focus) returns to where the user was, not to the top. */
+  private readonly restoreFocus = (): void => {
+    const last = this.lastFocused?.deref();
+    const active = document.activeElement;
+    if (last?.isConnected && (active === null || active === document.body || active === this)) last.focus();
+  };
 
   /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
@@ -348,7 +371,8 @@ export class AttnApp extends LitElement implements AppTarget {
               if (view && view !== this.ui.view) this.setUi({ view });
             }}>
             ${VIEWS.map((v) => html`<vscode-tab-header slot="header" data-view=${v}>${VIEW_LABELS[v]}</vscode-tab-header>`)}
-            ${VIEWS.map((v) => html`<vscode-tab-panel>
+            <!-- No tab stop on the panel itself: the view inside has its own (a negative one would hide the view). -->
+            ${VIEWS.map((v) => html`<vscode-tab-panel .tabIndex=${undefined}>
               ${v === ui.view
                 ? html`<div class="view" aria-busy=${this.busy ? 'true' : 'false'}>
                     ${this.renderView(snap)}

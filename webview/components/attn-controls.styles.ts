@@ -100,5 +100,9 @@ export const controlsStyles = [
     outline-offset: -1px;
   }
   .settings { padding: 4px 8px 8px; }
+  legend .hint {
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+    font-weight: normal;
+  }
 `,
 ];
