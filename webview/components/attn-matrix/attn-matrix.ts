@@ -325,7 +325,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     const d = this.derivation;
     if (!d) return nothing;
     return html`<div class="tooltip" part="tooltip" id="tip" popover="manual" role="tooltip">
-      <div class="head">query ${d.row} “<bdi>${tokenLabel(d.query, 24)}</bdi>” → key ${d.col} “<bdi>${tokenLabel(d.key, 24)}</bdi>”${d.masked ? ' (masked)' : ''}</div>
+      <div class="head">query ${d.row + 1} “<bdi>${tokenLabel(d.query, 24)}</bdi>” → key ${d.col + 1} “<bdi>${tokenLabel(d.key, 24)}</bdi>”${d.masked ? ' (masked)' : ''}</div>
       ${d.lines.map(
         (l) => html`<div class="line" data-key=${l.key}><span class="label">${l.label}</span><span class="text">${l.text}</span></div>`,
       )}
@@ -345,7 +345,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     if (!this.result || !p || !r) return html`<p class="empty">No attention result to show.</p>`;
     const name = headTitle(this.layer, this.head, p.head.name);
     const fallback = p.kind !== this.kind;
-    const label = `${KIND_TITLE[p.kind]}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const label = `${KIND_TITLE[p.kind]}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
         <span class="title">${KIND_TITLE[p.kind]} · ${name} · ${p.matrix.rows}×${p.matrix.cols}</span>
