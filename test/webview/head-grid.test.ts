@@ -144,6 +144,8 @@ describe('attn-head-grid as layers × heads small multiples', () => {
       await el.updateComplete;
       const all = cards(el);
       expect(all).toHaveLength(layers * heads);
+      // Cards this small keep their numbers for screen readers only (shown above the grid on hover).
+      expect(all[0].querySelector('.stats')!.getBoundingClientRect().width).toBeLessThanOrEqual(1);
       expect(all.every((c) => visible(el, c))).toBe(true);
       // Rows are layers: the first card of each layer sits below the previous layer's.
       for (let l = 1; l < layers; l++) {

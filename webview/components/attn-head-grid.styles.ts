@@ -96,8 +96,7 @@ export const headGridStyles = [
   .stats span {
     display: block;
   }
-  /* Too small for the numbers: they stay in the accessible name and show above the grid on hover. */
-  button.card.compact .stats,
+  /* Too small for the numbers (they are .sr-only then): they stay in the accessible name and show above the grid. */
   button.card.compact .name {
     font-size: 0.75em;
     font-weight: 400;

@@ -242,7 +242,7 @@ export class AttnHeadGrid extends AttnView {
       >
         <span class="name ${showStats || this.sort !== 'order' ? '' : 'sr-only'}">${name}</span>
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
-        <span class="stats">
+        <span class="stats ${showStats ? '' : 'sr-only'}">
           <span class="entropy">H ${s.meanEntropy.toFixed(2)} nats,</span>
           <span class="max">max ${s.maxWeight.toFixed(2)},</span>
           <span class="sink">sink ${(s.sinkShare * 100).toFixed(0)}%</span>
