@@ -45,15 +45,21 @@ export function folderTensorSource(folder: ModelFolder): TensorSource {
     headers.set(file, parseSafetensorsHeader(folder.read(file, 8, length), file, size));
   }
   const tensors = mergeShards(headers, weightMap);
+  const readPart = (name: string, offset: number, length: number): Uint8Array => {
+    const info = tensors.get(name);
+    if (!info) throw new ModelError(`No weights file holds tensor "${name}".`);
+    if (offset < 0 || offset + length > info.end - info.begin) throw new RangeError(`internal: bytes ${offset}…${offset + length} are outside tensor "${name}"`);
+    const bytes = folder.read(info.file, info.begin + offset, length);
+    if (bytes.length !== length) throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
+    return bytes;
+  };
   return {
     tensors,
-    read(name) {
+    read: (name) => {
       const info = tensors.get(name);
-      if (!info) throw new ModelError(`No weights file holds tensor "${name}".`);
-      const bytes = folder.read(info.file, info.begin, info.end - info.begin);
-      if (bytes.length !== info.end - info.begin) throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
-      return bytes;
+      return readPart(name, 0, info ? info.end - info.begin : 0);
     },
+    readPart,
   };
 }
 

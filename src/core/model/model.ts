@@ -111,7 +111,11 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
 export function runModel(model: Model, input: RunModelInput): ModelResult {
   const tokens = tokensFor(model, input);
   const ids = tokens.map((t) => t.id);
-  const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, input);
+  const onLayer = input.onLayer;
+  const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, {
+    ...input,
+    onLayer: onLayer && ((layer, index) => onLayer(layer, index, tokens)),
+  });
   const strings = tokens.map((t) => t.text);
   const d = model.description;
   return {
