@@ -311,7 +311,10 @@ export class AttnApp extends LitElement implements AppTarget {
           : nothing}
         <span class="spacer"></span>
         ${this.busy
-          ? html`<span class="busy" role="status"><vscode-progress-ring aria-label="Computing"></vscode-progress-ring>Computing…</span>`
+          ? html`<span class="busy" role="status" data-progress=${snap?.progress ? `${snap.progress.done}/${snap.progress.total}` : nothing}>
+              <vscode-progress-ring aria-label="Computing"></vscode-progress-ring>${snap?.progress
+                ? `${snap.progress.done} of ${snap.progress.total} layers ready…`
+                : 'Computing…'}</span>`
           : nothing}
         <attn-export ?disabled=${!snap}></attn-export>
       </header>
