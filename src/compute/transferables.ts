@@ -19,11 +19,14 @@ export function finishedLayerTransferables(layer: LayerResult): ArrayBuffer[] {
 }
 
 function addLayer(buffers: Set<ArrayBuffer>, layer: LayerResult): void {
-  const add = (m: Matrix | null | undefined) => {
-    if (m && m.data.buffer instanceof ArrayBuffer) buffers.add(m.data.buffer);
-  };
-  [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
-  if (layer.encoder) Object.values(layer.encoder).forEach(add);
-  if (layer.model) [layer.model.attentionNormed, layer.model.residualMid, layer.model.mlpNormed, layer.model.mlpOutput].forEach(add);
-  for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output, h.projections?.wq, h.projections?.wk, h.projections?.wv].forEach(add);
+  for (const m of layerMatrices(layer)) if (m.data.buffer instanceof ArrayBuffer) buffers.add(m.data.buffer);
+}
+
+/** Every matrix a layer carries (its heads', the layer-wide ones, an encoder's or a real model's steps). */
+export function layerMatrices(layer: LayerResult): Matrix[] {
+  const all: (Matrix | null | undefined)[] = [layer.input, layer.concat, layer.attentionOutput, layer.output];
+  if (layer.encoder) all.push(...Object.values(layer.encoder));
+  if (layer.model) all.push(layer.model.attentionNormed, layer.model.residualMid, layer.model.mlpNormed, layer.model.mlpOutput);
+  for (const h of layer.heads) all.push(h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output, h.projections?.wq, h.projections?.wk, h.projections?.wv);
+  return all.filter((m): m is Matrix => !!m);
 }

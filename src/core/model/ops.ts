@@ -1,5 +1,6 @@
 /** The building blocks of real forward passes, float32 storage with double accumulators where rows are reduced. */
 import { matmul, matmulTransposed, zeros, type Matrix } from '../matrix';
+import { ropeInverseFrequencies } from './rope';
 import type { ModelConfig } from './types';
 
 /** x·W (+ b) for W stored [in, out], or x·Wᵀ (+ b) for nn.Linear's [out, in]; big products run in the kernels. */
@@ -90,8 +91,7 @@ export function columns(x: Matrix, start: number, width: number): Matrix {
  */
 export function applyRope(x: Matrix, dims: number, theta: number): void {
   const half = dims / 2;
-  const invFreq = new Float64Array(half);
-  for (let i = 0; i < half; i++) invFreq[i] = 1 / theta ** ((2 * i) / dims);
+  const invFreq = ropeInverseFrequencies(dims, theta);
   for (let t = 0; t < x.rows; t++) {
     const r = t * x.cols;
     for (let i = 0; i < half; i++) {
