@@ -37,10 +37,10 @@ function sharing(m: ModelLayerSteps, layer: number, head: number): { kv: number;
   const kv = m.kvHeadOf[head];
   if (kv === undefined || m.kvHeads === m.kvHeadOf.length) return null;
   const group = m.kvHeadOf.length / m.kvHeads;
-  const mates = m.kvHeadOf.flatMap((k, h) => (k === kv ? [headLabel(layer, h)] : []));
+  const readers = m.kvHeadOf.flatMap((k, h) => (k === kv ? [headLabel(layer, h)] : []));
   return {
     kv,
-    text: `Grouped-query attention: ${m.kvHeadOf.length} query heads share ${m.kvHeads} key/value heads, ${group} per key/value head; ${headLabel(layer, head)} reads key/value head ${kv}, as ${mates.join(' and ')} do.`,
+    text: `Grouped-query attention: ${m.kvHeadOf.length} query heads share ${m.kvHeads} key/value head${m.kvHeads === 1 ? '' : 's'}, ${group} per key/value head; ${headLabel(layer, head)} reads key/value head ${kv}, shared by ${readers.join(', ')}.`,
   };
 }
 
