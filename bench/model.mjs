@@ -3,7 +3,7 @@
 // layout, ~500 MB, written to a temp dir and deleted after), interleaved run by run, each run in a fresh process so
 // peak memory is per run. Ours runs twice per process: cold (the first run of a fresh process) and warm (as the
 // long-lived model worker runs every later click). Prints a Markdown table; `--json FILE` also writes the numbers.
-// Usage: node bench/model.mjs [--quick] [--json out.json]
+// Usage: node bench/model.mjs [--quick] [--rounds N] [--sizes 128,256,1024] [--json out.json]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,7 +15,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
-const ROUNDS = quick ? 1 : 3;
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const ROUNDS = Number(option('--rounds') ?? (quick ? 1 : 3));
+const SIZES = option('--sizes')?.split(',').map(Number) ?? (quick ? [128, 256] : [128, 256, 1024]);
 const TARGET = 3;
 
 /** The child that runs our side once: load the folder by offset reads, run, report time, first layer, peak RSS. */
@@ -70,7 +72,7 @@ async function main() {
   const core = await import(pathToFileURL(bundle).href);
 
   const rows = [];
-  for (const tokens of quick ? [128, 256] : [128, 256, 1024]) {
+  for (const tokens of SIZES) {
     const random = core.mulberry32(tokens);
     const ids = Array.from({ length: tokens }, () => Math.floor(random() * 50257));
     const idsFile = path.join(work, `ids-${tokens}.json`);

@@ -106,9 +106,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.debounce = setTimeout(() => void this.run(), delay);
   }
 
-  /** The latest result, for tests and commands. */
+  /** The latest finished result (not a streamed run's first layers), for tests and commands. */
   get current(): Snapshot | undefined {
-    return this.snapshot;
+    return this.complete;
   }
 
   /** The error the panel shows now, if any. */
