@@ -13,6 +13,8 @@ export interface ModelFolder {
   readText(name: string): string;
   size(name: string): number;
   read(name: string, offset: number, length: number): Uint8Array;
+  /** Reads `target.length` bytes from `offset` into `target`, returning how many were read (else `read` and a copy). */
+  readInto?(name: string, offset: number, target: Uint8Array): number;
 }
 
 export const SINGLE_WEIGHTS = 'model.safetensors';
@@ -60,6 +62,17 @@ export function folderTensorSource(folder: ModelFolder): TensorSource {
       return readPart(name, 0, info ? info.end - info.begin : 0);
     },
     readPart,
+    readInto: (name, target) => {
+      const info = tensors.get(name);
+      if (!info || target.length !== info.end - info.begin) throw new RangeError(`internal: tensor "${name}" does not fit ${target.length} bytes`);
+      if (!folder.readInto) {
+        target.set(readPart(name, 0, target.length));
+        return;
+      }
+      if (folder.readInto(info.file, info.begin, target) !== target.length) {
+        throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
+      }
+    },
   };
 }
 

@@ -25,7 +25,15 @@ function norm(model: Model, x: Matrix, n: NormName): Matrix {
 }
 
 function linear(model: Model, x: Matrix, l: LinearName): Matrix {
-  return project(x, tensor(model, l.weight), l.outDim, l.transposed, l.bias ? tensor(model, l.bias) : undefined);
+  return project(x, (target) => readWeightInto(model, l.weight, target), l.outDim, l.transposed, l.bias ? tensor(model, l.bias) : undefined);
+}
+
+/** A weight as float32 in `target`: F32 is read straight into it (the kernels' memory), F16/BF16 decoded there. */
+function readWeightInto(model: Model, name: string, target: Float32Array): void {
+  const info = model.source.tensors.get(name);
+  if (!info) throw new Error(`internal: tensor "${name}" was not checked at load`);
+  if (info.dtype === 'F32') model.source.readInto(name, new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
+  else target.set(decodeTensor(model.source.read(name), info.dtype));
 }
 
 /** Q per head and K, V per key/value head, each T × head_dim, in the family's layout. */

@@ -32,6 +32,8 @@ export interface TensorSource {
   read(name: string): Uint8Array;
   /** `length` bytes of one tensor from byte `offset` within it (a few embedding rows, not the whole table). */
   readPart(name: string, offset: number, length: number): Uint8Array;
+  /** One tensor's raw bytes written into `target` (exactly `end - begin` bytes long), e.g. the kernels' memory. */
+  readInto(name: string, target: Uint8Array): void;
 }
 
 /** The normalized hyper-parameters of any supported family. */
