@@ -33,6 +33,7 @@ const model = core.loadModelFromFolder({
   readText: (name) => readFileSync(path.join(folder, name), 'utf8'),
   size: (name) => fstatSync(fd(name)).size,
   read: (name, offset, length) => { const b = new Uint8Array(length); readSync(fd(name), b, 0, length, offset); return b; },
+  readInto: (name, offset, target) => readSync(fd(name), target, 0, target.length, offset),
 });
 const ids = JSON.parse(readFileSync(idsFile, 'utf8'));
 /** One run: total and first-layer times, and the top next token. */
