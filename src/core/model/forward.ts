@@ -8,15 +8,19 @@ import type { AttentionOptions, HeadResult } from '../types';
 import type { LayerNames, LinearName, ModelNames, NormName } from './families';
 import { activate, addInPlace, applyRope, columns, copyMatrix, layerNormAffine, project, rmsNorm } from './ops';
 import { decodeTensor, ITEM } from './safetensors';
-import { ModelCancelled, type Model, type ModelConfig, type ModelLayerResult, type RunModelInput } from './types';
+import { ModelCancelled, type Model, type ModelConfig, type ModelLayerResult, type RunModelInput, type TensorInfo } from './types';
 
 export const CAUSAL: AttentionOptions = { scale: true, mask: { kind: 'causal' }, temperature: 1 };
 
-/** One tensor as float32. */
-export function tensor(model: Model, name: string): Float32Array {
+function infoOf(model: Model, name: string): TensorInfo {
   const info = model.source.tensors.get(name);
   if (!info) throw new Error(`internal: tensor "${name}" was not checked at load`);
-  return decodeTensor(model.source.read(name), info.dtype);
+  return info;
+}
+
+/** One tensor as float32. */
+export function tensor(model: Model, name: string): Float32Array {
+  return decodeTensor(model.source.read(name), infoOf(model, name).dtype);
 }
 
 function norm(model: Model, x: Matrix, n: NormName): Matrix {
@@ -30,8 +34,7 @@ function linear(model: Model, x: Matrix, l: LinearName): Matrix {
 
 /** A weight as float32 in `target`: F32 is read straight into it (the kernels' memory), F16/BF16 decoded there. */
 function readWeightInto(model: Model, name: string, target: Float32Array): void {
-  const info = model.source.tensors.get(name);
-  if (!info) throw new Error(`internal: tensor "${name}" was not checked at load`);
+  const info = infoOf(model, name);
   if (info.dtype === 'F32') model.source.readInto(name, new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
   else target.set(decodeTensor(model.source.read(name), info.dtype));
 }
@@ -83,14 +86,10 @@ function runModelLayer(model: Model, names: ModelNames, index: number, residualI
   });
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
   const attentionOutput = linear(model, concat, ln.out);
-  let residualMid: Matrix;
   const output = copyMatrix(residualIn);
   addInPlace(output, attentionOutput);
-  if (c.parallelResidual) {
-    residualMid = residualIn;
-  } else {
-    residualMid = copyMatrix(output);
-  }
+  // GPT-NeoX's parallel residual: the MLP reads X itself, not X + attention.
+  const residualMid = c.parallelResidual ? residualIn : copyMatrix(output);
   const mlpNormed = norm(model, residualMid, ln.norm2);
   const mlpOutput = mlp(model, mlpNormed, ln);
   addInPlace(output, mlpOutput);
@@ -99,8 +98,7 @@ function runModelLayer(model: Model, names: ModelNames, index: number, residualI
 
 /** Rows `first…first+count-1` of a [rows, D] tensor, read alone (not the whole table). */
 function tensorRows(model: Model, name: string, first: number, count: number): Float32Array {
-  const info = model.source.tensors.get(name);
-  if (!info) throw new Error(`internal: tensor "${name}" was not checked at load`);
+  const info = infoOf(model, name);
   const rowBytes = model.config.hidden * ITEM[info.dtype];
   return decodeTensor(model.source.readPart(name, first * rowBytes, count * rowBytes), info.dtype);
 }
