@@ -17,8 +17,9 @@ export default {
   incrementalFile: 'bench/mutation/stryker-incremental.json',
   ignorePatterns: ['.cache', 'dist', 'dist-vsix', 'out', 'test-results', 'bench/mutation', '.ci', 'docs', 'media', 'examples/**/*.png'],
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: 'bench/mutation/mutation.json' },
-  htmlReporter: { fileName: 'bench/mutation/mutation.html' },
+  // bench/mutation/run.mjs runs one group of modules at a time, each with its own report and incremental file.
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? 'bench/mutation/mutation.json' },
+  htmlReporter: { fileName: (process.env.MUTATION_REPORT ?? 'bench/mutation/mutation.json').replace(/\.json$/, '.html') },
   thresholds: { high: 90, low: 85, break: null },
   timeoutMS: 60_000,
   // The initial run is the whole unit + browser suite; on the shared 2-core machine it takes minutes.

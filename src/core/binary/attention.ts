@@ -1,32 +1,22 @@
 /**
- * Binary tensor → attention weights [layer][head] (queries × keys), sharing the tensor's buffer.
- * Accepted shapes, by number of axes:
- *   2  [query][key]                    one layer, one head
- *   3  [head][query][key]              one layer
- *   4  [layer][head][query][key]       np.stack of HF attentions with the batch axis dropped
- *   5  [layer][1][head][query][key]    torch.stack(outputs.attentions) with batch size 1
+ * Binary tensor → attention weights [layer][head] (queries × keys), sharing the tensor's buffer. The layouts,
+ * checks and messages are weightLayout.ts's, the same as for weights written in a JSON file.
  */
 import type { Matrix } from '../matrix';
 import type { Problem } from '../types';
+import {
+  type AttentionLayout, ATTENTION_LAYOUTS, axesProblem, batchProblem, checkWeights, countProblem, invalidWeightMessage,
+  layersAndHeads, moreInvalidMessage, moreOffRowsMessage, offRowMessage,
+} from '../weightLayout';
 import { type BinaryTensor, formatShape } from './common';
-import { ROW_SUM_TOLERANCE } from '../tensorFile/limits';
-
-export type BinaryLayout = '[query][key]' | '[head][query][key]' | '[layer][head][query][key]' | '[layer][1][head][query][key]';
 
 export interface BinaryAttention {
-  readonly layout: BinaryLayout;
+  readonly layout: AttentionLayout;
   /** weights[layer][head]: views on the tensor's data (no copy). */
   readonly weights: Matrix[][];
   readonly queries: number;
   readonly keys: number;
 }
-
-const LAYOUTS: Readonly<Record<number, BinaryLayout>> = {
-  2: '[query][key]',
-  3: '[head][query][key]',
-  4: '[layer][head][query][key]',
-  5: '[layer][1][head][query][key]',
-};
 
 function err(message: string): { ok: false; problem: Problem } {
   return { ok: false, problem: { severity: 'error', message } };
@@ -43,24 +33,16 @@ export function attentionFromTensor(
   keys?: number,
 ): { ok: true; value: BinaryAttention } | { ok: false; problem: Problem } {
   const s = tensor.shape;
-  const layout = LAYOUTS[s.length];
-  if (layout === undefined) {
-    return err(`${label} has shape ${formatShape(s)} (${s.length} axes), but attention weights need 2 to 5 axes: ${Object.values(LAYOUTS).join(', ')}.`);
-  }
-  if (s.length === 5 && s[1] !== 1) {
-    return err(`${label} has shape ${formatShape(s)}, read as [layer][batch][head][query][key], but the batch axis has size ${s[1]}, not 1. Export one sequence: attn[:, 0] (or attn[:, i] for sequence i).`);
-  }
-  const layers = s.length >= 4 ? s[0] : 1;
-  const heads = s.length === 2 ? 1 : s[s.length - 3];
+  const layout = ATTENTION_LAYOUTS[s.length];
+  const subject = `${label} ${formatShape(s)}`;
+  if (layout === undefined) return err(axesProblem(subject, s.length));
+  if (s.length === 5 && s[1] !== 1) return err(batchProblem(subject, 'axis 1', s[1]));
+  const { layers, heads } = layersAndHeads(s);
   const n = s[s.length - 2];
   const m = s[s.length - 1];
-  const read = `${label} has shape ${formatShape(s)}, read as ${layout}`;
-  if (queries !== undefined && n !== queries) {
-    return err(`${read}: ${n} quer${n === 1 ? 'y' : 'ies'}, but there ${queries === 1 ? 'is 1 token' : `are ${queries} tokens`}.`);
-  }
-  if (keys !== undefined && m !== keys) {
-    return err(`${read}: ${m} key${m === 1 ? '' : 's'}, but there ${keys === 1 ? 'is 1 key token' : `are ${keys} key tokens`}.`);
-  }
+  const read = `${subject}, read as ${layout},`;
+  if (queries !== undefined && n !== queries) return err(countProblem(read, 'query', n, queries, 'tokens'));
+  if (keys !== undefined && m !== keys) return err(countProblem(read, 'key', m, keys, 'key tokens'));
   const cells = n * m;
   const weights: Matrix[][] = [];
   for (let l = 0; l < layers; l++) {
@@ -75,54 +57,24 @@ export function attentionFromTensor(
 }
 
 /**
- * Checks weights the way the JSON reader does: non-finite or negative values are errors; rows that do
- * not sum to 1 (all-zero rows excepted) give one summary warning. One pass over the data.
+ * Checks weights as the JSON reader does (weightLayout.ts). Without cells to point at, the first finding of
+ * each kind is given with its indices and the rest are counted.
  */
 export function checkAttentionWeights(weights: readonly (readonly Matrix[])[], label: string): Problem[] {
   const problems: Problem[] = [];
-  let offRows = 0;
-  let worst = 0;
-  let firstOff = '';
-  for (let l = 0; l < weights.length; l++) {
-    for (let h = 0; h < weights[l].length; h++) {
-      const { rows, cols, data } = weights[l][h];
-      for (let i = 0; i < rows; i++) {
-        let sum = 0;
-        let bad = -1;
-        const base = i * cols;
-        for (let j = 0; j < cols; j++) {
-          const x = data[base + j];
-          // NaN fails x >= 0 too.
-          if (!(x >= 0 && x !== Infinity)) {
-            bad = j;
-            break;
-          }
-          sum += x;
-        }
-        if (bad >= 0) {
-          const v = data[base + bad];
-          problems.push({
-            severity: 'error',
-            message: `${label}: weight [${l}][${h}][${i}][${bad}] is ${String(v)}, but attention weights must be finite and ≥ 0 (they come out of a softmax).`,
-          });
-          return problems;
-        }
-        if (sum === 0) continue;
-        const dev = Math.abs(sum - 1);
-        if (dev > ROW_SUM_TOLERANCE) {
-          if (offRows === 0) firstOff = `[${l}][${h}][${i}] sums to ${Math.round(sum * 1e4) / 1e4}`;
-          offRows++;
-          if (dev > worst) worst = dev;
-        }
-      }
-    }
-  }
-  if (offRows > 0) {
-    problems.push({
-      severity: 'warning',
-      message: `${label}: ${offRows} row${offRows === 1 ? '' : 's'} do${offRows === 1 ? 'es' : ''} not sum to 1 (first: ${firstOff}; largest difference ${Math.round(worst * 1e4) / 1e4}): these may not be softmax weights.`,
-    });
-  }
+  const check = checkWeights(weights, 1, {
+    invalid(l, h, i, j) {
+      const x = weights[l][h].data[i * weights[l][h].cols + j];
+      problems.push({ severity: 'error', message: invalidWeightMessage(`${label}[${l}][${h}][${i}][${j}]`, String(x)) });
+    },
+    offRow(l, h, i, sum) {
+      problems.push({ severity: 'warning', message: offRowMessage(`${label}[${l}][${h}][${i}]`, sum) });
+    },
+  });
+  const moreInvalid = moreInvalidMessage(label, check, 1);
+  if (moreInvalid !== undefined) problems.push({ severity: 'error', message: moreInvalid });
+  const moreOff = moreOffRowsMessage(label, check, 1);
+  if (moreOff !== undefined) problems.push({ severity: 'warning', message: moreOff });
   return problems;
 }
 

@@ -3,6 +3,6 @@ export { type BinaryTensor, type TensorRead, MAX_TENSOR_ELEMENTS, halfToFloat } 
 export { isNpy, readNpy } from './npy';
 export { isZip, readNpz, zipEntries } from './npz';
 export { readSafetensors } from './safetensors';
-export { type BinaryAttention, type BinaryLayout, attentionFromTensor, checkAttentionWeights, positionTokens, tokensFromMetadata } from './attention';
+export { type BinaryAttention, attentionFromTensor, checkAttentionWeights, positionTokens, tokensFromMetadata } from './attention';
 export { type BinaryFormat, BINARY_EXTENSIONS, binaryFormat, readBinaryTensor } from './read';
 export { type BinaryAttentionInput, parseBinaryAttention } from './load';

@@ -4,54 +4,28 @@
  * parseTensorFile never throws. It returns either a spec with warnings or every problem it found, each
  * with an exact location (offset, length, 0-based line and column, JSON path) on the most specific node.
  */
-import type { Matrix } from '../matrix';
-import {
-  type AttentionOptions,
-  type AttentionSpec,
-  type ComputeSpec,
-  type FeedForwardSpec,
-  type HeadSpec,
-  type LayerSpec,
-  type MaskSpec,
-  type ParseResult,
-  type PrecomputedSpec,
-  type Problem,
-  type Provenance,
-  type SourceLocation,
-  DEFAULT_OPTIONS,
-} from '../types';
-import { type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, buildTree, formatPath, getProp } from './json';
+import type { AttentionSpec, ComputeSpec, ParseResult, PrecomputedSpec, Problem, Provenance } from '../types';
+import { type JsonObject, formatPath, getProp } from './json';
+import { buildTree } from './jsonParser';
+import { readLayers, toLayerSpec } from './layers';
 import { readAttention } from './layout';
-import { MAX_FACTOR, MAX_TEXT_LENGTH, MIN_FACTOR } from './limits';
+import { MAX_TEXT_LENGTH } from './limits';
+import { checkConflicts } from './modes';
+import { readOptions } from './options';
 import { Reporter, reportSyntaxError } from './problems';
-import { type Located, describe, expectArray, expectObject, readMatrix, readNumber, readString, readStringArray, readVector, suggest, warnUnknownKeys } from './read';
-import { type RawFfn, type RawHead, type RawLayer, validateStack } from './validate';
+import { type Located, describe, field, readMatrix, readString, readStringArray, warnUnknownKeys } from './read';
+import { type AttentionReference, readHeadNames, readReference } from './reference';
+import { validateStack } from './validate';
 
 export { MAX_DEPTH, MAX_TEXT_LENGTH } from './limits';
 export type { AttentionLayout } from './layout';
+export { ATTENTION_FILE_EXTENSIONS, type AttentionReference } from './reference';
 
 export const TOP_LEVEL_FIELDS = [
   '$schema', 'description', 'source', 'tokens', 'key_tokens', 'embeddings', 'key_embeddings',
   'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers', 'attention', 'head_names', 'options',
   'attention_file', 'attention_tensor',
 ] as const;
-
-/** File types `attention_file` may name. */
-export const ATTENTION_FILE_EXTENSIONS = ['.npy', '.npz', '.safetensors'] as const;
-
-/**
- * Where a sidecar file's weights are: `attention_file` (a path relative to the JSON file's folder) and,
- * for .npz / .safetensors, the array inside it. The weights are read by parseBinaryAttention.
- */
-export interface AttentionReference {
-  /** The path as written, with "\\" turned into "/". */
-  readonly file: string;
-  readonly tensor?: string;
-  /** head_names as written (flat or per layer), checked against the tensor once it is read. */
-  readonly headNames?: readonly (readonly string[])[] | readonly string[];
-  /** The "attention_file" value in the text. */
-  readonly location: SourceLocation;
-}
 
 /**
  * parseTensorFile's result. When the file is a sidecar (it has "attention_file"), `reference` is set and
@@ -61,35 +35,6 @@ export type TensorFileResult = ParseResult & { readonly reference?: AttentionRef
 
 export const DEFAULT_MODEL_DESCRIPTION = 'Attention weights exported from a model.';
 export const DEFAULT_FILE_DESCRIPTION = 'Computed from the weights in this file.';
-
-const HEAD_FIELDS = ['name', 'wq', 'wk', 'wv', 'query', 'key', 'value'];
-const LAYER_FIELDS = ['heads', 'wo', 'ffn'];
-const FFN_FIELDS = ['w1', 'b1', 'w2', 'b2'];
-const OPTION_FIELDS = ['scale', 'mask', 'temperature'];
-const MASK_FIELDS = ['window', 'dilation'];
-
-/** What each mode-defining field means, for "a mix of modes" messages. */
-const MODE_ROLE: Record<string, string> = {
-  attention: 'gives weights exported from a model, so nothing is computed',
-  attention_file: 'points to weights exported from a model in a binary file (.npy, .npz, .safetensors)',
-  embeddings: 'is the input X to compute attention from',
-  key_embeddings: 'is the key-side input X to compute attention from',
-  heads: 'gives the heads of a single layer',
-  query: 'is the single-head shorthand (query, key, value)',
-  key: 'is the single-head shorthand (query, key, value)',
-  value: 'is the single-head shorthand (query, key, value)',
-  wo: 'belongs to a single top-level layer',
-  ffn: 'belongs to a single top-level layer',
-  layers: 'describes a stack of layers, each with its own heads, wo and ffn',
-};
-
-/** Pairs of top-level fields that cannot appear together. */
-const CONFLICTS: readonly (readonly [string, readonly string[]])[] = [
-  ['attention', ['embeddings', 'key_embeddings', 'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers', 'attention_file']],
-  ['attention_file', ['embeddings', 'key_embeddings', 'heads', 'query', 'key', 'value', 'wo', 'ffn', 'layers']],
-  ['layers', ['heads', 'query', 'key', 'value', 'wo', 'ffn']],
-  ['heads', ['query', 'key', 'value']],
-];
 
 export function parseTensorFile(text: string): TensorFileResult {
   try {
@@ -155,34 +100,6 @@ function parseUnchecked(input: string): TensorFileResult {
     return fail(rep.problems());
   }
   return { ok: true, spec, warnings: rep.warnings(), ...(refOut.reference !== undefined ? { reference: refOut.reference } : {}) };
-}
-
-/** Field value with its path, or undefined when absent. */
-function field(o: JsonObject, key: string, base: JsonPath): { node: JsonValue; path: JsonPath; keyOffset: number } | undefined {
-  const p = getProp(o, key);
-  if (p === undefined || p.value === undefined) return undefined;
-  return { node: p.value, path: [...base, key], keyOffset: p.keyOffset };
-}
-
-function checkConflicts(rep: Reporter, root: JsonObject): boolean {
-  let ok = true;
-  for (const [a, others] of CONFLICTS) {
-    const pa = getProp(root, a);
-    if (pa === undefined) continue;
-    for (const b of others) {
-      const pb = getProp(root, b);
-      if (pb === undefined) continue;
-      const [first, second] = pa.keyOffset < pb.keyOffset ? [pa, pb] : [pb, pa];
-      rep.error(
-        `"${first.key}" and "${second.key}" are a mix of modes that cannot go together: "${first.key}" ${MODE_ROLE[first.key]}, while "${second.key}" ${MODE_ROLE[second.key]}. Keep one.`,
-        second.keyOffset,
-        second.keyLength,
-        [second.key],
-      );
-      ok = false;
-    }
-  }
-  return ok;
 }
 
 function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: AttentionReference }): AttentionSpec | undefined {
@@ -274,42 +191,7 @@ function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: Attenti
   if (ke !== undefined && e === undefined) {
     rep.errorAt(ke.node, ke.path, 'key_embeddings needs "embeddings" too: the queries come from embeddings, the keys and values from key_embeddings.');
   }
-
-  let layers: RawLayer[] | undefined;
-  const l = field(root, 'layers', []);
-  if (l !== undefined) {
-    const arr = expectArray(rep, l.node, l.path, 'an array of layers, each { "heads": [...], "wo"?: [...], "ffn"?: {...} }');
-    if (arr !== undefined) {
-      if (arraySize(arr) === 0) {
-        rep.errorAt(arr, l.path, 'layers is empty: give at least one layer.');
-      } else {
-        layers = [];
-        for (let i = 0; i < arraySize(arr); i++) {
-          const lp = [...l.path, i];
-          const lo = expectObject(rep, arrayItem(arr, i), lp, 'a layer object { "heads": [...], "wo"?: [...], "ffn"?: {...} }');
-          if (lo === undefined) continue;
-          warnUnknownKeys(rep, lo, lp, LAYER_FIELDS);
-          const layer = readLayer(rep, lo, lp, false);
-          if (layer !== undefined) layers.push(layer);
-        }
-      }
-    }
-  } else {
-    const hasHeads = getProp(root, 'heads') !== undefined;
-    const hasShorthand = ['query', 'key', 'value'].some((k) => getProp(root, k) !== undefined);
-    if (!hasHeads && !hasShorthand && e === undefined) {
-      const near = [...root.props].map((p) => suggest(p.key, ['attention', 'embeddings', 'heads', 'layers'])).find((x) => x !== undefined);
-      rep.error(
-        `Nothing to show: give "embeddings" (similarity of the tokens themselves), "heads" or "query"/"key"/"value" (a layer to compute), "layers" (a stack), or "attention" (weights exported from a model).${near !== undefined ? ` Did you mean "${near}"?` : ''}`,
-        root.offset,
-        1,
-        [],
-      );
-      return undefined;
-    }
-    const layer = readLayer(rep, root, [], true);
-    if (layer !== undefined) layers = [layer];
-  }
+  const layers = readLayers(rep, root, e !== undefined);
   if (layers === undefined || rep.hasErrors || options === undefined) return undefined;
 
   // Cross-attention needs key embeddings whenever keys are computed from X.
@@ -339,259 +221,4 @@ function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: Attenti
     layers: layers.map(toLayerSpec),
   };
   return spec;
-}
-
-function toLayerSpec(l: RawLayer): LayerSpec {
-  const heads: HeadSpec[] = l.heads.map((h) => {
-    const named = h.name !== undefined ? { name: h.name } : {};
-    return h.kind === 'projection'
-      ? { ...named, wq: h.wq.value, wk: h.wk.value, wv: h.wv.value }
-      : { ...named, query: h.query.value, key: h.key.value, value: h.value.value };
-  });
-  const ffn: FeedForwardSpec | undefined = l.ffn !== undefined ? { w1: l.ffn.w1.value, b1: l.ffn.b1.value, w2: l.ffn.w2.value, b2: l.ffn.b2.value } : undefined;
-  return { heads, ...(l.wo !== undefined ? { wo: l.wo.value } : {}), ...(ffn !== undefined ? { ffn } : {}) };
-}
-
-/** One layer: from a layer object, or from the top level (heads / query-key-value shorthand / wo / ffn). */
-function readLayer(rep: Reporter, o: JsonObject, base: JsonPath, topLevel: boolean): RawLayer | undefined {
-  const before = rep.errorCount;
-  const heads: RawHead[] = [];
-  const h = field(o, 'heads', base);
-  if (h !== undefined) {
-    const arr = expectArray(rep, h.node, h.path, 'an array of heads, each { "wq", "wk", "wv" } or { "query", "key", "value" }');
-    if (arr !== undefined) {
-      for (let i = 0; i < arraySize(arr); i++) {
-        const hp = [...h.path, i];
-        const ho = expectObject(rep, arrayItem(arr, i), hp, 'a head object { "name"?, "wq", "wk", "wv" } or { "name"?, "query", "key", "value" }');
-        if (ho === undefined) continue;
-        warnUnknownKeys(rep, ho, hp, HEAD_FIELDS);
-        const head = readHead(rep, ho, hp, hp, true);
-        if (head !== undefined) heads.push(head);
-      }
-    }
-  } else if (topLevel && ['query', 'key', 'value'].some((k) => getProp(o, k) !== undefined)) {
-    const head = readHead(rep, o, base, [], false);
-    if (head !== undefined) heads.push(head);
-  }
-  const w = field(o, 'wo', base);
-  const wo = w !== undefined ? readMatrix(rep, w.node, w.path) : undefined;
-  const f = field(o, 'ffn', base);
-  let ffn: RawFfn | undefined;
-  if (f !== undefined) {
-    const fo = expectObject(rep, f.node, f.path, 'an object { "w1", "b1", "w2", "b2" }');
-    if (fo !== undefined) {
-      warnUnknownKeys(rep, fo, f.path, FFN_FIELDS);
-      const get = (k: string): { node: JsonValue; path: JsonPath } | undefined => {
-        const x = field(fo, k, f.path);
-        if (x === undefined) rep.errorAt(fo, f.path, `${formatPath(f.path)} is missing "${k}": the feed-forward block needs w1 (d_model × d_ff), b1 (d_ff), w2 (d_ff × d_model) and b2 (d_model).`);
-        return x;
-      };
-      const [w1n, b1n, w2n, b2n] = [get('w1'), get('b1'), get('w2'), get('b2')];
-      const w1 = w1n && readMatrix(rep, w1n.node, w1n.path);
-      const b1 = b1n && readVector(rep, b1n.node, b1n.path);
-      const w2 = w2n && readMatrix(rep, w2n.node, w2n.path);
-      const b2 = b2n && readVector(rep, b2n.node, b2n.path);
-      if (w1 && b1 && w2 && b2) ffn = { path: f.path, node: fo, w1, b1, w2, b2 };
-    }
-  }
-  if (rep.errorCount !== before) return undefined;
-  return { path: base, node: o, heads, ...(wo !== undefined ? { wo } : {}), ...(ffn !== undefined ? { ffn } : {}) };
-}
-
-/**
- * A head from an object with wq/wk/wv or query/key/value. `where` names it in messages ("heads[1]"),
- * or is [] for the top-level shorthand.
- */
-function readHead(rep: Reporter, o: JsonObject, base: JsonPath, where: JsonPath, allowName: boolean): RawHead | undefined {
-  const label = where.length === 0 ? 'The single-head shorthand' : formatPath(where);
-  const proj = ['wq', 'wk', 'wv'].filter((k) => getProp(o, k) !== undefined);
-  const direct = ['query', 'key', 'value'].filter((k) => getProp(o, k) !== undefined);
-  if (proj.length > 0 && direct.length > 0) {
-    const second = getProp(o, direct[0]);
-    rep.error(`${label} has both ${proj.join(', ')} and ${direct.join(', ')}: a mix of modes that cannot go together. A head gives either projections (wq, wk, wv) or Q, K, V directly (query, key, value).`, second?.keyOffset ?? o.offset, second?.keyLength ?? 1, [...base, direct[0]]);
-    return undefined;
-  }
-  let name: string | undefined;
-  if (allowName) {
-    const nf = field(o, 'name', base);
-    if (nf !== undefined) name = readString(rep, nf.node, nf.path);
-  }
-  const kind = proj.length > 0 ? 'projection' : 'direct';
-  const keys = kind === 'projection' ? ['wq', 'wk', 'wv'] : ['query', 'key', 'value'];
-  const present = kind === 'projection' ? proj : direct;
-  if (present.length < 3) {
-    const missing = keys.filter((k) => !present.includes(k));
-    const has = present.length === 0 ? 'has none of' : `has ${present.join(' and ')} but not`;
-    const node = where.length === 0 ? (getProp(o, present[0])?.value ?? o) : o;
-    const path = where.length === 0 && present.length > 0 ? [present[0]] : where;
-    rep.errorAt(node, path, `${label} ${has} ${missing.join(' and ')}: a head needs all of ${keys.join(', ')}${kind === 'projection' ? ' (or query, key, value)' : ''}.`);
-    return undefined;
-  }
-  const mats: Located<Matrix>[] = [];
-  for (const k of keys) {
-    const x = field(o, k, base);
-    if (x === undefined) {
-      rep.errorAt(o, where, `${label}.${k} has no value.`);
-      return undefined;
-    }
-    const mtx = readMatrix(rep, x.node, x.path);
-    if (mtx === undefined) return undefined;
-    mats.push(mtx);
-  }
-  const named = name !== undefined ? { name } : {};
-  return kind === 'projection'
-    ? { path: where, node: o, ...named, kind, wq: mats[0], wk: mats[1], wv: mats[2] }
-    : { path: where, node: o, ...named, kind, query: mats[0], key: mats[1], value: mats[2] };
-}
-
-/** attention_file (+ attention_tensor, head_names) of a sidecar file. */
-function readReference(rep: Reporter, root: JsonObject): AttentionReference | undefined {
-  const f = field(root, 'attention_file', []);
-  if (f === undefined) return undefined;
-  const raw = readString(rep, f.node, f.path);
-  if (raw === undefined) return undefined;
-  const file = raw.replace(/\\/g, '/');
-  const ext = ATTENTION_FILE_EXTENSIONS.find((e) => file.toLowerCase().endsWith(e));
-  if (file.trim() === '') {
-    rep.errorAt(f.node, f.path, 'attention_file is empty: give the binary file\'s path relative to this file, e.g. "gpt2-512.npz".');
-    return undefined;
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/')) {
-    rep.errorAt(f.node, f.path, `attention_file must be a path relative to this file's folder, such as "gpt2-512.npz", but it is ${JSON.stringify(raw)}.`);
-    return undefined;
-  }
-  if (ext === undefined) {
-    rep.errorAt(f.node, f.path, `attention_file must name a .npy, .npz or .safetensors file, but it is ${JSON.stringify(raw)}.`);
-    return undefined;
-  }
-  let tensor: string | undefined;
-  const t = field(root, 'attention_tensor', []);
-  if (t !== undefined) {
-    tensor = readString(rep, t.node, t.path);
-    if (tensor !== undefined && ext === '.npy') rep.warnAt(t.node, t.path, 'attention_tensor has no effect: a .npy file holds a single array.');
-  }
-  let headNames: string[][] | string[] | undefined;
-  const hn = field(root, 'head_names', []);
-  if (hn !== undefined) {
-    const arr = expectArray(rep, hn.node, hn.path, 'an array of head names (or one array per layer)');
-    if (arr !== undefined) {
-      if (arraySize(arr) > 0 && arrayItem(arr, 0).kind === 'array') {
-        const nested: string[][] = [];
-        for (let i = 0; i < arraySize(arr); i++) {
-          const r = readStringArray(rep, arrayItem(arr, i), [...hn.path, i], 'head name');
-          if (r !== undefined) nested.push(r.value);
-        }
-        headNames = nested;
-      } else {
-        headNames = readStringArray(rep, arr, hn.path, 'head name')?.value;
-      }
-    }
-  }
-  return {
-    file,
-    ...(tensor !== undefined ? { tensor } : {}),
-    ...(headNames !== undefined ? { headNames } : {}),
-    location: rep.location(f.node.offset, f.node.length, f.path),
-  };
-}
-
-function readHeadNames(rep: Reporter, root: JsonObject, headCounts: number[] | undefined): string[][] | undefined {
-  const hn = field(root, 'head_names', []);
-  if (hn === undefined) return undefined;
-  const arr = expectArray(rep, hn.node, hn.path, 'an array of head names (or one array per layer)');
-  if (arr === undefined) return undefined;
-  const nested = arraySize(arr) > 0 && arrayItem(arr, 0).kind === 'array';
-  let names: string[][];
-  if (nested) {
-    names = [];
-    for (let i = 0; i < arraySize(arr); i++) {
-      const r = readStringArray(rep, arrayItem(arr, i), [...hn.path, i], 'head name');
-      if (r === undefined) return undefined;
-      names.push(r.value);
-    }
-  } else {
-    const r = readStringArray(rep, arr, hn.path, 'head name');
-    if (r === undefined) return undefined;
-    names = (headCounts ?? [r.value.length]).map(() => r.value);
-  }
-  if (headCounts === undefined) return undefined;
-  if (names.length !== headCounts.length) {
-    rep.errorAt(arr, hn.path, `head_names has names for ${names.length} layer${names.length === 1 ? '' : 's'}, but attention has ${headCounts.length}.`);
-    return undefined;
-  }
-  for (let i = 0; i < names.length; i++) {
-    if (names[i].length !== headCounts[i]) {
-      const p = nested ? [...hn.path, i] : hn.path;
-      rep.errorAt(nested ? arrayItem(arr, i) : arr, p, `${formatPath(p)} has ${names[i].length} names, but layer ${i} of attention has ${headCounts[i]} heads.`);
-      return undefined;
-    }
-  }
-  return names;
-}
-
-function readOptions(rep: Reporter, root: JsonObject, precomputed: boolean): AttentionOptions | undefined {
-  const f = field(root, 'options', []);
-  if (f === undefined) return DEFAULT_OPTIONS;
-  const o = expectObject(rep, f.node, f.path, 'an object { "scale"?, "mask"?, "temperature"? }');
-  if (o === undefined) return undefined;
-  warnUnknownKeys(rep, o, f.path, OPTION_FIELDS, { causal: 'Write "mask": "causal".', window: 'Write "mask": { "window": w }.' });
-  const before = rep.errorCount;
-  let scale: boolean | number = DEFAULT_OPTIONS.scale;
-  let mask: MaskSpec = DEFAULT_OPTIONS.mask;
-  let temperature = DEFAULT_OPTIONS.temperature;
-
-  const sf = field(o, 'scale', f.path);
-  if (sf !== undefined) {
-    if (sf.node.kind === 'boolean') scale = sf.node.value as boolean;
-    else if (sf.node.kind === 'number' && inFactorRange(sf.node.value as number)) scale = sf.node.value as number;
-    else rep.errorAt(sf.node, sf.path, `options.scale must be true (divide by √d_k), false (no scaling) or a number from 1e-6 to 1e6 to multiply the scores by, but it is ${describe(sf.node)}.`);
-    if (precomputed) rep.warnAt(sf.node, sf.path, 'options.scale has no effect: the attention weights are given, nothing is computed.');
-  }
-  const tf = field(o, 'temperature', f.path);
-  if (tf !== undefined) {
-    if (tf.node.kind === 'number' && inFactorRange(tf.node.value as number)) temperature = tf.node.value as number;
-    else rep.errorAt(tf.node, tf.path, `options.temperature must be a number from 1e-6 to 1e6 (scores are divided by it), but it is ${describe(tf.node)}.`);
-    if (precomputed) rep.warnAt(tf.node, tf.path, 'options.temperature has no effect: the attention weights are given, nothing is computed.');
-  }
-  const mf = field(o, 'mask', f.path);
-  if (mf !== undefined) {
-    const shapes = '"none", "causal", { "window": w } or { "window": w, "dilation": r }';
-    if (mf.node.kind === 'string') {
-      const v = mf.node.value as string;
-      if (v === 'none') mask = { kind: 'none' };
-      else if (v === 'causal') mask = { kind: 'causal' };
-      else {
-        const near = suggest(v, ['none', 'causal']);
-        rep.errorAt(mf.node, mf.path, `options.mask must be ${shapes}, but it is ${describe(mf.node)}.${near !== undefined ? ` Did you mean "${near}"?` : ''}`);
-      }
-    } else if (mf.node.kind === 'object') {
-      const mo = mf.node;
-      warnUnknownKeys(rep, mo, mf.path, MASK_FIELDS);
-      const positiveInt = (k: string, meaning: string): number | undefined => {
-        const x = field(mo, k, mf.path);
-        if (x === undefined) return undefined;
-        const v = readNumber(rep, x.node, x.path);
-        if (v === undefined) return undefined;
-        if (!Number.isInteger(v) || v < 1) {
-          rep.errorAt(x.node, x.path, `${formatPath(x.path)} must be a whole number ≥ 1 (${meaning}), but it is ${v}.`);
-          return undefined;
-        }
-        return v;
-      };
-      const wf = field(mo, 'window', mf.path);
-      const window = positiveInt('window', 'how many keys each query sees');
-      const dilation = positiveInt('dilation', 'the gap between the keys a query sees');
-      if (wf === undefined) rep.errorAt(mo, mf.path, `options.mask needs "window": ${shapes}.`);
-      else if (window !== undefined && field(mo, 'dilation', mf.path) === undefined) mask = { kind: 'window', window };
-      else if (window !== undefined && dilation !== undefined) mask = { kind: 'dilated', window, dilation };
-    } else {
-      rep.errorAt(mf.node, mf.path, `options.mask must be ${shapes}, but it is ${describe(mf.node)}.`);
-    }
-  }
-  if (rep.errorCount !== before) return undefined;
-  return { scale, mask, temperature };
-}
-
-function inFactorRange(x: number): boolean {
-  return Number.isFinite(x) && x >= MIN_FACTOR && x <= MAX_FACTOR;
 }

@@ -1,24 +1,18 @@
 /**
- * Layouts of exported attention weights. Accepted, by number of axes:
- *   2  [query][key]                        one layer, one head
- *   3  [head][query][key]                  one layer
- *   4  [layer][head][query][key]           (also HF `attentions[l]` of shape [1][head][q][k], read as one layer)
- *   5  [layer][batch][head][query][key]    batch must have size 1 (torch.stack(outputs.attentions))
+ * "attention" in a JSON file: nested arrays in one of the layouts of weightLayout.ts, read into
+ * [layer][head] matrices and checked with the same rules and messages as a binary file's.
  */
 import type { Matrix } from '../matrix';
+import {
+  type AttentionLayout, ATTENTION_LAYOUTS, axesProblem, batchProblem, checkWeights, countProblem, invalidWeightMessage,
+  moreInvalidMessage, moreOffRowsMessage, offRowMessage,
+} from '../weightLayout';
 import { type JsonArray, type JsonPath, type JsonValue, arrayItem, arraySize, formatPath } from './json';
-import { MAX_ROW_SUM_WARNINGS, ROW_SUM_TOLERANCE } from './limits';
+import { MAX_ROW_SUM_WARNINGS } from './limits';
 import type { Reporter } from './problems';
 import { describe, readMatrix } from './read';
 
-export type AttentionLayout = '[query][key]' | '[head][query][key]' | '[layer][head][query][key]' | '[layer][batch][head][query][key]';
-
-export const LAYOUTS: Readonly<Record<number, AttentionLayout>> = {
-  2: '[query][key]',
-  3: '[head][query][key]',
-  4: '[layer][head][query][key]',
-  5: '[layer][batch][head][query][key]',
-};
+export type { AttentionLayout } from '../weightLayout';
 
 export interface AttentionTensor {
   readonly layout: AttentionLayout;
@@ -57,14 +51,14 @@ export interface AttentionShape {
 export function readAttention(rep: Reporter, v: JsonValue, path: JsonPath, shape: AttentionShape): AttentionTensor | undefined {
   const where = formatPath(path);
   if (v.kind !== 'array') {
-    rep.errorAt(v, path, `${where} must be nested arrays of numbers (${Object.values(LAYOUTS).join(', ')}), but it is ${describe(v)}.`);
+    rep.errorAt(v, path, `${where} must be nested arrays of numbers (${Object.values(ATTENTION_LAYOUTS).join(', ')}), but it is ${describe(v)}.`);
     return undefined;
   }
   const axes = countAxes(rep, v, path);
   if (axes === undefined) return undefined;
-  const layout = LAYOUTS[axes];
+  const layout = ATTENTION_LAYOUTS[axes];
   if (layout === undefined) {
-    rep.errorAt(v, path, `${where} has ${axes > 5 ? 'more than 5' : axes} ax${axes === 1 ? 'is' : 'es'}, but attention weights need 2 to 5: ${Object.values(LAYOUTS).join(', ')}.`);
+    rep.errorAt(v, path, axesProblem(where, axes));
     return undefined;
   }
 
@@ -92,7 +86,7 @@ export function readAttention(rep: Reporter, v: JsonValue, path: JsonPath, shape
       if (axes === 5) {
         const batch = arraySize(headsNode);
         if (batch !== 1) {
-          rep.errorAt(headsNode, headsPath, `${where} has 5 axes, read as ${layout}, so ${formatPath(headsPath)} is the batch axis and must have size 1, but it has ${batch}. Export one sequence at a time.`);
+          rep.errorAt(headsNode, headsPath, batchProblem(where, formatPath(headsPath), batch));
           ok = false;
           continue;
         }
@@ -128,11 +122,11 @@ export function readAttention(rep: Reporter, v: JsonValue, path: JsonPath, shape
         continue;
       }
       if (!shapeReported && m.value.rows !== shape.queries) {
-        rep.errorAt(h.node, h.path, `${formatPath(h.path)} has ${m.value.rows} query row${m.value.rows === 1 ? '' : 's'}, but there ${shape.queries === 1 ? 'is 1' : `are ${shape.queries}`} ${shape.queryWord}.`);
+        rep.errorAt(h.node, h.path, countProblem(formatPath(h.path), 'query', m.value.rows, shape.queries, shape.queryWord));
         shapeReported = true;
         ok = false;
       } else if (!shapeReported && m.value.cols !== shape.keys) {
-        rep.errorAt(h.node, h.path, `${formatPath(h.path)} has ${m.value.cols} key column${m.value.cols === 1 ? '' : 's'}, but there ${shape.keys === 1 ? 'is 1' : `are ${shape.keys}`} ${shape.keyWord}.`);
+        rep.errorAt(h.node, h.path, countProblem(formatPath(h.path), 'key', m.value.cols, shape.keys, shape.keyWord));
         shapeReported = true;
         ok = false;
       }
@@ -143,7 +137,7 @@ export function readAttention(rep: Reporter, v: JsonValue, path: JsonPath, shape
     nodes.push(layerNodes);
   }
   if (!ok) return undefined;
-  if (!checkWeights(rep, weights, nodes, v, path)) return undefined;
+  if (!reportWeights(rep, weights, nodes, v, path)) return undefined;
   return { layout, weights, nodes };
 }
 
@@ -154,57 +148,24 @@ function listItems(a: JsonArray, path: JsonPath): { node: JsonValue; path: JsonP
   return out;
 }
 
-/**
- * Weights must be ≥ 0 (error). Each row should sum to 1 within ROW_SUM_TOLERANCE (warning at the row);
- * an all-zero row is accepted silently: it is how some exporters write a query whose keys are all masked
- * (padding). Returns false when there were errors.
- */
-function checkWeights(rep: Reporter, weights: Matrix[][], nodes: { node: JsonArray; path: JsonPath }[][], whole: JsonValue, wholePath: JsonPath): boolean {
-  let negatives = 0;
-  let offRows = 0;
-  let worst = 0;
-  for (let l = 0; l < weights.length; l++) {
-    for (let h = 0; h < weights[l].length; h++) {
-      const { rows, cols, data } = weights[l][h];
+/** Checks the values (weightLayout.ts), each finding at its cell or row; false when there were errors. */
+function reportWeights(rep: Reporter, weights: Matrix[][], nodes: { node: JsonArray; path: JsonPath }[][], whole: JsonValue, wholePath: JsonPath): boolean {
+  const check = checkWeights(weights, MAX_ROW_SUM_WARNINGS, {
+    invalid(l, h, i, j) {
       const { node, path } = nodes[l][h];
-      for (let i = 0; i < rows; i++) {
-        let sum = 0;
-        let allZero = true;
-        for (let j = 0; j < cols; j++) {
-          const x = data[i * cols + j];
-          sum += x;
-          if (x !== 0) allZero = false;
-          if (x < 0) {
-            negatives++;
-            if (negatives <= MAX_ROW_SUM_WARNINGS) {
-              const rowNode = arrayItem(node, i) as JsonArray;
-              const cell = arrayItem(rowNode, j);
-              rep.errorAt(cell, [...path, i, j], `${formatPath([...path, i, j])} is ${rep.text.slice(cell.offset, cell.offset + Math.min(cell.length, 40))}, but attention weights cannot be negative (they come out of a softmax).`);
-            }
-          }
-        }
-        if (allZero) continue;
-        const dev = Math.abs(sum - 1);
-        if (dev > ROW_SUM_TOLERANCE) {
-          offRows++;
-          if (dev > worst) worst = dev;
-          if (offRows <= MAX_ROW_SUM_WARNINGS) {
-            const rowNode = arrayItem(node, i);
-            rep.warnAt(rowNode, [...path, i], `${formatPath([...path, i])} sums to ${round(sum)}, not 1 (off by more than ${ROW_SUM_TOLERANCE}): these may not be softmax weights, or may be rounded too coarsely.`);
-          }
-        }
-      }
-    }
-  }
-  if (negatives > MAX_ROW_SUM_WARNINGS) {
-    rep.errorAt(whole, wholePath, `…and ${negatives - MAX_ROW_SUM_WARNINGS} more negative weights in ${formatPath(wholePath)}.`);
-  }
-  if (offRows > MAX_ROW_SUM_WARNINGS) {
-    rep.warnAt(whole, wholePath, `…and ${offRows - MAX_ROW_SUM_WARNINGS} more rows of ${formatPath(wholePath)} that do not sum to 1 (${offRows} in all; the largest difference is ${round(worst)}).`);
-  }
-  return negatives === 0;
-}
-
-function round(x: number): string {
-  return String(Math.round(x * 1e4) / 1e4);
+      const cell = arrayItem(arrayItem(node, i) as JsonArray, j);
+      const cellPath = [...path, i, j];
+      rep.errorAt(cell, cellPath, invalidWeightMessage(formatPath(cellPath), rep.text.slice(cell.offset, cell.offset + Math.min(cell.length, 40))));
+    },
+    offRow(l, h, i, sum) {
+      const { node, path } = nodes[l][h];
+      rep.warnAt(arrayItem(node, i), [...path, i], offRowMessage(formatPath([...path, i]), sum));
+    },
+  });
+  const where = formatPath(wholePath);
+  const moreInvalid = moreInvalidMessage(where, check, MAX_ROW_SUM_WARNINGS);
+  if (moreInvalid !== undefined) rep.errorAt(whole, wholePath, moreInvalid);
+  const moreOff = moreOffRowsMessage(where, check, MAX_ROW_SUM_WARNINGS);
+  if (moreOff !== undefined) rep.warnAt(whole, wholePath, moreOff);
+  return check.invalid === 0;
 }

@@ -1,8 +1,15 @@
 /** Typed reading of the compact JSON tree: numbers, vectors, matrices and strings, each problem located. */
 import type { Matrix } from '../matrix';
-import { type JsonArray, type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, formatPath } from './json';
+import { type JsonArray, type JsonObject, type JsonPath, type JsonValue, arrayItem, arraySize, formatPath, getProp } from './json';
 import { MAX_MAGNITUDE } from './limits';
 import type { Reporter } from './problems';
+
+/** A field's value with its path, or undefined when absent. */
+export function field(o: JsonObject, key: string, base: JsonPath): { node: JsonValue; path: JsonPath; keyOffset: number } | undefined {
+  const p = getProp(o, key);
+  if (p === undefined || p.value === undefined) return undefined;
+  return { node: p.value, path: [...base, key], keyOffset: p.keyOffset };
+}
 
 /** A value read from the file together with where it came from. */
 export interface Located<T> {

@@ -88,13 +88,13 @@ describe('parseBinaryAttention', () => {
       expect([s.attention.length, s.attention[0].length], file).toEqual([layers, heads]);
       expect(s.attention[0][0].rows).toBe(4);
     }
-    expect(problems(parseBinaryAttention({ bytes: load('attn_batch2.npy'), fileName: 'attn_batch2.npy' }))).toMatch(/batch axis has size 2, not 1/);
+    expect(problems(parseBinaryAttention({ bytes: load('attn_batch2.npy'), fileName: 'attn_batch2.npy' }))).toBe('attn_batch2.npy (2, 2, 3, 4, 4) has 5 axes, read as [layer][batch][head][query][key], so axis 1 is the batch axis and must have size 1, but it has 2. Export one sequence at a time: attn[:, 0] (or attn[:, i] for sequence i).');
   });
 
   it('explains token-count mismatches, bad names and bad weights', () => {
     const text = JSON.stringify({ tokens: ['a', 'b'], attention_file: 'attn_f4.npy' });
     const r = parseBinaryAttention({ bytes: load('attn_f4.npy'), fileName: 'attn_f4.npy', sidecarText: text });
-    expect(problems(r)).toMatch(/shape \(2, 3, 4, 4\), read as \[layer\]\[head\]\[query\]\[key\]: 4 queries, but there are 2 tokens/);
+    expect(problems(r)).toBe('attn_f4.npy (2, 3, 4, 4), read as [layer][head][query][key], has 4 query rows, but there are 2 tokens.');
     expect(!r.ok && r.problems[0].location?.path).toEqual(['attention_file']);
     expect(problems(parseBinaryAttention({ bytes: load('attn_f4.npy'), fileName: 'attn_f4.npy', sidecarText: sidecar({ attention_file: 'attn_f4.npy', head_names: ['a'] }) })))
       .toMatch(/head_names has 1 names, but attn_f4.npy has 3 heads per layer/);

@@ -4,6 +4,7 @@ import {
   contiguousSpan, countVisiblePairs, describeMask, isVisible, MASK_KINDS, maskDilation, maskOf, maskWindow, visibleKeyCount, visibleKeyRange,
   type MaskSpec,
 } from '../../../src/core';
+import { kernelMask } from '../../../src/core/masks';
 
 const visibleKeys = (mask: MaskSpec, i: number, m = 20) => Array.from({ length: m }, (_, j) => j).filter((j) => isVisible(mask, i, j));
 
@@ -57,5 +58,41 @@ describe('masks', () => {
       const span = contiguousSpan(mask);
       if (span !== null) expect(keys).toEqual(Array.from({ length: m }, (_, j) => j).filter((j) => j <= i && i - j < span));
     }), { seed: 13, numRuns: 500 });
+  });
+});
+
+// Literal values for the helpers around isVisible (mutation testing found them pinned only as supersets).
+describe('mask helpers, literal values', () => {
+  const window3: MaskSpec = { kind: 'window', window: 3 };
+  const dilated: MaskSpec = { kind: 'dilated', window: 3, dilation: 2 };
+
+  it('maskWindow and maskDilation read their own kind only', () => {
+    expect(maskWindow(window3)).toBe(3);
+    expect(maskWindow(dilated)).toBe(3);
+    expect(maskDilation(dilated)).toBe(2);
+    expect(maskDilation(window3)).toBeUndefined();
+    expect(maskDilation({ kind: 'causal' })).toBeUndefined();
+  });
+
+  it('contiguousSpan: causal ∞, window its width, others null', () => {
+    expect(contiguousSpan({ kind: 'causal' })).toBe(Infinity);
+    expect(contiguousSpan(window3)).toBe(3);
+    expect(contiguousSpan(dilated)).toBeNull();
+    expect(contiguousSpan({ kind: 'none' })).toBeNull();
+    expect(contiguousSpan(undefined)).toBeNull();
+  });
+
+  it('visibleKeyRange is the tightest range for rows 5…9 of 12 keys', () => {
+    expect(visibleKeyRange(window3, 5, 10, 12)).toEqual([3, 10]);
+    expect(visibleKeyRange(dilated, 5, 10, 12)).toEqual([1, 10]);
+    expect(visibleKeyRange({ kind: 'causal' }, 5, 10, 12)).toEqual([0, 10]);
+    expect(visibleKeyRange({ kind: 'none' }, 5, 10, 12)).toEqual([0, 12]);
+  });
+
+  it('kernelMask passes the kind number, window and dilation to the WebAssembly kernel', () => {
+    expect(kernelMask(dilated)).toMatchObject({ code: MASK_KINDS.indexOf('dilated'), window: 3, dilation: 2 });
+    expect(kernelMask(window3)).toMatchObject({ code: MASK_KINDS.indexOf('window'), window: 3, dilation: 0 });
+    expect(kernelMask({ kind: 'causal' })).toMatchObject({ code: MASK_KINDS.indexOf('causal'), window: 0, dilation: 0 });
+    expect(kernelMask(dilated).keyRange(5, 10, 12)).toEqual([1, 10]);
   });
 });

@@ -292,7 +292,7 @@ describe('modes and options', () => {
   });
   it('negative attention weights are errors at the number; rows off 1 are warnings at the row', () => {
     const text = json({ tokens: ['a', 'b'], attention: [[1, 0], [1.2, -0.2]] });
-    const p = expectError(text, 'attention[1][1] is -0.2, but attention weights cannot be negative', '-0.2');
+    const p = expectError(text, 'attention[1][1] is -0.2, but attention weights must be finite and ≥ 0 (they come out of a softmax).', '-0.2');
     expect(p.location?.path).toEqual(['attention', 1, 1]);
     const warned = parseTensorFile(json({ tokens: ['a', 'b'], attention: [[0.5, 0.4], [0, 0]] }));
     expect(warned.ok).toBe(true);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTensorFile, TOP_LEVEL_FIELDS } from '../../../src/core/tensorFile';
-import { type JsonValue, arrayItem, arraySize, buildTree } from '../../../src/core/tensorFile/json';
+import { type JsonValue, arrayItem, arraySize } from '../../../src/core/tensorFile/json';
+import { buildTree } from '../../../src/core/tensorFile/jsonParser';
 import { tryEvaluate } from '../../../src/core/evaluate';
 import type { ParseResult } from '../../../src/core/types';
 

@@ -1,0 +1,17 @@
+// Which tests StrykerJS runs against which modules (bench/mutation/run.mjs). Each group names the files it
+// mutates and the tests aimed at them; a group's tests must pass unmutated.
+export const GROUPS = {
+  masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  attention: { mutate: ['src/core/attention.ts', 'src/core/layer.ts', 'src/core/evaluate.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/stats.test.ts'] },
+  stats: { mutate: ['src/core/stats.ts', 'src/core/summaries.ts'], tests: ['test/unit/stats.test.ts', 'test/unit/binary/slim.test.ts', 'test/unit/core/**/*.test.ts'] },
+  embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
+  budget: { mutate: ['src/core/budget.ts', 'src/core/overflow.ts'], tests: ['test/unit/budget/**/*.test.ts'] },
+  tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
+  binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
+  render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/**/*.test.ts'] },
+};
