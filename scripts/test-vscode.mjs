@@ -36,16 +36,18 @@ function workspaceCopy(name) {
 function tinyHubCache() {
   const hub = path.join(CACHE, 'hf-hub');
   fs.rmSync(hub, { recursive: true, force: true });
-  const entry = path.join(hub, 'models--tiny--gpt2');
-  const snapshot = path.join(entry, 'snapshots', 'e2e0revision');
-  for (const dir of ['blobs', 'refs', path.join('snapshots', 'e2e0revision')]) fs.mkdirSync(path.join(entry, dir), { recursive: true });
-  const fixture = path.join(ROOT, 'test', 'fixtures', 'models', 'gpt2');
-  fs.readdirSync(fixture).forEach((file, i) => {
-    const blob = path.join(entry, 'blobs', `blob${i}`);
-    fs.copyFileSync(path.join(fixture, file), blob);
-    fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, file));
-  });
-  fs.writeFileSync(path.join(entry, 'refs', 'main'), 'e2e0revision');
+  for (const family of ['gpt2', 'llama']) {
+    const entry = path.join(hub, `models--tiny--${family}`);
+    const snapshot = path.join(entry, 'snapshots', 'e2e0revision');
+    for (const dir of ['blobs', 'refs', path.join('snapshots', 'e2e0revision')]) fs.mkdirSync(path.join(entry, dir), { recursive: true });
+    const fixture = path.join(ROOT, 'test', 'fixtures', 'models', family);
+    fs.readdirSync(fixture).forEach((file, i) => {
+      const blob = path.join(entry, 'blobs', `blob${i}`);
+      fs.copyFileSync(path.join(fixture, file), blob);
+      fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, file));
+    });
+    fs.writeFileSync(path.join(entry, 'refs', 'main'), 'e2e0revision');
+  }
   return hub;
 }
 

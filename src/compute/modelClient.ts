@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from './computeClient';
 import type { NextTokens } from '../shared/protocol';
 import type { FromModelWorker, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
+import { StreamedRun, type PartialModelResult } from './modelStream';
 
 export interface ModelProgress {
   readonly message: string;
@@ -14,6 +15,9 @@ interface Pending {
   readonly resolve: (value: never) => void;
   readonly reject: (error: Error) => void;
   readonly onProgress?: (progress: ModelProgress) => void;
+  /** A run's layers so far (runs only). */
+  readonly stream?: StreamedRun;
+  readonly onLayer?: (partial: PartialModelResult) => void;
 }
 
 /**
@@ -28,10 +32,15 @@ export class ModelClient {
 
   constructor(private readonly workerScript: string = path.join(__dirname, 'modelWorker.js')) {}
 
-  run(request: ModelRequest, onProgress?: (progress: ModelProgress) => void): { readonly id: number; readonly outcome: Promise<ModelOutcome> } {
+  /** Runs a request; `onLayer` gets the result so far as each layer finishes, before the outcome resolves. */
+  run(
+    request: ModelRequest,
+    onProgress?: (progress: ModelProgress) => void,
+    onLayer?: (partial: PartialModelResult) => void,
+  ): { readonly id: number; readonly outcome: Promise<ModelOutcome> } {
     const id = this.nextId++;
     const outcome = new Promise<ModelOutcome>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, stream: new StreamedRun(), ...(onProgress ? { onProgress } : {}), ...(onLayer ? { onLayer } : {}) });
     });
     this.send({ type: 'run', id, request });
     return { id, outcome };
@@ -52,7 +61,7 @@ export class ModelClient {
     const flag = new Int32Array(this.cancelFlag);
     if (Atomics.load(flag, 0) < id) Atomics.store(flag, 0, id);
     for (const [pendingId, p] of this.pending) {
-      if (pendingId <= id && p.onProgress) {
+      if (pendingId <= id && p.stream) {
         this.pending.delete(pendingId);
         p.reject(new CancelledError());
       }
@@ -79,8 +88,13 @@ export class ModelClient {
         p.onProgress?.({ message: message.message, done: message.done, total: message.total });
         return;
       }
+      if (message.type === 'layer') {
+        const partial = p.stream?.add(message);
+        if (partial) p.onLayer?.(partial);
+        return;
+      }
       this.pending.delete(message.id);
-      if (message.type === 'outcome') p.resolve(message.outcome as never);
+      if (message.type === 'outcome') p.resolve((p.stream ? p.stream.finish(message.outcome) : message.outcome) as never);
       else if (message.type === 'nextTokens') p.resolve(message.nextTokens as never);
       else p.reject(new Error(`The model run failed: ${message.message}`));
     });

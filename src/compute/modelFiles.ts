@@ -42,6 +42,15 @@ export async function openModelFolder(folder: string): Promise<DiskModelFolder> 
     if (d === undefined) fds.set(name, (d = openSync(file(name).path, 'r')));
     return d;
   };
+  const readInto = (name: string, offset: number, target: Uint8Array): number => {
+    let done = 0;
+    while (done < target.length) {
+      const n = readSync(fd(name), target, done, target.length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  };
   return {
     files,
     size: (name) => file(name).size,
@@ -52,14 +61,10 @@ export async function openModelFolder(folder: string): Promise<DiskModelFolder> 
     },
     read(name, offset, length) {
       const bytes = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd(name), bytes, done, length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
+      const done = readInto(name, offset, bytes);
       return done === length ? bytes : bytes.subarray(0, done);
     },
+    readInto,
     weightBytes: files.filter((n) => n.endsWith('.safetensors')).reduce((sum, n) => sum + file(n).size, 0),
     stamp: JSON.stringify(names.map((n) => { const r = resolved.get(n)!; return 'error' in r ? [n, r.error.message] : [n, r.path, r.size, r.modified]; })),
     close() {

@@ -2,12 +2,12 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, loadModelFromFolder, logitsAt, runModel, topTokens } from '../core';
-import type { AttentionResult, HeadResult, LayerResult, Model, ModelResult, Problem } from '../core';
+import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
+import type { AttentionResult, HeadResult, LayerResult, Model, ModelLayerResult, ModelResult, ModelToken, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
-import { TOP_TOKENS, type ModelOutcome, type ModelRequest } from './modelProtocol';
+import { TOP_TOKENS, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
 
 const KEPT_RUNS = 4;
 /** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
@@ -16,6 +16,8 @@ const MAX_CHARS_PER_TOKEN = 64;
 export interface RunHooks {
   readonly progress: (message: string, done: number, total: number) => void;
   readonly isCancelled: () => boolean;
+  /** Each layer as it finishes, as the views draw it; the first comes with the run's frame (tokens, ranges). */
+  readonly layer?: (index: number, total: number, layer: LayerResult, frame: RunFrame | undefined) => void;
 }
 
 export class ModelJobs {
@@ -29,20 +31,24 @@ export class ModelJobs {
       const model = await this.load(request.folder);
       checkSize(model, request);
       const total = model.config.layers;
+      const provenance = provenanceLine(model, request.folder);
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
         ...(request.interventions ? { interventions: request.interventions } : {}),
         ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
-        onLayer: (_layer, index) => hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total),
+        onLayer: (layer, index, tokens) => {
+          hooks.layer?.(index, total, viewLayer(model, layer, index), index === 0 ? runFrame(tokens, provenance) : undefined);
+          hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total);
+        },
         isCancelled: hooks.isCancelled,
       });
       this.runs.set(id, { model, result });
       for (const old of this.runs.keys()) if (this.runs.size > KEPT_RUNS) this.runs.delete(old);
       return {
         ok: true,
-        result: viewResult(result, provenanceLine(model, request.folder)),
-        tokenRanges: result.modelTokens.map((t) => [t.start, t.end] as const),
+        result: viewResult(model, result, provenance),
+        tokenRanges: tokenRanges(result.modelTokens),
         warnings: [],
         nextTokens: this.nextTokens(id, result.tokens.length - 1),
       };
@@ -90,19 +96,33 @@ export function provenanceLine(model: Model, folder: string): string {
   return `${d.familyName} (${d.parameterLabel}) from ${shortModelPath(folder)}: learned weights (${d.dtype}).`;
 }
 
-/** What the views draw: the evaluate shape, heads named L0H0…, without the run's extra matrices. */
-export function viewResult(result: ModelResult, description: string): AttentionResult {
-  const layers: LayerResult[] = result.layers.map((layer, l) => ({
+/** One layer as the views draw it: the evaluate shape, heads named L0H0…, plus the family's own steps. */
+export function viewLayer(model: Model, layer: ModelLayerResult, index: number): LayerResult {
+  return {
     input: layer.input,
-    heads: layer.heads.map((head, h): HeadResult => ({ ...head, name: headLabel(l, h) })),
+    heads: layer.heads.map((head, h): HeadResult => ({ ...head, name: headLabel(index, h) })),
     concat: layer.concat,
     attentionOutput: layer.attentionOutput,
     output: layer.output,
-  }));
+    model: layerSteps(model.config, layer),
+  };
+}
+
+function tokenRanges(tokens: readonly ModelToken[]): RunFrame['tokenRanges'] {
+  return tokens.map((t) => [t.start, t.end] as const);
+}
+
+/** Everything of a run's result but its layers: what a streamed layer belongs to. */
+function runFrame(tokens: readonly ModelToken[], description: string): RunFrame {
+  return { result: { ...tokenFrame(tokens), provenance: { kind: 'model', description } }, tokenRanges: tokenRanges(tokens) };
+}
+
+/** What the views draw of a whole run. */
+export function viewResult(model: Model, result: ModelResult, description: string): AttentionResult {
   return {
     tokens: result.tokens,
     keyTokens: result.keyTokens,
-    layers,
+    layers: result.layers.map((layer, l) => viewLayer(model, layer, l)),
     options: result.options,
     cost: result.cost,
     provenance: { kind: 'model', description },

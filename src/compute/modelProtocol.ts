@@ -1,5 +1,5 @@
 /** Messages between the host's ModelClient and the model worker (modelWorker.ts). */
-import type { TokenEdit } from '../core';
+import type { AttentionResult, LayerResult, TokenEdit } from '../core';
 import type { NextTokens } from '../shared/protocol';
 import type { ComputeOutcome, WhatIf } from './job';
 
@@ -24,8 +24,26 @@ export type ToModelWorker =
   /** Top tokens after another position of the last run. */
   | { readonly type: 'nextTokens'; readonly id: number; readonly runId: number; readonly position: number };
 
+/** What a streamed run's layers belong to: the result without its layers, and the tokens' ranges in the text. */
+export interface RunFrame {
+  readonly result: Omit<AttentionResult, 'layers'>;
+  readonly tokenRanges: readonly (readonly [number, number])[];
+}
+
+/** Layer `index` (0-based) of `total`, as the views draw it; the first one carries the run's frame. */
+export interface LayerMessage {
+  readonly type: 'layer';
+  readonly id: number;
+  readonly index: number;
+  readonly total: number;
+  readonly layer: LayerResult;
+  readonly frame?: RunFrame;
+}
+
 export type FromModelWorker =
   | { readonly type: 'progress'; readonly id: number; readonly message: string; readonly done: number; readonly total: number }
+  /** Sent as each layer finishes, before the outcome; the outcome's result then comes without its layers. */
+  | LayerMessage
   | { readonly type: 'outcome'; readonly id: number; readonly outcome: ModelOutcome }
   | { readonly type: 'nextTokens'; readonly id: number; readonly nextTokens: NextTokens | undefined }
   | { readonly type: 'crash'; readonly id: number; readonly message: string };

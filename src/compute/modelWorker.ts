@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelCancelled } from '../core';
 import { ModelJobs } from './modelJob';
-import { transferables } from './transferables';
+import { finishedLayerTransferables } from './transferables';
 import type { FromModelWorker, ToModelWorker } from './modelProtocol';
 
 const cancelledUpTo = new Int32Array(workerData as SharedArrayBuffer);
@@ -14,8 +14,9 @@ const jobs = new ModelJobs();
 let queue: Promise<void> = Promise.resolve();
 
 function post(message: FromModelWorker): void {
-  // The result's matrices move to the host without a copy; the worker keeps only what next-token look-ups need.
-  parentPort?.postMessage(message, message.type === 'outcome' && message.outcome.ok ? transferables(message.outcome.result) : []);
+  // Each layer's matrices move to the host without a copy as it finishes; the worker keeps only what the next layer
+  // and next-token look-ups need.
+  parentPort?.postMessage(message, message.type === 'layer' ? finishedLayerTransferables(message.layer) : []);
 }
 
 parentPort?.on('message', (message: ToModelWorker) => {
@@ -30,9 +31,11 @@ parentPort?.on('message', (message: ToModelWorker) => {
     try {
       const outcome = await jobs.run(id, request, {
         progress: (text, done, total) => post({ type: 'progress', id, message: text, done, total }),
+        layer: (index, total, layer, frame) => post({ type: 'layer', id, index, total, layer, ...(frame ? { frame } : {}) }),
         isCancelled,
       });
-      post({ type: 'outcome', id, outcome });
+      // The layers went ahead one by one (and were moved): the outcome carries the rest.
+      post({ type: 'outcome', id, outcome: outcome.ok ? { ...outcome, result: { ...outcome.result, layers: [] } } : outcome });
     } catch (error) {
       if (error instanceof ModelCancelled) return;
       post({ type: 'crash', id, message: error instanceof Error ? error.message : String(error) });

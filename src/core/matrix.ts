@@ -1,4 +1,4 @@
-import { kernelMatmul, kernelMatmulTransposed, kernelsFor } from './kernels';
+import { kernelMatmul, kernelMatmulTransposed, kernelsFor, type KernelOperand } from './kernels';
 
 /** A dense row-major float32 matrix. `data[i * cols + j]` is row i, column j. */
 export interface Matrix {
@@ -100,6 +100,27 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
     return out;
   }
   return matmulTransposed(a, transpose(b));
+}
+
+/**
+ * a·W for W stored [inner, outDim], or a·Wᵀ for W stored [outDim, inner] (`transposed`). W may be a loader that
+ * writes its values straight into the kernels' memory, so a weight read from its file is not copied once more.
+ */
+export function matmulWeight(a: Matrix, weight: KernelOperand, outDim: number, transposed: boolean): Matrix {
+  const kernels = kernelsFor(a.rows * a.cols * outDim);
+  if (kernels && a.cols > 0) {
+    const out = zeros(a.rows, outDim);
+    if (transposed) kernelMatmulTransposed(kernels, a.data, weight, out.data, a.rows, outDim, a.cols);
+    else kernelMatmul(kernels, a.data, weight, out.data, a.rows, a.cols, outDim);
+    return out;
+  }
+  let data = weight;
+  if (typeof data === 'function') {
+    const values = new Float32Array(a.cols * outDim);
+    data(values);
+    data = values;
+  }
+  return transposed ? matmulTransposed(a, { rows: outDim, cols: a.cols, data }) : matmul(a, { rows: a.cols, cols: outDim, data });
 }
 
 export function add(a: Matrix, b: Matrix): Matrix {

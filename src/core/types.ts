@@ -113,6 +113,36 @@ export interface LayerResult {
   };
   /** What the next layer receives. */
   readonly output: Matrix | null;
+  /** Present for a real model's layers: its family's own steps around attention. */
+  readonly model?: ModelLayerSteps;
+}
+
+/**
+ * A real checkpoint's steps around attention, with this run's matrices (T rows each), so the pipeline view can show
+ * the family's true chain: norm → Q, K, V (RoPE, shared K/V heads) → attention → residual add → norm → MLP → add.
+ */
+export interface ModelLayerSteps {
+  /** config.json's model_type ("gpt2", "llama", "qwen2", "gpt_neox"). */
+  readonly family: string;
+  readonly norm: 'LayerNorm' | 'RMSNorm';
+  readonly normEps: number;
+  /** norm₁(X): what Q, K and V are projected from. */
+  readonly attentionNormed: Matrix | null;
+  /** RoPE on the first `dims` columns of every query and key head (θ = `theta`); null for learned positions. */
+  readonly rotary: { readonly dims: number; readonly headDim: number; readonly theta: number } | null;
+  /** Query head h reads key/value head `kvHeadOf[h]`: grouped-query attention when heads share one. */
+  readonly kvHeadOf: readonly number[];
+  readonly kvHeads: number;
+  /** The MLP: `gated` is SwiGLU's act(x·W_gate) ⊙ (x·W_up), else act(x·W_in); then ·W_out. */
+  readonly mlp: { readonly activation: 'gelu_new' | 'gelu' | 'silu' | 'relu'; readonly gated: boolean; readonly width: number };
+  /** GPT-NeoX: X + attention(norm₁(X)) + MLP(norm₂(X)), both branches read the same X. */
+  readonly parallelResidual: boolean;
+  /** X + attention output; null with a parallel residual (the MLP reads X itself). */
+  readonly residualMid: Matrix | null;
+  /** norm₂ of the MLP's input. */
+  readonly mlpNormed: Matrix | null;
+  /** The MLP's output, before its residual add. */
+  readonly mlpOutput: Matrix | null;
 }
 
 export interface AttentionCost {

@@ -6,6 +6,7 @@ import type { Problem } from '../core';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
 import type { ModelOutcome } from '../compute/modelProtocol';
+import type { PartialModelResult } from '../compute/modelStream';
 import type { NextTokens } from '../shared/protocol';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';
@@ -50,14 +51,14 @@ export class ModelService implements vscode.Disposable {
    * The model run a selection request asks for, or undefined when the random weights compute it (the
    * compute client's path). Any notice about the setting (an ignored workspace value) joins the warnings.
    */
-  selectionRun(request: ComputeRequest, runs: RunTracker): Promise<ModelOutcome | undefined> | undefined {
+  selectionRun(request: ComputeRequest, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void): Promise<ModelOutcome | undefined> | undefined {
     if (request.kind !== 'selection') return undefined;
     const choice = this.choice();
     runs.cancel?.();
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
     const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
-    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs);
+    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer);
   }
 
   /** A warning about the model setting for every selection panel (an untrusted workspace's value ignored). */
@@ -67,14 +68,16 @@ export class ModelService implements vscode.Disposable {
   }
 
   /** Runs `text` through the model folder with a cancellable progress notification. Undefined: cancelled. */
-  private async run(folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker): Promise<ModelOutcome | undefined> {
+  private async run(
+    folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void,
+  ): Promise<ModelOutcome | undefined> {
     const { id, outcome } = this.client.run({
       folder,
       text,
       maxTokens,
       budgetBytes: memoryBudgetBytes(),
       ...(prependBos !== undefined ? { prependBos } : {}),
-    }, (p) => runs.progress?.(p.message, p.done, p.total));
+    }, (p) => runs.progress?.(p.message, p.done, p.total), onLayer);
     runs.cancel = () => this.client.cancel(id);
     runs.lastId = id;
     // Quick runs (a tiny model, a cached one at a few tokens) finish before a notification would be read.

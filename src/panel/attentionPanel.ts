@@ -12,6 +12,8 @@ import type { AttentionSource } from '../sources/source';
 import { saveExport } from './saveExport';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { DEFAULT_FOCUS, needsMatrix, payloadBytes, payloadProblem, slimResult, type Focus } from './slimResult';
+import { RunGate, sendPartial } from './runGate';
+import type { PartialModelResult } from '../compute/modelStream';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
 
@@ -25,8 +27,10 @@ export class AttentionPanel implements vscode.Disposable {
   /** The full result; the snapshot sent to the webview may be slimmed (see slimResult). */
   private snapshot: Snapshot | undefined;
   private lastError: ToWebview | undefined;
-  /** Counts computations, so a stale one never overwrites a newer one. */
-  private runs = 0;
+  /** Which computation is current, so a stale one (or its streamed layers) never overwrites a newer one. */
+  private readonly gate = new RunGate();
+  /** The last finished result, shown again when a streamed run stops part-way. */
+  private complete: Snapshot | undefined;
   /** Orders snapshots for the webview, which ignores older ones. */
   private snapshotSeq = 0;
   private focus: Focus = DEFAULT_FOCUS;
@@ -96,12 +100,15 @@ export class AttentionPanel implements vscode.Disposable {
   /** Recomputes after a short quiet period; a newer call replaces an older one. */
   refresh(delay = DEBOUNCE_MS): void {
     clearTimeout(this.debounce);
+    // What is running now did not see this change: its layers and result are stale from this moment.
+    this.gate.supersede();
+    this.modelRun.cancel?.();
     this.debounce = setTimeout(() => void this.run(), delay);
   }
 
-  /** The latest result, for tests and commands. */
+  /** The latest finished result (not a streamed run's first layers), for tests and commands. */
   get current(): Snapshot | undefined {
-    return this.snapshot;
+    return this.complete;
   }
 
   /** The error the panel shows now, if any. */
@@ -143,45 +150,86 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private async run(): Promise<void> {
-    const run = ++this.runs;
+    const run = this.gate.begin();
+    const streamed = { layers: 0, bytes: 0 };
     this.post({ type: 'busy', busy: true });
     try {
       const started = Date.now();
       const settings = withPanelSettings(readSettings(), this.panelSettings);
       const request = await this.source.request(settings);
-      const outcome = await (this.models.selectionRun(request, this.modelRun) ?? this.compute.compute(request, memoryBudgetBytes()));
-      if (run !== this.runs || !outcome) return;
+      const onLayer = (partial: PartialModelResult) => {
+        if (this.gate.isCurrent(run)) this.showPartial(partial, streamed);
+      };
+      const outcome = await (this.models.selectionRun(request, this.modelRun, onLayer) ?? this.compute.compute(request, memoryBudgetBytes()));
+      if (!this.gate.isCurrent(run)) return;
+      if (!outcome) {
+        this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
+        return;
+      }
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
+        this.restoreComplete(streamed.layers);
         this.post(this.lastError);
         return;
       }
       this.source.setTokenRanges(outcome.tokenRanges, outcome.keyTokenRanges);
       this.lastError = undefined;
-      this.snapshot = {
-        seq: ++this.snapshotSeq,
-        source: this.source.info(),
-        result: outcome.result,
+      this.snapshot = this.newSnapshot(outcome.result, outcome.warnings, {
         // The random model's settings do not apply to a real model's run.
         ...(this.source instanceof SelectionSource && outcome.result.provenance.kind !== 'model' ? { settings, panelSettings: this.panelSettings } : {}),
-        followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
-        warnings: this.withModelNotice(outcome.warnings),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
-      };
+      });
+      this.complete = this.snapshot;
       this.panel.title = panelTitle(this.source);
       this.postSnapshot();
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`Computation failed: ${message}`);
-      if (run === this.runs) {
+      if (this.gate.isCurrent(run)) {
         this.lastError = { type: 'error', message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] };
+        this.restoreComplete(streamed.layers);
         this.post(this.lastError);
       }
     } finally {
-      if (run === this.runs) this.post({ type: 'busy', busy: false });
+      if (this.gate.isCurrent(run)) this.post({ type: 'busy', busy: false });
+    }
+  }
+
+  private newSnapshot(result: AttentionResult, warnings: readonly Problem[], more: Partial<Snapshot> = {}): Snapshot {
+    return {
+      seq: ++this.snapshotSeq,
+      source: this.source.info(),
+      result,
+      followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
+      warnings: this.withModelNotice(warnings),
+      ...more,
+    };
+  }
+
+  /** A real model's layers so far, shown while the rest run (see RunGate for which are sent). */
+  private showPartial(partial: PartialModelResult, streamed: { layers: number; bytes: number }): void {
+    const bytes = payloadBytes(slimResult(partial.result, this.focus));
+    if (!sendPartial(partial.done, partial.total, bytes, streamed.bytes)) return;
+    streamed.layers = partial.done;
+    streamed.bytes += bytes;
+    this.source.setTokenRanges(partial.tokenRanges);
+    this.snapshot = this.newSnapshot(partial.result, [], { progress: { done: partial.done, total: partial.total } });
+    this.postSnapshot();
+  }
+
+  /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
+  private restoreComplete(layersShown: number, why?: string): void {
+    if (layersShown === 0) return;
+    if (this.complete) {
+      this.source.setTokenRanges(this.complete.source.tokenRanges ?? []);
+      this.snapshot = { ...this.complete, seq: ++this.snapshotSeq };
+      this.postSnapshot();
+    } else if (why) {
+      this.lastError = { type: 'error', message: why, problems: [] };
+      this.post(this.lastError);
     }
   }
 

@@ -1,5 +1,6 @@
 import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../core';
 import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
+import { layerMatrices } from '../compute/transferables';
 
 /**
  * With head summaries, the most weight cells a slimmed snapshot carries for the focused layer
@@ -53,6 +54,7 @@ export function slimResult(result: AttentionResult, focus: Focus, summaries?: He
         attentionOutput: whole ? layer.attentionOutput : null,
         encoder: whole ? layer.encoder : undefined,
         output: whole ? layer.output : null,
+        ...(layer.model ? { model: whole ? layer.model : { ...layer.model, attentionNormed: null, residualMid: null, mlpNormed: null, mlpOutput: null } } : {}),
       };
     }),
   };
@@ -109,11 +111,7 @@ export function payloadBytes(result: AttentionResult): number {
       bytes += m.data.byteLength;
     }
   };
-  for (const layer of result.layers) {
-    [layer.input, layer.concat, layer.attentionOutput, layer.output].forEach(add);
-    if (layer.encoder) Object.values(layer.encoder).forEach(add);
-    for (const h of layer.heads) [h.q, h.k, h.v, h.scores, h.scaled, h.weights, h.output, h.projections?.wq, h.projections?.wk, h.projections?.wv].forEach(add);
-  }
+  for (const layer of result.layers) layerMatrices(layer).forEach(add);
   return bytes;
 }
 

@@ -5,8 +5,9 @@
  */
 export type { Matrix } from '../core/matrix';
 export type {
-  AttentionCost, AttentionOptions, AttentionResult, HeadResult, LayerResult, MaskSpec, Problem, Provenance, SourceLocation,
+  AttentionCost, AttentionOptions, AttentionResult, HeadResult, LayerResult, MaskSpec, ModelLayerSteps, Problem, Provenance, SourceLocation,
 } from '../core/types';
+export { ropeAngles } from '../core/model/rope';
 export {
   MASK_KINDS, type MaskKind, contiguousSpan, countVisiblePairs, describeMask, isVisible, maskDilation, maskOf, maskWindow,
 } from '../core/masks';

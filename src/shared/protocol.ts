@@ -82,6 +82,17 @@ export interface Snapshot {
   readonly headSummaries?: HeadSummaries;
   /** A real model's most likely next tokens after the last position. */
   readonly nextTokens?: NextTokens;
+  /**
+   * A real model's run still going: the result holds its first `done` of `total` layers, and a snapshot with the
+   * rest (or an error) follows. Absent on a finished result.
+   */
+  readonly progress?: LayerProgress;
+}
+
+/** How far a streamed model run has got: `done` layers of `total` are in the snapshot. */
+export interface LayerProgress {
+  readonly done: number;
+  readonly total: number;
 }
 
 /** One candidate next token of a real model. */

@@ -141,6 +141,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!Array.isArray(x.warnings)) return false;
   if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
+  if (x.progress !== undefined && !isLayerProgress(x.progress, isObject(r) && Array.isArray(r.layers) ? r.layers.length : -1)) return false;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
   // A large result's heads outside the focus carry 0×0 weights; their summaries stand in (see Snapshot.headSummaries).
@@ -155,6 +156,11 @@ export function isSnapshot(x: unknown): x is Snapshot {
     }
   }
   return true;
+}
+
+/** A streamed run's progress: exactly the layers the result holds, fewer than the total. */
+function isLayerProgress(x: unknown, layers: number): boolean {
+  return isObject(x) && x.done === layers && Number.isSafeInteger(x.total) && (x.total as number) > layers;
 }
 
 function isSummary(x: unknown): boolean {

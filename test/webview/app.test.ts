@@ -204,3 +204,45 @@ describe('attn-app shell', () => {
     expect({ ...DEFAULT_UI, layer: 1, head: 3, view: 'grid' }).toMatchObject(app.ui);
   });
 });
+
+describe('attn-app with a real model’s streamed layers', () => {
+  const twoLayers = () => selectionSnapshot(undefined, { layers: 2 }, 1);
+  const partial = (seq: number) => {
+    const whole = twoLayers();
+    return { ...whole, seq, result: { ...whole.result, layers: whole.result.layers.slice(0, 1) }, progress: { done: 1, total: 2 } };
+  };
+
+  it('says how many layers are ready, shows layer 0 meanwhile, and returns to the focused layer when the rest arrive', async () => {
+    const app = await mountApp(twoLayers());
+    app.setUi({ layer: 1, head: 2 });
+    applyMessage(app, { type: 'busy', busy: true });
+    applyMessage(app, { type: 'snapshot', snapshot: partial(2) });
+    await settle(app);
+    expect([app.ui.layer, app.ui.head]).toEqual([0, 2]);
+    const busy = app.shadowRoot!.querySelector<HTMLElement>('header .busy')!;
+    expect(busy.dataset.progress).toBe('1/2');
+    expect(busy.textContent?.trim()).toBe('1 of 2 layers ready…');
+    applyMessage(app, { type: 'snapshot', snapshot: { ...twoLayers(), seq: 3 } });
+    applyMessage(app, { type: 'busy', busy: false });
+    await settle(app);
+    expect([app.ui.layer, app.ui.head]).toEqual([1, 2]);
+    expect(app.shadowRoot!.querySelector('header .busy')).toBeNull();
+  });
+
+  it('keeps a head the user picked while the layers streamed', async () => {
+    const app = await mountApp(twoLayers());
+    app.setUi({ layer: 1 });
+    applyMessage(app, { type: 'snapshot', snapshot: partial(2) });
+    await settle(app);
+    app.setUi({ head: 3 });
+    applyMessage(app, { type: 'snapshot', snapshot: { ...twoLayers(), seq: 3 } });
+    await settle(app);
+    expect([app.ui.layer, app.ui.head]).toEqual([0, 3]);
+  });
+
+  it('refuses a partial snapshot whose progress disagrees with its layers', () => {
+    const app = document.createElement('div') as unknown as Parameters<typeof applyMessage>[0];
+    const bad = { ...partial(2), progress: { done: 2, total: 2 } };
+    expect(applyMessage(app, { type: 'snapshot', snapshot: bad })).toBe(false);
+  });
+});

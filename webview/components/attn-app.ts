@@ -63,6 +63,8 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The token hovered or keyboard-focused in any view. */
   @state() private hoverToken: number | null = null;
+  /** The focus to return to when a streamed run's whole result arrives (see followStreamedLayers). */
+  private focusBeforeStream: { layer: number; head: number } | null = null;
   /** The position whose next tokens were last asked for, so a hover asks once. */
   private requestedNext: number | null = null;
   /** The element that last had focus inside the panel, given it back when the panel is entered again. */
@@ -161,6 +163,7 @@ export class AttnApp extends LitElement implements AppTarget {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('snapshot')) this.followStreamedLayers();
     if (changed.has('snapshot') || changed.has('ui')) {
       const next = this.clampUi(this.ui);
       if (next !== this.ui) {
@@ -208,12 +211,26 @@ export class AttnApp extends LitElement implements AppTarget {
     this.dispatchEvent(new CustomEvent('next-tokens-request', { detail: { position: active }, bubbles: true, composed: true }));
   }
 
+  /**
+   * A streamed model run's partial snapshot has only its first layers: the focus falls back into them, and comes back
+   * to the layer and head the user had when the whole result arrives (unless they chose another meanwhile).
+   */
+  private followStreamedLayers(): void {
+    if (this.snapshot?.progress) {
+      this.focusBeforeStream ??= { layer: this.ui.layer, head: this.ui.head };
+    } else if (this.focusBeforeStream) {
+      this.ui = { ...this.ui, ...this.focusBeforeStream };
+      this.focusBeforeStream = null;
+    }
+  }
+
   private fireUi(): void {
     this.dispatchEvent(new CustomEvent('ui-change', { detail: this.ui, bubbles: true, composed: true }));
   }
 
   /** Applies a partial UI change (validated and kept within the snapshot) and reports it. */
   setUi(patch: Partial<UiState>): void {
+    if (patch.layer !== undefined || patch.head !== undefined) this.focusBeforeStream = null;
     const next = this.clampUi(mergeUi(this.ui, patch));
     this.ui = next;
     this.fireUi();
@@ -355,7 +372,10 @@ export class AttnApp extends LitElement implements AppTarget {
           : nothing}
         <span class="spacer"></span>
         ${this.busy
-          ? html`<span class="busy" role="status"><vscode-progress-ring aria-label="Computing"></vscode-progress-ring>Computing…</span>`
+          ? html`<span class="busy" role="status" data-progress=${snap?.progress ? `${snap.progress.done}/${snap.progress.total}` : nothing}>
+              <vscode-progress-ring aria-label="Computing"></vscode-progress-ring>${snap?.progress
+                ? `${snap.progress.done} of ${snap.progress.total} layers ready…`
+                : 'Computing…'}</span>`
           : nothing}
         <attn-export ?disabled=${!snap}></attn-export>
       </header>

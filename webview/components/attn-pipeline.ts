@@ -14,6 +14,7 @@ import { tokenText } from '../token-text';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
 import { headTitle } from '../head-label';
+import { withModelSteps } from './attn-pipeline-model';
 import type { ExportContext } from '../export-provider';
 import { pipelineExport } from './pipeline-export';
 
@@ -161,7 +162,7 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     steps.push({ id: 'ffnOutput', name: 'feed-forward out', shape: shapeOf(e.ffnOutput), matrix: e.ffnOutput, tokenRows: true, explain: 'A second matrix brings each row back to the model width.' });
     steps.push({ id: 'addnorm2', name: 'add & norm', shape: shapeOf(e.addNorm2), matrix: e.addNorm2, tokenRows: true, explain: 'Residual again, then normalised: this is what the next layer receives.' });
   }
-  return steps;
+  return L.model ? withModelSteps(steps, L, L.model, layer, head) : steps;
 }
 
 /** The traced row of a step: its first values. */

@@ -155,12 +155,22 @@ function blockRows(m: number, cap = 128): number {
   return Math.max(4, Math.min(cap, Math.floor(65536 / Math.max(1, m)) & ~3));
 }
 
+/** Writes an operand into the kernels' memory: a copy of an array, or a weight read there straight from its file. */
+export type KernelOperand = Float32Array | ((target: Float32Array) => void);
+
+function putOperand(k: Kernels, b: KernelOperand, count: number): number {
+  if (typeof b !== 'function') return k.put(b);
+  const at = k.alloc(count);
+  b(k.f32(at, count));
+  return at;
+}
+
 /** out = A·Bᵀ: `a` is n×d, `bT` m×d, `out` n×m (all row-major). */
-export function kernelMatmulTransposed(k: Kernels, a: Float32Array, bT: Float32Array, out: Float32Array, n: number, m: number, d: number): void {
+export function kernelMatmulTransposed(k: Kernels, a: Float32Array, bT: KernelOperand, out: Float32Array, n: number, m: number, d: number): void {
   const rows = Math.min(n, blockRows(m));
   k.reset(bytesFor(n * d, m * d, rows * m));
   const pa = k.put(a);
-  const pb = k.put(bT);
+  const pb = putOperand(k, bT, m * d);
   const po = k.alloc(rows * m);
   const { qkt } = k.exports;
   for (let i0 = 0; i0 < n; i0 += rows) {
@@ -171,10 +181,10 @@ export function kernelMatmulTransposed(k: Kernels, a: Float32Array, bT: Float32A
 }
 
 /** out = A·B: `a` is n×kk, `b` kk×m, `out` n×m (all row-major). Rows of A and out go through in blocks. */
-export function kernelMatmul(k: Kernels, a: Float32Array, b: Float32Array, out: Float32Array, n: number, kk: number, m: number): void {
+export function kernelMatmul(k: Kernels, a: Float32Array, b: KernelOperand, out: Float32Array, n: number, kk: number, m: number): void {
   const rows = Math.min(n, blockRows(Math.max(kk, m), 256));
   k.reset(bytesFor(kk * m, rows * kk, rows * m));
-  const pb = k.put(b);
+  const pb = putOperand(k, b, kk * m);
   const pa = k.alloc(rows * kk);
   const po = k.alloc(rows * m);
   for (let i0 = 0; i0 < n; i0 += rows) {

@@ -13,6 +13,8 @@ export interface ModelFolder {
   readText(name: string): string;
   size(name: string): number;
   read(name: string, offset: number, length: number): Uint8Array;
+  /** Reads `target.length` bytes from `offset` into `target`, returning how many were read (else `read` and a copy). */
+  readInto?(name: string, offset: number, target: Uint8Array): number;
 }
 
 export const SINGLE_WEIGHTS = 'model.safetensors';
@@ -45,14 +47,31 @@ export function folderTensorSource(folder: ModelFolder): TensorSource {
     headers.set(file, parseSafetensorsHeader(folder.read(file, 8, length), file, size));
   }
   const tensors = mergeShards(headers, weightMap);
+  const readPart = (name: string, offset: number, length: number): Uint8Array => {
+    const info = tensors.get(name);
+    if (!info) throw new ModelError(`No weights file holds tensor "${name}".`);
+    if (offset < 0 || offset + length > info.end - info.begin) throw new RangeError(`internal: bytes ${offset}…${offset + length} are outside tensor "${name}"`);
+    const bytes = folder.read(info.file, info.begin + offset, length);
+    if (bytes.length !== length) throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
+    return bytes;
+  };
   return {
     tensors,
-    read(name) {
+    read: (name) => {
       const info = tensors.get(name);
-      if (!info) throw new ModelError(`No weights file holds tensor "${name}".`);
-      const bytes = folder.read(info.file, info.begin, info.end - info.begin);
-      if (bytes.length !== info.end - info.begin) throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
-      return bytes;
+      return readPart(name, 0, info ? info.end - info.begin : 0);
+    },
+    readPart,
+    readInto: (name, target) => {
+      const info = tensors.get(name);
+      if (!info || target.length !== info.end - info.begin) throw new RangeError(`internal: tensor "${name}" does not fit ${target.length} bytes`);
+      if (!folder.readInto) {
+        target.set(readPart(name, 0, target.length));
+        return;
+      }
+      if (folder.readInto(info.file, info.begin, target) !== target.length) {
+        throw new ModelError(`${info.file} is truncated: tensor "${name}" could not be read in full.`, info.file);
+      }
     },
   };
 }

@@ -8,16 +8,20 @@ import { concatColumns, zeros, type Matrix } from '../matrix';
 import type { AttentionOptions, HeadResult } from '../types';
 import type { LayerNames, LinearName, ModelNames, NormName } from './families';
 import { activate, addInPlace, applyRope, columns, copyMatrix, layerNormAffine, project, rmsNorm } from './ops';
-import { decodeTensor } from './safetensors';
-import { ModelCancelled, type Model, type ModelConfig, type ModelLayerResult, type RunModelInput } from './types';
+import { decodeTensor, ITEM } from './safetensors';
+import { ModelCancelled, type Model, type ModelConfig, type ModelLayerResult, type RunModelInput, type TensorInfo } from './types';
 
 export const CAUSAL: AttentionOptions = { scale: true, mask: { kind: 'causal' }, temperature: 1 };
 
-/** One tensor as float32. */
-export function tensor(model: Model, name: string): Float32Array {
+function infoOf(model: Model, name: string): TensorInfo {
   const info = model.source.tensors.get(name);
   if (!info) throw new Error(`internal: tensor "${name}" was not checked at load`);
-  return decodeTensor(model.source.read(name), info.dtype);
+  return info;
+}
+
+/** One tensor as float32. */
+export function tensor(model: Model, name: string): Float32Array {
+  return decodeTensor(model.source.read(name), infoOf(model, name).dtype);
 }
 
 function norm(model: Model, x: Matrix, n: NormName): Matrix {
@@ -26,7 +30,14 @@ function norm(model: Model, x: Matrix, n: NormName): Matrix {
 }
 
 function linear(model: Model, x: Matrix, l: LinearName): Matrix {
-  return project(x, tensor(model, l.weight), l.outDim, l.transposed, l.bias ? tensor(model, l.bias) : undefined);
+  return project(x, (target) => readWeightInto(model, l.weight, target), l.outDim, l.transposed, l.bias ? tensor(model, l.bias) : undefined);
+}
+
+/** A weight as float32 in `target`: F32 is read straight into it (the kernels' memory), F16/BF16 decoded there. */
+function readWeightInto(model: Model, name: string, target: Float32Array): void {
+  const info = infoOf(model, name);
+  if (info.dtype === 'F32') model.source.readInto(name, new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
+  else target.set(decodeTensor(model.source.read(name), info.dtype));
 }
 
 /** Q per head and K, V per key/value head, each T × head_dim, in the family's layout. */
@@ -79,30 +90,38 @@ function runModelLayer(
   });
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
   const attentionOutput = linear(model, concat, ln.out);
-  let residualMid: Matrix;
-  let mlpOutput: Matrix;
   const output = copyMatrix(residualIn);
-  if (c.parallelResidual) {
-    residualMid = residualIn;
-    mlpOutput = mlp(model, norm(model, residualIn, ln.norm2), ln);
-    addInPlace(output, attentionOutput);
-    addInPlace(output, mlpOutput);
-  } else {
-    addInPlace(output, attentionOutput);
-    residualMid = copyMatrix(output);
-    mlpOutput = mlp(model, norm(model, residualMid, ln.norm2), ln);
-    addInPlace(output, mlpOutput);
-  }
-  return { input: residualIn, residualIn, heads, concat, attentionOutput, attentionNormed, residualMid, mlpOutput, output, kvHeadOf };
+  addInPlace(output, attentionOutput);
+  // GPT-NeoX's parallel residual: the MLP reads X itself, not X + attention.
+  const residualMid = c.parallelResidual ? residualIn : copyMatrix(output);
+  const mlpNormed = norm(model, residualMid, ln.norm2);
+  const mlpOutput = mlp(model, mlpNormed, ln);
+  addInPlace(output, mlpOutput);
+  return { input: residualIn, residualIn, heads, concat, attentionOutput, attentionNormed, residualMid, mlpNormed, mlpOutput, output, kvHeadOf };
 }
 
-/** Token embeddings (plus learned positions for GPT-2): the residual stream entering layer 0. */
-function embed(model: Model, names: ModelNames, ids: readonly number[], table: Float32Array): Matrix {
+/** Rows `first…first+count-1` of a [rows, D] tensor, read alone (not the whole table). */
+function tensorRows(model: Model, name: string, first: number, count: number): Float32Array {
+  const info = infoOf(model, name);
+  const rowBytes = model.config.hidden * ITEM[info.dtype];
+  return decodeTensor(model.source.readPart(name, first * rowBytes, count * rowBytes), info.dtype);
+}
+
+/**
+ * Token embeddings (plus learned positions for GPT-2): the residual stream entering layer 0. Only the rows of these
+ * ids are read, so the first layer does not wait for a vocabulary-sized table (GPT-2's is 150 MB).
+ */
+function embed(model: Model, names: ModelNames, ids: readonly number[]): Matrix {
   const D = model.config.hidden;
   const x = zeros(ids.length, D);
-  ids.forEach((id, t) => x.data.set(table.subarray(id * D, (id + 1) * D), t * D));
+  const rows = new Map<number, Float32Array>();
+  ids.forEach((id, t) => {
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = tensorRows(model, names.embed, id, 1)));
+    x.data.set(row, t * D);
+  });
   if (names.positions) {
-    const positions = tensor(model, names.positions);
+    const positions = tensorRows(model, names.positions, 0, ids.length);
     for (let p = 0; p < x.data.length; p++) x.data[p] += positions[p];
   }
   return x;
@@ -114,10 +133,12 @@ export interface ForwardOutput {
   readonly logits: Float32Array;
 }
 
+/** What `forward` reads of the run's options: `onLayer` gets each layer as it finishes. */
+export type ForwardOptions = Pick<RunModelInput, 'keep' | 'isCancelled' | 'interventions'> & { readonly onLayer?: (layer: ModelLayerResult, index: number) => void };
+
 /** Runs every layer on `ids` (already checked against vocab and length), with `input.interventions` (already checked). */
-export function forward(model: Model, names: ModelNames, ids: readonly number[], input: RunModelInput): ForwardOutput {
-  const table = tensor(model, names.embed);
-  let x = embed(model, names, ids, table);
+export function forward(model: Model, names: ModelNames, ids: readonly number[], input: ForwardOptions): ForwardOutput {
+  let x = embed(model, names, ids);
   const layers: ModelLayerResult[] = [];
   const plan = planInterventions(input.interventions);
   for (let l = 0; l < model.config.layers; l++) {
@@ -128,8 +149,7 @@ export function forward(model: Model, names: ModelNames, ids: readonly number[],
     x = layer.output as Matrix;
   }
   const finalHidden = norm(model, x, names.finalNorm);
-  // Tied heads reuse the embedding table already read (GPT-2's is 150 MB).
-  const head = names.head === names.embed ? table : tensor(model, names.head);
+  const head = tensor(model, names.head);
   return { layers, finalHidden, logits: logitsOfRow(model.config, head, finalHidden, ids.length - 1) };
 }
 

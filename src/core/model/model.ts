@@ -2,6 +2,7 @@
 import { checkInterventions } from '../interventions/check';
 import { checkEditId, editTextTokens } from '../interventions/tokenEdit';
 import { countVisiblePairs } from '../masks';
+import type { AttentionResult } from '../types';
 import { FAMILY_NAMES, parseModelConfig } from './config';
 import { checkTensors, expectedTensors, modelNames, type ModelNames } from './families';
 import { CAUSAL, forward, logitsOfRow, tensor } from './forward';
@@ -113,6 +114,13 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
   return tokens;
 }
 
+/** What a result's tokens fix, before any layer runs: the token strings, the causal mask and its cost. */
+export function tokenFrame(tokens: readonly ModelToken[]): Pick<AttentionResult, 'tokens' | 'keyTokens' | 'options' | 'cost'> {
+  const strings = tokens.map((t) => t.text);
+  const n = tokens.length;
+  return { tokens: strings, keyTokens: strings, options: CAUSAL, cost: { computedPairs: countVisiblePairs(CAUSAL.mask, n, n), fullPairs: n * n } };
+}
+
 /** Runs the model on `ids` or `text`; every layer and head keeps its intermediates. */
 export function runModel(model: Model, input: RunModelInput): ModelResult {
   const tokens = tokensFor(model, input);
@@ -120,15 +128,15 @@ export function runModel(model: Model, input: RunModelInput): ModelResult {
   const interventions = input.interventions ?? [];
   const c = model.config;
   checkInterventions(interventions, { heads: Array<number>(c.layers).fill(c.heads), queries: ids.length, keys: ids.length, mask: CAUSAL.mask });
-  const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, input);
-  const strings = tokens.map((t) => t.text);
+  const onLayer = input.onLayer;
+  const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, {
+    ...input,
+    onLayer: onLayer && ((layer, index) => onLayer(layer, index, tokens)),
+  });
   const d = model.description;
   return {
-    tokens: strings,
-    keyTokens: strings,
+    ...tokenFrame(tokens),
     layers,
-    options: CAUSAL,
-    cost: { computedPairs: countVisiblePairs(CAUSAL.mask, ids.length, ids.length), fullPairs: ids.length * ids.length },
     provenance: { kind: 'model', description: `${d.familyName} (${d.parameterLabel}, ${d.dtype}): weights read from the checkpoint.` },
     ids,
     modelTokens: tokens,
@@ -165,7 +173,7 @@ export function topTokens(logits: Float32Array, k: number): { id: number; logit:
 /**
  * What loading and one run of `tokens` tokens hold at peak, in bytes: the largest layer's float32 weights plus the
  * embedding and LM head, and the kept matrices (per head q, k, v, z and the T×T weights, plus scores and scaled
- * scores unless `keep` is 'weights'; per layer the residual steps; the MLP's hidden width; one row of logits).
+ * scores unless `keep` is 'weights'; per layer the residual steps and both norms; the MLP's hidden width; one row of logits).
  */
 export function estimateModelMemory(config: ModelConfig, tokens: number, keep: RunModelInput['keep'] = 'all'): ModelMemoryEstimate {
   const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I, vocabSize: V, layers: L } = config;
@@ -175,7 +183,7 @@ export function estimateModelMemory(config: ModelConfig, tokens: number, keep: R
   const weightBytes = 4 * (layerWeights + V * D * (config.tiedEmbeddings ? 1 : 2) + positions);
   const T = tokens;
   const squares = keep === 'weights' ? 1 : 3;
-  const perLayer = H * (squares * T * T + 2 * T * hd) + KV * 2 * T * hd + T * (H * hd * 2 + D * 5);
+  const perLayer = H * (squares * T * T + 2 * T * hd) + KV * 2 * T * hd + T * (H * hd * 2 + D * 6);
   const keptBytes = 4 * (L * perLayer + T * I * 2 + V);
   return { weightBytes, keptBytes, totalBytes: weightBytes + keptBytes };
 }

@@ -1,12 +1,15 @@
 /** The building blocks of real forward passes, float32 storage with double accumulators where rows are reduced. */
-import { matmul, matmulTransposed, zeros, type Matrix } from '../matrix';
+import type { KernelOperand } from '../kernels';
+import { matmulWeight, zeros, type Matrix } from '../matrix';
+import { ropeInverseFrequencies } from './rope';
 import type { ModelConfig } from './types';
 
-/** x·W (+ b) for W stored [in, out], or x·Wᵀ (+ b) for nn.Linear's [out, in]; big products run in the kernels. */
-export function project(x: Matrix, weight: Float32Array, outDim: number, transposed: boolean, bias?: Float32Array): Matrix {
-  const out = transposed
-    ? matmulTransposed(x, { rows: outDim, cols: x.cols, data: weight })
-    : matmul(x, { rows: x.cols, cols: outDim, data: weight });
+/**
+ * x·W (+ b) for W stored [in, out], or x·Wᵀ (+ b) for nn.Linear's [out, in]; big products run in the kernels. W may
+ * be a loader that reads the weight straight into the kernels' memory.
+ */
+export function project(x: Matrix, weight: KernelOperand, outDim: number, transposed: boolean, bias?: Float32Array): Matrix {
+  const out = matmulWeight(x, weight, outDim, transposed);
   if (bias) {
     const d = out.data;
     for (let p = 0; p < d.length; p += outDim) for (let j = 0; j < outDim; j++) d[p + j] += bias[j];
@@ -90,8 +93,7 @@ export function columns(x: Matrix, start: number, width: number): Matrix {
  */
 export function applyRope(x: Matrix, dims: number, theta: number): void {
   const half = dims / 2;
-  const invFreq = new Float64Array(half);
-  for (let i = 0; i < half; i++) invFreq[i] = 1 / theta ** ((2 * i) / dims);
+  const invFreq = ropeInverseFrequencies(dims, theta);
   for (let t = 0; t < x.rows; t++) {
     const r = t * x.cols;
     for (let i = 0; i < half; i++) {

@@ -8,7 +8,8 @@ import { ModelError, type TensorInfo, type WeightDType } from './types';
 /** The format's own limit on the JSON header. */
 const MAX_HEADER = 100 * 1024 * 1024;
 const DTYPES: readonly WeightDType[] = ['F32', 'F16', 'BF16'];
-const ITEM: Record<WeightDType, number> = { F32: 4, F16: 2, BF16: 2 };
+/** Bytes per stored value. */
+export const ITEM: Record<WeightDType, number> = { F32: 4, F16: 2, BF16: 2 };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -31,6 +31,10 @@ export interface TensorSource {
   readonly tensors: ReadonlyMap<string, TensorInfo>;
   /** The raw bytes of one tensor (`end - begin` bytes, little-endian `dtype`). */
   read(name: string): Uint8Array;
+  /** `length` bytes of one tensor from byte `offset` within it (a few embedding rows, not the whole table). */
+  readPart(name: string, offset: number, length: number): Uint8Array;
+  /** One tensor's raw bytes written into `target` (exactly `end - begin` bytes long), e.g. the kernels' memory. */
+  readInto(name: string, target: Uint8Array): void;
 }
 
 /** The normalized hyper-parameters of any supported family. */
@@ -105,8 +109,8 @@ export interface RunModelInput {
    * keeps its character range, an inserted one gets an empty range where it goes. Both are marked `fromText: false`.
    */
   readonly tokenEdit?: TokenEdit<number>;
-  /** Called after each layer, so a view can show layers as they finish. */
-  readonly onLayer?: (layer: ModelLayerResult, index: number) => void;
+  /** Called after each layer (with the run's tokens), so a view can show layers as they finish. */
+  readonly onLayer?: (layer: ModelLayerResult, index: number, tokens: readonly ModelToken[]) => void;
   /** Checked between layers; when it returns true the run throws a `ModelCancelled`. */
   readonly isCancelled?: () => boolean;
 }
@@ -119,6 +123,8 @@ export interface ModelLayerResult extends LayerResult {
   readonly attentionNormed: Matrix;
   /** Residual after the attention add (sequential families) — for parallel-residual families, the input. */
   readonly residualMid: Matrix;
+  /** The second norm, what the MLP reads. */
+  readonly mlpNormed: Matrix;
   /** The MLP's output before its residual add. */
   readonly mlpOutput: Matrix;
   /** Query head h reads key/value head `kvHeadOf[h]` (grouped-query attention when heads share one). */

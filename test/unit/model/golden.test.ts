@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadModel, logitsAt, MODEL_FAMILIES, runModel, topTokens } from '../../../src/core';
+import { join } from 'node:path';
+import { loadModel, loadModelFromFolder, logitsAt, MODEL_FAMILIES, runModel, topTokens } from '../../../src/core';
 import { setKernelMode } from '../../../src/core/kernels';
-import { folderInput, golden } from './fixtures';
+import { openModelFolder } from '../../../src/compute/modelFiles';
+import { folderInput, golden, MODELS_DIR } from './fixtures';
 
 /** Largest |a − b| over two equally long lists. */
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -32,6 +34,19 @@ describe.each(MODEL_FAMILIES)('%s tiny checkpoint against the float64 numpy refe
       expect(topTokens(result.logits, 5).map((t) => t.id)).toEqual(g.top5);
     } finally {
       setKernelMode('auto');
+    }
+  });
+
+  it('read from disk by offset, each weight straight into the kernels\' memory: within 1e-5', async () => {
+    const folder = await openModelFolder(join(MODELS_DIR, family));
+    setKernelMode('always');
+    try {
+      const result = runModel(loadModelFromFolder(folder), { text: g.text });
+      result.layers.forEach((layer, l) => layer.heads.forEach((head, h) => expect(maxDiff(head.weights.data, g.weights[l][h]), `L${l}H${h}`).toBeLessThan(1e-5)));
+      expect(topTokens(result.logits, 5).map((t) => t.id)).toEqual(g.top5);
+    } finally {
+      setKernelMode('auto');
+      folder.close();
     }
   });
 
