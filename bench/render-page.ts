@@ -131,7 +131,7 @@ async function run(n: number, paints: number, hovers: number): Promise<RenderTim
 (window as unknown as { profileSteps: (n: number) => Promise<Record<string, number>> }).profileSteps = async (n: number) => {
   const proto = customElements.get('attn-matrix')!.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   const spent: Record<string, number> = {};
-  for (const name of ['prepare', 'layout', 'ensureRaster', 'drawBase', 'drawOverlay', 'render']) {
+  for (const name of ['willUpdate', 'fit', 'updated', 'render']) {
     const original = proto[name];
     proto[name] = function (this: unknown, ...a: unknown[]) {
       const t = performance.now();

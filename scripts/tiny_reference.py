@@ -1,4 +1,5 @@
-"""The independent float64 numpy forward passes that scripts/make-tiny-models.py turns into golden files.
+"""The independent float64 numpy forward passes that scripts/make-tiny-models.py turns into golden files (and
+scripts/reference/interventions_reference.py, with interventions: ablated heads and cut edges, as in issue 16).
 
 Written from the Hugging Face modeling code (modeling_gpt2, modeling_llama, modeling_qwen2, modeling_gpt_neox), not
 from the TypeScript they check.
@@ -30,13 +31,29 @@ def silu(x):
     return x / (1 + np.exp(-x))
 
 
-def causal_softmax(q, k):
-    """q, k: T × d. Returns the weights, T × T, masked cells exactly 0."""
+def causal_softmax(q, k, cut=()):
+    """q, k: T × d. Returns the weights, T × T, masked cells exactly 0; `cut` (query, key) scores are −∞ too."""
     t, d = q.shape
     s = q @ k.T / math.sqrt(d)
     s = np.where(np.tril(np.ones((t, t), bool)), s, -np.inf)
+    for query, key in cut:
+        s[query, key] = -np.inf
     e = np.exp(s - s.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
+
+
+def head_interventions(interventions, layer, head):
+    """Whether head `head` of layer `layer` is ablated (its Z zeroed before the output projection), and its cut edges."""
+    mine = [x for x in interventions if x['layer'] == layer and x['head'] == head]
+    return any(x['kind'] == 'ablate-head' for x in mine), [(x['query'], x['key']) for x in mine if x['kind'] == 'cut-edge']
+
+
+def attend(q, k, v, interventions, layer, head):
+    """One head's weights and Z, with the interventions on it."""
+    ablated, cut = head_interventions(interventions, layer, head)
+    w = causal_softmax(q, k, cut)
+    z = w @ v
+    return w, np.zeros_like(z) if ablated else z
 
 
 def rope(x, dims, theta):
@@ -51,7 +68,7 @@ def rope(x, dims, theta):
     return np.concatenate([rot * np.cos(emb) + rotated * np.sin(emb), rest], -1)
 
 
-def gpt2_forward(c, W, ids):
+def gpt2_forward(c, W, ids, interventions=()):
     D, H = c['n_embd'], c['n_head']
     hd = D // H
     h = W['wte.weight'][ids] + W['wpe.weight'][:len(ids)]
@@ -64,9 +81,9 @@ def gpt2_forward(c, W, ids):
         heads, zs = [], []
         for j in range(H):
             sl = slice(j * hd, (j + 1) * hd)
-            w = causal_softmax(q[:, sl], k[:, sl])
+            w, z = attend(q[:, sl], k[:, sl], v[:, sl], interventions, i, j)
             heads.append(w)
-            zs.append(w @ v[:, sl])
+            zs.append(z)
         weights.append(heads)
         h = h + np.concatenate(zs, -1) @ W[p + 'attn.c_proj.weight'] + W[p + 'attn.c_proj.bias']
         m = layer_norm(h, W[p + 'ln_2.weight'], W[p + 'ln_2.bias'], c['layer_norm_epsilon'])
@@ -75,7 +92,7 @@ def gpt2_forward(c, W, ids):
     return weights, x @ W['wte.weight'].T
 
 
-def llama_forward(c, W, ids):
+def llama_forward(c, W, ids, interventions=()):
     H, KV = c['num_attention_heads'], c['num_key_value_heads']
     hd = c.get('head_dim') or c['hidden_size'] // H
     eps, theta = c['rms_norm_eps'], c['rope_theta']
@@ -94,9 +111,9 @@ def llama_forward(c, W, ids):
         heads, zs = [], []
         for j in range(H):
             g = j // (H // KV)
-            w = causal_softmax(rope(q[:, j * hd:(j + 1) * hd], hd, theta), ks[g])
+            w, z = attend(rope(q[:, j * hd:(j + 1) * hd], hd, theta), ks[g], vs[g], interventions, i, j)
             heads.append(w)
-            zs.append(w @ vs[g])
+            zs.append(z)
         weights.append(heads)
         h = h + proj('self_attn.o_proj', np.concatenate(zs, -1))
         m = rms_norm(h, W[p + 'post_attention_layernorm.weight'], eps)
@@ -106,7 +123,7 @@ def llama_forward(c, W, ids):
     return weights, x @ head.T
 
 
-def neox_forward(c, W, ids):
+def neox_forward(c, W, ids, interventions=()):
     D, H = c['hidden_size'], c['num_attention_heads']
     hd = D // H
     rot = int(hd * c['rotary_pct'])
@@ -124,9 +141,9 @@ def neox_forward(c, W, ids):
         for j in range(H):
             q = rope(qkv[:, j, :hd], rot, c['rotary_emb_base'])
             k = rope(qkv[:, j, hd:2 * hd], rot, c['rotary_emb_base'])
-            w = causal_softmax(q, k)
+            w, z = attend(q, k, qkv[:, j, 2 * hd:], interventions, i, j)
             heads.append(w)
-            zs.append(w @ qkv[:, j, 2 * hd:])
+            zs.append(z)
         weights.append(heads)
         attn = lin('attention.dense', np.concatenate(zs, -1))
         m = layer_norm(h, W[p + 'post_attention_layernorm.weight'], W[p + 'post_attention_layernorm.bias'], eps)

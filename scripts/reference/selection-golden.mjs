@@ -1,7 +1,9 @@
 // Writes test/fixtures/reference/selection-golden.json: literal numbers for full selection runs, computed by an
 // independent float64 numpy reference (selection_reference.py) from the spec's inputs only: the token embeddings
 // (without positions) and the seeded weights. Positions, masks, softmax and the encoder layers are numpy's own.
-// Usage: node scripts/reference/selection-golden.mjs (needs python3 + numpy; the tests do not).
+// Usage: node scripts/reference/selection-golden.mjs [cases.json golden.json] (needs python3 + numpy; the tests do not).
+// The default pair is test/fixtures/reference/selection-{cases,golden}.json; cases may list `interventions` (issue 16),
+// as test/fixtures/interventions/selection-cases.json does.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +23,12 @@ try {
   ].join('\n'));
   await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
   const core = await import(pathToFileURL(bundle).href);
-  const { cases, peWidth, pePositions } = JSON.parse(readFileSync(path.join(root, 'test/fixtures/reference/selection-cases.json'), 'utf8'));
+  const [casesFile, goldenFile] = process.argv.length >= 4
+    ? process.argv.slice(2, 4).map((f) => path.resolve(f))
+    : ['selection-cases.json', 'selection-golden.json'].map((f) => path.join(root, 'test/fixtures/reference', f));
+  const { cases, peWidth, pePositions } = JSON.parse(readFileSync(casesFile, 'utf8'));
   const rows = (m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-  const inputs = cases.map(({ name, text, settings }) => {
+  const inputs = cases.map(({ name, text, settings, interventions = [] }) => {
     const full = { ...core.DEFAULT_COMPUTE_SETTINGS, ...settings };
     const withoutPositions = core.buildSelectionSpec(text, { ...full, positionalEncoding: false }).spec;
     return {
@@ -34,6 +39,7 @@ try {
       scale: full.scale,
       mask: full.mask,
       temperature: full.temperature,
+      interventions,
       layers: withoutPositions.layers.map((l) => ({
         heads: l.heads.map((h) => ({ wq: rows(h.wq), wk: rows(h.wk), wv: rows(h.wv) })),
         wo: rows(l.wo),
@@ -43,7 +49,7 @@ try {
   });
   const inputFile = path.join(work, 'inputs.json');
   writeFileSync(inputFile, JSON.stringify({ peWidth, pePositions, cases: inputs }));
-  const out = path.join(root, 'test/fixtures/reference/selection-golden.json');
+  const out = goldenFile;
   const r = spawnSync('python3', [path.join(here, 'selection_reference.py'), inputFile, out], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`selection_reference.py failed (exit ${r.status})`);
   console.log(`wrote ${path.relative(root, out)}`);

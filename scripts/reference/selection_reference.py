@@ -35,19 +35,20 @@ def visible_keys(mask, i, m):
     raise ValueError(kind)
 
 
-def head(x, h, mask, scale, temperature):
+def head(x, h, mask, scale, temperature, cut=(), ablated=False):
+    """Weights and Z of one head; `cut` (query, key) edges are left out of their row's softmax, an ablated head's Z is 0."""
     q, k, v = x @ np.array(h["wq"]), x @ np.array(h["wk"]), x @ np.array(h["wv"])
     factor = (1 / np.sqrt(q.shape[1]) if scale else 1.0) / temperature
     n, m = q.shape[0], k.shape[0]
     weights = np.zeros((n, m))
     for i in range(n):
-        keys = sorted(visible_keys(mask, i, m))
+        keys = sorted(visible_keys(mask, i, m) - {key for query, key in cut if query == i})
         if not keys:
             continue
         s = np.array([q[i] @ k[j] for j in keys]) * factor
         e = np.exp(s - s.max())
         weights[i, keys] = e / e.sum()
-    return weights, weights @ v
+    return weights, np.zeros((n, v.shape[1])) if ablated else weights @ v
 
 
 def layer_norm(a, eps=1e-5):
@@ -61,8 +62,12 @@ def run(case):
     if case["positional"]:
         x = x + np.array([positional(p, x.shape[1]) for p in range(x.shape[0])])
     layers = []
-    for layer in case["layers"]:
-        heads = [head(x, h, case["mask"], case["scale"], case["temperature"]) for h in layer["heads"]]
+    interventions = case.get("interventions", [])
+    for l, layer in enumerate(case["layers"]):
+        def on(j, kind):
+            return [i for i in interventions if i["layer"] == l and i["head"] == j and i["kind"] == kind]
+        heads = [head(x, h, case["mask"], case["scale"], case["temperature"], [(i["query"], i["key"]) for i in on(j, "cut-edge")], bool(on(j, "ablate-head")))
+                 for j, h in enumerate(layer["heads"])]
         attention = np.concatenate([z for _, z in heads], axis=1) @ np.array(layer["wo"])
         ffn = layer["ffn"]
         norm1 = layer_norm(x + attention)

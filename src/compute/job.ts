@@ -1,17 +1,22 @@
-import { budgetProblem, buildSelectionSpec, evaluate, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
-import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Problem } from '../core';
+import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
+import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit } from '../core';
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
 import { tokenStringRanges } from './tokenStringRanges';
 
+/** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
+export interface WhatIf {
+  readonly interventions?: readonly Intervention[];
+}
+
 export type ComputeRequest =
-  | { readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number }
-  | { readonly kind: 'file'; readonly text: string }
+  | ({ readonly kind: 'selection'; readonly text: string; readonly settings: ComputeSettings; readonly maxTokens: number; readonly tokenEdit?: TokenEdit<string> } & WhatIf)
+  | ({ readonly kind: 'file'; readonly text: string } & WhatIf)
   /**
    * A .npy / .npz / .safetensors file, opened directly or through its *.attention.json sidecar
    * (`sidecarText`). The bytes are transferred to the worker: do not use them after posting.
    */
-  | { readonly kind: 'binary'; readonly bytes: Uint8Array; readonly fileName: string; readonly sidecarText?: string }
+  | ({ readonly kind: 'binary'; readonly bytes: Uint8Array; readonly fileName: string; readonly sidecarText?: string } & WhatIf)
   /** The host could not even gather the input (e.g. the binary file is missing): report `message`. */
   | { readonly kind: 'error'; readonly message: string };
 
@@ -58,7 +63,13 @@ const MAX_CHARS_PER_TOKEN = 64;
  * Pure: the same code runs inline and in the worker thread.
  */
 export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
-  const outcome = runRequest(request, budget);
+  let outcome: ComputeOutcome;
+  try {
+    outcome = runRequest(request, budget);
+  } catch (error) {
+    if (error instanceof InterventionError) return failure(error.message);
+    throw error;
+  }
   if (!outcome.ok || !isSlimmed(outcome.result)) return outcome;
   return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
 }
@@ -66,11 +77,11 @@ export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): 
 function runRequest(request: ComputeRequest, budget: number): ComputeOutcome {
   switch (request.kind) {
     case 'selection':
-      return runSelection(request.text, request.settings, request.maxTokens, budget);
+      return runSelection(request, budget);
     case 'file':
-      return runFile(request.text, budget);
+      return runFile(request.text, budget, request);
     case 'binary':
-      return runBinary(request.bytes, request.fileName, request.sidecarText, budget);
+      return runBinary(request.bytes, request.fileName, request.sidecarText, budget, request);
     case 'error':
       return failure(request.message);
   }
@@ -98,7 +109,8 @@ export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
   return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
-function runSelection(text: string, settings: ComputeSettings, requestedLimit: number, budget: number): ComputeOutcome {
+function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: number): ComputeOutcome {
+  const { text, settings, maxTokens: requestedLimit } = request;
   if (text.trim() === '') return failure('The selection is empty: select some text to visualize.');
   const badSetting = settingsProblem(settings);
   if (badSetting) return failure(badSetting);
@@ -112,25 +124,25 @@ function runSelection(text: string, settings: ComputeSettings, requestedLimit: n
   }
   const overBudget = budgetProblem(selectionJobSize(count, settings), budget, 'This selection', 'less text');
   if (overBudget) return budgetFailure(overBudget);
-  const { spec, tokens } = buildSelectionSpec(text, settings);
+  const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit);
   const problems = validateSpec(spec);
   if (problems.length > 0) return { ok: false, message: problems[0].message, problems };
-  return { ok: true, result: evaluate(spec), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };
+  return { ok: true, result: evaluate(spec, request), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };
 }
 
-function runFile(text: string, budget: number): ComputeOutcome {
+function runFile(text: string, budget: number, request: WhatIf): ComputeOutcome {
   const parsed = parseTensorFile(text);
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length), text);
+  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), text);
 }
 
-function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number): ComputeOutcome {
+function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number, request: WhatIf): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
-  const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0));
+  const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0), request);
   return sidecarText === undefined ? outcome : withTokenRanges(outcome, sidecarText);
 }
 
@@ -142,11 +154,11 @@ function withTokenRanges(outcome: ComputeOutcome, text: string): ComputeOutcome 
 }
 
 /** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */
-function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budget: number, inputBytes: number): ComputeOutcome {
+function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budget: number, inputBytes: number, request: WhatIf): ComputeOutcome {
   const hint = spec.kind === 'precomputed' ? 'an export with fewer tokens' : 'fewer tokens in the file';
   const overBudget = budgetProblem(specJobSize(spec, inputBytes), budget, 'This file', hint);
   if (overBudget) return budgetFailure(overBudget);
-  const result = evaluate(spec);
+  const result = evaluate(spec, request);
   const overflow = overflowProblem(spec, result);
   return overflow ? failure(overflow) : { ok: true, result, warnings };
 }

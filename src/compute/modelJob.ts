@@ -2,7 +2,7 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { ModelCancelled, ModelError, estimateModelMemory, loadModelFromFolder, logitsAt, runModel, topTokens } from '../core';
+import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, loadModelFromFolder, logitsAt, runModel, topTokens } from '../core';
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelResult, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
@@ -32,6 +32,8 @@ export class ModelJobs {
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
+        ...(request.interventions ? { interventions: request.interventions } : {}),
+        ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
         onLayer: (_layer, index) => hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total),
         isCancelled: hooks.isCancelled,
       });
@@ -46,6 +48,7 @@ export class ModelJobs {
       };
     } catch (error) {
       if (error instanceof ModelCancelled) throw error;
+      if (error instanceof InterventionError) return failure(error.message);
       if (error instanceof ModelError || error instanceof ModelFileError) return failure(`${shortModelPath(request.folder)}: ${error.message}`);
       throw error;
     }
@@ -103,6 +106,7 @@ export function viewResult(result: ModelResult, description: string): AttentionR
     options: result.options,
     cost: result.cost,
     provenance: { kind: 'model', description },
+    ...(result.interventions ? { interventions: result.interventions } : {}),
   };
 }
 

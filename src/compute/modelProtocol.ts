@@ -1,8 +1,9 @@
 /** Messages between the host's ModelClient and the model worker (modelWorker.ts). */
+import type { TokenEdit } from '../core';
 import type { NextTokens } from '../shared/protocol';
-import type { ComputeOutcome } from './job';
+import type { ComputeOutcome, WhatIf } from './job';
 
-export interface ModelRequest {
+export interface ModelRequest extends WhatIf {
   /** Absolute path of the model folder (already resolved from the setting or the picker). */
   readonly folder: string;
   readonly text: string;
@@ -11,6 +12,8 @@ export interface ModelRequest {
   readonly maxTokens: number;
   /** Refuse a model whose estimated memory exceeds this. */
   readonly budgetBytes: number;
+  /** Change one token id of the run (positions count BOS); the text is not edited. */
+  readonly tokenEdit?: TokenEdit<number>;
 }
 
 

@@ -11,7 +11,7 @@ export {
 } from './masks';
 export { attentionHead, resolveScale, softmaxRows, weightedSum } from './attention';
 export { IDENTITY_HEAD_NAME, runLayer } from './layer';
-export { evaluate, tryEvaluate } from './evaluate';
+export { evaluate, type EvaluateOptions, specInterventionShape, tryEvaluate } from './evaluate';
 export { validateSpec } from './validate';
 export { embedTokens, positionalEncoding, tokenEmbedding } from './embed';
 export { fnv1a, mixSeed, mulberry32, uniformMatrix, xavierUniform } from './random';
@@ -27,3 +27,5 @@ export {
 } from './budget';
 export { firstOverflow, largestInput, overflowProblem } from './overflow';
 export * from './model';
+export * from './interventions';
+export * from './analysis';

@@ -1,5 +1,6 @@
 import { attentionHead } from './attention';
 import { add, addBias, concatColumns, layerNorm, matmul, relu, type Matrix } from './matrix';
+import type { LayerInterventions } from './interventions/apply';
 import type { AttentionOptions, HeadResult, HeadSpec, LayerResult, LayerSpec } from './types';
 
 /** Name of the single head of a layer without projections (Q = K = V = X). */
@@ -23,12 +24,16 @@ function runHead(head: HeadSpec, index: number, x: Matrix | null, keyX: Matrix |
  * One layer: multi-head attention, then (when `ffn` is given) add & norm → FFN (ReLU) → add & norm.
  * `x` is the query-side input, `keyX` the key/value-side input (the same matrix for self-attention).
  * Without `ffn` the layer's output is the attention output itself, with no residual.
+ * `interventions` (checked) change heads before their Z is concatenated.
  */
-export function runLayer(spec: LayerSpec, x: Matrix | null, keyX: Matrix | null, options: AttentionOptions): LayerResult {
-  const heads =
+export function runLayer(
+  spec: LayerSpec, x: Matrix | null, keyX: Matrix | null, options: AttentionOptions, interventions: LayerInterventions | null = null,
+): LayerResult {
+  const computed =
     spec.heads.length === 0
       ? [attentionHead(IDENTITY_HEAD_NAME, needed(x, 'Layer input'), needed(keyX, 'Key input'), needed(keyX, 'Key input'), options)]
       : spec.heads.map((h, i) => runHead(h, i, x, keyX, options));
+  const heads = interventions ? computed.map((h, i) => interventions.apply(i, h)) : computed;
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
   const attentionOutput = spec.wo ? matmul(concat, spec.wo) : concat;
   if (!spec.ffn) return { input: x, heads, concat, attentionOutput, output: attentionOutput };

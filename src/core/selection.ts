@@ -1,4 +1,6 @@
 import { embedTokens } from './embed';
+import { editTextTokens } from './interventions/tokenEdit';
+import type { TokenEdit } from './interventions/types';
 import { zeros, type Matrix } from './matrix';
 import { mixSeed, mulberry32, xavierUniform } from './random';
 import { tokenize, type TokenizerName } from './tokenize';
@@ -58,16 +60,20 @@ function randomLayer(seed: number, layer: number, dModel: number, dK: number, he
  * The spec for a piece of editor text: tokens, deterministic embeddings (plus positional
  * encoding), and `layers` full encoder layers with seeded Xavier-uniform weights
  * (biases 0). The same text and settings give bit-identical numbers everywhere.
+ * `tokenEdit` changes one token of the list, not the text: a replaced token keeps its range, an inserted one gets an
+ * empty range where it goes.
  */
 export function buildSelectionSpec(
   text: string,
   settings: SelectionSettings,
+  tokenEdit?: TokenEdit<string>,
 ): { spec: ComputeSpec; tokens: Token[] } {
   const dModel = wholeAtLeast(settings.dModel, 1);
   const dK = wholeAtLeast(settings.dK, 1);
   const heads = wholeAtLeast(settings.heads, 1);
   const seed = wholeAtLeast(settings.seed, 0) >>> 0;
-  const tokens = tokenize(text, settings.tokenizer);
+  const cut = tokenize(text, settings.tokenizer);
+  const tokens = tokenEdit ? editTextTokens(cut, tokenEdit, (value, start, end) => ({ text: value, start, end })) : cut;
   const strings = tokens.map((t) => t.text);
   const layers: LayerSpec[] = [];
   for (let l = 0; l < wholeAtLeast(settings.layers, 1); l++) layers.push(randomLayer(seed, l, dModel, dK, heads));

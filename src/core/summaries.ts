@@ -3,6 +3,7 @@
  * and a small block-maximum thumbnail per head, computed once where the full weights live (the worker).
  * Pure: no DOM.
  */
+import { scoreHead, type HeadScores } from './analysis/headLabels';
 import type { Matrix } from './matrix';
 import { type HeadStats, headStats } from './stats';
 import type { AttentionResult } from './types';
@@ -15,6 +16,8 @@ export interface HeadSummary {
   readonly stats: HeadStats;
   /** Block maxima of the weights, at most THUMBNAIL_SIZE a side (the weights themselves when they fit). */
   readonly thumbnail: Matrix;
+  /** The head-label scores over the full weights (previous-token, induction, duplicate-token, sink), when summarized with tokens. */
+  readonly scores?: HeadScores;
 }
 
 /** summaries[layer][head]. */
@@ -64,6 +67,7 @@ export function summarizeHead(weights: Matrix, size = THUMBNAIL_SIZE): HeadSumma
   return { stats, thumbnail: { rows: tr, cols: tc, data: thumb } };
 }
 
+/** Every head's summary, with its label scores over the result's tokens (the worker holds the full weights). */
 export function summarizeHeads(result: AttentionResult, size = THUMBNAIL_SIZE): HeadSummaries {
-  return result.layers.map((layer) => layer.heads.map((head) => summarizeHead(head.weights, size)));
+  return result.layers.map((layer) => layer.heads.map((head) => ({ ...summarizeHead(head.weights, size), scores: scoreHead(head.weights, result.tokens) })));
 }

@@ -1,3 +1,4 @@
+import type { Intervention } from './interventions/types';
 import type { Matrix } from './matrix';
 
 /** Which query–key pairs are allowed. Key j is visible to query i when the mask allows (i, j). */
@@ -128,6 +129,8 @@ export interface AttentionResult {
   readonly options: AttentionOptions;
   readonly cost: AttentionCost;
   readonly provenance: Provenance;
+  /** The interventions this run applied (absent when none: then every number is the original's, bit for bit). */
+  readonly interventions?: readonly Intervention[];
 }
 
 /** A place in a tensor file. Offsets are into the original text; line and column are 0-based. */

@@ -245,7 +245,7 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       }
       case 'tokenFocus':
-        this.showTokenFocus(message.index, message.layer, message.head);
+        this.showTokenFocus(message.index, message.layer, message.head, message.weights);
         return;
       case 'updateSettings':
         this.panelSettings = changePanelSettings(this.panelSettings, message.settings, readSettings());
@@ -301,9 +301,10 @@ export class AttentionPanel implements vscode.Disposable {
     return notice ? [notice, ...warnings] : warnings;
   }
 
-  private showTokenFocus(index: number | null, layer: number, head: number): void {
+  /** Tints follow the weights the panel shows (hidden keys renormalised); the snapshot's row is the fallback. */
+  private showTokenFocus(index: number | null, layer: number, head: number, shown: readonly number[] | undefined): void {
     const ranges = this.source.tokenRanges();
-    const weights = this.snapshot ? weightRow(this.snapshot.result, layer, head, index) : undefined;
+    const weights = shown && shown.length === ranges?.keys.length ? shown : this.snapshot ? weightRow(this.snapshot.result, layer, head, index) : undefined;
     if (index === null || !ranges || !weights || index >= ranges.queries.length) {
       this.decorations.clear(this.source.uri);
       return;

@@ -113,6 +113,11 @@ export interface TokenFocusPayload {
   readonly index: number | null;
   readonly layer: number;
   readonly head: number;
+  /**
+   * The focused token's weights as the panel shows them (hidden keys renormalised), one per key token: the editor
+   * tints follow these, so the editor and the panel agree. The webview always sends them with a token.
+   */
+  readonly weights?: readonly number[];
 }
 
 /** An export to save through the host's save dialog. PNG content is base64; the rest is text. */

@@ -11,15 +11,28 @@ import { isIndex, isObject, validateUi } from './uiState';
 /** Largest export the host accepts (characters of text or base64). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
 
+/** Longest weight row a tokenFocus message may carry (keys of the largest result). */
+const MAX_WEIGHT_ROW = 1_000_000;
+
+/** Finite, non-negative weights; a for loop, not every(), which skips the holes of a sparse array. */
+function isWeightRow(v: unknown): v is number[] {
+  if (!Array.isArray(v) || v.length > MAX_WEIGHT_ROW) return false;
+  for (let j = 0; j < v.length; j++) if (typeof v[j] !== 'number' || !Number.isFinite(v[j]) || v[j] < 0) return false;
+  return true;
+}
+
 /** A message from the webview, checked field by field; null when malformed. */
 export function validateMessage(raw: unknown): FromWebview | null {
   if (!isObject(raw) || typeof raw.type !== 'string') return null;
   switch (raw.type) {
     case 'ready':
       return { type: 'ready' };
-    case 'tokenFocus':
+    case 'tokenFocus': {
       if (!(raw.index === null || isIndex(raw.index)) || !isIndex(raw.layer) || !isIndex(raw.head)) return null;
-      return { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head };
+      const focus = { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head } as const;
+      if (raw.weights === undefined) return focus;
+      return isWeightRow(raw.weights) ? { ...focus, weights: raw.weights } : null;
+    }
     case 'updateSettings': {
       const settings = validateSettings(raw.settings);
       return settings ? { type: 'updateSettings', settings } : null;

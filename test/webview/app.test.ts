@@ -20,6 +20,33 @@ function precomputed() {
 }
 
 describe('attn-app shell', () => {
+  it('the editor tints get the weights the panel shows: a hidden key renormalises them, and changes resend them', async () => {
+    const result = evaluate({
+      kind: 'precomputed',
+      tokens: ['a', 'b', 'c', 'd'],
+      attention: [[fromRows([[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0.2, 0.3, 0.5, 0], [0.1, 0.2, 0.3, 0.4]])]],
+      options: { scale: true, mask: { kind: 'none' }, temperature: 1 },
+      provenance: { kind: 'model', description: 'Hand-written weights.' },
+    });
+    const app = await mountApp(fileSnapshot(result));
+    const sent: FromWebview[] = [];
+    connectHost(app, (m) => sent.push(m));
+    const lastFocus = () => sent.filter((m) => m.type === 'tokenFocus').at(-1) as Extract<FromWebview, { type: 'tokenFocus' }>;
+    app.setUi({ lockedToken: 3 });
+    await settle(app);
+    expect(lastFocus()).toEqual({ type: 'tokenFocus', index: 3, layer: 0, head: 0, weights: [expect.closeTo(0.1, 6), expect.closeTo(0.2, 6), expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)] });
+    // Hiding key 1 in the panel: 0.1 / 0.8, 0, 0.3 / 0.8, 0.4 / 0.8, as the token view draws them.
+    app.setUi({ hiddenTokens: [1] });
+    await settle(app);
+    expect(lastFocus().weights).toEqual([expect.closeTo(0.125, 6), 0, expect.closeTo(0.375, 6), expect.closeTo(0.5, 6)]);
+    const count = sent.length;
+    await settle(app);
+    expect(sent.length).toBe(count); // told once per change
+    app.setUi({ lockedToken: null });
+    await settle(app);
+    expect(lastFocus()).toEqual({ type: 'tokenFocus', index: null, layer: 0, head: 0 });
+  });
+
   it('shows the source label and a one-line honesty banner for random weights', async () => {
     const app = await mountApp(selectionSnapshot());
     const root = app.shadowRoot!;
@@ -104,7 +131,7 @@ describe('attn-app shell', () => {
     expect(sent[0]).toEqual({ type: 'ready' });
     await userEvent.click(tokenView(app).query(1));
     await settle(app);
-    expect(sent).toContainEqual({ type: 'tokenFocus', index: 1, layer: 0, head: 0 });
+    expect(sent.filter((m) => m.type === 'tokenFocus').at(-1)).toMatchObject({ type: 'tokenFocus', index: 1, layer: 0, head: 0 });
     expect(saved.at(-1)?.lockedToken).toBe(1);
     expect(sent.some((m) => m.type === 'uiState' && m.ui.lockedToken === 1)).toBe(true);
 

@@ -53,7 +53,8 @@ describe('attn-matrix', () => {
     expect(lastNumber(line('scaled'))).toBeCloseTo(at(h.scaled!, 4, 2), 4);
     expect(line('scaled')).toContain('÷ 1.50');
     expect(lastNumber(line('weight'))).toBeCloseTo(at(h.weights, 4, 2), 4);
-    expect(line('share')).toMatch(/% of z_4/);
+    expect(line('share')).toMatch(/% of z_5/); // query 5, counted from 1 as the token view counts
+    expect(tip!.querySelector('.head')!.textContent).toMatch(/^query 5 “.*” → key 3 “/);
     expect(tip!.textContent).toContain('␣sat'); // key 2 is " sat", spaces shown as ␣
   });
 
@@ -154,7 +155,10 @@ describe('attn-matrix', () => {
     await key('ArrowDown');
     await key('ArrowRight');
     expect(el.activeCell).toEqual({ i: 2, j: 1 });
-    expect(parts(el).live.textContent).toContain('Query 2');
+    // Counted from 1, as the token view counts tokens (cell (2, 1) is query 3, key 2); no "head head", no "click".
+    expect(parts(el).live.textContent).toMatch(/^Query 3 ".*", key 2 "/);
+    const said = `${viewport.getAttribute('aria-label')} ${parts(el).live.textContent}`;
+    expect(said).not.toMatch(/head head|click/i);
     // The live region reads the whole derivation, as the tooltip shows it.
     for (const line of parts(el).tooltip()!.querySelectorAll('.line .text')) expect(parts(el).live.textContent).toContain(line.textContent);
     expect(hovers).toContain(2);

@@ -149,6 +149,8 @@ describe('attn-token-view', () => {
     const el = document.createElement('attn-token-view') as AttnTokenView;
     el.result = bigResult(n, { kind: 'none' });
     el.editorTints = true;
+    // The view only reports the hover; <attn-app> owns the active token and hands it back.
+    el.addEventListener('token-hover', (e) => (el.activeToken = (e as CustomEvent<{ index: number | null }>).detail.index));
     document.body.append(el);
     await el.updateComplete;
     const q = 1500;

@@ -1,13 +1,12 @@
 import { css } from 'lit';
+import { hostStyles } from './base.styles';
 
-export const appStyles = css`
+export const appStyles = [
+  hostStyles,
+  css`
   :host {
-    display: block;
     box-sizing: border-box;
     padding: 8px 12px 16px;
-    font-family: var(--vscode-font-family, sans-serif);
-    font-size: var(--vscode-font-size, 13px);
-    color: var(--vscode-foreground, #cccccc);
     background: var(--vscode-editor-background, #1f1f1f);
   }
   header {
@@ -69,4 +68,5 @@ export const appStyles = css`
     color: var(--vscode-descriptionForeground, #9d9d9d);
     padding: 24px 0;
   }
-`;
+`,
+];

@@ -11,12 +11,12 @@ import type {
 } from '../../src/shared/protocol';
 import type { AppTarget } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
-import { hideTokens } from '../hidden-tokens';
-import {
-  base64FromDataUrl, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, svgToPngDataUrl, type SvgColors,
-} from '../export';
+import { hideTokens, shownWeights } from '../hidden-tokens';
+import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
+import { EXPORT_PROVIDER_EVENT, type ExportRegistration, type ViewExport } from '../export-provider';
+import type { ExportColours } from '../render/view-svg';
 import { readVar } from '../theme';
-import { isolatedText, tokenText } from '../token-text';
+import { isolatedText } from '../token-text';
 import './attn-controls';
 import './attn-export';
 import './attn-token-view';
@@ -61,9 +61,16 @@ export class AttnApp extends LitElement implements AppTarget {
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
   @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
 
+  /** The token hovered or keyboard-focused in any view. */
   @state() private hoverToken: number | null = null;
   /** The position whose next tokens were last asked for, so a hover asks once. */
   private requestedNext: number | null = null;
+  /** The element that last had focus inside the panel, given it back when the panel is entered again. */
+  private lastFocused: WeakRef<HTMLElement> | null = null;
+  /** The exporter each shown view registered. */
+  private readonly exporters = new Map<ViewName, ViewExport>();
+  /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
+  private editorFocusKey = 'none';
 
   constructor() {
     super();
@@ -85,6 +92,18 @@ export class AttnApp extends LitElement implements AppTarget {
       e.stopPropagation();
       void this.exportCurrent((e as CustomEvent<{ format: ExportFormat }>).detail.format);
     });
+    this.addEventListener('focusin', (e) => {
+      const target = e.composedPath()[0];
+      if (target instanceof HTMLElement) this.lastFocused = new WeakRef(target);
+    });
+    this.addEventListener(EXPORT_PROVIDER_EVENT, (e) => {
+      e.stopPropagation();
+      const reg = (e as CustomEvent<ExportRegistration>).detail;
+      this.exporters.set(reg.view, reg.provider);
+      reg.unregister = () => {
+        if (this.exporters.get(reg.view) === reg.provider) this.exporters.delete(reg.view);
+      };
+    });
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.ui.lockedToken !== null) {
         e.preventDefault();
@@ -93,11 +112,35 @@ export class AttnApp extends LitElement implements AppTarget {
     });
   }
 
-  /** The token shown as active: hovered, else under the editor cursor, else locked. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('focus', this.restoreFocus);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('focus', this.restoreFocus);
+  }
+
+  /** Entering the panel (the webview's window gets focus) returns to where the user was, not to the top. */
+  private readonly restoreFocus = (): void => {
+    const last = this.lastFocused?.deref();
+    const active = document.activeElement;
+    if (last?.isConnected && (active === null || active === document.body || active === this)) last.focus();
+  };
+
+  /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
-    const n = this.snapshot?.result.tokens.length ?? 0;
-    const t = this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken;
-    return t !== null && t < n ? t : null;
+    return this.inResult(this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken);
+  }
+
+  /** The token the editor tints follow: hovered or focused in the panel, else locked (the editor has its cursor). */
+  private get editorToken(): number | null {
+    return this.inResult(this.hoverToken ?? this.ui.lockedToken);
+  }
+
+  private inResult(t: number | null): number | null {
+    return t !== null && t < (this.snapshot?.result.tokens.length ?? 0) ? t : null;
   }
 
   /** Keeps the UI state inside what the current snapshot has. */
@@ -136,6 +179,24 @@ export class AttnApp extends LitElement implements AppTarget {
 
   override updated(): void {
     this.requestNextTokens();
+    this.syncEditorFocus();
+  }
+
+  /**
+   * Tells the host what the editor should tint whenever the token, the head, the hidden keys or the result change:
+   * the weights the panel shows, hidden keys renormalised, so the editor and the panel agree.
+   */
+  private syncEditorFocus(): void {
+    const index = this.editorToken;
+    const { layer, head, hiddenTokens } = this.ui;
+    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq]);
+    if (key === this.editorFocusKey) return;
+    this.editorFocusKey = key;
+    const weights = index === null ? undefined : this.snapshot?.result.layers[layer]?.heads[head]?.weights;
+    const detail: TokenFocusPayload = weights && index !== null && index < weights.rows
+      ? { index, layer, head, weights: Array.from(shownWeights(weights, index, hiddenTokens)) }
+      : { index: null, layer, head };
+    this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
   }
 
   /** A model result lists next tokens for the last position; the active token's list comes from the host on demand. */
@@ -158,23 +219,14 @@ export class AttnApp extends LitElement implements AppTarget {
     this.fireUi();
   }
 
-  private fireFocus(index: number | null): void {
-    const detail: TokenFocusPayload = { index, layer: this.ui.layer, head: this.ui.head };
-    this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
-  }
-
   private lockToken(index: number | null): void {
     this.setUi({ lockedToken: index });
-    // Unlocking keeps the editor tints of a token still hovered or keyboard-focused.
-    this.fireFocus(index ?? this.hoverToken);
   }
 
   private onTokenHover(e: CustomEvent<{ index: number | null }>): void {
     const i = e.detail?.index;
     if (i !== null && !(Number.isInteger(i) && i >= 0)) return;
-    if (this.hoverToken === i) return;
     this.hoverToken = i;
-    this.fireFocus(i ?? this.ui.lockedToken);
   }
 
   private onTokenLock(e: CustomEvent<{ index: number | null }>): void {
@@ -194,18 +246,15 @@ export class AttnApp extends LitElement implements AppTarget {
     return { matrix: m, kind };
   }
 
-  private svgColors(): SvgColors {
+  private exportColours(): ExportColours {
     return {
       background: readVar(this, 'editor-background', '#1f1f1f'),
       foreground: readVar(this, 'editor-foreground', readVar(this, 'foreground', '#cccccc')),
       font: readVar(this, 'editor-font-family', 'monospace'),
+      dim: readVar(this, 'descriptionForeground', '#9d9d9d'),
+      border: readVar(this, 'widget-border', readVar(this, 'panel-border', '#454545')),
+      highlight: readVar(this, 'focusBorder', '#0078d4'),
     };
-  }
-
-  /** The canvas of the matrix view, when it shows one. */
-  private matrixCanvas(): HTMLCanvasElement | null {
-    const el = this.renderRoot.querySelector('attn-matrix');
-    return el?.shadowRoot?.querySelector('canvas') ?? null;
   }
 
   /** Builds the export of the current view and fires `export-request`. Returns what was sent. */
@@ -216,9 +265,8 @@ export class AttnApp extends LitElement implements AppTarget {
     const r = snap.result;
     const ui = this.ui;
     const headName = r.layers[ui.layer].heads[ui.head].name || headLabel(ui.layer, ui.head);
-    const title = `${snap.source.label} — ${headTitle(ui.layer, ui.head, headName)}, ${cur.kind}`;
-    const q = r.tokens.map(tokenText);
-    const k = r.keyTokens.map(tokenText);
+    const what = ui.view === 'pipeline' ? 'pipeline' : ui.view === 'grid' ? 'heads' : cur.kind;
+    const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
     const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
     if (format === 'csv') {
@@ -228,14 +276,10 @@ export class AttnApp extends LitElement implements AppTarget {
         kind: cur.kind, layer: ui.layer, head: ui.head, headName, source: snap.source.label, hiddenTokens: ui.hiddenTokens,
       });
     } else {
-      const canvas = ui.view === 'matrix' ? this.matrixCanvas() : null;
-      const tokenView = ui.view === 'tokens' ? this.renderRoot.querySelector('attn-token-view') : null;
-      const colors = this.svgColors();
-      const svg = tokenView
-        ? tokenView.toSvg(colors)
-        : matrixToSvg(cur.matrix, q, k, { title, colors, kind: cur.kind, mask: r.options.mask, pngDataUrl: canvas ? canvas.toDataURL('image/png') : undefined });
-      if (format === 'svg') content = svg;
-      else content = base64FromDataUrl(canvas ? canvas.toDataURL('image/png') : await svgToPngDataUrl(svg));
+      const provider = this.exporters.get(ui.view);
+      if (!provider) return null;
+      const svg = () => provider.svg({ title, colors: this.exportColours() });
+      content = format === 'svg' ? svg() : base64FromDataUrl(provider.png?.() ?? (await svgToPngDataUrl(svg())));
     }
     const payload: ExportPayload = { format, suggestedName: name, content };
     this.dispatchEvent(new CustomEvent('export-request', { detail: payload, bubbles: true, composed: true }));
@@ -281,7 +325,7 @@ export class AttnApp extends LitElement implements AppTarget {
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${this.highlightToken}
+        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
@@ -327,7 +371,8 @@ export class AttnApp extends LitElement implements AppTarget {
               if (view && view !== this.ui.view) this.setUi({ view });
             }}>
             ${VIEWS.map((v) => html`<vscode-tab-header slot="header" data-view=${v}>${VIEW_LABELS[v]}</vscode-tab-header>`)}
-            ${VIEWS.map((v) => html`<vscode-tab-panel>
+            <!-- No tab stop on the panel itself: the view inside has its own (a negative one would hide the view). -->
+            ${VIEWS.map((v) => html`<vscode-tab-panel .tabIndex=${undefined}>
               ${v === ui.view
                 ? html`<div class="view" aria-busy=${this.busy ? 'true' : 'false'}>
                     ${this.renderView(snap)}

@@ -1,12 +1,9 @@
 import { css } from 'lit';
+import { hostStyles } from './base.styles';
 
-export const controlsStyles = css`
-  :host {
-    display: block;
-    font-family: var(--vscode-font-family, sans-serif);
-    font-size: var(--vscode-font-size, 13px);
-    color: var(--vscode-foreground, #cccccc);
-  }
+export const controlsStyles = [
+  hostStyles,
+  css`
   .row {
     display: flex;
     flex-wrap: wrap;
@@ -103,4 +100,9 @@ export const controlsStyles = css`
     outline-offset: -1px;
   }
   .settings { padding: 4px 8px 8px; }
-`;
+  legend .hint {
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+    font-weight: normal;
+  }
+`,
+];

@@ -13,6 +13,7 @@ import { LINE_RULES, MATRIX_KINDS, type LineRule } from '../../src/shared/enums'
 import type { ComputeSettings, MatrixKind, UiState } from '../../src/shared/protocol';
 import { isTemperature, SETTINGS, type IntegerSettingKey } from '../../src/shared/settings';
 import { LINE_RULE_LABELS } from '../render/line-selection';
+import { RovingTabindexController } from '../controllers/roving-tabindex';
 import { headColor } from '../theme';
 import { controlsStyles } from './attn-controls.styles';
 import { headTitle } from '../head-label';
@@ -59,6 +60,19 @@ export class AttnControls extends LitElement {
   @property({ attribute: false }) followSelection: boolean | undefined = undefined;
   /** The settings this panel changed over the user's settings; "Save as default" needs some. */
   @property({ attribute: false }) panelSettings: Partial<ComputeSettings> | undefined = undefined;
+
+  /** The overlay checkboxes are one tab stop: the list grows with the heads (11 stops for GPT-2 otherwise). */
+  private readonly overlayKeys = new RovingTabindexController(this, {
+    shape: () => ({ rows: 1, cols: () => this.overlayCandidates().length }),
+    element: (at) => this.renderRoot.querySelectorAll<HTMLElement>('fieldset.overlay vscode-checkbox')[at.col],
+  });
+
+  /** Heads of the layer that can be overlaid on the focused one. */
+  private overlayCandidates(): number[] {
+    const ui = this.ui;
+    const count = ui ? this.result?.layers[ui.layer]?.heads.length ?? 0 : 0;
+    return Array.from({ length: count }, (_, i) => i).filter((i) => i !== ui?.head);
+  }
 
   private emit(name: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
@@ -261,12 +275,11 @@ export class AttnControls extends LitElement {
           : nothing}
       </div>
       ${ui.view === 'tokens' && heads.length > 1
-        ? html`<fieldset class="overlay">
-            <legend>Overlay heads</legend>
-            ${heads.map((h, i) => i === ui.head
-              ? nothing
-              : html`<span class="field inline"><span class="swatch" ${styleProps({ background: headColor(i) })}></span>
-                  <vscode-checkbox label=${headTitle(ui.layer, i, h.name)} .checked=${ui.overlayHeads.includes(i)}
+        ? html`<fieldset class="overlay" @keydown=${this.overlayKeys.onKeyDown}>
+            <legend>Overlay heads <span class="hint">(arrow keys move)</span></legend>
+            ${this.overlayCandidates().map((i, k) => html`<span class="field inline"><span class="swatch" ${styleProps({ background: headColor(i) })}></span>
+                  <vscode-checkbox label=${headTitle(ui.layer, i, heads[i].name)} .checked=${ui.overlayHeads.includes(i)}
+                    .tabIndex=${this.overlayKeys.tabIndex(0, k)} @focus=${() => this.overlayKeys.setPosition({ row: 0, col: k })}
                     @change=${(e: Event) => {
                       const on = (e.target as HTMLInputElement).checked;
                       const set = new Set(ui.overlayHeads);

@@ -10,6 +10,7 @@ export const exportStyles = css`
     color: var(--vscode-foreground, #cccccc);
   }
   .label { margin-right: 2px; }
+  .formats { display: inline-flex; gap: 4px; }
   /* Light High Contrast defines no secondary hover colour: vscode-button then paints focus dark grey under
      dark text. Its own list hover colour reads well under the button text. */
   :host-context(.vscode-high-contrast-light) vscode-button {

@@ -1,12 +1,9 @@
 import { css } from 'lit';
+import { hostStyles, srOnlyStyles } from './base.styles';
 
-export const headGridStyles = css`
-  :host {
-    display: block;
-    color: var(--vscode-foreground, #cccccc);
-    font-family: var(--vscode-font-family, system-ui, sans-serif);
-    font-size: var(--vscode-font-size, 13px);
-  }
+export const headGridStyles = [
+  hostStyles, srOnlyStyles,
+  css`
   .bar {
     display: flex;
     flex-wrap: wrap;
@@ -99,16 +96,7 @@ export const headGridStyles = css`
   .stats span {
     display: block;
   }
-  /* Too small for the numbers: they stay in the accessible name and show above the grid on hover. */
-  button.card.compact .stats,
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
+  /* Too small for the numbers (they are .sr-only then): they stay in the accessible name and show above the grid. */
   button.card.compact .name {
     font-size: 0.75em;
     font-weight: 400;
@@ -116,4 +104,5 @@ export const headGridStyles = css`
   .empty {
     color: var(--vscode-descriptionForeground, #9d9d9d);
   }
-`;
+`,
+];

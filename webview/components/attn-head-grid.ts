@@ -16,6 +16,10 @@ import { cachedHeadStats, type HeadResult, type HeadStats, type HeadSummaries, t
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 import { headTitle } from '../head-label';
+import type { ExportContext } from '../export-provider';
+import { headGridExport } from './head-grid-export';
+import { HostWidthController } from '../controllers/host-width';
+import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
 
 export type HeadSort = 'order' | 'entropy' | 'max' | 'sink';
 
@@ -66,28 +70,58 @@ export class AttnHeadGrid extends AttnView {
 
   private items: HeadItem[] = [];
   @state() private sorted: HeadItem[] = [];
-  /** Index in `sorted` of the card that holds the roving tab stop. */
-  @state() private focusIndex = 0;
   /** The head under the pointer or keyboard focus: its statistics are shown above the grid. */
   @state() private probe: HeadItem | null = null;
-  @state() private hostWidth = 0;
   private thumbsDirty = true;
-  private resizeObserver?: ResizeObserver;
+  private drawnWidth = 0;
+  private readonly hostWidth = new HostWidthController(this);
+  /** In layer order a row is a layer and a column a head; sorted, the cards wrap into rows of `columns`. */
+  private readonly keys = new RovingTabindexController(this, {
+    shape: () => {
+      if (this.sort === 'order') return { rows: this.result?.layers.length ?? 0, cols: (l) => this.result?.layers[l]?.heads.length ?? 0 };
+      const n = this.sorted.length;
+      const cols = this.columns;
+      return { rows: Math.ceil(n / cols), cols: (r) => Math.min(cols, n - r * cols) };
+    },
+    element: (at) => this.renderRoot.querySelectorAll<HTMLButtonElement>('button.card')[this.indexAt(at)],
+    onMove: (at) => (this.probe = this.sorted[this.indexAt(at)] ?? null),
+  });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver = new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
-      if (w > 0 && Math.abs(w - this.hostWidth) > 1) requestAnimationFrame(() => {
-        if (this.isConnected) this.hostWidth = w;
-      });
-    });
-    this.resizeObserver.observe(this);
+  protected override exportView() {
+    return { view: 'grid' as const, provider: { svg: (ctx: ExportContext) => this.toSvg(ctx) } };
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
+  private toSvg(ctx: ExportContext): string {
+    const heads = this.headCount;
+    return headGridExport({
+      items: this.sorted,
+      byLayer: this.sort === 'order',
+      columns: this.columns,
+      layers: this.result?.layers.length ?? 0,
+      heads,
+      cell: this.cellSize,
+      showStats: this.cellSize >= STATS_CELL,
+      selected: { layer: this.layer, head: this.head },
+      row: this.activeToken ?? this.lockedToken,
+      tokens: this.result?.tokens.length ?? 0,
+      caption: this.caption(heads),
+    }, ctx);
+  }
+
+  private caption(heads: number): string {
+    return `${this.result?.layers.length ?? 0} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.`;
+  }
+
+  /** Index in `sorted` of a grid position. */
+  private indexAt(at: GridPosition): number {
+    if (this.sort !== 'order') return at.row * this.columns + at.col;
+    return this.sorted.findIndex((it) => it.layer === at.row && it.head === at.col);
+  }
+
+  private positionOf(index: number): GridPosition {
+    const item = this.sorted[index];
+    if (this.sort === 'order') return { row: item?.layer ?? 0, col: item?.head ?? 0 };
+    return { row: Math.floor(index / this.columns), col: index % this.columns };
   }
 
   /** Heads per row of the layers × heads grid. */
@@ -97,7 +131,7 @@ export class AttnHeadGrid extends AttnView {
 
   /** Side of one small multiple, so that a whole layer fits the panel's width. */
   get cellSize(): number {
-    const width = this.hostWidth || this.clientWidth || 640;
+    const width = this.hostWidth.width || this.clientWidth || 640;
     const fit = Math.floor((width - LABEL_COL - GAP * this.headCount) / this.headCount);
     return Math.max(MIN_CELL, Math.min(MAX_CELL, fit));
   }
@@ -117,11 +151,15 @@ export class AttnHeadGrid extends AttnView {
     if (changed.has('result') || changed.has('summaries') || changed.has('sort')) {
       this.sorted = sortHeads(this.items, this.sort);
       const selected = this.sorted.findIndex((it) => it.layer === this.layer && it.head === this.head);
-      this.focusIndex = Math.max(0, selected);
+      this.keys.setPosition(this.positionOf(Math.max(0, selected)));
     }
     // Not on 'sort': cards are keyed, so each canvas moves with its card and keeps its drawing.
-    for (const k of ['result', 'summaries', 'activeToken', 'lockedToken', 'hostWidth', 'themeTick']) {
+    for (const k of ['result', 'summaries', 'activeToken', 'lockedToken', 'themeTick']) {
       if (changed.has(k)) this.thumbsDirty = true;
+    }
+    if (this.hostWidth.width !== this.drawnWidth) {
+      this.drawnWidth = this.hostWidth.width;
+      this.thumbsDirty = true;
     }
   }
 
@@ -175,53 +213,8 @@ export class AttnHeadGrid extends AttnView {
   /** Cards per visual row: one layer when in layer order, else as many as fit. */
   private get columns(): number {
     if (this.sort === 'order') return this.headCount;
-    const width = this.hostWidth || this.clientWidth || 640;
+    const width = this.hostWidth.width || this.clientWidth || 640;
     return Math.max(1, Math.floor((width + GAP) / (this.cellSize + GAP)));
-  }
-
-  /** Arrow keys move through the grid (up/down: the layer above/below), Home/End to the ends. */
-  private onKeyDown(e: KeyboardEvent): void {
-    const n = this.sorted.length;
-    const at = this.focusIndex;
-    let next = at;
-    if (this.sort === 'order') {
-      const cur = this.sorted[at];
-      const find = (l: number, h: number) => this.sorted.findIndex((it) => it.layer === l && it.head === h);
-      const layers = this.result?.layers ?? [];
-      const clampHead = (l: number, h: number) => Math.min(h, (layers[l]?.heads.length ?? 1) - 1);
-      switch (e.key) {
-        case 'ArrowRight': next = Math.min(n - 1, at + 1); break;
-        case 'ArrowLeft': next = Math.max(0, at - 1); break;
-        case 'ArrowDown': if (cur.layer + 1 < layers.length) next = find(cur.layer + 1, clampHead(cur.layer + 1, cur.head)); break;
-        case 'ArrowUp': if (cur.layer > 0) next = find(cur.layer - 1, clampHead(cur.layer - 1, cur.head)); break;
-        case 'Home': next = 0; break;
-        case 'End': next = n - 1; break;
-        default: return;
-      }
-    } else {
-      const cols = this.columns;
-      switch (e.key) {
-        case 'ArrowRight': next = Math.min(n - 1, at + 1); break;
-        case 'ArrowLeft': next = Math.max(0, at - 1); break;
-        case 'ArrowDown': next = Math.min(n - 1, at + cols); break;
-        case 'ArrowUp': next = Math.max(0, at - cols); break;
-        case 'Home': next = 0; break;
-        case 'End': next = n - 1; break;
-        default: return;
-      }
-    }
-    e.preventDefault();
-    this.focusCard(next);
-  }
-
-  private focusCard(index: number): void {
-    this.focusIndex = index;
-    this.probe = this.sorted[index] ?? null;
-    void this.updateComplete.then(() => {
-      const card = this.renderRoot.querySelectorAll<HTMLButtonElement>('button.card')[index];
-      card?.focus();
-      card?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
-    });
   }
 
   private statsText(item: HeadItem): string {
@@ -239,17 +232,17 @@ export class AttnHeadGrid extends AttnView {
         class="card ${showStats ? '' : 'compact'}"
         aria-pressed=${selected ? 'true' : 'false'}
         title=${`${name}: ${this.statsText(item)}`}
-        tabindex=${index === this.focusIndex ? 0 : -1}
+        tabindex=${this.keys.tabIndex(this.positionOf(index).row, this.positionOf(index).col)}
         data-layer=${item.layer}
         data-head=${item.head}
         @click=${() => this.select(item)}
-        @focus=${() => { this.focusIndex = index; this.probe = item; }}
+        @focus=${() => { this.keys.setPosition(this.positionOf(index)); this.probe = item; }}
         @pointerenter=${() => (this.probe = item)}
-        @keydown=${this.onKeyDown}
+        @keydown=${this.keys.onKeyDown}
       >
         <span class="name ${showStats || this.sort !== 'order' ? '' : 'sr-only'}">${name}</span>
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
-        <span class="stats">
+        <span class="stats ${showStats ? '' : 'sr-only'}">
           <span class="entropy">H ${s.meanEntropy.toFixed(2)} nats,</span>
           <span class="max">max ${s.maxWeight.toFixed(2)},</span>
           <span class="sink">sink ${(s.sinkShare * 100).toFixed(0)}%</span>
@@ -293,7 +286,7 @@ export class AttnHeadGrid extends AttnView {
           <vscode-option value="max">Max weight (high first)</vscode-option>
           <vscode-option value="sink">Sink share (high first)</vscode-option>
         </vscode-single-select>
-        <span class="hint">${result.layers.length} layers × ${heads} heads. H: mean row entropy in nats (0 = one key, ln n = uniform). Sink: mean weight on the first token.</span>
+        <span class="hint">${this.caption(heads)}</span>
       </div>
       <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}` : nothing}</p>
       <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"

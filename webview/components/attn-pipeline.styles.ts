@@ -1,12 +1,9 @@
 import { css } from 'lit';
+import { hostStyles } from './base.styles';
 
-export const pipelineStyles = css`
-  :host {
-    display: block;
-    color: var(--vscode-foreground, #cccccc);
-    font-family: var(--vscode-font-family, system-ui, sans-serif);
-    font-size: var(--vscode-font-size, 13px);
-  }
+export const pipelineStyles = [
+  hostStyles,
+  css`
   h2,
   h3 {
     font-size: 1.05em;
@@ -106,4 +103,5 @@ export const pipelineStyles = css`
     width: 140px;
     text-align: left;
   }
-`;
+`,
+];

@@ -14,6 +14,8 @@ import { tokenText } from '../token-text';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
 import { headTitle } from '../head-label';
+import type { ExportContext } from '../export-provider';
+import { pipelineExport } from './pipeline-export';
 
 export interface PipelineStep {
   /** Stable id, e.g. 'x', 'wq', 'q', 'scores', 'scaled', 'mask', 'weights', 'z', 'concat', 'wo', 'addnorm1', … */
@@ -162,12 +164,40 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
   return steps;
 }
 
+/** The traced row of a step: its first values. */
+export function traceText(step: PipelineStep, row: number): string {
+  const m = step.matrix as Matrix;
+  if (row < 0 || row >= m.rows) return '';
+  const vals: string[] = [];
+  const shown = Math.min(m.cols, TRACE_VALUES);
+  for (let j = 0; j < shown; j++) vals.push(fmt(m.data[row * m.cols + j], 3));
+  if (shown < m.cols) vals.push('…');
+  return `row ${row}: [${vals.join(', ')}]`;
+}
+
+/** What the mask costs: pairs computed now, and how the pairs grow with n. */
+export function maskCost(result: AttentionResult): { readout: string; rows: { n: number; pairs: number; full: number; share: string; ratio: number }[] } {
+  const { computedPairs, fullPairs } = result.cost;
+  const pct = fullPairs > 0 ? (computedPairs / fullPairs) * 100 : 100;
+  const readout = `${describeMask(result.options.mask)}: ${computedPairs.toLocaleString('en-US')} query–key pairs computed of ${fullPairs.toLocaleString('en-US')} for full attention (${pct.toFixed(1)}%).`;
+  const rows = COST_SIZES.map((n) => {
+    const pairs = countVisiblePairs(result.options.mask, n, n);
+    const ratio = pairs / (n * n);
+    return { n, pairs, full: n * n, ratio, share: `${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1)}%` };
+  });
+  return { readout, rows };
+}
+
 @customElement('attn-pipeline')
 export class AttnPipeline extends AttnView {
   static override styles = pipelineStyles;
 
 
   private steps: PipelineStep[] = [];
+
+  protected override exportView() {
+    return { view: 'pipeline' as const, provider: { svg: (ctx: ExportContext) => pipelineExport(this.result, this.layer, this.head, this.traceRow, this.steps, this.clientWidth, ctx) } };
+  }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('result') || changed.has('layer') || changed.has('head')) {
@@ -193,16 +223,6 @@ export class AttnPipeline extends AttnView {
     }
   }
 
-  private traceText(step: PipelineStep, row: number): string {
-    const m = step.matrix as Matrix;
-    if (row < 0 || row >= m.rows) return '';
-    const vals: string[] = [];
-    const shown = Math.min(m.cols, TRACE_VALUES);
-    for (let j = 0; j < shown; j++) vals.push(fmt(m.data[row * m.cols + j], 3));
-    if (shown < m.cols) vals.push('…');
-    return `row ${row}: [${vals.join(', ')}]`;
-  }
-
   private renderStep(step: PipelineStep, row: number | null): TemplateResult {
     return html`<li class="step ${step.groupStart ? 'group-start' : ''}" data-step=${step.id}>
       <div><span class="name">${step.name}</span> <span class="shape">${step.shape ?? ''}</span></div>
@@ -212,7 +232,7 @@ export class AttnPipeline extends AttnView {
           : html`<span class="missing">${step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this result'}</span>`}
       </div>
       <p class="explain">${step.explain}</p>
-      ${row !== null && step.matrix && step.tokenRows ? html`<div class="trace">${this.traceText(step, row)}</div>` : nothing}
+      ${row !== null && step.matrix && step.tokenRows ? html`<div class="trace">${traceText(step, row)}</div>` : nothing}
     </li>`;
   }
 
@@ -220,10 +240,7 @@ export class AttnPipeline extends AttnView {
     const mask = result.options.mask;
     const { computedPairs, fullPairs } = result.cost;
     const pct = fullPairs > 0 ? (computedPairs / fullPairs) * 100 : 100;
-    const rows = COST_SIZES.map((n) => {
-      const pairs = countVisiblePairs(mask, n, n);
-      return { n, pairs, full: n * n, ratio: pairs / (n * n) };
-    });
+    const { rows } = maskCost(result);
     return html`<section class="cost" aria-labelledby="cost-title">
       <h3 id="cost-title">Cost of the mask</h3>
       <p class="readout">
@@ -241,7 +258,7 @@ export class AttnPipeline extends AttnView {
               <td>${r.n.toLocaleString('en-US')}</td>
               <td class="pairs">${r.pairs.toLocaleString('en-US')}</td>
               <td>${r.full.toLocaleString('en-US')}</td>
-              <td>${(r.ratio * 100).toFixed(r.ratio < 0.01 ? 2 : 1)}%</td>
+              <td>${r.share}</td>
               <td class="bar-cell"><span class="bar" ${styleProps({ width: `${Math.max(0.5, r.ratio * 100)}%` })}></span></td>
             </tr>`,
           )}

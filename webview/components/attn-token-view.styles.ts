@@ -1,11 +1,13 @@
 import { css } from 'lit';
+import { hostStyles } from './base.styles';
 
-export const tokenViewStyles = css`
+export const tokenViewStyles = [
+  hostStyles,
+  css`
+  /* Tokens are text from the editor: its font. */
   :host {
-    display: block;
     font-family: var(--vscode-editor-font-family, monospace);
     font-size: var(--vscode-editor-font-size, 13px);
-    color: var(--vscode-foreground, #cccccc);
   }
   .legend {
     display: flex;
@@ -105,4 +107,5 @@ export const tokenViewStyles = css`
     color: var(--vscode-descriptionForeground, #9d9d9d);
     font-family: var(--vscode-font-family, sans-serif);
   }
-`;
+`,
+];

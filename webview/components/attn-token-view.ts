@@ -1,6 +1,6 @@
 import { html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { AttnView } from './attn-view';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/shared/core';
 import { hideTokens } from '../hidden-tokens';
@@ -13,6 +13,12 @@ import { readableOn } from '../render/contrast';
 import { fmtWeight } from '../render/format';
 import type { LineRule } from '../../src/shared/enums';
 import { headTitle } from '../head-label';
+import type { ExportContext } from '../export-provider';
+import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
+
+/** Rows of the token view's keyboard grid: its two columns. */
+const QUERIES = 0;
+const KEYS = 1;
 
 /** Above this many query tokens only the active token's lines are drawn. */
 export const ALL_LINES_LIMIT = 300;
@@ -32,7 +38,8 @@ export interface DrawnLine extends TokenSvgLine {
  * can be overlaid, each in its own palette colour.
  *
  * Fires `token-hover` and `token-lock` ({index}) for query tokens and `hidden-change`
- * ({hiddenTokens}) when a key token is clicked (hide / show it, weights renormalised).
+ * ({hiddenTokens}) when a key token is clicked (hide / show it, weights renormalised); `<attn-app>` decides
+ * what is active and hands it back. One tab stop: arrows move within a column, Left and Right between them.
  */
 @customElement('attn-token-view')
 export class AttnTokenView extends AttnView {
@@ -47,14 +54,18 @@ export class AttnTokenView extends AttnView {
   /** The source text is in an editor, which tints the keys of the focused token (the legend gives the scale). */
   @property({ type: Boolean }) editorTints = false;
 
-  @state() private hoverToken: number | null = null;
-  @state() private focusIndex = 0;
-  @state() private keyFocusIndex = 0;
+  private readonly keys = new RovingTabindexController(this, {
+    vertical: true,
+    rememberPerRow: true,
+    shape: () => ({ rows: 2, cols: (row) => (row === QUERIES ? this.result?.tokens.length : this.result?.keyTokens.length) ?? 0 }),
+    element: (at) => this.renderRoot.querySelector<HTMLElement>(`.tok[data-col="${at.row === QUERIES ? 'q' : 'k'}"][data-index="${at.col}"]`),
+    onActivate: (at: GridPosition) => (at.row === QUERIES ? this.toggleLock(at.col) : this.toggleHidden(at.col)),
+  });
 
   /** The query token whose lines are shown alone, or null for all lines. */
   get shownToken(): number | null {
     const n = this.result?.tokens.length ?? 0;
-    const t = this.hoverToken ?? this.activeToken ?? this.lockedToken;
+    const t = this.activeToken ?? this.lockedToken;
     return t !== null && t >= 0 && t < n ? t : null;
   }
 
@@ -104,6 +115,10 @@ export class AttnTokenView extends AttnView {
     return lines.sort((a, b) => a.weight - b.weight);
   }
 
+  protected override exportView() {
+    return { view: 'tokens' as const, provider: { svg: (ctx: ExportContext) => this.toSvg(ctx.colors) } };
+  }
+
   /** A standalone SVG of what is shown now (locked / hovered token included). */
   toSvg(colors?: SvgColors): string {
     const r = this.result;
@@ -121,33 +136,15 @@ export class AttnTokenView extends AttnView {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('result')) {
-      const n = this.result?.tokens.length ?? 0;
-      const m = this.result?.keyTokens.length ?? 0;
-      if (this.hoverToken !== null && this.hoverToken >= n) this.hoverToken = null;
-      this.focusIndex = Math.min(this.focusIndex, Math.max(0, n - 1));
-      this.keyFocusIndex = Math.min(this.keyFocusIndex, Math.max(0, m - 1));
-    }
-    if (changed.has('lockedToken') && this.lockedToken !== null) this.focusIndex = this.lockedToken;
+    if (changed.has('lockedToken') && this.lockedToken !== null) this.keys.setPosition({ row: QUERIES, col: this.lockedToken });
   }
 
   private fire(name: 'token-hover' | 'token-lock', index: number | null): void {
     this.dispatchEvent(new CustomEvent(name, { detail: { index }, bubbles: true, composed: true }));
   }
 
-  private hover(index: number | null): void {
-    if (this.hoverToken === index) return;
-    this.hoverToken = index;
-    this.fire('token-hover', index);
-  }
-
-  private lock(index: number | null): void {
-    this.lockedToken = index;
-    this.fire('token-lock', index);
-  }
-
   private toggleLock(index: number): void {
-    this.lock(this.lockedToken === index ? null : index);
+    this.fire('token-lock', this.lockedToken === index ? null : index);
   }
 
   private toggleHidden(j: number): void {
@@ -155,67 +152,16 @@ export class AttnTokenView extends AttnView {
     if (set.has(j)) set.delete(j);
     else set.add(j);
     const hiddenTokens = [...set].sort((a, b) => a - b);
-    this.hiddenTokens = hiddenTokens;
     this.dispatchEvent(new CustomEvent('hidden-change', { detail: { hiddenTokens }, bubbles: true, composed: true }));
   }
 
-  private focusToken(col: 'q' | 'k', i: number): void {
-    const el = this.renderRoot.querySelector<HTMLElement>(`.tok[data-col="${col}"][data-index="${i}"]`);
-    el?.focus();
-    el?.scrollIntoView?.({ block: 'nearest' });
-  }
-
-  private onQueryKey(e: KeyboardEvent, i: number): void {
-    const n = this.result?.tokens.length ?? 0;
-    let next = i;
-    switch (e.key) {
-      case 'ArrowDown': next = Math.min(n - 1, i + 1); break;
-      case 'ArrowUp': next = Math.max(0, i - 1); break;
-      case 'Home': next = 0; break;
-      case 'End': next = n - 1; break;
-      case 'PageDown': next = Math.min(n - 1, i + 10); break;
-      case 'PageUp': next = Math.max(0, i - 10); break;
-      case 'ArrowRight': e.preventDefault(); this.focusToken('k', this.keyFocusIndex); return;
-      case 'Enter':
-      case ' ':
-        e.preventDefault();
-        this.toggleLock(i);
-        return;
-      case 'Escape':
-        if (this.lockedToken !== null) {
-          e.preventDefault();
-          e.stopPropagation();
-          this.lock(null);
-        }
-        return;
-      default:
-        return;
+  private onKeyDown(e: KeyboardEvent): void {
+    if (this.keys.onKeyDown(e)) return;
+    if (e.key === 'Escape' && this.lockedToken !== null && this.keys.position.row === QUERIES) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.fire('token-lock', null);
     }
-    e.preventDefault();
-    this.focusIndex = next;
-    this.updateComplete.then(() => this.focusToken('q', next));
-  }
-
-  private onKeyKey(e: KeyboardEvent, j: number): void {
-    const m = this.result?.keyTokens.length ?? 0;
-    let next = j;
-    switch (e.key) {
-      case 'ArrowDown': next = Math.min(m - 1, j + 1); break;
-      case 'ArrowUp': next = Math.max(0, j - 1); break;
-      case 'Home': next = 0; break;
-      case 'End': next = m - 1; break;
-      case 'ArrowLeft': e.preventDefault(); this.focusToken('q', this.focusIndex); return;
-      case 'Enter':
-      case ' ':
-        e.preventDefault();
-        this.toggleHidden(j);
-        return;
-      default:
-        return;
-    }
-    e.preventDefault();
-    this.keyFocusIndex = next;
-    this.updateComplete.then(() => this.focusToken('k', next));
   }
 
   private queryLabel(i: number, w: Matrix | null): string {
@@ -266,21 +212,21 @@ export class AttnTokenView extends AttnView {
       ${n > ALL_LINES_LIMIT && active === null
         ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
         : nothing}
-      <div class="board" ${styleProps({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.hover(null)}>
+      <div class="board" ${styleProps({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.fire('token-hover', null)}
+        @keydown=${this.onKeyDown}>
         <div class="col queries" role="group" aria-label="Query tokens">
           ${r.tokens.map((t, i) => html`<div
               class="tok ${i === active ? 'active' : ''} ${i === this.lockedToken ? 'locked' : ''}"
               role="button"
               data-col="q"
               data-index=${i}
-              tabindex=${i === this.focusIndex ? 0 : -1}
+              tabindex=${this.keys.tabIndex(QUERIES, i)}
               aria-pressed=${i === this.lockedToken ? 'true' : 'false'}
               aria-label=${this.queryLabel(i, focused)}
-              @mouseenter=${() => this.hover(i)}
-              @focus=${() => { this.focusIndex = i; this.hover(i); }}
-              @blur=${() => this.hover(null)}
+              @mouseenter=${() => this.fire('token-hover', i)}
+              @focus=${() => { this.keys.setPosition({ row: QUERIES, col: i }); this.fire('token-hover', i); }}
+              @blur=${() => this.fire('token-hover', null)}
               @click=${() => this.toggleLock(i)}
-              @keydown=${(e: KeyboardEvent) => this.onQueryKey(e, i)}
             ><span class="text">${tokenText(t)}</span></div>`)}
         </div>
         <svg class="lines" aria-hidden="true" height=${height} viewBox="0 0 ${gap} ${height}" preserveAspectRatio="none">
@@ -301,13 +247,12 @@ export class AttnTokenView extends AttnView {
                 role="button"
                 data-col="k"
                 data-index=${j}
-                tabindex=${j === this.keyFocusIndex ? 0 : -1}
+                tabindex=${this.keys.tabIndex(KEYS, j)}
                 aria-pressed=${isHidden ? 'true' : 'false'}
                 aria-label=${`Key ${j + 1}: ${shortToken(t)}${activeRow ? `, weight ${w.toFixed(2)}` : ''}${isHidden ? ', hidden' : ''}`}
                 title=${isHidden ? 'Hidden: click to show again' : 'Click to hide this key (weights renormalised)'}
-                @focus=${() => { this.keyFocusIndex = j; }}
+                @focus=${() => this.keys.setPosition({ row: KEYS, col: j })}
                 @click=${() => this.toggleHidden(j)}
-                @keydown=${(e: KeyboardEvent) => this.onKeyKey(e, j)}
               ><span class="text">${tokenText(t)}</span>${activeRow && drawnKeys.has(j)
                 ? html`<span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((w / rowMax) * 80))}px`, background: focusColor })}></span>`
                 : nothing}</div>`;

@@ -1,10 +1,13 @@
 import { LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AttentionResult } from '../../src/shared/core';
+import type { ViewName } from '../../src/shared/protocol';
+import { registerExport, type ViewExport } from '../export-provider';
 
 /**
  * What every attention view takes from `<attn-app>`. Views fire bubbling, composed `token-hover`,
- * `token-lock` ({index}) and `head-select` ({layer, head}) events; they never talk to the host.
+ * `token-lock` ({index}) and `head-select` ({layer, head}) events; they never talk to the host. A view that can be
+ * exported names itself in `exportView` and builds its export from its own state.
  */
 export class AttnView extends LitElement {
   @property({ attribute: false }) result: AttentionResult | null = null;
@@ -17,16 +20,26 @@ export class AttnView extends LitElement {
   @property({ attribute: false }) hiddenTokens: readonly number[] = [];
   /** Grows when the VS Code theme changes: views that paint canvases repaint on it. */
   @state() protected themeTick = 0;
+  private unregisterExport?: () => void;
+
+  /** The view this element draws and how to export it, or null when it is not exported on its own. */
+  protected exportView(): { view: ViewName; provider: ViewExport } | null {
+    return null;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
     themeViews.add(this);
     watchTheme();
+    const e = this.exportView();
+    if (e) this.unregisterExport = registerExport(this, e.view, e.provider);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     themeViews.delete(this);
+    this.unregisterExport?.();
+    this.unregisterExport = undefined;
   }
 }
 

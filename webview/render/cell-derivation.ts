@@ -115,8 +115,11 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
   if (!head) return null;
   const w = head.weights;
   if (i < 0 || j < 0 || i >= w.rows || j >= w.cols) return null;
-  const query = result.tokens[i] ?? `#${i}`;
-  const keyTok = result.keyTokens[j] ?? `#${j}`;
+  // Tokens are counted from 1 on screen, as the token view counts them; the subscripts follow.
+  const qn = i + 1;
+  const kn = j + 1;
+  const query = result.tokens[i] ?? `#${qn}`;
+  const keyTok = result.keyTokens[j] ?? `#${kn}`;
   const lines: DerivationLine[] = [];
   const weight = at(w, i, j);
   const masked = head.scaled ? at(head.scaled, i, j) === -Infinity : false;
@@ -136,7 +139,7 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
       const temp = result.options.temperature;
       lines.push(
         masked
-          ? { key: 'scaled', label: 'scaled', text: `masked: key ${j} is hidden from query ${i}, so the score becomes -∞`, value: -Infinity }
+          ? { key: 'scaled', label: 'scaled', text: `masked: key ${kn} is hidden from query ${qn}, so the score becomes -∞`, value: -Infinity }
           : { key: 'scaled', label: 'scaled', text: `${fmt(score)} × ${fmt(head.scale)} ÷ ${fmt(temp, 2)} = ${fmt(s)}`, value: s },
       );
     }
@@ -172,13 +175,13 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
   if (head.v && head.output) {
     const vj = head.v.data.subarray(j * head.v.cols, (j + 1) * head.v.cols);
     const contrib = Array.from(vj, (x) => x * weight);
-    lines.push({ key: 'contribution', label: 'w·v_j', text: `${fmt(weight)} × v_${j} = ${vectorText(contrib)}` });
+    lines.push({ key: 'contribution', label: 'w·v_j', text: `${fmt(weight)} × v_${kn} = ${vectorText(contrib)}` });
     const total = rowContributionNormSum(head, i);
     const mine = Math.abs(weight) * vNorms(head.v)[j];
     const share = total > 0 ? mine / total : 0;
-    lines.push({ key: 'share', label: 'share of z', text: `‖w·v_${j}‖ / Σ‖w·v‖ = ${fmt(mine)} / ${fmt(total)} = ${(share * 100).toFixed(1)}% of z_${i}`, value: share });
+    lines.push({ key: 'share', label: 'share of z', text: `‖w·v_${kn}‖ / Σ‖w·v‖ = ${fmt(mine)} / ${fmt(total)} = ${(share * 100).toFixed(1)}% of z_${qn}`, value: share });
   }
 
-  const summary = `Query ${i} "${query}", key ${j} "${keyTok}": ${masked ? 'masked, ' : ''}weight ${fmt(weight)}.`;
+  const summary = `Query ${qn} "${query}", key ${kn} "${keyTok}": ${masked ? 'masked, ' : ''}weight ${fmt(weight)}.`;
   return { row: i, col: j, query, key: keyTok, masked, lines, summary };
 }

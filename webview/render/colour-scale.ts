@@ -128,9 +128,12 @@ export function luminance([r, g, b]: Rgb): number {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
-/** Black or white, whichever reads better on this background. */
+/**
+ * Black or white, whichever contrasts more with this background: black above a luminance of 0.179, where
+ * (L + 0.05) / 0.05 = 1.05 / (L + 0.05). Either way the text reaches at least 4.58:1.
+ */
 export function textOn(bg: Rgb): string {
-  return luminance(bg) > 0.35 ? '#000000' : '#ffffff';
+  return luminance(bg) > Math.sqrt(1.05 * 0.05) - 0.05 ? '#000000' : '#ffffff';
 }
 
 /** A CSS linear-gradient of the ramp (left = domain min), for legends. */

@@ -3,6 +3,7 @@
  * views draw (Q, K, V after RoPE; scores, scaled, weights, Z; the residual stream).
  */
 import { attentionHead } from '../attention';
+import { planInterventions, type LayerInterventions } from '../interventions/apply';
 import { concatColumns, zeros, type Matrix } from '../matrix';
 import type { AttentionOptions, HeadResult } from '../types';
 import type { LayerNames, LinearName, ModelNames, NormName } from './families';
@@ -61,7 +62,9 @@ function mlp(model: Model, x: Matrix, names: LayerNames): Matrix {
   return linear(model, hidden, names.mlp[1]);
 }
 
-function runModelLayer(model: Model, names: ModelNames, index: number, residualIn: Matrix, keep: RunModelInput['keep']): ModelLayerResult {
+function runModelLayer(
+  model: Model, names: ModelNames, index: number, residualIn: Matrix, keep: RunModelInput['keep'], interventions: LayerInterventions | null,
+): ModelLayerResult {
   const c = model.config;
   const ln = names.layer(index);
   const attentionNormed = norm(model, residualIn, ln.norm1);
@@ -70,7 +73,8 @@ function runModelLayer(model: Model, names: ModelNames, index: number, residualI
   const group = c.heads / c.kvHeads;
   const kvHeadOf = q.map((_, h) => Math.floor(h / group));
   const heads: HeadResult[] = q.map((qh, h) => {
-    const head = attentionHead(`L${index}H${h}`, qh, k[kvHeadOf[h]], v[kvHeadOf[h]], CAUSAL);
+    const computed = attentionHead(`L${index}H${h}`, qh, k[kvHeadOf[h]], v[kvHeadOf[h]], CAUSAL);
+    const head = interventions?.apply(h, computed) ?? computed;
     return keep === 'weights' ? { ...head, scores: null, scaled: null } : head;
   });
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
@@ -110,14 +114,15 @@ export interface ForwardOutput {
   readonly logits: Float32Array;
 }
 
-/** Runs every layer on `ids` (already checked against vocab and length). */
+/** Runs every layer on `ids` (already checked against vocab and length), with `input.interventions` (already checked). */
 export function forward(model: Model, names: ModelNames, ids: readonly number[], input: RunModelInput): ForwardOutput {
   const table = tensor(model, names.embed);
   let x = embed(model, names, ids, table);
   const layers: ModelLayerResult[] = [];
+  const plan = planInterventions(input.interventions);
   for (let l = 0; l < model.config.layers; l++) {
     if (input.isCancelled?.()) throw new ModelCancelled();
-    const layer = runModelLayer(model, names, l, x, input.keep);
+    const layer = runModelLayer(model, names, l, x, input.keep, plan(l));
     layers.push(layer);
     input.onLayer?.(layer, l);
     x = layer.output as Matrix;

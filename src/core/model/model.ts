@@ -1,4 +1,6 @@
 /** loadModel / runModel / logitsAt: the entry points for real checkpoints. */
+import { checkInterventions } from '../interventions/check';
+import { checkEditId, editTextTokens } from '../interventions/tokenEdit';
 import { countVisiblePairs } from '../masks';
 import { FAMILY_NAMES, parseModelConfig } from './config';
 import { checkTensors, expectedTensors, modelNames, type ModelNames } from './families';
@@ -81,7 +83,7 @@ function namesOf(model: Model): ModelNames {
   return names;
 }
 
-/** The tokens to run: from ids or text, with BOS per the family's convention unless `prependBos` says otherwise. */
+/** The tokens to run: from ids or text, with BOS per the family's convention unless `prependBos` says otherwise, then the token edit. */
 function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
   const c = model.config;
   let tokens: ModelToken[];
@@ -98,6 +100,10 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
     if (c.bosTokenId === null) throw new ModelError('config.json has no bos_token_id, so no BOS token can be prepended.', 'config.json');
     tokens.unshift({ id: c.bosTokenId, text: model.tokenizer?.tokenText(c.bosTokenId) ?? `#${c.bosTokenId}`, start: 0, end: 0, fromText: false });
   }
+  if (input.tokenEdit) {
+    tokens = editTextTokens(tokens, input.tokenEdit, (id, start, end) => ({ id, text: model.tokenizer?.tokenText(id) ?? `#${id}`, start, end, fromText: false }));
+    checkEditId(input.tokenEdit, c.vocabSize);
+  }
   if (tokens.length === 0) throw new ModelError('There is nothing to run: the input has no tokens.');
   if (tokens.length > c.maxPositions) {
     throw new ModelError(`The input is ${tokens.length} tokens long, over the model's max_position_embeddings of ${c.maxPositions} (config.json); select less text.`, 'config.json');
@@ -111,6 +117,9 @@ function tokensFor(model: Model, input: RunModelInput): ModelToken[] {
 export function runModel(model: Model, input: RunModelInput): ModelResult {
   const tokens = tokensFor(model, input);
   const ids = tokens.map((t) => t.id);
+  const interventions = input.interventions ?? [];
+  const c = model.config;
+  checkInterventions(interventions, { heads: Array<number>(c.layers).fill(c.heads), queries: ids.length, keys: ids.length, mask: CAUSAL.mask });
   const { layers, finalHidden, logits } = forward(model, namesOf(model), ids, input);
   const strings = tokens.map((t) => t.text);
   const d = model.description;
@@ -126,6 +135,7 @@ export function runModel(model: Model, input: RunModelInput): ModelResult {
     logits,
     finalHidden,
     description: d,
+    ...(interventions.length > 0 ? { interventions } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * The public face of real checkpoints: what `loadModel` takes and `runModel` returns. Pure types, shared by the
  * worker (which feeds files) and the views (which draw results).
  */
+import type { Intervention, TokenEdit } from '../interventions/types';
 import type { Matrix } from '../matrix';
 import type { AttentionResult, LayerResult, Token } from '../types';
 
@@ -93,6 +94,17 @@ export interface RunModelInput {
    * a long run keeps (GPT-2 small at 1,024 tokens: 1.2 GB less), for inputs the memory budget cannot otherwise hold.
    */
   readonly keep?: 'all' | 'weights';
+  /**
+   * Ablate heads, cut edges (0-based; positions count the BOS token when one is prepended). Checked against this
+   * run's layers, heads and tokens: a bad one throws an `InterventionError` naming it. Every layer downstream of
+   * the first touched one is recomputed; the layers before it are bit for bit those of a run without.
+   */
+  readonly interventions?: readonly Intervention[];
+  /**
+   * Change one token id before the run (positions count BOS): the ids are edited, never the text; a replaced token
+   * keeps its character range, an inserted one gets an empty range where it goes. Both are marked `fromText: false`.
+   */
+  readonly tokenEdit?: TokenEdit<number>;
   /** Called after each layer, so a view can show layers as they finish. */
   readonly onLayer?: (layer: ModelLayerResult, index: number) => void;
   /** Checked between layers; when it returns true the run throws a `ModelCancelled`. */

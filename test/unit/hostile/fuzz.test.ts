@@ -204,8 +204,9 @@ function expectWellFormed(m: FromWebview): void {
       expect(keys(m)).toEqual(['type']);
       return;
     case 'tokenFocus':
-      expect(keys(m)).toEqual(['head', 'index', 'layer', 'type']);
+      expect(keys(m).filter((k) => k !== 'weights')).toEqual(['head', 'index', 'layer', 'type']);
       expect(m.index === null || isIndex(m.index)).toBe(true);
+      expect(m.weights === undefined || m.weights.every((w) => Number.isFinite(w) && w >= 0)).toBe(true);
       expect(isIndex(m.layer) && isIndex(m.head)).toBe(true);
       return;
     case 'updateSettings': {

@@ -9,6 +9,10 @@ describe('validateMessage', () => {
     expect(validateMessage({ type: 'ready' })).toEqual({ type: 'ready' });
     expect(validateMessage({ type: 'tokenFocus', index: 2, layer: 0, head: 1 })).toEqual({ type: 'tokenFocus', index: 2, layer: 0, head: 1 });
     expect(validateMessage({ type: 'tokenFocus', index: null, layer: 0, head: 0 })).toMatchObject({ index: null });
+    expect(validateMessage({ type: 'tokenFocus', index: 1, layer: 0, head: 0, weights: [0.25, 0, 0.75] })).toEqual({ type: 'tokenFocus', index: 1, layer: 0, head: 0, weights: [0.25, 0, 0.75] });
+    for (const weights of [[0.5, -0.1], [NaN], [Infinity], ['0.5'], {}, 'x', [0.5, , 0.5]]) { // eslint-disable-line no-sparse-arrays
+      expect(validateMessage({ type: 'tokenFocus', index: 1, layer: 0, head: 0, weights })).toBeNull();
+    }
     expect(validateMessage({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } }))
       .toEqual({ type: 'updateSettings', settings: { heads: 2, mask: { kind: 'window', window: 3 } } });
     expect(validateMessage({ type: 'saveSettingsAsDefault', settings: { heads: 99 } })).toEqual({ type: 'saveSettingsAsDefault' });

@@ -1,12 +1,9 @@
 import { css } from 'lit';
+import { hostStyles, srOnlyStyles } from '../base.styles';
 
-export const matrixStyles = css`
-  :host {
-    display: block;
-    color: var(--vscode-foreground, #cccccc);
-    font-family: var(--vscode-font-family, system-ui, sans-serif);
-    font-size: var(--vscode-font-size, 13px);
-  }
+export const matrixStyles = [
+  hostStyles, srOnlyStyles,
+  css`
   .toolbar {
     display: flex;
     flex-wrap: wrap;
@@ -134,16 +131,9 @@ export const matrixStyles = css`
       margin-bottom: 2px;
     }
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
   .empty {
     color: var(--vscode-descriptionForeground, #9d9d9d);
     padding: 12px 0;
   }
-`;
+`,
+];

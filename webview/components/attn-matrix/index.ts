@@ -1,0 +1,1 @@
+export { AttnMatrix } from './attn-matrix';
