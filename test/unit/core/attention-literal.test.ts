@@ -73,6 +73,7 @@ describe('runLayer', () => {
     expect(() => runLayer({ heads: [{ wq: I, wk: I, wv: I }] }, null, X, opts)).toThrow('Layer input is missing: heads with wq/wk/wv need embeddings');
     expect(() => runLayer({ heads: [{ wq: I, wk: I, wv: I }] }, X, null, opts)).toThrow('Key input is missing: heads with wq/wk/wv need embeddings');
     expect(() => runLayer({ heads: [] }, X, null, opts)).toThrow('Key input is missing');
+    expect(() => runLayer({ heads: [] }, null, X, opts)).toThrow('Layer input is missing');
     const ffn = { w1: I, b1: new Float32Array(2), w2: I, b2: new Float32Array(2) };
     expect(() => runLayer({ heads: [{ query: X, key: X, value: X }], ffn }, null, X, opts)).toThrow('Layer input (for the residual) is missing');
   });
@@ -89,6 +90,8 @@ describe('evaluate and tryEvaluate', () => {
     const r = evaluate(precomputed({ headNames: [['first']] }));
     expect(r.layers[0].heads.map((h) => [h.name, h.scale])).toEqual([['first', 1], ['head 2', 1]]);
     expect(evaluate(precomputed({})).layers[0].heads.map((h) => h.name)).toEqual(['head 1', 'head 2']);
+    const twoLayers = evaluate(precomputed({ attention: [[weights], [weights]], headNames: [['first']] }));
+    expect(twoLayers.layers.map((l) => l.heads[0].name)).toEqual(['first', 'head 1']);
     const scaled = evaluate(precomputed({ options: { scale: 0.25, mask: { kind: 'none' }, temperature: 1 } }));
     expect(scaled.layers[0].heads[1].scale).toBe(0.25);
     expect(r.cost).toEqual({ computedPairs: 3, fullPairs: 4 });
