@@ -1,14 +1,36 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { MENU_LABEL, assertEventually, runCommand, openFile, openWorkbench, runContextMenuItem, shot, webview, wordBox, type Session } from './workbench';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
+/** The user settings file of the shared profile: the theme switches below write to it, after() puts it back. */
+const USER_SETTINGS = process.env.SAV_USER_SETTINGS ?? '';
+/** Words of the sentence that occur once, so their box in the editor is unambiguous. */
+const UNIQUE_WORDS = ['animal', 'cross', 'street', 'because', 'was', 'too', 'tired'];
 const TOKENS = ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.'];
 
 /** Screen boxes of the editor's inline decorations (the highlight and the tints). */
 async function decorationBoxes(editor: Locator) {
   return editor.locator('.view-overlays .cdr').evaluateAll((els) =>
     els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ x: r.x, width: r.width })));
+}
+
+async function keyToken(page: Page, text: string): Promise<Locator> {
+  return webview(page).locator('attn-token-view .tok[data-col="k"]', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).first();
+}
+
+/** Switches the colour theme through its picker (which writes the user settings; after() puts them back). */
+async function colorTheme(page: Page, name: string, kind: 'vs' | 'vs-dark' | 'hc-black' | 'hc-light'): Promise<void> {
+  // Clicked, not Enter: "Browse Color Themes in Marketplace" may be ranked first.
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  const input = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+  await assertEventually(async () => (await page.locator(`.monaco-workbench.${kind}`).count()) === 1, `the ${name} theme is applied`, 30_000);
 }
 
 async function queryToken(page: Page, text: string): Promise<Locator> {
@@ -18,15 +40,20 @@ async function queryToken(page: Page, text: string): Promise<Locator> {
 describe('Right-click to insight, in the real VS Code', function () {
   let session: Session;
   let editor: Locator;
+  let settings = '';
 
   before(async () => {
+    settings = USER_SETTINGS && fs.existsSync(USER_SETTINGS) ? fs.readFileSync(USER_SETTINGS, 'utf8') : '';
     session = await openWorkbench();
     editor = await openFile(session.page, 'story.txt');
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await shot(session.page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
-  after(async () => session?.close());
+  after(async () => {
+    await session?.close();
+    if (USER_SETTINGS) fs.writeFileSync(USER_SETTINGS, settings);
+  });
 
   it('visualizes the selection from the editor context menu', async () => {
     const { page } = session;
@@ -62,6 +89,42 @@ describe('Right-click to insight, in the real VS Code', function () {
       throw new Error(`${error.message}; "it" at x=${itBox.x} w=${itBox.width}, decorations ${JSON.stringify(boxes)}`);
     });
     await shot(page, 'editor-sync-hover');
+  });
+
+  it('hiding a key in the panel takes its tint off the editor: the tints follow the renormalised weights', async () => {
+    const { page } = session;
+    const line = editor.locator('.view-line', { hasText: 'animal' }).first();
+    const it = await queryToken(page, 'it');
+    await it.click();
+    await assertEventually(async () => (await it.getAttribute('aria-pressed')) === 'true', '"it" is locked');
+    const on = (box: { x: number; width: number }) => (b: { x: number; width: number }) => Math.abs(b.x - box.x) < 3 && Math.abs(b.width - box.width) < 4;
+    // A word "it" attends to enough to be tinted (levels are relative to the row's largest weight).
+    let word = '';
+    let box = { x: 0, width: 0 };
+    await assertEventually(async () => {
+      const boxes = await decorationBoxes(editor);
+      for (const w of UNIQUE_WORDS) {
+        const b = await wordBox(page, line, w, 0);
+        if (boxes.some(on(b))) [word, box] = [w, b];
+      }
+      return word !== '';
+    }, 'some word that "it" attends to is tinted');
+    await shot(page, 'editor-tints');
+    await (await keyToken(page, word)).click();
+    await assertEventually(async () => !(await decorationBoxes(editor)).some(on(box)) && (await decorationBoxes(editor)).length >= 2,
+      `"${word}", hidden in the panel, is no longer tinted while the other words still are`);
+    await (await keyToken(page, word)).click();
+    await assertEventually(async () => (await decorationBoxes(editor)).some(on(box)), `"${word}" is tinted again once shown`);
+    // The tints, over the selection still active in the editor, in the dark and high-contrast themes (the profile is light).
+    const kinds = [['Dark Modern', 'vs-dark', 'dark'], ['Dark High Contrast', 'hc-black', 'hc-dark'], ['Light High Contrast', 'hc-light', 'hc-light']] as const;
+    for (const [theme, kind, file] of kinds) {
+      await colorTheme(page, theme, kind);
+      await assertEventually(async () => (await decorationBoxes(editor)).some(on(box)), `"${word}" is tinted in ${theme}`);
+      await shot(page, `editor-tints-${file}`);
+    }
+    await colorTheme(page, 'Light Modern', 'vs');
+    await it.click();
+    await assertEventually(async () => (await it.getAttribute('aria-pressed')) === 'false', '"it" is unlocked');
   });
 
   it('putting the cursor on "animal" in the editor highlights it in the panel', async () => {
