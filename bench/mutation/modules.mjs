@@ -2,7 +2,8 @@
 // mutates and the tests aimed at them; a group's tests must pass unmutated.
 export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  attention: { mutate: ['src/core/attention.ts', 'src/core/layer.ts', 'src/core/evaluate.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  // evaluate.ts and layer.ts carry the interventions option, whose tests are in test/unit/interventions.
+  attention: { mutate: ['src/core/attention.ts', 'src/core/layer.ts', 'src/core/evaluate.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/interventions/**/*.test.ts'] },
   matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/stats.test.ts'] },
   stats: { mutate: ['src/core/stats.ts', 'src/core/summaries.ts'], tests: ['test/unit/stats.test.ts', 'test/unit/binary/slim.test.ts', 'test/unit/core/**/*.test.ts'] },
   embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
