@@ -57,7 +57,7 @@ describe('bidi isolation of token text', () => {
     app.setUi({ view: 'pipeline', lockedToken: 1 });
     await settle(app);
     const note = deepAll(deep(app, 'attn-pipeline'), '.note[role=status]')[0];
-    expect(note.textContent).toContain('Tracing token 1');
+    expect(note.textContent).toContain('Tracing token 2');
     expectIsolated(note, displayToken(RLO), 'pipeline note');
     expect(note.textContent!.endsWith('through every step.')).toBe(true);
   });

@@ -101,7 +101,7 @@ describe('attn-pipeline on a real model’s layer', () => {
     expect(explain(el, 'k')).toBe('Keys: how each token describes itself to the queries. Grouped-query attention: 4 query heads share 2 key/value heads, 2 per key/value head; L0H3 reads key/value head 1, shared by L0H2, L0H3.');
     expect(explain(el, 'rope')).toBe("Rotary positions: in every query and key row, column i and column i + 8 (i < 8) are rotated together by the angle position × 1000^(−2i/16). Shown: each position's 8 angles, in radians.");
     // Token 2's angles: 2 · 1000^(−i/8) for i = 0, 1, 2, 3, …
-    expect(trace(el, 'rope')).toBe('row 2: [2.000, 0.843, 0.356, 0.150, …]');
+    expect(trace(el, 'rope')).toBe('row 3: [2.000, 0.843, 0.356, 0.150, …]');
     expect(explain(el, 'mlp')).toBe('Each token on its own: SiLU(x·W_gate) ⊙ (x·W_up), 64 wide, then ·W_down back to 32.');
   });
 
@@ -133,7 +133,7 @@ describe('attn-pipeline on a real model’s layer', () => {
     ]);
     expect(explain(el, 'rope')).toContain('; the other 24 columns pass unrotated.');
     // Token 5's angles: 5 · 2000^(−2i/8) for i = 0…3.
-    expect(trace(el, 'rope')).toBe('row 5: [5.000, 0.748, 0.112, 0.017]');
+    expect(trace(el, 'rope')).toBe('row 6: [5.000, 0.748, 0.112, 0.017]');
     expect(explain(el, 'norm2')).toContain('Parallel residual: the MLP reads X itself, the same X attention read, not X + attention.');
     expect(explain(el, 'mlp')).toBe('Each token on its own: exact GELU (erf) of x·W_in + b, 128 wide, then ·W_out + b back to 64.');
     expect(explain(el, 'add')).toBe('Parallel residual (GPT-NeoX): both branches are added to X in one step: what layer 1 (or the final norm) reads.');
@@ -144,10 +144,10 @@ describe('attn-pipeline on a real model’s layer', () => {
     for (const id of ['norm1', 'rope', 'add1', 'norm2', 'mlp', 'add2']) {
       const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>(`canvas[data-step="${id}"]`);
       expect(canvas?.width, id).toBeGreaterThan(0);
-      expect(trace(el, id), id).toMatch(/^row 4: \[-?\d\.\d{3}, /);
+      expect(trace(el, id), id).toMatch(/^row 5: \[-?\d\.\d{3}, /);
     }
     const mlp = modelResult(FAMILIES.llama).layers[0].model!.mlpOutput!;
-    expect(trace(el, 'mlp')).toBe(`row 4: [${[...mlp.data.subarray(4 * 32, 4 * 32 + 4)].map((x) => x.toFixed(3).replace(/^-0\.000$/, '0.000')).join(', ')}, …]`);
+    expect(trace(el, 'mlp')).toBe(`row 5: [${[...mlp.data.subarray(4 * 32, 4 * 32 + 4)].map((x) => x.toFixed(3).replace(/^-0\.000$/, '0.000')).join(', ')}, …]`);
   });
 
   for (const theme of ['dark', 'light', 'high-contrast'] as const) {

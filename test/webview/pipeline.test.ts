@@ -79,12 +79,12 @@ describe('attn-pipeline', () => {
     const s = steps(el);
     const h = result.layers[0].heads[0];
     const w = h.weights;
-    const want = `row 2: [${[0, 1, 2, 3].map((j) => w.data[2 * w.cols + j].toFixed(3)).join(', ')}, …]`;
+    const want = `row 3: [${[0, 1, 2, 3].map((j) => w.data[2 * w.cols + j].toFixed(3)).join(', ')}, …]`;
     expect(text(s.get('weights'), '.trace')).toBe(want);
     const q = h.q!;
-    expect(text(s.get('q'), '.trace')).toBe(`row 2: [${[0, 1, 2].map((j) => q.data[2 * q.cols + j].toFixed(3)).join(', ')}]`);
+    expect(text(s.get('q'), '.trace')).toBe(`row 3: [${[0, 1, 2].map((j) => q.data[2 * q.cols + j].toFixed(3)).join(', ')}]`);
     expect(s.get('wq')!.querySelector('.trace')).toBeNull();
-    expect(el.shadowRoot!.textContent).toContain('Tracing token 2');
+    expect(el.shadowRoot!.textContent).toContain('Tracing token 3');
     // the traced row is outlined in the thumbnail: the canvas changes when the row does
     const canvas = s.get('weights')!.querySelector('canvas')!;
     const before = canvas.toDataURL();

@@ -41,7 +41,7 @@ describe('exports of the Pipeline and Heads views, as drawn', () => {
     expect(svg.suggestedName).toBe('i-am-good-pipeline-L0H0-weights.svg');
     const doc = parseSvg(svg.content);
     expect(doc.querySelector('text')!.textContent).toBe('i-am-good.attention.json — L0H0 (self), pipeline');
-    expect(texts(doc).slice(1, 3)).toEqual(['L0H0 (self): how the numbers flow', 'Tracing token 1 “am” through every step.']);
+    expect(texts(doc).slice(1, 3)).toEqual(['L0H0 (self): how the numbers flow', 'Tracing token 2 “am” through every step.']);
     const steps = [...doc.querySelectorAll('g.step')];
     expect(steps.map((g) => g.getAttribute('data-step'))).toEqual(['x', 'wq', 'wk', 'wv', 'q', 'k', 'v', 'scores', 'scaled', 'mask', 'weights', 'z', 'concat']);
     const card = (id: string) => doc.querySelector(`g.step[data-step="${id}"]`)!;
@@ -49,7 +49,7 @@ describe('exports of the Pipeline and Heads views, as drawn', () => {
     expect(texts(card('wq')).slice(0, 2)).toEqual(['W_Q', '4×3']);
     expect(texts(card('weights')).slice(0, 2)).toEqual(['softmax', '3×3']);
     // The traced row 1 of X is the embedding of "am" in the file: [0.1, 1, 0.1, 0.5].
-    expect(card('x').querySelector('text.trace')!.textContent).toBe('row 1: [0.100, 1.000, 0.100, 0.500]');
+    expect(card('x').querySelector('text.trace')!.textContent).toBe('row 2: [0.100, 1.000, 0.100, 0.500]');
     // The same traces as the cards on screen.
     const pipeline = app.shadowRoot!.querySelector('attn-pipeline')!.shadowRoot!;
     expect(texts(doc, 'text.trace')).toEqual(texts(pipeline, '.trace'));

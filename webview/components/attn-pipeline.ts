@@ -165,7 +165,7 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
   return L.model ? withModelSteps(steps, L, L.model, layer, head) : steps;
 }
 
-/** The traced row of a step: its first values. */
+/** The traced row of a step: its first values. Rows count from 1, as tokens do in every view. */
 export function traceText(step: PipelineStep, row: number): string {
   const m = step.matrix as Matrix;
   if (row < 0 || row >= m.rows) return '';
@@ -173,7 +173,7 @@ export function traceText(step: PipelineStep, row: number): string {
   const shown = Math.min(m.cols, TRACE_VALUES);
   for (let j = 0; j < shown; j++) vals.push(fmt(m.data[row * m.cols + j], 3));
   if (shown < m.cols) vals.push('…');
-  return `row ${row}: [${vals.join(', ')}]`;
+  return `row ${row + 1}: [${vals.join(', ')}]`;
 }
 
 /** What the mask costs: pairs computed now, and how the pairs grow with n. */
@@ -284,7 +284,7 @@ export class AttnPipeline extends AttnView {
             : 'This large result carries the full pipeline only for the focused head; focus this head to see it.'}</p>`
         : nothing}
       ${row !== null && token !== undefined
-        ? html`<p class="note" role="status">Tracing token ${row} “<bdi>${tokenText(token)}</bdi>” through every step.</p>`
+        ? html`<p class="note" role="status">Tracing token ${row + 1} “<bdi>${tokenText(token)}</bdi>” through every step.</p>`
         : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}
       <ol class="steps" aria-label="Pipeline steps">
         ${this.steps.map((s) => this.renderStep(s, row))}

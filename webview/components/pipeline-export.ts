@@ -26,7 +26,7 @@ export function pipelineExport(
   const token = row !== null ? result.tokens[row] : undefined;
   const notes = [
     `${headTitle(layer, head, h.name)}: how the numbers flow`,
-    ...(row !== null && token !== undefined ? [`Tracing token ${row} “${tokenText(token)}” through every step.`] : []),
+    ...(row !== null && token !== undefined ? [`Tracing token ${row + 1} “${tokenText(token)}” through every step.`] : []),
   ];
   const cost = maskCost(result);
   return pipelineSvg({
