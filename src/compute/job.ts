@@ -118,13 +118,14 @@ function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: n
   if (text.length > maxTokens * MAX_CHARS_PER_TOKEN) {
     return failure(`The selection has ${text.length.toLocaleString('en')} characters, far more than the limit of ${maxTokens.toLocaleString('en')} tokens (setting selfAttention.maxTokens). Select less text.`);
   }
-  const count = tokenize(text, settings.tokenizer).length;
+  const cut = tokenize(text, settings.tokenizer);
+  const count = cut.length;
   if (count > maxTokens) {
     return failure(`The selection has ${count.toLocaleString('en')} tokens, more than the limit of ${maxTokens.toLocaleString('en')} (setting selfAttention.maxTokens). Select less text.`);
   }
   const overBudget = budgetProblem(selectionJobSize(count, settings), budget, 'This selection', 'less text');
   if (overBudget) return budgetFailure(overBudget);
-  const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit);
+  const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit, cut);
   const problems = validateSpec(spec);
   if (problems.length > 0) return { ok: false, message: problems[0].message, problems };
   return { ok: true, result: evaluate(spec, request), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };

@@ -1,6 +1,6 @@
 import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../core';
 import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
-import { layerMatrices } from '../compute/transferables';
+import { layerMatrices } from './transferables';
 
 /**
  * With head summaries, the most weight cells a slimmed snapshot carries for the focused layer
