@@ -1,7 +1,7 @@
 import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
 import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit } from '../core';
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
-import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
+import { DEFAULT_BUDGET_BYTES, settingsProblem, tokenLimit } from '../shared/settings';
 import { tokenStringRanges } from './tokenStringRanges';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
@@ -52,15 +52,13 @@ export function checkTensorText(text: string): TensorCheck {
   return { problems: parsed.warnings, ...(parsed.reference !== undefined ? { reference: parsed.reference } : {}) };
 }
 
-/** The budget when none is given: the setting's default. */
-export const DEFAULT_BUDGET_BYTES = SETTINGS.memoryBudgetMB.default * 1024 * 1024;
 
 /** Characters per token above which a selection is refused before tokenizing it at all. */
 const MAX_CHARS_PER_TOKEN = 64;
 
 /**
  * Runs one request to completion, refusing it before the big allocations when it needs more than `budget` bytes.
- * Pure: the same code runs inline and in the worker thread.
+ * Pure; it runs in the worker thread (src/compute/worker.ts), never on the extension host.
  */
 export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
   let outcome: ComputeOutcome;
@@ -85,28 +83,6 @@ function runRequest(request: ComputeRequest, budget: number): ComputeOutcome {
     case 'error':
       return failure(request.message);
   }
-}
-
-/** How big a request is (characters or bytes): only small ones may run inline, and only if the budget counts them trivial. */
-export function requestSize(request: ComputeRequest): number {
-  switch (request.kind) {
-    case 'binary':
-      return request.bytes.byteLength + (request.sidecarText?.length ?? 0);
-    case 'error':
-      return 0;
-    default:
-      return request.text.length;
-  }
-}
-
-/**
- * Buffers to transfer (not copy) when posting the request to the worker. Only a buffer the bytes fill
- * exactly is transferred; a view on a shared (pooled) buffer is copied by postMessage instead.
- */
-export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
-  if (request.kind !== 'binary') return [];
-  const { bytes } = request;
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
 function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: number): ComputeOutcome {

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult, Problem } from '../core';
+import type { AttentionResult, HeadSummaries, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import type { FromWebview, SliceLayers, Snapshot, ToWebview, UiState } from '../shared/protocol';
+import { isSlimmed, type FromWebview, type SliceLayers, type Snapshot, type ToWebview, type UiState } from '../shared/protocol';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
 import { saveExport } from './saveExport';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { payloadBytes, payloadProblem, slimResult, type Focus } from '../compute/slice';
-import { PanelSession, sendPartial } from './session';
+import { needsSlice, PanelSession, sendPartial } from './session';
 import type { PartialModelResult } from '../compute/modelStream';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
@@ -18,9 +18,17 @@ import { validateMessage } from '../shared/validateMessage';
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
 
-/** Where the whole result on screen lives, and how to get the slice another focus draws. */
+/**
+ * Where the whole result on screen lives, and how to get the slice another focus draws: in the compute worker, or
+ * for a real model's run in the host (the model worker streams its layers to the host and keeps none: issue 14's
+ * next step).
+ */
 interface HeldResult {
   slice(focus: Focus): Promise<SliceLayers | undefined>;
+}
+
+function inHost(result: AttentionResult, summaries?: HeadSummaries): HeldResult {
+  return { slice: (focus) => Promise.resolve(slimResult(result, focus, summaries).layers) };
 }
 
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
@@ -158,7 +166,9 @@ export class AttentionPanel implements vscode.Disposable {
       const onLayer = (partial: PartialModelResult) => {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
-      const outcome = await (this.models.selectionRun(request, this.modelRun, onLayer) ?? this.compute.compute(request, settings.budgetBytes));
+      const focus = this.session.focus;
+      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
+      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, focus));
       if (!this.session.isCurrent(run)) return;
       if (!outcome) {
         this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
@@ -171,8 +181,8 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
-      const { result, headSummaries } = outcome;
-      this.held = { slice: (focus) => Promise.resolve(slimResult(result, focus, headSummaries).layers) };
+      // The compute worker keeps its result and sent the slice for `focus`; a real model's result came whole (see HeldResult).
+      this.held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f) => this.compute.slice(f) };
       this.showResult(outcome.result, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
         ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
@@ -180,6 +190,8 @@ export class AttentionPanel implements vscode.Disposable {
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
       });
       this.panel.title = panelTitle(this.source);
+      // The focus moved while the worker computed: the slice it sent is for the old one.
+      if (isSlimmed(outcome.result) && needsSlice(focus, this.session.focus)) this.fetchSlice(this.session.focus);
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -218,9 +230,8 @@ export class AttentionPanel implements vscode.Disposable {
     streamed.layers = partial.done;
     streamed.bytes += bytes;
     this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
-    const { result } = partial;
-    this.held = { slice: (focus) => Promise.resolve(slimResult(result, focus).layers) };
-    this.showResult(result, [], Infinity, { progress: { done: partial.done, total: partial.total } });
+    this.held = inHost(partial.result);
+    this.showResult(partial.result, [], Infinity, { progress: { done: partial.done, total: partial.total } });
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
@@ -233,7 +244,10 @@ export class AttentionPanel implements vscode.Disposable {
 
   /** The views' focus moved: a large result's new slice comes from where the result is held. */
   private setFocus(focus: Focus): void {
-    if (!this.session.setFocus(focus)) return;
+    if (this.session.setFocus(focus)) this.fetchSlice(focus);
+  }
+
+  private fetchSlice(focus: Focus): void {
     const seq = this.session.shown?.seq;
     const held = this.held;
     void held?.slice(focus).then((layers) => {
