@@ -1,4 +1,4 @@
-import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../core';
+import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../shared/core';
 import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
 import { layerMatrices } from './transferables';
 
