@@ -1,8 +1,7 @@
 import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
-import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit } from '../core';
+import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit, TokenStringRanges } from '../core';
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES, settingsProblem, tokenLimit } from '../shared/settings';
-import { tokenStringRanges } from './tokenStringRanges';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
 export interface WhatIf {
@@ -113,21 +112,19 @@ function runFile(text: string, budget: number, request: WhatIf): ComputeOutcome 
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), text);
+  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), parsed.tokenRanges);
 }
 
 function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number, request: WhatIf): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0), request);
-  return sidecarText === undefined ? outcome : withTokenRanges(outcome, sidecarText);
+  return withTokenRanges(outcome, parsed.tokenRanges);
 }
 
-/** Adds where a tensor file's token strings are, for the editor sync (found here, off the host's thread). */
-function withTokenRanges(outcome: ComputeOutcome, text: string): ComputeOutcome {
-  if (!outcome.ok) return outcome;
-  const ranges = tokenStringRanges(text);
-  return ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
+/** Adds where a tensor file's token strings are, for the editor sync (found by the file's one parse, off the host's thread). */
+function withTokenRanges(outcome: ComputeOutcome, ranges: TokenStringRanges | undefined): ComputeOutcome {
+  return outcome.ok && ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
 }
 
 /** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */

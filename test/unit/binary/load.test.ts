@@ -60,8 +60,12 @@ describe('parseBinaryAttention', () => {
     ['compressed.npz', undefined],
     ['attn_f32.safetensors', undefined],
   ])('reads %s through a sidecar, tokens from the sidecar', (file, tensor) => {
-    const s = spec(parseBinaryAttention({ bytes: load(file), fileName: file, sidecarText: sidecar({ attention_file: file, ...(tensor ? { attention_tensor: tensor } : {}), head_names: ['x', 'y', 'z'] }) }));
+    const sidecarText = sidecar({ attention_file: file, ...(tensor ? { attention_tensor: tensor } : {}), head_names: ['x', 'y', 'z'] });
+    const parsed = parseBinaryAttention({ bytes: load(file), fileName: file, sidecarText });
+    const s = spec(parsed);
     expect(s.tokens).toEqual(expected.tokens);
+    // The sidecar's one parse also says where its token strings are, for the editor sync.
+    expect(parsed.ok && parsed.tokenRanges?.queries.map(([from, to]) => JSON.parse(sidecarText.slice(from, to)))).toEqual(expected.tokens);
     expect(s.attention.length).toBe(2);
     expect(s.attention[1].length).toBe(3);
     expect(s.headNames).toEqual([['x', 'y', 'z'], ['x', 'y', 'z']]);
