@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
+import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
 import { slimResult, type Focus } from './slice';
@@ -38,6 +39,10 @@ function answer(message: ToComputeWorker): FromComputeWorker {
   // Copied, not transferred, to the host: the kept result stays whole here.
   return { id: message.id, outcome: { ...outcome, result: slimResult(outcome.result, message.focus, outcome.headSummaries) } };
 }
+
+// The panel starts this thread when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the
+// webview loads, rather than in the first request.
+kernels();
 
 /** Worker thread entry: runs compute jobs off the extension host's thread and keeps their results. */
 parentPort?.on('message', (message: ToComputeWorker) => {
