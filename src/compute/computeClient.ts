@@ -47,13 +47,14 @@ export class ComputeClient {
 
   /**
    * Computes `request`, refusing it with a message when it needs more than `budget` bytes. A large result comes back
-   * as the slice `focus` draws (see slice.ts); the worker keeps the whole.
+   * as the slice `first` draws (see slice.ts), or with no matrix at all (`'tokens'`: ask for the slice next); the
+   * worker keeps the whole. A small result comes back whole.
    */
-  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, focus: Focus = DEFAULT_FOCUS): Promise<ComputeOutcome> {
+  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS): Promise<ComputeOutcome> {
     this.cancel();
     this.keptId = undefined;
     const id = this.nextId;
-    return this.call('compute', { request, budget, focus }, requestTransferables(request)).then((reply) => {
+    return this.call('compute', { request, budget, first }, requestTransferables(request)).then((reply) => {
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;

@@ -60,6 +60,26 @@ export function slimResult(result: AttentionResult, focus: Focus, summaries?: He
   };
 }
 
+/**
+ * The first picture of a large result: no matrix at all, every head's statistics and thumbnail standing in (the worker
+ * summarizes every large result). The token view draws its tokens from it at once; the focused slice follows.
+ */
+export function tokensOnly(result: AttentionResult): AttentionResult {
+  if (!isSlimmed(result)) return standaloneWeights(result);
+  return {
+    ...result,
+    layers: result.layers.map((layer): LayerResult => ({
+      input: null,
+      heads: layer.heads.map((head) => weightsOnly(head, false)),
+      concat: null,
+      attentionOutput: null,
+      encoder: undefined,
+      output: null,
+      ...(layer.model ? { model: { ...layer.model, attentionNormed: null, residualMid: null, mlpNormed: null, mlpOutput: null } } : {}),
+    })),
+  };
+}
+
 /** The focused head keeps Q, K, V and Z (n×d, small) and only the n×n matrices its views draw. */
 function focusedHead(head: HeadResult, focus: Focus): HeadResult {
   return {

@@ -3,11 +3,11 @@ import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
-import { slimResult, type Focus } from './slice';
+import { slimResult, tokensOnly, type Focus } from './slice';
 
 /** What the host asks this thread: a job (whose result it then keeps), a slice of the kept result, or a file's check. */
 export type ToComputeWorker =
-  | { readonly id: number; readonly request: ComputeRequest; readonly budget: number; readonly focus: Focus }
+  | { readonly id: number; readonly request: ComputeRequest; readonly budget: number; readonly first: Focus | 'tokens' }
   | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
   | { readonly id: number; readonly check: string };
 
@@ -37,7 +37,9 @@ function answer(message: ToComputeWorker): FromComputeWorker {
   if (!outcome.ok) return { id: message.id, outcome };
   kept = { id: message.id, result: outcome.result, ...(outcome.headSummaries ? { summaries: outcome.headSummaries } : {}) };
   // Copied, not transferred, to the host: the kept result stays whole here.
-  return { id: message.id, outcome: { ...outcome, result: slimResult(outcome.result, message.focus, outcome.headSummaries) } };
+  const { first } = message;
+  const result = first === 'tokens' ? tokensOnly(outcome.result) : slimResult(outcome.result, first, outcome.headSummaries);
+  return { id: message.id, outcome: { ...outcome, result } };
 }
 
 // The panel starts this thread when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the

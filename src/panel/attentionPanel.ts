@@ -34,8 +34,8 @@ function inHost(result: AttentionResult, summaries?: HeadSummaries): HeldResult 
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
 export class AttentionPanel implements vscode.Disposable {
   private readonly session: PanelSession;
-  /** The whole result behind the snapshot on screen; the snapshot itself may hold only a slice of it. */
-  private held: HeldResult | undefined;
+  /** The whole result behind snapshot `seq` (the one on screen, unless a refusal or a restore came after it). */
+  private held: { readonly seq: number; readonly result: HeldResult } | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
@@ -166,9 +166,9 @@ export class AttentionPanel implements vscode.Disposable {
       const onLayer = (partial: PartialModelResult) => {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
-      const focus = this.session.focus;
       const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
-      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, focus));
+      // Tokens first: a large result comes without matrices, and its focused slice follows (below).
+      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens'));
       if (!this.session.isCurrent(run)) return;
       if (!outcome) {
         this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
@@ -182,16 +182,15 @@ export class AttentionPanel implements vscode.Disposable {
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
       // The compute worker keeps its result and sent the slice for `focus`; a real model's result came whole (see HeldResult).
-      this.held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f) => this.compute.slice(f) };
-      this.showResult(outcome.result, outcome.warnings, settings.budgetBytes, {
+      const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
+      const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
         ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
       });
       this.panel.title = panelTitle(this.source);
-      // The focus moved while the worker computed: the slice it sent is for the old one.
-      if (isSlimmed(outcome.result) && needsSlice(focus, this.session.focus)) this.fetchSlice(this.session.focus);
+      if (shown && !modelRun && isSlimmed(outcome.result)) this.fetchSlice(this.session.focus);
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -206,12 +205,12 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** Shows a result's slice for the current focus, unless that slice alone is over the memory budget. */
-  private showResult(result: AttentionResult, warnings: readonly Problem[], budget: number, more: Partial<Snapshot> = {}): void {
+  private showResult(result: AttentionResult, held: HeldResult, warnings: readonly Problem[], budget: number, more: Partial<Snapshot> = {}): Snapshot | undefined {
     const slice = slimResult(result, this.session.focus, more.headSummaries);
     const overBudget = payloadProblem(slice, budget);
     if (overBudget) {
       this.session.showError({ message: overBudget, problems: [] });
-      return;
+      return undefined;
     }
     const snapshot = this.session.show({
       source: this.source.info(),
@@ -220,7 +219,9 @@ export class AttentionPanel implements vscode.Disposable {
       warnings: this.withModelNotice(warnings),
       ...more,
     });
+    this.held = { seq: snapshot.seq, result: held };
     this.log.info(`${this.source.title()}: snapshot ${snapshot.seq} carries ${(payloadBytes(slice) / 1e6).toFixed(1)} MB of matrices`);
+    return snapshot;
   }
 
   /** A real model's layers so far, shown while the rest run (see sendPartial for which are sent). */
@@ -230,8 +231,7 @@ export class AttentionPanel implements vscode.Disposable {
     streamed.layers = partial.done;
     streamed.bytes += bytes;
     this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
-    this.held = inHost(partial.result);
-    this.showResult(partial.result, [], Infinity, { progress: { done: partial.done, total: partial.total } });
+    this.showResult(partial.result, inHost(partial.result), [], Infinity, { progress: { done: partial.done, total: partial.total } });
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
@@ -248,12 +248,23 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private fetchSlice(focus: Focus): void {
-    const seq = this.session.shown?.seq;
     const held = this.held;
-    void held?.slice(focus).then((layers) => {
-      // Only if nothing newer was shown or asked for meanwhile.
-      if (layers && seq !== undefined && held === this.held && focus === this.session.focus) this.session.showSlice(seq, layers);
-    }, (error: unknown) => this.log.warn(`No slice for the new focus: ${error instanceof Error ? error.message : String(error)}`));
+    if (!held || held.seq !== this.session.shown?.seq) return;
+    void held.result.slice(focus).then((layers) => {
+      const shown = this.session.shown;
+      // Only if the focus now draws nothing this slice lacks, and its snapshot is still on screen.
+      if (!layers || shown?.seq !== held.seq || needsSlice(focus, this.session.focus)) return;
+      const sliced = { ...shown.result, layers };
+      const overBudget = payloadProblem(sliced, memoryBudgetBytes());
+      if (overBudget) {
+        this.session.showError({ message: overBudget, problems: [] });
+        return;
+      }
+      this.log.info(`${this.source.title()}: a slice of snapshot ${held.seq} carries ${(payloadBytes(sliced) / 1e6).toFixed(1)} MB of matrices`);
+      this.session.showSlice(held.seq, layers);
+    }, (error: unknown) => {
+      if (!(error instanceof CancelledError)) this.log.warn(`No slice for the new focus: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   private send(message: ToWebview): void {

@@ -55,7 +55,26 @@ describe('results live in the worker', () => {
     expect(outcome.result.layers[1].heads[0].weights).toEqual(NO_WEIGHTS);
   });
 
+  it('asked for tokens first, a large result comes with no matrix at all: summaries stand in, the slice follows', async () => {
+    const outcome = await client.compute(request(1), undefined, 'tokens');
+    const result = resultOf(outcome);
+    expect(outcome.ok && outcome.headSummaries?.length).toBe(2);
+    for (const layer of result.layers) {
+      expect([layer.input, layer.concat, layer.attentionOutput, layer.output]).toEqual([null, null, null, null]);
+      for (const head of layer.heads) expect([head.weights, head.q, head.scores]).toEqual([NO_WEIGHTS, null, null]);
+    }
+    expect(result.tokens).toHaveLength(300);
+    const layers = await client.slice(DEFAULT_FOCUS);
+    expect(layers![0].heads[0].weights).toEqual(resultOf(runJob(request(1))).layers[0].heads[0].weights);
+  });
+
+  it('a small result comes whole, whatever comes first', async () => {
+    const small: ComputeRequest = { ...request(1), text: 'the cat sat on the mat' } as ComputeRequest;
+    expect(resultOf(await client.compute(small, undefined, 'tokens'))).toEqual(resultOf(runJob(small)));
+  });
+
   it('a later focus gets its slice from the kept result: another layer, the raw scores, the pipeline', async () => {
+    resultOf(await client.compute(request(1)));
     const whole = resultOf(runJob(request(1)));
     const summaries = runJob(request(1));
     const focuses: Focus[] = [
