@@ -288,7 +288,7 @@ export class AttentionPanel implements vscode.Disposable {
   private handle(message: FromWebview): void {
     switch (message.type) {
       case 'ready':
-        this.session.onReady();
+        if (this.session.onReady()) this.fetchSlice(this.session.focus);
         return;
       case 'tokenFocus':
         this.showTokenFocus(message.index, message.weights);

@@ -32,7 +32,10 @@ export class PanelSession {
   private latestRun = 0;
   private seq = 0;
   private focusNow: Focus = DEFAULT_FOCUS;
-  /** The snapshot on screen (or queued for it), with the slice last sent: what a reloaded webview gets again. */
+  /**
+   * The snapshot on screen (or queued for it): what a reloaded webview gets again. Slices are sent, never kept: the
+   * host holds no matrices of a large result (its worker does), and a reloaded webview gets its slice fetched again.
+   */
   private shownSnapshot: Snapshot | undefined;
   /** The last finished result's snapshot (not a streamed run's first layers). */
   private completeSnapshot: Snapshot | undefined;
@@ -102,21 +105,19 @@ export class PanelSession {
     return this.shownSnapshot !== undefined && isSlimmed(this.shownSnapshot.result) && needsSlice(before, focus);
   }
 
-  /** Another slice of the snapshot `seq`: only its layers travel. False when that snapshot is no longer shown. */
+  /**
+   * Another slice of the snapshot `seq`: only its layers travel, and only to a ready webview (`onReady` asks for it
+   * again). False when it was not sent.
+   */
   showSlice(seq: number, layers: SliceLayers): boolean {
-    const shown = this.shownSnapshot;
-    if (!shown || shown.seq !== seq) return false;
-    this.shownSnapshot = { ...shown, result: { ...shown.result, layers } };
-    if (this.completeSnapshot?.seq === seq) this.completeSnapshot = this.shownSnapshot;
-    this.post({ type: 'slice', seq, layers });
+    if (!this.ready || this.shownSnapshot?.seq !== seq) return false;
+    this.send({ type: 'slice', seq, layers });
     return true;
   }
 
   /** Sends a message, or holds it until the webview is ready (only the newest snapshot and error are held). */
   post(message: ToWebview): void {
     if (!this.ready) {
-      // A slice belongs to a snapshot that is held too: the held snapshot already has it (see showSlice).
-      if (message.type === 'slice') return;
       if (message.type === 'snapshot' || message.type === 'error') this.queue = this.queue.filter((m) => m.type !== message.type);
       this.queue.push(message);
       return;
@@ -125,16 +126,17 @@ export class PanelSession {
   }
 
   /**
-   * The webview listens. A webview that was hidden reloads and says ready again: it gets the snapshot on screen (with
-   * its latest slice) and the error again, then what was held.
+   * The webview listens. A webview that was hidden reloads and says ready again: it gets the snapshot on screen and
+   * the error again, then what was held. True when that snapshot is a large result's: the caller sends its slice.
    */
-  onReady(): void {
+  onReady(): boolean {
     this.ready = true;
     const pending = this.queue;
     this.queue = [];
     const held = (type: ToWebview['type']) => pending.some((m) => m.type === type);
     if (this.shownSnapshot && !held('snapshot')) this.send({ type: 'snapshot', snapshot: this.shownSnapshot });
     if (this.error && !held('error')) this.send({ type: 'error', ...this.error });
-    for (const message of pending) this.send(message.type === 'snapshot' && this.shownSnapshot ? { type: 'snapshot', snapshot: this.shownSnapshot } : message);
+    pending.forEach((message) => this.send(message));
+    return this.shownSnapshot !== undefined && isSlimmed(this.shownSnapshot.result);
   }
 }

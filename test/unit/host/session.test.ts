@@ -91,7 +91,7 @@ describe('PanelSession', () => {
     expect(needsSlice(DEFAULT_FOCUS, { ...DEFAULT_FOCUS, view: 'pipeline' })).toBe(true);
   });
 
-  it('a slice travels alone, for the snapshot on screen only, and a reloaded webview gets the snapshot with it', () => {
+  it('a slice travels alone, to a ready webview, for the snapshot on screen only, and is not kept', () => {
     const { sent, session: s } = session();
     s.onReady();
     const big = result(300);
@@ -103,22 +103,26 @@ describe('PanelSession', () => {
     expect(s.showSlice(shown.seq - 1, layers)).toBe(false);
     expect(s.showSlice(shown.seq, layers)).toBe(true);
     expect(sent).toEqual([{ type: 'slice', seq: shown.seq, layers }]);
-    expect(s.shown?.result.layers).toBe(layers);
-    expect(s.shown?.result.tokens).toBe(shown.result.tokens);
-    expect(s.complete).toBe(s.shown);
+    // The host keeps no matrices of a large result: the snapshot on screen is still the one first shown.
+    expect(s.shown).toBe(shown);
+    expect(s.complete).toBe(shown);
     sent.length = 0;
-    s.onReady();
-    expect(sent).toEqual([{ type: 'snapshot', snapshot: s.shown }]);
+    expect(s.onReady()).toBe(true); // a reloaded webview gets the snapshot, and the caller sends its slice again
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: shown }]);
   });
 
-  it('a slice for a snapshot still held for a webview that is not ready joins that snapshot', () => {
+  it('a slice for a webview that is not ready is dropped: the caller sends it once the webview is ready', () => {
     const { sent, session: s } = session();
     const big = result(300);
     const shown = s.show(parts(slimResult(big, s.focus)));
-    const layers = slimResult(big, { ...DEFAULT_FOCUS, view: 'pipeline' }).layers;
-    expect(s.showSlice(shown.seq, layers)).toBe(true);
-    s.onReady();
-    expect(sent).toHaveLength(1);
-    expect(sent[0].type === 'snapshot' && sent[0].snapshot.result.layers).toBe(layers);
+    expect(s.showSlice(shown.seq, slimResult(big, { ...DEFAULT_FOCUS, view: 'pipeline' }).layers)).toBe(false);
+    expect(s.onReady()).toBe(true);
+    expect(sent).toEqual([{ type: 'snapshot', snapshot: shown }]);
+  });
+
+  it('a small result needs no slice after ready: it travelled whole', () => {
+    const { session: s } = session();
+    s.show(parts(result(3)));
+    expect(s.onReady()).toBe(false);
   });
 });
