@@ -39,6 +39,13 @@ function extensionHostPid(serverPid) {
   return host ? Number(host[0]) : undefined;
 }
 
+/** The compute processes the extension host forked (dist/worker.js), one per panel or tensor document. */
+function computePids(hostPid) {
+  const out = execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' });
+  return out.split('\n').slice(1).map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, ...args]) => ppid === String(hostPid) && args.join(' ').includes('dist/worker.js')).map(([pid]) => Number(pid));
+}
+
 function memory(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
@@ -142,9 +149,10 @@ async function main() {
       const mem = hostPid ? memory(hostPid) : { rssMb: NaN, peakMb: NaN };
       const heatmapMs = await showHeatmap(view);
       const after = hostPid ? memory(hostPid) : { rssMb: NaN, peakMb: NaN };
-      rows.push({ tokens: n, ms, heatmapMs, hostRssMb: after.rssMb, hostPeakMb: after.peakMb, tokensRssMb: mem.rssMb, ...breakdown });
+      const computeRssMb = hostPid ? computePids(hostPid).reduce((sum, pid) => sum + memory(pid).rssMb, 0) : NaN;
+      rows.push({ tokens: n, ms, heatmapMs, hostRssMb: after.rssMb, hostPeakMb: after.peakMb, tokensRssMb: mem.rssMb, computeRssMb, ...breakdown });
       console.log(`  click → webview frame navigates ${breakdown.frameMs} ms → webview.js loaded ${breakdown.bundleLoadedMs} ms (fetch ${breakdown.bundleFetchMs} ms) → DOM ready ${breakdown.domReadyMs} ms → tokens drawn ${ms} ms`);
-      console.log(`${n} tokens: right-click → tokens drawn ${ms} ms; Matrix tab → heatmap drawn ${heatmapMs} ms; extension host RSS ${mem.rssMb.toFixed(0)} MB (after the heatmap ${after.rssMb.toFixed(0)} MB), peak ${after.peakMb.toFixed(0)} MB`);
+      console.log(`${n} tokens: right-click → tokens drawn ${ms} ms; Matrix tab → heatmap drawn ${heatmapMs} ms; extension host RSS ${mem.rssMb.toFixed(0)} MB (after the heatmap ${after.rssMb.toFixed(0)} MB), peak ${after.peakMb.toFixed(0)} MB; compute processes ${computeRssMb.toFixed(0)} MB`);
       if (n === 4096) {
         const editor = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'tokens-4096.txt' }) })
           .first().locator('.editor-instance .monaco-editor').first();
@@ -191,9 +199,9 @@ function writeSection({ date, rows, responsiveness, log }, label) {
     '',
     `Load average before the run: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} (2 cores).`,
     '',
-    '| tokens | right-click → tokens drawn | goal | Matrix tab → heatmap drawn | host RSS (tokens shown) | host RSS (heatmap shown) | host peak RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.tokens.toLocaleString('en')} | ${r.ms} ms | ≤ ${GOAL_MS[r.tokens]} ms ${mark(r.ms <= GOAL_MS[r.tokens])} | ${r.heatmapMs} ms | ${r.tokensRssMb.toFixed(0)} MB | ${r.hostRssMb.toFixed(0)} MB | ${r.hostPeakMb.toFixed(0)} MB${r.tokens === 4096 ? ` (goal ≤ ${GOAL_RSS_MB} MB ${mark(r.hostPeakMb <= GOAL_RSS_MB)})` : ''} |`),
+    '| tokens | right-click → tokens drawn | goal | Matrix tab → heatmap drawn | host RSS (tokens shown) | host RSS (heatmap shown) | host peak RSS | compute processes\' RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.tokens.toLocaleString('en')} | ${r.ms} ms | ≤ ${GOAL_MS[r.tokens]} ms ${mark(r.ms <= GOAL_MS[r.tokens])} | ${r.heatmapMs} ms | ${r.tokensRssMb.toFixed(0)} MB | ${r.hostRssMb.toFixed(0)} MB | ${r.hostPeakMb.toFixed(0)} MB${r.tokens === 4096 ? ` (goal ≤ ${GOAL_RSS_MB} MB ${mark(r.hostPeakMb <= GOAL_RSS_MB)})` : ''} | ${Number.isNaN(r.computeRssMb ?? NaN) ? '—' : `${r.computeRssMb.toFixed(0)} MB`} |`),
     '',
     'Where the click → tokens time goes, from the webview\'s own clock (ms after the click):',
     '',

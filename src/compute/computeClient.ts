@@ -1,10 +1,9 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
 import type { ComputeOutcome, ComputeRequest, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
-import { requestTransferables } from './transferables';
 import type { FromComputeWorker, ToComputeWorker } from './worker';
 
 export class CancelledError extends Error {
@@ -25,14 +24,15 @@ interface Pending {
 type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omit<M, 'id'> : never) : never;
 
 /**
- * Runs computations (and tensor-file checks) for one panel or document in a worker thread, so the extension host never
- * computes: every job, however small, runs there (the worker starts with the panel, see `prepare`). The worker keeps
- * the last result; the host gets the slice the focused views draw, and asks for others with `slice`.
- * A newer computation or check cancels the older one by terminating its worker; a crashed worker is replaced on the
- * next request.
+ * Runs computations (and tensor-file checks) for one panel or document in a compute process of its own (src/compute/
+ * worker.ts, forked), so the extension host never computes and never holds a result: every job, however small, runs
+ * there (it starts with the panel, see `prepare`), and the results it keeps are its memory, not the host's. The host
+ * gets the slice the focused views draw, and asks for others with `slice`. Messages are structured clones (typed arrays
+ * stay binary). A newer computation or check cancels the older one by killing the process; a crashed one is replaced
+ * on the next request.
  */
 export class ComputeClient {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** The id of the computation whose result the worker keeps. */
@@ -40,7 +40,7 @@ export class ComputeClient {
 
   constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js')) {}
 
-  /** Starts the worker thread (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
+  /** Starts the compute process (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
   prepare(): void {
     this.ensureWorker();
   }
@@ -54,7 +54,7 @@ export class ComputeClient {
     this.cancel();
     this.keptId = undefined;
     const id = this.nextId;
-    return this.call('compute', { request, budget, first }, requestTransferables(request)).then((reply) => {
+    return this.call('compute', { request, budget, first }).then((reply) => {
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;
@@ -65,34 +65,36 @@ export class ComputeClient {
   slice(focus: Focus): Promise<SliceLayers | undefined> {
     const of = this.keptId;
     if (of === undefined) return Promise.resolve(undefined);
-    return this.call('slice', { slice: { of, focus } }, []).then((reply) => reply.slice ?? undefined);
+    return this.call('slice', { slice: { of, focus } }).then((reply) => reply.slice ?? undefined);
   }
 
   /** Parses a tensor file's text in the worker: its problems and, for a sidecar, the binary file it names. */
   check(text: string): Promise<TensorCheck> {
     this.cancel();
-    return this.call('check', { check: text }, []).then((reply) => reply.check as TensorCheck);
+    return this.call('check', { check: text }).then((reply) => reply.check as TensorCheck);
   }
 
-  private call(job: Job, message: Unsent, transfer: ArrayBuffer[]): Promise<FromComputeWorker> {
+  private call(job: Job, message: Unsent): Promise<FromComputeWorker> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { job, resolve, reject });
-      this.ensureWorker().postMessage({ id, ...message }, transfer);
+      this.ensureWorker().send({ id, ...message }, (error) => {
+        if (error && this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
+      });
     });
   }
 
   /** Stops the running computation or check, if any (a slice request alone is quick: it is left to finish). */
   cancel(): void {
     if (![...this.pending.values()].some((p) => p.job !== 'slice')) return;
-    void this.worker?.terminate();
+    this.worker?.kill();
     this.worker = undefined;
     this.rejectAll(new CancelledError());
   }
 
   dispose(): void {
     this.cancel();
-    void this.worker?.terminate();
+    this.worker?.kill();
     this.worker = undefined;
     this.rejectAll(new CancelledError());
   }
@@ -104,9 +106,14 @@ export class ComputeClient {
     pending.forEach((p) => p.reject(error));
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerScript);
+    // Plain Node (the extension host's own runtime) with no inherited flags; its stderr says why it died, if it does.
+    const worker = fork(this.workerScript, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    worker.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4096);
+    });
     worker.on('message', (message: FromComputeWorker) => {
       const pending = this.pending.get(message.id);
       if (!pending || this.worker !== worker) return;
@@ -120,8 +127,16 @@ export class ComputeClient {
       this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    worker.on('exit', (code, signal) => {
+      // An uncaught error ends the process with its message on stderr; stderr may still be arriving.
+      setTimeout(() => fail(new Error(uncaughtMessage(stderr) ?? `exit code ${code ?? signal}`)), 20);
+    });
     this.worker = worker;
     return worker;
   }
+}
+
+/** The message of the error that ended a Node process, from its stderr ("Error: …" after the stack's source line). */
+function uncaughtMessage(stderr: string): string | undefined {
+  return /^(?:\w*Error|Error \[\w+\]): (.+)$/m.exec(stderr)?.[1];
 }

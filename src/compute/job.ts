@@ -13,7 +13,7 @@ export type ComputeRequest =
   | ({ readonly kind: 'file'; readonly text: string } & WhatIf)
   /**
    * A .npy / .npz / .safetensors file, opened directly or through its *.attention.json sidecar
-   * (`sidecarText`). The bytes are transferred to the worker: do not use them after posting.
+   * (`sidecarText`). The bytes are posted to the compute process (copied; see ownBytes for why they fill their buffer).
    */
   | ({ readonly kind: 'binary'; readonly bytes: Uint8Array; readonly fileName: string; readonly sidecarText?: string } & WhatIf)
   /** The host could not even gather the input (e.g. the binary file is missing): report `message`. */

@@ -1,15 +1,4 @@
 import type { AttentionResult, LayerResult, Matrix } from '../core';
-import type { ComputeRequest } from './job';
-
-/**
- * Buffers to transfer (not copy) when posting the request to the worker. Only a buffer the bytes fill
- * exactly is transferred; a view on a shared (pooled) buffer is copied by postMessage instead.
- */
-export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
-  if (request.kind !== 'binary') return [];
-  const { bytes } = request;
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
-}
 
 /** The distinct ArrayBuffers behind every matrix of a result, for a zero-copy postMessage. */
 export function transferables(result: AttentionResult): ArrayBuffer[] {

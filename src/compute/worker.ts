@@ -1,11 +1,10 @@
-import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
 import { slimResult, tokensOnly, type Focus } from './slice';
 
-/** What the host asks this thread: a job (whose result it then keeps), a slice of the kept result, or a file's check. */
+/** What the host asks this process: a job (whose result it then keeps), a slice of the kept result, or a file's check. */
 export type ToComputeWorker =
   | { readonly id: number; readonly request: ComputeRequest; readonly budget: number; readonly first: Focus | 'tokens' }
   | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
@@ -42,15 +41,17 @@ function answer(message: ToComputeWorker): FromComputeWorker {
   return { id: message.id, outcome: { ...outcome, result } };
 }
 
-// The panel starts this thread when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the
+// The panel starts this process when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the
 // webview loads, rather than in the first request.
 kernels();
 
-/** Worker thread entry: runs compute jobs off the extension host's thread and keeps their results. */
-parentPort?.on('message', (message: ToComputeWorker) => {
+/** The compute process's entry (forked by ComputeClient): runs jobs off the extension host and keeps their results. */
+process.on('message', (message: ToComputeWorker) => {
+  let reply: FromComputeWorker;
   try {
-    parentPort?.postMessage(answer(message));
+    reply = answer(message);
   } catch (error) {
-    parentPort?.postMessage({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
+    reply = { id: message.id, crash: error instanceof Error ? error.message : String(error) };
   }
+  process.send?.(reply);
 });

@@ -2,7 +2,7 @@
  * Issue 12 row 3: selections under 500 characters ran inline on the extension host whatever the settings, so a
  * workspace's settings (dModel 1024, dK 512, 16 heads, 12 layers) stalled the host 14.7 s on every update. Issue 12
  * kept trivial jobs inline; issue 14 moved every job to the worker (the host bundle holds no core math at all).
- * The stand-in worker (test/fixtures/crashing-worker.cjs) answers with its thread id, so the answer shows where the job ran.
+ * The stand-in compute process (test/fixtures/crashing-worker.cjs) answers with its pid, so the answer shows where the job ran.
  */
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { HEAVY_SETTINGS } from '../../fixtures/budgetInputs';
 
 const SCRIPT = path.resolve(__dirname, '../../fixtures/crashing-worker.cjs');
-const ranOn = (o: ComputeOutcome) => (o.ok && /^thread \d+$/.test(o.result.provenance.description) ? 'worker' : 'host');
+const ranOn = (o: ComputeOutcome) => (o.ok && /^process \d+$/.test(o.result.provenance.description) ? 'worker' : 'host');
 
 let client: ComputeClient | undefined;
 afterEach(() => client?.dispose());
