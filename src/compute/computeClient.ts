@@ -1,10 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
 import type { ComputeOutcome, ComputeRequest, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
 import type { FromComputeWorker, ToComputeWorker } from './worker';
+import { startWorker, type WorkerEnd, type WorkerKind } from './workerEnd';
 
 export class CancelledError extends Error {
   constructor() {
@@ -25,20 +25,21 @@ type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omi
 
 /**
  * Runs computations (and tensor-file checks) for one panel or document in a compute process of its own (src/compute/
- * worker.ts, forked), so the extension host never computes and never holds a result: every job, however small, runs
+ * worker.ts, forked; a thread for a checker, see WorkerKind), so the extension host never computes and never holds a result: every job, however small, runs
  * there (it starts with the panel, see `prepare`), and the results it keeps are its memory, not the host's. The host
  * gets the slice the focused views draw, and asks for others with `slice`. Messages are structured clones (typed arrays
- * stay binary). A newer computation or check cancels the older one by killing the process; a crashed one is replaced
+ * stay binary). A newer computation or check cancels the older one by stopping the worker; a crashed one is replaced
  * on the next request.
  */
 export class ComputeClient {
-  private worker: ChildProcess | undefined;
+  private worker: WorkerEnd | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** The id of the computation whose result the worker keeps. */
   private keptId: number | undefined;
 
-  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js')) {}
+  /** @param kind a panel's client keeps results: a process (the default); a checker keeps none: a thread will do. */
+  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js'), private readonly kind: WorkerKind = 'process') {}
 
   /** Starts the compute process (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
   prepare(): void {
@@ -78,8 +79,8 @@ export class ComputeClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { job, resolve, reject });
-      this.ensureWorker().send({ id, ...message }, (error) => {
-        if (error && this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
+      this.ensureWorker().post({ id, ...message }, (error) => {
+        if (this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
       });
     });
   }
@@ -87,14 +88,14 @@ export class ComputeClient {
   /** Stops the running computation or check, if any (a slice request alone is quick: it is left to finish). */
   cancel(): void {
     if (![...this.pending.values()].some((p) => p.job !== 'slice')) return;
-    this.worker?.kill();
+    this.worker?.stop();
     this.worker = undefined;
     this.rejectAll(new CancelledError());
   }
 
   dispose(): void {
     this.cancel();
-    this.worker?.kill();
+    this.worker?.stop();
     this.worker = undefined;
     this.rejectAll(new CancelledError());
   }
@@ -106,37 +107,21 @@ export class ComputeClient {
     pending.forEach((p) => p.reject(error));
   }
 
-  private ensureWorker(): ChildProcess {
+  private ensureWorker(): WorkerEnd {
     if (this.worker) return this.worker;
-    // Plain Node (the extension host's own runtime) with no inherited flags; its stderr says why it died, if it does.
-    const worker = fork(this.workerScript, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    worker.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4096);
-    });
-    worker.on('message', (message: FromComputeWorker) => {
+    const worker: WorkerEnd = startWorker(this.workerScript, this.kind, (raw) => {
+      const message = raw as FromComputeWorker;
       const pending = this.pending.get(message.id);
       if (!pending || this.worker !== worker) return;
       this.pending.delete(message.id);
       if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
-    });
-    const fail = (error: Error) => {
+    }, (error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code, signal) => {
-      // An uncaught error ends the process with its message on stderr; stderr may still be arriving.
-      setTimeout(() => fail(new Error(uncaughtMessage(stderr) ?? `exit code ${code ?? signal}`)), 20);
     });
     this.worker = worker;
     return worker;
   }
-}
-
-/** The message of the error that ended a Node process, from its stderr ("Error: …" after the stack's source line). */
-function uncaughtMessage(stderr: string): string | undefined {
-  return /^(?:\w*Error|Error \[\w+\]): (.+)$/m.exec(stderr)?.[1];
 }

@@ -1,3 +1,4 @@
+import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
@@ -45,13 +46,14 @@ function answer(message: ToComputeWorker): FromComputeWorker {
 // webview loads, rather than in the first request.
 kernels();
 
-/** The compute process's entry (forked by ComputeClient): runs jobs off the extension host and keeps their results. */
-process.on('message', (message: ToComputeWorker) => {
-  let reply: FromComputeWorker;
+function onMessage(message: ToComputeWorker, reply: (answer: FromComputeWorker) => void): void {
   try {
-    reply = answer(message);
+    reply(answer(message));
   } catch (error) {
-    reply = { id: message.id, crash: error instanceof Error ? error.message : String(error) };
+    reply({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
   }
-  process.send?.(reply);
-});
+}
+
+// The entry: a process forked by ComputeClient (a panel's, which keeps results), or a thread (a checker's, see WorkerKind).
+if (parentPort) parentPort.on('message', (message: ToComputeWorker) => onMessage(message, (m) => parentPort?.postMessage(m)));
+else process.on('message', (message: ToComputeWorker) => onMessage(message, (m) => process.send?.(m)));

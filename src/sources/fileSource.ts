@@ -18,7 +18,7 @@ export class FileSource implements AttentionSource {
   readonly usesSettings = false;
   private ranges: TokenRanges | undefined;
   /** Parses the text in a worker thread to find a sidecar's binary file; a newer request cancels an older parse. */
-  private readonly sidecarCheck = new ComputeClient();
+  private readonly sidecarCheck = new ComputeClient(undefined, 'thread');
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly cursorMoved = new vscode.EventEmitter<number | null>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.cursorMoved];

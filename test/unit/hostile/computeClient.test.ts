@@ -111,6 +111,18 @@ describe('ComputeClient: a crashed worker', () => {
   });
 });
 
+describe('ComputeClient: a checker\'s thread', () => {
+  it('runs in a worker thread of this process, forks nothing, and is stopped by dispose', async () => {
+    const c = new ComputeClient(SCRIPT, 'thread');
+    clients.push(c);
+    const o = await c.compute(big('fine'));
+    expect(ranIn(o)).toMatch(/^thread \d+$/);
+    expect(tracked).toHaveLength(0);
+    await expect(c.compute(big('THROW'))).rejects.toThrow(/^The computation worker stopped: boom from the test worker$/);
+    expect(ranIn(await c.compute(big('fine')))).toMatch(/^thread \d+$/);
+  });
+});
+
 describe('ComputeClient: cancellation', () => {
   it('a newer request rejects the older with CancelledError and resolves itself', async () => {
     const c = client();
