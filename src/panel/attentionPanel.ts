@@ -181,7 +181,7 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
-      // The compute worker keeps its result and sent the slice for `focus`; a real model's result came whole (see HeldResult).
+      // The compute process keeps its result (a large one came without matrices); a real model's came whole (see HeldResult).
       const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
