@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
+import { blend, contrastRatio, parseColour } from '../../webview/render/contrast';
 import { MENU_LABEL, assertEventually, runCommand, openFile, openWorkbench, runContextMenuItem, shot, webview, wordBox, type Session } from './workbench';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
@@ -14,6 +15,32 @@ const TOKENS = ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 
 async function decorationBoxes(editor: Locator) {
   return editor.locator('.view-overlays .cdr').evaluateAll((els) =>
     els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ x: r.x, width: r.width })));
+}
+
+/**
+ * The computed style of `word`'s underlined text in the editor, and the selection's colour behind it (over the
+ * editor background): what a person sees of the tint's underline over a still-active selection.
+ */
+async function underlineOver(editor: Locator, word: string) {
+  return editor.evaluate((root, w) => {
+    const span = [...root.querySelectorAll<HTMLElement>('.view-lines .view-line span')]
+      .find((s) => s.children.length === 0 && s.textContent?.trim() === w && getComputedStyle(s).textDecorationLine.includes('underline'));
+    const css = (selector: string) => getComputedStyle(root.querySelector(selector) ?? root).backgroundColor;
+    return {
+      found: span !== undefined,
+      selected: root.querySelector('.view-overlays .selected-text') !== null,
+      text: span ? getComputedStyle(span).color : '',
+      underline: span ? getComputedStyle(span).textDecorationColor : '',
+      selection: css('.view-overlays .selected-text'),
+      background: css('.monaco-editor-background'),
+    };
+  }, word);
+}
+
+/** 'rgb(…)' or 'rgba(…)' drawn over the opaque `under`. */
+function over(css: string, under: string) {
+  const alpha = /rgba\([^)]*,\s*([\d.]+)\)/.exec(css);
+  return blend(parseColour(css)!, parseColour(under)!, alpha ? Number(alpha[1]) : 1);
 }
 
 async function keyToken(page: Page, text: string): Promise<Locator> {
@@ -109,17 +136,25 @@ describe('Right-click to insight, in the real VS Code', function () {
       }
       return word !== '';
     }, 'some word that "it" attends to is tinted');
-    await shot(page, 'editor-tints');
     await (await keyToken(page, word)).click();
     await assertEventually(async () => !(await decorationBoxes(editor)).some(on(box)) && (await decorationBoxes(editor)).length >= 2,
       `"${word}", hidden in the panel, is no longer tinted while the other words still are`);
     await (await keyToken(page, word)).click();
     await assertEventually(async () => (await decorationBoxes(editor)).some(on(box)), `"${word}" is tinted again once shown`);
-    // The tints, over the selection still active in the editor, in the dark and high-contrast themes (the profile is light).
-    const kinds = [['Dark Modern', 'vs-dark', 'dark'], ['Dark High Contrast', 'hc-black', 'hc-dark'], ['Light High Contrast', 'hc-light', 'hc-light']] as const;
+    // The tints, over the selection still active in the editor, in every theme kind (the profile is light). The
+    // underline is drawn in the text's own colour, so it reads over the selection too (issue 15: in Dark High
+    // Contrast a blue underline barely showed on the light selection).
+    const kinds = [['Light Modern', 'vs', 'light'], ['Dark Modern', 'vs-dark', 'dark'], ['Dark High Contrast', 'hc-black', 'hc-dark'], ['Light High Contrast', 'hc-light', 'hc-light']] as const;
     for (const [theme, kind, file] of kinds) {
-      await colorTheme(page, theme, kind);
+      if (theme !== 'Light Modern') await colorTheme(page, theme, kind);
       await assertEventually(async () => (await decorationBoxes(editor)).some(on(box)), `"${word}" is tinted in ${theme}`);
+      let style = await underlineOver(editor, word);
+      await assertEventually(async () => (style = await underlineOver(editor, word)).found, `"${word}" is underlined in ${theme}`);
+      assert.ok(style.selected, `the selection is still active in ${theme}`);
+      const behind = over(style.selection, style.background);
+      const ratio = contrastRatio(parseColour(style.underline)!, behind);
+      assert.equal(style.underline, style.text, `the underline is drawn in the text's colour in ${theme}`);
+      assert.ok(ratio >= 3, `the underline reads over the selection in ${theme}: ${ratio.toFixed(2)}:1 (${JSON.stringify(style)})`);
       await shot(page, `editor-tints-${file}`);
     }
     await colorTheme(page, 'Light Modern', 'vs');
