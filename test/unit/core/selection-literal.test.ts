@@ -5,7 +5,7 @@ import { buildSelectionSpec, FFN_MULTIPLIER, type SelectionSettings } from '../.
 import { mixSeed, mulberry32, xavierUniform } from '../../../src/core/random';
 
 const SETTINGS: SelectionSettings = {
-  tokenizer: 'word', dModel: 4, dK: 2, heads: 2, layers: 1, seed: 5, positionalEncoding: false,
+  tokenizer: 'words', dModel: 4, dK: 2, heads: 2, layers: 1, seed: 5, positionalEncoding: false,
   mask: { kind: 'causal' }, temperature: 0.5, scale: false,
 };
 const shapeOf = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
