@@ -15,4 +15,8 @@ export const GROUPS = {
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/**/*.test.ts'] },
+  // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
+  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['test/unit/interventions/{contract,properties,selectionGolden,modelGolden,analysis}.test.ts'] },
+  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: ['test/unit/interventions/{analysis,modelGolden,contract}.test.ts', 'test/unit/binary/slim.test.ts'] },
+  model: { mutate: ['src/core/model/**/*.ts'], tests: ['test/unit/model/{badInput,golden,loading,steps,tokenizer}.test.ts', 'test/unit/interventions/modelGolden.test.ts'] },
 };
