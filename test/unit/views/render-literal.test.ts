@@ -63,7 +63,8 @@ describe('placePopup (viewport 1000 × 800, gap 8, edge 4)', () => {
     expect(placePopup(at(100, 679, 50), size, narrow)).toEqual({ x: 25, y: 571 });
     expect(placePopup(at(100, 112, 50), size, { width: 300, height: 210 })).toEqual({ x: 25, y: 4 });
     expect(placePopup(at(100, 50, 50), { width: 200, height: 140 }, { width: 300, height: 150 })).toEqual({ x: 25, y: 6 });
-    expect(placePopup(at(250, 50, 50), { width: 200, height: 140 }, { width: 300, height: 150 })).toEqual({ x: 96, y: 6 });
+    expect(placePopup(at(250, 50, 50), { width: 200, height: 140 }, { width: 300, height: 150 })).toEqual({ x: 42, y: 6 });
+    expect(placePopup(at(200, 50, 50), { width: 280, height: 140 }, { width: 300, height: 150 })).toEqual({ x: 16, y: 6 });
   });
 });
 
