@@ -162,13 +162,14 @@ describe('Right-click to insight, in the real VS Code', function () {
     const { page } = session;
     const line = editor.locator('.view-line', { hasText: 'animal' }).first();
     await (await queryToken(page, 'it')).hover();
-    const itBox = await wordBox(page, line, 'it', 0);
-    // Poll for the final state: decorations of an earlier focus may still be on screen when the hover lands.
-    const onIt = (b: { x: number; width: number }) => Math.abs(b.x - itBox.x) < 3 && Math.abs(b.width - itBox.width) < 4;
-    let boxes: { x: number; width: number }[] = [];
+    // Poll for the final state: decorations of an earlier focus may still be on screen when the hover lands. The
+    // word's box is measured each time: the tints' underline re-renders the line's text.
+    let itBox = { x: 0, width: 0 };
+    let boxes: Box[] = [];
     await assertEventually(async () => {
+      itBox = await wordBox(page, line, 'it', 0);
       boxes = await decorationBoxes(editor);
-      return boxes.length >= 2 && boxes.some(onIt);
+      return boxes.length >= 2 && boxes.some(on(itBox));
     }, 'the highlight sits exactly on "it" and the words it attends to are tinted').catch((error: Error) => {
       throw new Error(`${error.message}; "it" at x=${itBox.x} w=${itBox.width}, decorations ${JSON.stringify(boxes)}`);
     });
