@@ -14,7 +14,8 @@ export const GROUPS = {
   budget: { mutate: ['src/core/budget.ts', 'src/core/overflow.ts'], tests: ['test/unit/budget/**/*.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
-  render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/**/*.test.ts'] },
+  // The browser tests that draw and export what render/ computes (every one of test/webview per mutant would take days).
+  render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/{pooled-raster,contrast,matrix-tooltip,export,shown-values,pipeline,head-grid-summaries}.test.ts'] },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
   interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['test/unit/interventions/{contract,properties,selectionGolden,modelGolden,analysis}.test.ts'] },
   analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: ['test/unit/interventions/{analysis,modelGolden,contract}.test.ts', 'test/unit/binary/slim.test.ts'] },
