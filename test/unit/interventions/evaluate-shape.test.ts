@@ -6,7 +6,6 @@ import { evaluate, fromRows, tryEvaluate, type ComputeSpec, type Intervention, t
 
 const provenance = { kind: 'file', description: 'hand-worked' } as const;
 const I2 = fromRows([[1, 0], [0, 1]]);
-const given = { query: I2, key: fromRows([[1, 0], [0, 1], [1, 1]]), value: fromRows([[1, 0], [0, 1], [1, 1]]) };
 /** Two queries, three keys (cross-attention), two heads in layer 0; layer 1 has none (Q = K = V = its input). */
 const cross: ComputeSpec = {
   kind: 'compute', tokens: ['a', 'b'], keyTokens: ['x', 'y', 'z'], embeddings: I2, keyEmbeddings: fromRows([[1, 0], [0, 1], [1, 1]]),
@@ -59,5 +58,10 @@ describe('the result records the interventions', () => {
     const r = tryEvaluate(causalCross, { interventions: [{ kind: 'ablate-head', layer: 0, head: 0 }] });
     expect(r.ok && r.warnings).toEqual([{ severity: 'warning', message: 'A causal mask on cross-attention (2 queries, 3 keys) uses the rule "key j ≤ query i"' }]);
     expect(r.ok && r.result.interventions).toEqual([{ kind: 'ablate-head', layer: 0, head: 0 }]);
+  });
+
+  it('tryEvaluate turns only InterventionErrors into problems: any other error is a bug, and is thrown', () => {
+    const broken = { get interventions(): Intervention[] { throw new TypeError('not an intervention problem'); } };
+    expect(() => tryEvaluate(cross, broken)).toThrow(new TypeError('not an intervention problem'));
   });
 });
