@@ -2,7 +2,7 @@
 // 32 bits), checked against literal values. Written for the survivors of mutation testing (bench/mutation/README.md).
 import { describe, expect, it } from 'vitest';
 import { buildSelectionSpec, FFN_MULTIPLIER, type SelectionSettings } from '../../../src/core/selection';
-import { mixSeed, mulberry32, xavierUniform } from '../../../src/core/random';
+import { mixSeed, mulberry32, uniformMatrix, xavierUniform } from '../../../src/core/random';
 
 const SETTINGS: SelectionSettings = {
   tokenizer: 'words', dModel: 4, dK: 2, heads: 2, layers: 1, seed: 5, positionalEncoding: false,
@@ -60,5 +60,13 @@ describe('buildSelectionSpec, literal', () => {
     const { spec, tokens } = buildSelectionSpec('a b', SETTINGS, { kind: 'replace-token', position: 1, token: 'c' });
     expect(spec.tokens).toEqual(['a', 'c']);
     expect(tokens[1]).toEqual({ text: 'c', start: 2, end: 3 });
+  });
+});
+
+describe('uniformMatrix', () => {
+  it('draws exactly one number per cell, so two matrices from one stream continue it', () => {
+    const one = mulberry32(11);
+    const split = [...uniformMatrix(1, 2, 1, one).data, ...uniformMatrix(1, 1, 1, one).data];
+    expect(split).toEqual(Array.from(uniformMatrix(1, 3, 1, mulberry32(11)).data));
   });
 });
