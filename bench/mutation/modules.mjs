@@ -4,12 +4,14 @@ export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   // evaluate.ts and layer.ts carry the interventions option, whose tests are in test/unit/interventions.
   attention: { mutate: ['src/core/attention.ts', 'src/core/layer.ts', 'src/core/evaluate.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/interventions/**/*.test.ts'] },
-  matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/stats.test.ts'] },
+  // matrix.ts, selection.ts and validate.ts are used by nearly every core test: each mutant would rerun all of them
+  // (a day here), so these groups run the tests written for the module alone. A lower bound: other tests may kill more.
+  matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/matrix.test.ts', 'test/unit/core/matrix-literal.test.ts'] },
   stats: { mutate: ['src/core/stats.ts', 'src/core/summaries.ts'], tests: ['test/unit/stats.test.ts', 'test/unit/binary/slim.test.ts', 'test/unit/core/**/*.test.ts'] },
   embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/selection.test.ts', 'test/unit/core/selection-literal.test.ts'] },
+  validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
+  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['test/unit/core/{kernels,matrix-literal,attention-literal,attention-path}.test.ts'] },
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
   budget: { mutate: ['src/core/budget.ts', 'src/core/overflow.ts'], tests: ['test/unit/budget/**/*.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
@@ -17,7 +19,7 @@ export const GROUPS = {
   // The browser tests that draw and export what render/ computes (every one of test/webview per mutant would take days).
   render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/{pooled-raster,contrast,matrix-tooltip,export,shown-values,pipeline,head-grid-summaries}.test.ts'] },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
-  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['test/unit/interventions/{contract,properties,selectionGolden,modelGolden,analysis}.test.ts'] },
+  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['test/unit/interventions/{contract,evaluate-shape,selectionGolden,analysis}.test.ts'] },
   analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: ['test/unit/interventions/{analysis,modelGolden,contract}.test.ts', 'test/unit/binary/slim.test.ts'] },
   model: { mutate: ['src/core/model/**/*.ts'], tests: ['test/unit/model/{badInput,golden,loading,steps,tokenizer}.test.ts', 'test/unit/interventions/modelGolden.test.ts'] },
 };
