@@ -71,6 +71,8 @@ describe('downsampleMax', () => {
   it('shrinks only the side that is too long', () => {
     const out = downsampleMax(fromRows([[1, 2, 3, 4, 5, 6]]), 3);
     expect([out.rows, out.cols, ...cells(out)]).toEqual([1, 3, 2, 4, 6]);
+    const tall = downsampleMax(fromRows([[6], [5], [4], [3], [2], [1]]), 3);
+    expect([tall.rows, tall.cols, ...cells(tall)]).toEqual([3, 1, 6, 4, 2]);
   });
 });
 
