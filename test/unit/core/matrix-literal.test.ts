@@ -19,6 +19,14 @@ describe.each<KernelMode>(['off', 'always'])('products (kernels %s)', (mode) => 
     expect(toRows(matmul(a, transpose(a)))).toEqual(A_AT);
   });
 
+  it('d = 9: two rounds of the unrolled loop and a remainder, with values that tell × from ÷ and + from −', () => {
+    setKernelMode(mode);
+    const x = fromRows([[1, 2, 3, 4, 5, 6, 7, 8, 9], [2, 0, -1, 0.5, 3, 0, 0, 1, -2]]);
+    const y = fromRows([[3, 1, 0, 2, -1, 2, 1, 0, 1], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]);
+    // x₀·y₀ = 3+2+0+8−5+12+7+0+9 = 36; x₀·y₁ = 45/2; x₁·y₀ = 6+0+0+1−3+0+0+0−2 = 2; x₁·y₁ = 3.5/2.
+    expect(toRows(matmulTransposed(x, y))).toEqual([[36, 22.5], [2, 1.75]]);
+  });
+
   it('across the 64-column tile: [1, 2] · B with B[0][j] = j, B[1][j] = 1 gives j + 2 for all 130 columns', () => {
     setKernelMode(mode);
     const b = fromRows([Array.from({ length: 130 }, (_, j) => j), Array<number>(130).fill(1)]);
@@ -80,6 +88,7 @@ describe('shape mismatches name both shapes', () => {
     expect(() => matmul(a, b)).toThrow('Matrix shape mismatch: 2×5 · 3×2');
     expect(() => add(a, b)).toThrow('Matrix shape mismatch: 2×5 + 3×2');
     expect(() => add(b, zeros(3, 3))).toThrow('Matrix shape mismatch: 3×2 + 3×3');
+    expect(() => add(zeros(2, 2), b)).toThrow('Matrix shape mismatch: 2×2 + 3×2');
     expect(() => addBias(a, [1, 2])).toThrow('Matrix shape mismatch: 2×5 + bias of length 2');
     expect(() => concatColumns([a, b])).toThrow('Matrix shape mismatch: concat of 2×5, 3×2');
   });
@@ -108,10 +117,11 @@ describe('element-wise helpers', () => {
     const [lo, hi] = toRows(layerNorm(fromRows([[0, 0.002]])))[0];
     expect(hi).toBeCloseTo(0.3015113, 6);
     expect(lo).toBeCloseTo(-0.3015113, 6);
-    // [1, 2, 3, 6]: mean 3, variance (4 + 1 + 0 + 9) / 4 = 3.5.
-    const inv = 1 / Math.sqrt(3.5 + 0.5);
-    toRows(layerNorm(fromRows([[1, 2, 3, 6], [2, 2, 2, 2]]), 0.5))[0].forEach((x, j) => expect(x).toBeCloseTo([-2, -1, 0, 3][j] * inv, 6));
-    expect(toRows(layerNorm(fromRows([[1, 2, 3, 6], [2, 2, 2, 2]]), 0.5))[1]).toEqual([0, 0, 0, 0]);
+    // [1, 2, 3, 6]: mean 3, variance (4 + 1 + 0 + 9) / 4 = 3.5; [2, 4, 6, 8]: mean 5, variance (9 + 1 + 1 + 9) / 4 = 5.
+    const [first, second, constant] = toRows(layerNorm(fromRows([[1, 2, 3, 6], [2, 4, 6, 8], [2, 2, 2, 2]]), 0.5));
+    first.forEach((x, j) => expect(x).toBeCloseTo([-2, -1, 0, 3][j] / Math.sqrt(4), 6));
+    second.forEach((x, j) => expect(x).toBeCloseTo([-3, -1, 1, 3][j] / Math.sqrt(5.5), 6));
+    expect(constant).toEqual([0, 0, 0, 0]);
   });
 
   it('concatColumns: side by side in order, and nothing for no parts', () => {
