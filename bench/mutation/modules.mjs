@@ -11,15 +11,23 @@ export const GROUPS = {
   embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/selection.test.ts', 'test/unit/core/selection-literal.test.ts'] },
   validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
-  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['test/unit/core/{kernels,matrix-literal,attention-literal,attention-path}.test.ts'] },
+  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
   budget: { mutate: ['src/core/budget.ts', 'src/core/overflow.ts'], tests: ['test/unit/budget/**/*.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
-  // The browser tests that draw and export what render/ computes (every one of test/webview per mutant would take days).
-  render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/{pooled-raster,contrast,matrix-tooltip,export,shown-values,pipeline,head-grid-summaries}.test.ts'] },
+  // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
+  // (vitest browser mode in Chromium), a group of its own.
+  render: {
+    mutate: ['cell-derivation', 'colour-scale', 'contrast', 'format', 'line-selection', 'place-popup'].map((f) => `webview/render/${f}.ts`),
+    tests: ['test/unit/views/**/*.test.ts'],
+  },
+  canvas: {
+    mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
+    tests: ['pooled-raster', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
+  },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
-  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['test/unit/interventions/{contract,evaluate-shape,selectionGolden,analysis}.test.ts'] },
-  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: ['test/unit/interventions/{analysis,modelGolden,contract}.test.ts', 'test/unit/binary/slim.test.ts'] },
-  model: { mutate: ['src/core/model/**/*.ts'], tests: ['test/unit/model/{badInput,golden,loading,steps,tokenizer}.test.ts', 'test/unit/interventions/modelGolden.test.ts'] },
+  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
+  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
+  model: { mutate: ['src/core/model/**/*.ts'], tests: [...['badInput', 'golden', 'loading', 'steps', 'tokenizer'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'] },
 };
