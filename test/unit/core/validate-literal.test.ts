@@ -60,6 +60,23 @@ describe('validateSpec: layers without heads (Q = K = V = the input)', () => {
   });
 });
 
+describe('validateSpec: heads', () => {
+  it('given Q, K and V: rows per query and key token, finite numbers', () => {
+    const direct = { query: holding(1, 2, 0, 1, Number.NaN), key: zeros(3, 2), value: zeros(2, 2) };
+    expect(messages(compute({ embeddings: undefined, layers: [{ heads: [direct] }] }))).toEqual([
+      'error: layers[0].heads[0].query has 1 rows, but there are 2 query tokens',
+      'error: layers[0].heads[0].key has 3 rows, but there are 2 key tokens',
+      'error: layers[0].heads[0].query holds NaN at row 0, column 1; every number must be finite',
+    ]);
+  });
+
+  it('projections: W_Q and W_K need the same number of columns', () => {
+    expect(messages(compute({ layers: [{ heads: [{ wq: zeros(4, 2), wk: zeros(4, 3), wv: zeros(4, 2) }] }] }))).toEqual([
+      'error: layers[0].heads[0].wq is 4×2 and layers[0].heads[0].wk is 4×3; they need the same number of columns (d_k)',
+    ]);
+  });
+});
+
 describe('validateSpec: the feed-forward block', () => {
   const ffn = (w1: [number, number], b1: number, w2: [number, number], b2: number) =>
     ({ w1: zeros(...w1), b1: new Float32Array(b1), w2: zeros(...w2), b2: new Float32Array(b2) });
@@ -140,5 +157,7 @@ describe('validateSpec: precomputed', () => {
     expect(messages(spec([[fromRows([[1, 0], [0, Number.NaN]])]]))).toEqual(['error: attention[0][0] holds NaN at row 1, column 1; every number must be finite']);
     expect(messages(spec([[fromRows([[1, 0, 0], [0, 1, 0]])]]))).toEqual(['error: attention[0][0] is 2×3, but there are 2 query tokens and 2 key tokens']);
     expect(messages(spec([[fromRows([[1, 0], [0, 0]])]]))).toEqual([]);
+    expect(messages(spec([[fromRows([[1, 0], [0, 1], [0.5, 0.5]])]]))).toEqual(['error: attention[0][0] is 3×2, but there are 2 query tokens and 2 key tokens']);
+    expect(messages(spec([[fromRows([[-0.5, 1], [0, 1]])]]))).toEqual(['error: attention[0][0] holds a negative weight (-0.5) at row 0, column 0']);
   });
 });
