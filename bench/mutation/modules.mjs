@@ -13,8 +13,8 @@ export const GROUPS = {
   validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
   kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
-  // The other tests of test/unit/budget (archives, the host thread, inline jobs) build inputs of hundreds of MB: per
-  // mutant they took most of an hour. These groups run the tests written for each module.
+  // The other tests of test/unit/budget (archives, the host thread, inline jobs) build large inputs; these groups run the
+  // tests written for each module, so a re-run takes minutes.
   budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
