@@ -22,9 +22,10 @@ export const GROUPS = {
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
   render: {
-    mutate: ['cell-derivation', 'colour-scale', 'contrast', 'format', 'line-selection', 'place-popup'].map((f) => `webview/render/${f}.ts`),
+    mutate: ['colour-scale', 'contrast', 'format', 'line-selection', 'place-popup'].map((f) => `webview/render/${f}.ts`),
     tests: ['test/unit/views/**/*.test.ts'],
   },
+  derivation: { mutate: ['webview/render/cell-derivation.ts'], tests: ['test/unit/views/cell-derivation-literal.test.ts'] },
   canvas: {
     mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
     tests: ['pooled-raster', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
