@@ -28,11 +28,15 @@ type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omi
  * worker.ts, forked; a thread for a checker, see WorkerKind), so the extension host never computes and never holds a result: every job, however small, runs
  * there (it starts with the panel, see `prepare`), and the results it keeps are its memory, not the host's. The host
  * gets the slice the focused views draw, and asks for others with `slice`. Messages are structured clones (typed arrays
- * stay binary). A newer computation or check cancels the older one by stopping the worker; a crashed one is replaced
- * on the next request.
+ * stay binary). A newer computation or check cancels the older one by stopping the worker (after the first cancel a
+ * spare process stands ready to take over); a crashed one is replaced on the next request.
  */
 export class ComputeClient {
   private worker: WorkerEnd | undefined;
+  /** A started process that replaces a cancelled one at once, so a newer request needn't wait for a fork. */
+  private spare: WorkerEnd | undefined;
+  /** Set by the first cancel: cancels come in bursts while someone types, so from then on a spare is kept ready. */
+  private keepSpare = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** The id of the computation whose result the worker keeps. */
@@ -90,6 +94,7 @@ export class ComputeClient {
     if (![...this.pending.values()].some((p) => p.job !== 'slice')) return;
     this.worker?.stop();
     this.worker = undefined;
+    this.keepSpare = this.kind === 'process';
     this.rejectAll(new CancelledError());
   }
 
@@ -97,6 +102,9 @@ export class ComputeClient {
     this.cancel();
     this.worker?.stop();
     this.worker = undefined;
+    this.spare?.stop();
+    this.spare = undefined;
+    this.keepSpare = false;
     this.rejectAll(new CancelledError());
   }
 
@@ -108,7 +116,14 @@ export class ComputeClient {
   }
 
   private ensureWorker(): WorkerEnd {
-    if (this.worker) return this.worker;
+    if (!this.worker) {
+      this.worker = this.spare ?? this.startEnd();
+      this.spare = this.keepSpare ? this.startEnd() : undefined;
+    }
+    return this.worker;
+  }
+
+  private startEnd(): WorkerEnd {
     const worker: WorkerEnd = startWorker(this.workerScript, this.kind, (raw) => {
       const message = raw as FromComputeWorker;
       const pending = this.pending.get(message.id);
@@ -117,11 +132,11 @@ export class ComputeClient {
       if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
     }, (error) => {
+      if (this.spare === worker) this.spare = undefined;
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
     });
-    this.worker = worker;
     return worker;
   }
 }

@@ -143,8 +143,24 @@ describe('ComputeClient: cancellation', () => {
     const settled = await Promise.allSettled(all);
     expect(settled.slice(0, 19).every((s) => s.status === 'rejected' && s.reason instanceof CancelledError)).toBe(true);
     expect(settled[19].status).toBe('fulfilled');
-    await Promise.all(tracked.slice(0, -1).map((t) => t.exited));
-    expect(tracked.filter((t) => t.exitCode === undefined)).toHaveLength(1);
+    // Left alive: the process that answered, and the one spare kept ready since the first cancel.
+    await Promise.all(tracked.slice(0, -2).map((t) => t.exited));
+    expect(tracked.filter((t) => t.exitCode === undefined)).toHaveLength(2);
+  });
+
+  it('after a cancel, the next request runs on a spare started before it was made', async () => {
+    const c = client();
+    const first = c.compute(big('SLOW'));
+    await c.compute(big('fine'));
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    expect(tracked).toHaveLength(3); // the cancelled one, the one that answered, and the spare
+    const spare = tracked[2].pid;
+    const again = c.compute(big('SLOW'));
+    const o = await c.compute(big('fine'));
+    await expect(again).rejects.toBeInstanceOf(CancelledError);
+    expect(ranIn(o)).toBe(`process ${spare}`);
+    c.dispose();
+    await allExited();
   });
 
   it('a small request also cancels a pending one', async () => {
