@@ -3,6 +3,8 @@ import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries,
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
 import { tokenStringRanges } from './tokenStringRanges';
+import { runWhatIf } from './whatIf';
+import type { WhatIfComparison } from '../shared/protocol';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
 export interface WhatIf {
@@ -30,6 +32,8 @@ export type ComputeOutcome =
     readonly warnings: readonly Problem[];
     /** For results too large to send whole (see slimResult): every head's statistics and thumbnail. */
     readonly headSummaries?: HeadSummaries;
+    /** A "what if" run: the comparison with the same request run without its interventions. */
+    readonly whatIf?: WhatIfComparison;
   }
   | {
     readonly ok: false;
@@ -65,7 +69,7 @@ const MAX_CHARS_PER_TOKEN = 64;
 export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
   let outcome: ComputeOutcome;
   try {
-    outcome = runRequest(request, budget);
+    outcome = request.kind === 'error' ? runRequest(request, budget) : runWhatIf(request, budget, runRequest, (o) => (o as { result: AttentionResult }).result);
   } catch (error) {
     if (error instanceof InterventionError) return failure(error.message);
     throw error;

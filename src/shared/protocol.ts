@@ -5,10 +5,11 @@
  * Both sides check what they receive with ./validateMessage.ts.
  */
 import type { SelectionSettings } from '../core/selection';
-import type { AttentionResult, HeadSummaries, Problem } from './core';
-import type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem } from './core';
+import type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
-export type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+export type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+export type { Intervention } from './core';
 export type { TokenizerName } from './core';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
@@ -27,6 +28,10 @@ export interface UiState {
   /** Absent in state saved before the rule existed: then 'top-k'. */
   readonly lineRule?: LineRule;
   readonly hiddenTokens: readonly number[];
+  /** "What if": heads ablated and edges cut in this panel, in the order chosen (absent in older state: none). */
+  readonly interventions?: readonly Intervention[];
+  /** What the views show while interventions apply (absent: the result). */
+  readonly compare?: CompareMode;
 }
 
 /** What a panel needs to find its source again after a window reload. Offsets are into the document. */
@@ -87,6 +92,41 @@ export interface Snapshot {
    * rest (or an error) follows. Absent on a finished result.
    */
   readonly progress?: LayerProgress;
+  /** A "what if" run (the result has interventions): the worker's comparison with the run without them. */
+  readonly whatIf?: WhatIfComparison;
+}
+
+/**
+ * The worker compares a "what if" run with the original it also computed. Per head, [layer][head], the same heads as
+ * the result: a head whose weights a slimmed snapshot leaves out (0×0) has 0×0 here too.
+ */
+export interface WhatIfComparison {
+  readonly interventions: readonly Intervention[];
+  /** The original run's weights. */
+  readonly original: readonly (readonly Matrix[])[];
+  /** Δweight = result − original, cell by cell. */
+  readonly difference: readonly (readonly Matrix[])[];
+  /** How far each head's attention moved: mean over queries of ½·Σ|Δw| (total variation), in [0, 1]. */
+  readonly headChange: readonly (readonly number[])[];
+  /** A real model's likeliest next tokens after the last position, before and after, with Δlog-prob. */
+  readonly nextTokens?: NextTokenShift;
+}
+
+/** One candidate next token's log-probability before and after the interventions. */
+export interface TokenShiftView {
+  readonly id: number;
+  readonly text: string;
+  readonly before: number;
+  readonly after: number;
+  /** after − before. */
+  readonly delta: number;
+}
+
+export interface NextTokenShift {
+  readonly position: number;
+  /** The top tokens of the original run and of the changed one. */
+  readonly before: readonly TokenShiftView[];
+  readonly after: readonly TokenShiftView[];
 }
 
 /** How far a streamed model run has got: `done` layers of `total` are in the snapshot. */
@@ -163,6 +203,8 @@ export type FromWebview =
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** The next-token list for another position of a model result. */
   | { readonly type: 'nextTokens'; readonly position: number }
+  /** The panel's "what if" list changed: the host recomputes with it (an empty list: the original run). */
+  | { readonly type: 'setInterventions'; readonly interventions: readonly Intervention[] }
   /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
   | { readonly type: 'uiState'; readonly ui: UiState }
   | ({ readonly type: 'export' } & ExportPayload);

@@ -6,7 +6,7 @@ import { isOneOf, EXPORT_FORMATS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
 import type { ComputeSettings, FromWebview, NextTokens, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
-import { isIndex, isObject, validateUi } from './uiState';
+import { interventionList, isIndex, isObject, validateUi } from './uiState';
 
 /** Largest export the host accepts (characters of text or base64). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
@@ -43,6 +43,10 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
     case 'nextTokens':
       return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
+    case 'setInterventions': {
+      const interventions = interventionList(raw.interventions);
+      return interventions ? { type: 'setInterventions', interventions } : null;
+    }
     case 'uiState': {
       const ui = validateUi(raw.ui);
       return ui ? { type: 'uiState', ui } : null;
@@ -141,6 +145,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!Array.isArray(x.warnings)) return false;
   if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
+  if (x.whatIf !== undefined && !isWhatIf(x.whatIf, r)) return false;
   if (x.progress !== undefined && !isLayerProgress(x.progress, isObject(r) && Array.isArray(r.layers) ? r.layers.length : -1)) return false;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
@@ -156,6 +161,33 @@ export function isSnapshot(x: unknown): x is Snapshot {
     }
   }
   return true;
+}
+
+/** Per-head matrices laid out as the result's heads, each the head's shape or 0×0 (left out of a slimmed snapshot). */
+function isPerHead(x: unknown, r: Record<string, unknown>, tokens: number, keys: number): boolean {
+  const layers = r.layers as unknown[];
+  if (!Array.isArray(x) || x.length !== layers.length) return false;
+  return x.every((heads: unknown, l) => Array.isArray(heads) && isObject(layers[l]) && heads.length === (layers[l] as { heads: unknown[] }).heads.length
+    && heads.every((m: unknown) => isMatrixLike(m) && ((m as { rows: number }).rows === 0 || ((m as { rows: number }).rows === tokens && (m as { cols: number }).cols === keys))));
+}
+
+/** A "what if" comparison that fits the result it came with. */
+function isWhatIf(x: unknown, r: unknown): boolean {
+  if (!isObject(x) || !isObject(r) || !Array.isArray(r.layers) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
+  if (interventionList(x.interventions) === null) return false;
+  const n = r.tokens.length;
+  const m = r.keyTokens.length;
+  if (!isPerHead(x.original, r, n, m) || !isPerHead(x.difference, r, n, m)) return false;
+  if (x.nextTokens !== undefined && !isNextTokenShift(x.nextTokens)) return false;
+  const changes = x.headChange;
+  return Array.isArray(changes) && changes.length === r.layers.length
+    && changes.every((row: unknown) => Array.isArray(row) && row.every((v) => typeof v === 'number' && Number.isFinite(v)));
+}
+
+function isNextTokenShift(x: unknown): boolean {
+  const isShift = (t: unknown): boolean => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
+    && [t.before, t.after, t.delta].every((v) => typeof v === 'number' && !Number.isNaN(v));
+  return isObject(x) && isIndex(x.position) && [x.before, x.after].every((list) => Array.isArray(list) && list.length <= 100 && list.every(isShift));
 }
 
 /** A streamed run's progress: exactly the layers the result holds, fewer than the total. */

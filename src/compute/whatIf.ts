@@ -1,0 +1,68 @@
+/**
+ * "What if" runs in the worker: the request is run with its interventions and without them, and the two are
+ * compared here (Δweight per head, how far each head moved), so the webview only draws. The two runs share the
+ * memory budget, half each, because both results are held at once.
+ */
+import { headChange, weightDifference, type AttentionResult, type Intervention, type Matrix } from '../core';
+import type { WhatIfComparison } from '../shared/protocol';
+
+/** The comparison of a run with its interventions against the same run without them (same tokens and heads). */
+export function compareRuns(original: AttentionResult, changed: AttentionResult, interventions: readonly Intervention[]): WhatIfComparison | undefined {
+  if (original.tokens.length !== changed.tokens.length || original.keyTokens.length !== changed.keyTokens.length) return undefined;
+  const perHead = <T>(f: (before: Matrix, after: Matrix) => T): T[][] =>
+    changed.layers.map((layer, l) => layer.heads.map((head, h) => f(original.layers[l].heads[h].weights, head.weights)));
+  return {
+    interventions,
+    original: perHead((before) => before),
+    difference: perHead(weightDifference),
+    headChange: perHead(headChange),
+  };
+}
+
+/** Runs `request` with its interventions and without, each within half of `budget`, and compares the two. */
+export function runWhatIf<R extends { readonly interventions?: readonly Intervention[] }, O extends { readonly ok: boolean }>(
+  request: R,
+  budget: number,
+  run: (request: R, budget: number) => O,
+  result: (outcome: O) => AttentionResult,
+): O & { readonly whatIf?: WhatIfComparison } {
+  const interventions = request.interventions ?? [];
+  const changed = run(request, budget / 2);
+  if (!changed.ok || interventions.length === 0) return changed;
+  const original = run({ ...request, interventions: [] }, budget / 2);
+  if (!original.ok) return original;
+  const whatIf = compareRuns(result(original), result(changed), interventions);
+  return whatIf ? { ...changed, whatIf } : changed;
+}
+
+const EMPTY: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
+
+/** The comparison for a slimmed snapshot: only the heads whose weights it carries keep their matrices. */
+export function slimWhatIf(whatIf: WhatIfComparison, shown: AttentionResult): WhatIfComparison {
+  const keep = (l: number, h: number): boolean => (shown.layers[l]?.heads[h]?.weights.rows ?? 0) > 0;
+  const slim = (all: readonly (readonly Matrix[])[]) => all.map((heads, l) => heads.map((m, h) => (keep(l, h) ? m : EMPTY)));
+  return { ...whatIf, original: slim(whatIf.original), difference: slim(whatIf.difference) };
+}
+
+function matrices(whatIf: WhatIfComparison): Matrix[] {
+  return [...whatIf.original.flat(), ...whatIf.difference.flat()];
+}
+
+/** Bytes of the comparison's matrices (a buffer shared with the result is counted there, not here). */
+export function whatIfBytes(whatIf: WhatIfComparison, result: AttentionResult): number {
+  const inResult = new Set(result.layers.flatMap((layer) => layer.heads.map((head) => head.weights.data)));
+  const seen = new Set<Float32Array>();
+  let bytes = 0;
+  for (const m of matrices(whatIf)) {
+    if (inResult.has(m.data) || seen.has(m.data)) continue;
+    seen.add(m.data);
+    bytes += m.data.byteLength;
+  }
+  return bytes;
+}
+
+/** The buffers behind the comparison's matrices, to transfer from the worker without a copy. */
+export function whatIfTransferables(whatIf: WhatIfComparison | undefined): ArrayBuffer[] {
+  if (!whatIf) return [];
+  return [...new Set(matrices(whatIf).map((m) => m.data.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0))];
+}

@@ -1,0 +1,70 @@
+/**
+ * The worker's "what if" comparison: a request with interventions is also run without them, and the outcome carries
+ * the original weights, Δweight and each head's change, by the core's rules. Literal values from a hand-made file.
+ */
+import { describe, expect, it } from 'vitest';
+import { runJob, type ComputeOutcome } from '../../../src/compute/job';
+import { slimWhatIf, whatIfBytes, whatIfTransferables } from '../../../src/compute/whatIf';
+import { buildSelectionSpec, evaluate, type Intervention } from '../../../src/core';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
+import { isSnapshot } from '../../../src/shared/validateMessage';
+import type { WhatIfComparison } from '../../../src/shared/protocol';
+
+const settings = { ...DEFAULT_COMPUTE_SETTINGS, dModel: 16, dK: 4, heads: 2, layers: 2, mask: { kind: 'causal' as const } };
+const text = 'the cat sat on the mat';
+
+function whatIfOf(outcome: ComputeOutcome): WhatIfComparison {
+  if (!outcome.ok || !outcome.whatIf) throw new Error(outcome.ok ? 'no comparison' : outcome.message);
+  return outcome.whatIf;
+}
+
+describe('the worker compares a what-if run with the original', () => {
+  it('ablating L0H1 leaves layer 0 unchanged and moves layer 1; original and Δ match two evaluate runs', () => {
+    const ablate: Intervention[] = [{ kind: 'ablate-head', layer: 0, head: 1 }];
+    const outcome = runJob({ kind: 'selection', text, settings, maxTokens: 4096, interventions: ablate });
+    const whatIf = whatIfOf(outcome);
+    const spec = buildSelectionSpec(text, settings).spec;
+    const before = evaluate(spec);
+    const after = evaluate(spec, { interventions: ablate });
+    expect(whatIf.interventions).toEqual(ablate);
+    expect(whatIf.headChange[0]).toEqual([0, 0]);
+    expect(Math.min(...whatIf.headChange[1])).toBeGreaterThan(0);
+    whatIf.original.forEach((heads, l) => heads.forEach((m, h) => expect(m).toEqual(before.layers[l].heads[h].weights)));
+    const d = whatIf.difference[1][0];
+    const a = after.layers[1].heads[0].weights.data;
+    const b = before.layers[1].heads[0].weights.data;
+    for (let p = 0; p < d.data.length; p++) expect(d.data[p]).toBe(Math.fround(a[p] - b[p]));
+  });
+
+  it('a cut edge: its Δ is minus its original weight, its row still sums to 1, the change is ½·Σ|Δ| over the rows', () => {
+    const file = JSON.stringify({ tokens: ['a', 'b', 'c'], attention: [[1, 0, 0], [0.5, 0.5, 0], [0.25, 0.25, 0.5]] });
+    const whatIf = whatIfOf(runJob({ kind: 'file', text: file, interventions: [{ kind: 'cut-edge', layer: 0, head: 0, query: 2, key: 2 }] }));
+    // Row 2 was [0.25, 0.25, 0.5]; without key 2 it renormalises to [0.5, 0.5, 0].
+    expect(Array.from(whatIf.difference[0][0].data)).toEqual([0, 0, 0, 0, 0, 0, 0.25, 0.25, -0.5]);
+    // Total variation of row 2 is ½·(0.25 + 0.25 + 0.5) = 0.5; the mean over 3 rows is 1/6.
+    expect(whatIf.headChange[0][0]).toBeCloseTo(1 / 6, 7);
+  });
+
+  it('no interventions: no comparison; a bad one still fails with its sentence', () => {
+    const plain = runJob({ kind: 'selection', text, settings, maxTokens: 4096, interventions: [] });
+    expect(plain.ok && plain.whatIf).toBe(undefined);
+    const bad = runJob({ kind: 'selection', text, settings, maxTokens: 4096, interventions: [{ kind: 'ablate-head', layer: 0, head: 7 }] });
+    expect(bad.ok ? 'ok' : bad.message).toBe("Intervention 0 (ablate L0H7) names head 7, but layer 0's heads are 0 to 1.");
+  });
+
+  it('slims with the snapshot, counts its bytes, transfers its buffers, and passes the snapshot check', () => {
+    const outcome = runJob({ kind: 'selection', text, settings, maxTokens: 4096, interventions: [{ kind: 'ablate-head', layer: 0, head: 0 }] });
+    if (!outcome.ok) throw new Error(outcome.message);
+    const whatIf = whatIfOf(outcome);
+    const n = outcome.result.tokens.length;
+    expect(whatIfBytes(whatIf, outcome.result)).toBe(2 * 2 * 2 * n * n * 4);
+    expect(whatIfTransferables(whatIf).length).toBeGreaterThan(0);
+    const shown = { ...outcome.result, layers: outcome.result.layers.map((layer, l) => ({ ...layer, heads: layer.heads.map((head, h) => (l === 1 && h === 1 ? head : { ...head, weights: { rows: 0, cols: 0, data: new Float32Array(0) } })) })) };
+    const slim = slimWhatIf(whatIf, shown);
+    expect(slim.original.map((heads) => heads.map((m) => m.rows))).toEqual([[0, 0], [0, n]]);
+    const snapshot = { seq: 1, source: { kind: 'selection', label: 'x', ref: { kind: 'selection', uri: 'u', start: 0, end: 1 } }, warnings: [], result: outcome.result, whatIf };
+    expect(isSnapshot(snapshot)).toBe(true);
+    expect(isSnapshot({ ...snapshot, whatIf: { ...whatIf, headChange: [[NaN]] } })).toBe(false);
+    expect(isSnapshot({ ...snapshot, whatIf: { ...whatIf, original: whatIf.original.slice(1) } })).toBe(false);
+  });
+});
