@@ -4,7 +4,7 @@
  * one on screen.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
-import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
+import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
 import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
@@ -28,6 +28,7 @@ export interface AppEventMap {
   'export-request': CustomEvent<ExportPayload>;
   'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
+  'whatif-change': CustomEvent<{ interventions: readonly Intervention[] }>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -117,9 +118,16 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
       const d = (e as AppEventMap['next-tokens-request']).detail;
       if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
+    ['whatif-change', (e) => {
+      const d = (e as AppEventMap['whatif-change']).detail;
+      if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions });
+    }],
   ];
   for (const [name, fn] of listeners) app.addEventListener(name, fn);
   post({ type: 'ready' });
+  // A restored panel's interventions: the host recomputes with them.
+  const restored = app.ui.interventions ?? [];
+  if (restored.length > 0) post({ type: 'setInterventions', interventions: restored });
   return {
     receive: (data) => applyMessage(app, data),
     dispose: () => {

@@ -3,7 +3,7 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import type { FromWebview, Snapshot, ToWebview, UiState } from '../shared/protocol';
+import type { FromWebview, Intervention, Snapshot, ToWebview, UiState } from '../shared/protocol';
 import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
@@ -16,6 +16,7 @@ import { RunGate, sendPartial } from './runGate';
 import type { PartialModelResult } from '../compute/modelStream';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
+import { slimWhatIf, whatIfBytes } from '../compute/whatIf';
 
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
@@ -38,6 +39,8 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly compute = new ComputeClient();
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
   private readonly modelRun: RunTracker = {};
+  /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
+  private interventions: readonly Intervention[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -156,7 +159,7 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const settings = withPanelSettings(readSettings(), this.panelSettings);
-      const request = await this.source.request(settings);
+      const request = withInterventions(await this.source.request(settings), this.interventions);
       const onLayer = (partial: PartialModelResult) => {
         if (this.gate.isCurrent(run)) this.showPartial(partial, streamed);
       };
@@ -180,6 +183,7 @@ export class AttentionPanel implements vscode.Disposable {
         ...(this.source instanceof SelectionSource && outcome.result.provenance.kind !== 'model' ? { settings, panelSettings: this.panelSettings } : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
+        ...(outcome.whatIf ? { whatIf: outcome.whatIf } : {}),
       });
       this.complete = this.snapshot;
       this.panel.title = panelTitle(this.source);
@@ -236,14 +240,16 @@ export class AttentionPanel implements vscode.Disposable {
   private postSnapshot(): void {
     if (!this.snapshot) return;
     const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
-    const overBudget = payloadProblem(result, memoryBudgetBytes());
+    const whatIf = this.snapshot.whatIf && slimWhatIf(this.snapshot.whatIf, result);
+    // The comparison's matrices count against the budget with the result's.
+    const overBudget = payloadProblem(result, memoryBudgetBytes() - (whatIf ? whatIfBytes(whatIf, result) : 0));
     if (overBudget) {
       this.lastError = { type: 'error', message: overBudget, problems: [] };
       this.post(this.lastError);
       return;
     }
     this.log.info(`${this.source.title()}: snapshot ${this.snapshot.seq} carries ${(payloadBytes(result) / 1e6).toFixed(1)} MB of matrices`);
-    this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
+    this.post({ type: 'snapshot', snapshot: result === this.snapshot.result && whatIf === this.snapshot.whatIf ? this.snapshot : { ...this.snapshot, result, ...(whatIf ? { whatIf } : {}) } });
   }
 
   /** A slimmed snapshot holds only what the focused head's views draw: send what the new focus needs. */
@@ -305,6 +311,11 @@ export class AttentionPanel implements vscode.Disposable {
       case 'setFollowSelection':
         if (this.source instanceof SelectionSource) this.source.follow = message.follow;
         return;
+      case 'setInterventions':
+        if (JSON.stringify(message.interventions) === JSON.stringify(this.interventions)) return;
+        this.interventions = message.interventions;
+        this.refresh(0);
+        return;
       case 'uiState':
         this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
         return;
@@ -359,6 +370,11 @@ export class AttentionPanel implements vscode.Disposable {
     }
     this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, weights);
   }
+}
+
+/** The request with the panel's interventions (a request the host could not even gather stays as it is). */
+function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[]): R {
+  return request.kind === 'error' || interventions.length === 0 ? request : { ...request, interventions };
 }
 
 export function panelTitle(source: AttentionSource): string {

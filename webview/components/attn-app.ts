@@ -26,6 +26,9 @@ import './attn-head-grid';
 import './attn-next-tokens';
 import { appStyles } from './attn-app.styles';
 import { headLabel, headTitle } from '../head-label';
+import './attn-whatif/attn-whatif-bar';
+import './attn-whatif/attn-context-menu';
+import { WhatIfController } from './attn-whatif/whatif-controller';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -73,6 +76,8 @@ export class AttnApp extends LitElement implements AppTarget {
   private readonly exporters = new Map<ViewName, ViewExport>();
   /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
   private editorFocusKey = 'none';
+  /** The "what if" list: its context menu, chips, undo and what each view shows. */
+  private readonly whatIf = new WhatIfController(this);
 
   constructor() {
     super();
@@ -192,10 +197,10 @@ export class AttnApp extends LitElement implements AppTarget {
   private syncEditorFocus(): void {
     const index = this.editorToken;
     const { layer, head, hiddenTokens } = this.ui;
-    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq]);
+    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq, this.whatIf.mode]);
     if (key === this.editorFocusKey) return;
     this.editorFocusKey = key;
-    const weights = index === null ? undefined : this.snapshot?.result.layers[layer]?.heads[head]?.weights;
+    const weights = index === null ? undefined : this.shownResult()?.layers[layer]?.heads[head]?.weights;
     const detail: TokenFocusPayload = weights && index !== null && index < weights.rows
       ? { index, layer, head, weights: Array.from(shownWeights(weights, index, hiddenTokens)) }
       : { index: null, layer, head };
@@ -336,25 +341,32 @@ export class AttnApp extends LitElement implements AppTarget {
     return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}></attn-next-tokens>`;
   }
 
+  /** The result the views draw: the run itself, or (with interventions) the original run or Δweight. */
+  shownResult(): Snapshot['result'] | undefined {
+    return this.snapshot ? this.whatIf.shown(this.snapshot) : undefined;
+  }
+
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
-    const r = snap.result;
+    const r = this.whatIf.shown(snap);
+    const difference = this.whatIf.mode === 'difference';
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-token-view .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
       case 'matrix':
-        return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${ui.matrix} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-matrix>`;
+        return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference}></attn-matrix>`;
       case 'pipeline':
-        return html`<attn-pipeline .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
       case 'grid':
-        return html`<attn-head-grid .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}></attn-head-grid>`;
+        return html`<attn-head-grid .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}
+.difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
     }
   }
 
@@ -384,6 +396,7 @@ export class AttnApp extends LitElement implements AppTarget {
       ${snap?.nextTokens ? this.renderNextTokens(snap.nextTokens, snap.result.tokens) : nothing}
       ${snap
         ? html`
+          ${this.whatIf.render(snap)}
           <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .panelSettings=${snap.panelSettings} .followSelection=${snap.followSelection}></attn-controls>
           <vscode-tabs selected-index=${selected} .selectedIndex=${selected}
             @vsc-tabs-select=${(e: CustomEvent<{ selectedIndex: number }>) => {

@@ -104,5 +104,16 @@ export const headGridStyles = [
   .empty {
     color: var(--vscode-descriptionForeground, #9d9d9d);
   }
+  .change {
+    display: block;
+    font-size: 0.85em;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  .legend {
+    margin: 4px 0;
+    font-size: 12px;
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+  }
 `,
 ];

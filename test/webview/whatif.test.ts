@@ -1,0 +1,175 @@
+/**
+ * "What if" in the panel, in Chromium: the context menus (pointer and keyboard), the chips with remove, Undo,
+ * Ctrl+Z and Clear all, the Result / Original / Difference toggle, the diverging Δweight colours, the head ranking
+ * by change, and a forged UI state. The comparison comes from the worker's own code (runJob), as the host sends it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runJob } from '../../src/compute/job';
+import type { Intervention, Snapshot } from '../../src/shared/protocol';
+import { DEFAULT_UI, sanitizeUi } from '../../src/shared/uiState';
+import type { AttnApp } from '../../webview/components/attn-app';
+import type { AttnMatrix } from '../../webview/components/attn-matrix';
+import { pixel } from './attn-fixtures';
+import { cleanup, deep, deepAll, mountApp, selectionSnapshot, settings, settle, SENTENCE } from './app-fixtures';
+
+afterEach(cleanup);
+
+const TWO_LAYERS = { layers: 2, heads: 4 };
+
+/** What the host sends after `setInterventions`: the worker's run and comparison. */
+function whatIfSnapshot(base: Snapshot, interventions: Intervention[], seq: number): Snapshot {
+  const outcome = runJob({ kind: 'selection', text: SENTENCE, settings: settings(TWO_LAYERS), maxTokens: 4096, interventions });
+  if (!outcome.ok || !outcome.whatIf) throw new Error('no comparison');
+  return { ...base, seq, result: outcome.result, whatIf: outcome.whatIf };
+}
+
+function recordChanges(app: AttnApp): Intervention[][] {
+  const got: Intervention[][] = [];
+  app.addEventListener('whatif-change', (e) => got.push([...(e as CustomEvent<{ interventions: Intervention[] }>).detail.interventions]));
+  return got;
+}
+
+const chips = (app: AttnApp) => deepAll(app, '.chip').map((c) => c.getAttribute('data-intervention'));
+const card = (app: AttnApp, l: number, h: number) => deep<HTMLButtonElement>(app, `button.card[data-layer="${l}"][data-head="${h}"]`);
+const menuItems = (app: AttnApp) => deepAll(app, '[role="menuitem"]') as HTMLButtonElement[];
+
+async function ablateFromCard(app: AttnApp, l: number, h: number): Promise<void> {
+  const c = card(app, l, h);
+  const r = c.getBoundingClientRect();
+  c.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, composed: true, clientX: r.left + 4, clientY: r.top + 4 }));
+  await settle(app);
+  menuItems(app)[0].click();
+  await settle(app);
+}
+
+describe('what if, in the panel', () => {
+  it('ablating a head from its card: a chip, the difference view, Δ per head ranked, then remove restores the result', async () => {
+    const base = selectionSnapshot(SENTENCE, TWO_LAYERS);
+    const app = await mountApp(base);
+    app.setUi({ view: 'grid' });
+    await settle(app);
+    const changes = recordChanges(app);
+    await ablateFromCard(app, 0, 1);
+    expect(menuItems(app)).toEqual([]);
+    expect(changes).toEqual([[{ kind: 'ablate-head', layer: 0, head: 1 }]]);
+    expect(chips(app)).toEqual(['ablate L0H1']);
+    expect(app.ui.compare).toBe('difference');
+    // Until the host answers, the views keep the result and the bar says it is recomputing.
+    expect(deep(app, 'attn-whatif-bar').shadowRoot!.querySelector('.note')!.textContent).toContain('Recomputing');
+
+    app.snapshot = whatIfSnapshot(base, changes[0], 2);
+    await settle(app);
+    const whatIf = app.snapshot.whatIf!;
+    // Layer 0 is upstream of nothing the ablation changes; every head of layer 1 moved.
+    expect(deep(app, 'button.card[data-layer="0"][data-head="1"] .change').textContent).toBe('Δ 0.000');
+    const moved = whatIf.headChange[1][2];
+    expect(moved).toBeGreaterThan(0);
+    expect(card(app, 1, 2).querySelector('.change')!.textContent).toBe(`Δ ${moved.toFixed(3)}`);
+    // Ranked by change: layer 1's heads, most moved first, then layer 0's in order.
+    const grid = deep<HTMLElement & { sort: string }>(app, 'attn-head-grid');
+    grid.sort = 'change';
+    await settle(app);
+    const order = deepAll(app, 'button.card').map((c) => `${(c as HTMLElement).dataset.layer}/${(c as HTMLElement).dataset.head}`);
+    const expected = [0, 1, 2, 3].sort((a, b) => whatIf.headChange[1][b] - whatIf.headChange[1][a] || a - b).map((h) => `1/${h}`);
+    expect(order).toEqual([...expected, '0/0', '0/1', '0/2', '0/3']);
+
+    // Remove the chip: the list is empty, the views show the result again.
+    deep<HTMLButtonElement>(app, '.chip button').click();
+    await settle(app);
+    expect(changes.at(-1)).toEqual([]);
+    expect(chips(app)).toEqual([]);
+    app.snapshot = { ...base, seq: 3 };
+    await settle(app);
+    expect(deepAll(app, '.change')).toEqual([]);
+  });
+
+  it('Undo, Ctrl+Z and Clear all walk the list back', async () => {
+    const app = await mountApp(selectionSnapshot(SENTENCE, TWO_LAYERS));
+    app.setUi({ view: 'grid' });
+    await settle(app);
+    const changes = recordChanges(app);
+    await ablateFromCard(app, 0, 0);
+    await ablateFromCard(app, 0, 2);
+    await ablateFromCard(app, 0, 2);
+    expect(chips(app)).toEqual(['ablate L0H0', 'ablate L0H2']);
+    const undo = deepAll(app, 'button.action').find((b) => b.textContent === 'Undo') as HTMLButtonElement;
+    undo.click();
+    await settle(app);
+    expect(chips(app)).toEqual(['ablate L0H0']);
+    card(app, 0, 0).dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, composed: true }));
+    await settle(app);
+    expect(chips(app)).toEqual([]);
+    await ablateFromCard(app, 1, 3);
+    (deepAll(app, 'button.action').find((b) => b.textContent === 'Clear all') as HTMLButtonElement).click();
+    await settle(app);
+    expect(chips(app)).toEqual([]);
+    expect(changes.map((c) => c.length)).toEqual([1, 2, 1, 0, 1, 0]);
+  });
+
+  it('the keyboard opens the same menus: Shift+F10 on a card, the ContextMenu key on a matrix cell; Escape gives focus back', async () => {
+    const app = await mountApp(selectionSnapshot(SENTENCE, TWO_LAYERS));
+    app.setUi({ view: 'grid' });
+    await settle(app);
+    const c = card(app, 1, 0);
+    c.focus();
+    c.dispatchEvent(new KeyboardEvent('keydown', { key: 'F10', shiftKey: true, bubbles: true, composed: true }));
+    await settle(app);
+    expect(menuItems(app).map((b) => b.textContent)).toEqual(['Ablate head L1H0']);
+    expect(menuItems(app)[0].matches(':focus')).toBe(true);
+    menuItems(app)[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await settle(app);
+    expect(menuItems(app)).toEqual([]);
+    expect(c.matches(':focus')).toBe(true);
+
+    app.setUi({ view: 'matrix', layer: 1, head: 2 });
+    await settle(app);
+    const viewport = deep<HTMLElement>(deep(app, 'attn-matrix'), '.viewport');
+    viewport.focus();
+    viewport.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+    viewport.dispatchEvent(new KeyboardEvent('keydown', { key: 'ContextMenu', bubbles: true, composed: true }));
+    await settle(app);
+    expect(menuItems(app).map((b) => b.textContent)).toEqual(['Cut edge query 2 “animal” → key 1 “The” in L1H2']);
+    const changes = recordChanges(app);
+    menuItems(app)[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+    menuItems(app)[0].click();
+    await settle(app);
+    expect(changes).toEqual([[{ kind: 'cut-edge', layer: 1, head: 2, query: 1, key: 0 }]]);
+    expect(chips(app)).toEqual(['cut L1H2 1→0 (animal→The)']);
+  });
+
+  it('Difference colours a known Δweight on the diverging ramp, with Δweight and its range in the legend', async () => {
+    const file = JSON.stringify({ tokens: ['a', 'b', 'c'], attention: [[1, 0, 0], [0.5, 0.5, 0], [0.25, 0.25, 0.5]] });
+    const cut: Intervention[] = [{ kind: 'cut-edge', layer: 0, head: 0, query: 2, key: 2 }];
+    const outcome = runJob({ kind: 'file', text: file, interventions: cut });
+    if (!outcome.ok || !outcome.whatIf) throw new Error('no comparison');
+    const snapshot: Snapshot = { seq: 1, source: { kind: 'file', ref: { kind: 'file', uri: 'file:///a.attention.json' }, label: 'a.attention.json' }, result: outcome.result, warnings: [], whatIf: outcome.whatIf };
+    const app = await mountApp(snapshot);
+    app.setUi({ view: 'matrix', interventions: cut, compare: 'difference' });
+    await settle(app);
+    const matrix = deep<AttnMatrix>(app, 'attn-matrix');
+    // Row 2 was [0.25, 0.25, 0.5] and is [0.5, 0.5, 0]: Δ = [+0.25, +0.25, −0.5] on a domain of ±0.5.
+    expect(pixel(matrix, 2, 2)).toEqual([33, 80, 160]);
+    expect(pixel(matrix, 2, 0)).toEqual([230, 130, 101]);
+    expect(pixel(matrix, 0, 0)).toEqual([236, 235, 235]);
+    const legend = matrix.shadowRoot!.querySelector('.legend')!.textContent!.replace(/\s+/g, ' ');
+    expect(legend).toContain('-0.50');
+    expect(legend).toContain('Δweight: with the interventions − without');
+    expect(matrix.shadowRoot!.querySelector('.title')!.textContent).toContain('Δweight');
+    // Original: the file's weights again, on the sequential ramp; Result: the cut row.
+    app.setUi({ compare: 'original' });
+    await settle(app);
+    expect(Array.from(matrix.result!.layers[0].heads[0].weights.data.subarray(6))).toEqual([0.25, 0.25, 0.5]);
+    app.setUi({ compare: 'result' });
+    await settle(app);
+    expect(Array.from(matrix.result!.layers[0].heads[0].weights.data.subarray(6))).toEqual([0.5, 0.5, 0]);
+  });
+
+  it('a forged UI state keeps only well-formed interventions, or none', () => {
+    const good = { kind: 'cut-edge', layer: 1, head: 0, query: 7, key: 3, extra: '<img>' };
+    expect(sanitizeUi({ interventions: [good], compare: 'difference' })).toEqual({ interventions: [{ kind: 'cut-edge', layer: 1, head: 0, query: 7, key: 3 }], compare: 'difference' });
+    expect(sanitizeUi({ interventions: [good, { kind: 'delete-everything' }], compare: 'sideways' })).toEqual({});
+    expect(sanitizeUi({ interventions: Array(1000).fill({ kind: 'ablate-head', layer: 0, head: 0 }) })).toEqual({});
+    expect(sanitizeUi({ interventions: 'ablate' })).toEqual({});
+    expect({ ...DEFAULT_UI, ...sanitizeUi({ interventions: [{ kind: 'ablate-head', layer: -1, head: 0 }] }) }.interventions).toBe(undefined);
+  });
+});
