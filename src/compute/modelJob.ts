@@ -8,6 +8,7 @@ import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFold
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
 import { TOP_TOKENS, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
+import { ModelComparison } from './modelWhatIf';
 
 const KEPT_RUNS = 4;
 /** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
@@ -24,6 +25,8 @@ export class ModelJobs {
   private loaded: { readonly path: string; readonly folder: DiskModelFolder; readonly model: Model } | undefined;
   /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly). */
   private readonly runs = new Map<number, { readonly model: Model; readonly result: ModelResult }>();
+  /** The last run without interventions that a "what if" run compared with: kept whole, reused for the same input. */
+  private original: { readonly key: string; readonly model: Model; readonly result: ModelResult } | undefined;
 
   async run(id: number, request: ModelRequest, hooks: RunHooks): Promise<ModelOutcome> {
     try {
@@ -32,12 +35,14 @@ export class ModelJobs {
       checkSize(model, request);
       const total = model.config.layers;
       const provenance = provenanceLine(model, request.folder);
+      const comparison = request.interventions?.length ? new ModelComparison(this.originalRun(model, request, hooks), request.interventions) : undefined;
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
         ...(request.interventions ? { interventions: request.interventions } : {}),
         ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
         onLayer: (layer, index, tokens) => {
+          comparison?.addLayer(index, layer);
           hooks.layer?.(index, total, viewLayer(model, layer, index), index === 0 ? runFrame(tokens, provenance) : undefined);
           hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total);
         },
@@ -45,7 +50,9 @@ export class ModelJobs {
       });
       this.runs.set(id, { model, result });
       for (const old of this.runs.keys()) if (this.runs.size > KEPT_RUNS) this.runs.delete(old);
+      const whatIf = comparison?.finish(model, result);
       return {
+        ...(whatIf ? { whatIf } : {}),
         ok: true,
         result: viewResult(model, result, provenance),
         tokenRanges: tokenRanges(result.modelTokens),
@@ -58,6 +65,21 @@ export class ModelJobs {
       if (error instanceof ModelError || error instanceof ModelFileError) return failure(`${shortModelPath(request.folder)}: ${error.message}`);
       throw error;
     }
+  }
+
+  /** The run without interventions to compare with: the kept one when the input is the same, else a new one. */
+  private originalRun(model: Model, request: ModelRequest, hooks: RunHooks): ModelResult {
+    const key = JSON.stringify([request.folder, request.text, request.prependBos ?? null, request.tokenEdit ?? null]);
+    if (this.original?.key === key && this.original.model === model) return this.original.result;
+    hooks.progress('Running the original, to compare', 0, 1);
+    const result = runModel(model, {
+      text: request.text,
+      ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
+      ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
+      isCancelled: hooks.isCancelled,
+    });
+    this.original = { key, model, result };
+    return result;
   }
 
   /** Top tokens after `position` of the last run, from its final hidden states. */

@@ -9,6 +9,7 @@ import type { Intervention, Snapshot } from '../../src/shared/protocol';
 import { DEFAULT_UI, sanitizeUi } from '../../src/shared/uiState';
 import type { AttnApp } from '../../webview/components/attn-app';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
+import '../../webview/components/attn-next-tokens';
 import { pixel } from './attn-fixtures';
 import { cleanup, deep, deepAll, mountApp, selectionSnapshot, settings, settle, SENTENCE } from './app-fixtures';
 
@@ -162,6 +163,22 @@ describe('what if, in the panel', () => {
     app.setUi({ compare: 'result' });
     await settle(app);
     expect(Array.from(matrix.result!.layers[0].heads[0].weights.data.subarray(6))).toEqual([0.5, 0.5, 0]);
+  });
+
+  it('the next-token panel lists the top tokens before and after with Δlog-prob', async () => {
+    const el = document.createElement('attn-next-tokens');
+    el.tokens = ['The', ' cat'];
+    el.nextTokens = { position: 1, top: [{ id: 7, text: ' sat', probability: 0.5 }] };
+    el.shift = {
+      position: 1,
+      before: [{ id: 7, text: ' sat', before: Math.log(0.5), after: Math.log(0.25), delta: Math.log(0.5) }],
+      after: [{ id: 9, text: ' ran', before: Math.log(0.125), after: Math.log(0.375), delta: Math.log(3) }],
+    };
+    document.body.append(el);
+    await el.updateComplete;
+    const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+    expect(rows).toEqual([['␣sat', '50.0%', '25.0%', '−0.693'], ['␣ran', '12.5%', '37.5%', '+1.099']]);
+    expect([...el.shadowRoot!.querySelectorAll('caption')].map((c) => c.textContent)).toEqual(['Top before', 'Top after']);
   });
 
   it('a forged UI state keeps only well-formed interventions, or none', () => {

@@ -338,7 +338,8 @@ export class AttnApp extends LitElement implements AppTarget {
   private renderNextTokens(last: NextTokens, tokens: readonly string[]): TemplateResult {
     const active = this.activeToken;
     const shown = active !== null && this.hoverNextTokens?.position === active ? this.hoverNextTokens : last;
-    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}></attn-next-tokens>`;
+    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}
+      .shift=${this.whatIf.comparison?.nextTokens ?? null}></attn-next-tokens>`;
   }
 
   /** The result the views draw: the run itself, or (with interventions) the original run or Δweight. */

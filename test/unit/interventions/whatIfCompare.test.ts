@@ -2,10 +2,15 @@
  * The worker's "what if" comparison: a request with interventions is also run without them, and the outcome carries
  * the original weights, Δweight and each head's change, by the core's rules. Literal values from a hand-made file.
  */
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runJob, type ComputeOutcome } from '../../../src/compute/job';
+import { ModelJobs } from '../../../src/compute/modelJob';
+import { finishedLayerTransferables } from '../../../src/compute/transferables';
 import { slimWhatIf, whatIfBytes, whatIfTransferables } from '../../../src/compute/whatIf';
-import { buildSelectionSpec, evaluate, type Intervention } from '../../../src/core';
+import { buildSelectionSpec, compareNextTokens, evaluate, loadModel, runModel, topTokens, weightDifference, type Intervention, type LayerResult } from '../../../src/core';
+import { TINY_MODELS } from '../../fixtures/hfCache';
+import { folderInput } from '../model/fixtures';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { isSnapshot } from '../../../src/shared/validateMessage';
 import type { WhatIfComparison } from '../../../src/shared/protocol';
@@ -66,5 +71,36 @@ describe('the worker compares a what-if run with the original', () => {
     expect(isSnapshot(snapshot)).toBe(true);
     expect(isSnapshot({ ...snapshot, whatIf: { ...whatIf, headChange: [[NaN]] } })).toBe(false);
     expect(isSnapshot({ ...snapshot, whatIf: { ...whatIf, original: whatIf.original.slice(1) } })).toBe(false);
+  });
+});
+
+describe('a real model what-if run is compared in the model worker', () => {
+  const request = { folder: path.join(TINY_MODELS, 'gpt2'), text: 'The cat sat on the mat.', maxTokens: 4096, budgetBytes: 2 ** 30 };
+  const ablate: Intervention[] = [{ kind: 'ablate-head', layer: 0, head: 1 }];
+
+  it('layer by layer before the streamed layers move away, with the next tokens before and after and Δlog-prob', async () => {
+    const jobs = new ModelJobs();
+    // Play the worker: every streamed layer's buffers are transferred (detached here) as soon as it is handed over.
+    const hooks = {
+      progress: () => {},
+      isCancelled: () => false,
+      layer: (_index: number, _total: number, layer: LayerResult) => void structuredClone(null, { transfer: finishedLayerTransferables(layer) }),
+    };
+    const outcome = await jobs.run(1, { ...request, interventions: ablate }, hooks);
+    const whatIf = whatIfOf(outcome);
+    const model = loadModel(folderInput('gpt2'));
+    const before = runModel(model, { text: request.text });
+    const after = runModel(model, { text: request.text, interventions: ablate });
+    expect(whatIf.headChange[0].every((c) => c === 0)).toBe(true);
+    expect(Math.max(...whatIf.headChange[1])).toBeGreaterThan(0);
+    whatIf.difference.forEach((heads, l) => heads.forEach((d, h) => expect(d).toEqual(weightDifference(before.layers[l].heads[h].weights, after.layers[l].heads[h].weights))));
+    whatIf.original.forEach((heads, l) => heads.forEach((m, h) => expect(m).toEqual(before.layers[l].heads[h].weights)));
+    const shift = whatIf.nextTokens!;
+    expect(shift.position).toBe(before.tokens.length - 1);
+    expect(shift.before.map((t) => t.id)).toEqual(topTokens(before.logits, 10).map((t) => t.id));
+    expect(shift.after.map((t) => t.id)).toEqual(topTokens(after.logits, 10).map((t) => t.id));
+    const expected = compareNextTokens(before.logits, after.logits, 10);
+    expect(shift.before.map((t) => [t.before, t.after, t.delta])).toEqual(expected.before.map((t) => [t.before, t.after, t.delta]));
+    expect(shift.before[0].text).toBe(model.tokenizer!.tokenText(shift.before[0].id));
   });
 });

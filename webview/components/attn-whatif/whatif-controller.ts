@@ -101,7 +101,7 @@ export class WhatIfController implements ReactiveController {
 
   render(snap: Snapshot): TemplateResult {
     const note = this.list.length > 0 ? this.note(this.host.ui.view) : null;
-    return html`<attn-whatif-bar .interventions=${this.list} .result=${snap.result} .compare=${this.mode}
+    return html`<attn-whatif-bar .interventions=${this.list} .result=${snap.result} .compare=${this.host.ui.compare ?? 'result'}
         ?canUndo=${this.undoStack.length > 0} ?compared=${this.comparison !== null || this.host.error !== null}></attn-whatif-bar>
       ${note ? html`<p class="whatif-note" role="note">${note}</p>` : nothing}
       <attn-context-menu .request=${this.menu}></attn-context-menu>`;
