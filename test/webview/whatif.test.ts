@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runJob } from '../../src/compute/job';
+import { evaluate, fromRows, HEAD_LABELS, type PrecomputedSpec } from '../../src/core';
+import gpt2Layer from '../fixtures/gpt2/gpt2-induction-layer.json';
 import type { Intervention, Snapshot } from '../../src/shared/protocol';
 import { DEFAULT_UI, sanitizeUi } from '../../src/shared/uiState';
 import type { AttnApp } from '../../webview/components/attn-app';
@@ -188,5 +190,50 @@ describe('what if, in the panel', () => {
     expect(sanitizeUi({ interventions: Array(1000).fill({ kind: 'ablate-head', layer: 0, head: 0 }) })).toEqual({});
     expect(sanitizeUi({ interventions: 'ablate' })).toEqual({});
     expect({ ...DEFAULT_UI, ...sanitizeUi({ interventions: [{ kind: 'ablate-head', layer: -1, head: 0 }] }) }.interventions).toBe(undefined);
+  });
+});
+
+describe('head labels on the cards', () => {
+  it('GPT-2\'s induction layer: heads 1, 5 and 0 are labelled induction with their scores, rank first, and say what it means', async () => {
+    const fixture = gpt2Layer as { tokens: string[]; attention: number[][][][] };
+    const spec: PrecomputedSpec = {
+      kind: 'precomputed', tokens: fixture.tokens, attention: fixture.attention.map((heads) => heads.map((rows) => fromRows(rows))),
+      options: { scale: 1, mask: { kind: 'causal' }, temperature: 1 }, provenance: { kind: 'file', description: 'GPT-2' },
+    };
+    const app = await mountApp({ seq: 1, source: { kind: 'file', ref: { kind: 'file', uri: 'file:///g.attention.json' }, label: 'g' }, result: evaluate(spec), warnings: [] });
+    app.setUi({ view: 'grid' });
+    await settle(app);
+    const induction = deepAll(app, '.label[data-kind="induction"]').map((l) => [(l.closest('button.card') as HTMLElement).dataset.head, l.textContent]);
+    expect(induction.map(([h]) => h)).toEqual(['0', '1', '5']);
+    expect(induction[1][1]).toBe('induction 0.82');
+    const grid = deep<HTMLElement & { sort: string }>(app, 'attn-head-grid');
+    grid.sort = 'induction';
+    await settle(app);
+    expect(deepAll(app, 'button.card').slice(0, 3).map((c) => (c as HTMLElement).dataset.head)).toEqual(['1', '5', '0']);
+    // The definition: on hover (title) and, for the keyboard, in the description and the line shown on focus.
+    const label = deep(app, 'button.card[data-head="1"] .label[data-kind="induction"]');
+    expect(label.title).toBe(HEAD_LABELS.induction.definition);
+    const c = deep<HTMLButtonElement>(app, 'button.card[data-head="1"]');
+    expect(c.getAttribute('aria-describedby')).toContain('def-induction');
+    const described = grid.shadowRoot!.getElementById('def-induction')!;
+    expect(described.textContent).toBe(`induction: ${HEAD_LABELS.induction.definition}`);
+    c.focus();
+    await settle(app);
+    expect(deep(app, '.definitions li[data-kind="induction"]').textContent!.replace(/\s+/g, ' ').trim()).toBe(`induction 0.82: ${HEAD_LABELS.induction.definition}`);
+  });
+
+  it('a head built to attend to i − 1 is labelled previous token 1.00', async () => {
+    const n = 5;
+    const previous = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === 0 ? (j === 0 ? 1 : 0) : j === i - 1 ? 1 : 0)));
+    const uniform = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j <= i ? 1 / (i + 1) : 0)));
+    const spec: PrecomputedSpec = {
+      kind: 'precomputed', tokens: ['a', 'b', 'c', 'd', 'e'], attention: [[fromRows(uniform), fromRows(previous)]],
+      options: { scale: 1, mask: { kind: 'causal' }, temperature: 1 }, provenance: { kind: 'file', description: 'built' },
+    };
+    const app = await mountApp({ seq: 1, source: { kind: 'file', ref: { kind: 'file', uri: 'file:///b.attention.json' }, label: 'b' }, result: evaluate(spec), warnings: [] });
+    app.setUi({ view: 'grid' });
+    await settle(app);
+    expect(deepAll(app, 'button.card[data-head="1"] .label').map((l) => l.textContent)).toEqual(['previous token 1.00']);
+    expect(deepAll(app, 'button.card[data-head="0"] .label[data-kind="previous-token"]')).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { cachedHeadStats, type AttentionResult, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
+import { cachedHeadStats, HEAD_LABELS, headLabels, scoreHead, type AttentionResult, type HeadLabel, type HeadLabelKind, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 import { headTitle } from '../head-label';
@@ -24,7 +24,10 @@ import { RovingTabindexController, type GridPosition } from '../controllers/rovi
 import { elementBox, isMenuKey, pointBox, requestWhatIfMenu } from './attn-whatif/menu-request';
 import type { Box } from '../render/place-popup';
 
-export type HeadSort = 'order' | 'entropy' | 'max' | 'sink' | 'change';
+export type HeadSort = 'order' | 'entropy' | 'max' | 'sink' | 'change' | 'previous-token' | 'induction' | 'duplicate-token';
+
+/** Label kinds the grid sorts by (the sink label sorts as the sink share, which is the same measure over every query). */
+const LABEL_SORTS = ['previous-token', 'induction', 'duplicate-token'] as const satisfies readonly HeadLabelKind[];
 
 export interface HeadItem {
   readonly layer: number;
@@ -35,6 +38,9 @@ export interface HeadItem {
   readonly summary?: HeadSummary;
   /** A "what if" run: how far this head's attention moved (total variation, 0…1). */
   readonly change?: number;
+  /** What the head does (scores ≥ 0.5), best first; scores of the kinds that apply, for sorting. */
+  readonly labels?: readonly HeadLabel[];
+  readonly scores?: Partial<Record<HeadLabelKind, number | null>>;
 }
 
 const THUMB_LIMIT = 64;
@@ -61,6 +67,8 @@ export function sortHeads(items: readonly HeadItem[], by: HeadSort): HeadItem[] 
       return out.sort((a, b) => b.stats.sinkShare - a.stats.sinkShare || order(a, b));
     case 'change':
       return out.sort((a, b) => (b.change ?? 0) - (a.change ?? 0) || order(a, b));
+    default:
+      return out.sort((a, b) => (b.scores?.[by] ?? -1) - (a.scores?.[by] ?? -1) || order(a, b));
   }
 }
 
@@ -156,6 +164,9 @@ export class AttnHeadGrid extends AttnView {
           const summary = this.summaryOf(l, h);
           const change = this.changes?.[l]?.[h];
           const more = change === undefined ? {} : { change };
+          // A large result's summaries carry the scores over the full weights (the worker has them).
+          const scores = summary?.scores ?? (H.weights.rows > 0 ? cachedScores(H.weights, this.result!.tokens) : undefined);
+          if (scores) Object.assign(more, { scores, labels: headLabels(scores) });
           items.push(summary ? { layer: l, head: h, result: H, stats: summary.stats, summary, ...more } : { layer: l, head: h, result: H, stats: cachedHeadStats(H.weights), ...more });
         }),
       );
@@ -257,6 +268,10 @@ export class AttnHeadGrid extends AttnView {
     this.keys.onKeyDown(e);
   }
 
+  private labelsText(item: HeadItem): string {
+    return (item.labels ?? []).map((label) => `${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}`).join(', ');
+  }
+
   private changeText(item: HeadItem): string {
     return item.change === undefined ? '' : `Δ ${item.change.toFixed(3)}`;
   }
@@ -270,7 +285,8 @@ export class AttnHeadGrid extends AttnView {
         type="button"
         class="card ${showStats ? '' : 'compact'}"
         aria-pressed=${selected ? 'true' : 'false'}
-        title=${`${name}: ${this.statsText(item)}${item.change === undefined ? '' : `; attention moved ${item.change.toFixed(3)} (total variation)`}`}
+        aria-describedby=${(item.labels ?? []).map((label) => `def-${label.kind}`).join(' ') || nothing}
+        title=${`${name}: ${this.statsText(item)}${item.labels?.length ? `; ${this.labelsText(item)}` : ''}${item.change === undefined ? '' : `; attention moved ${item.change.toFixed(3)} (total variation)`}`}
         tabindex=${this.keys.tabIndex(this.positionOf(index).row, this.positionOf(index).col)}
         data-layer=${item.layer}
         data-head=${item.head}
@@ -287,6 +303,8 @@ export class AttnHeadGrid extends AttnView {
           <span class="max">max ${s.maxWeight.toFixed(2)},</span>
           <span class="sink">sink ${(s.sinkShare * 100).toFixed(0)}%</span>
         </span>
+        ${item.labels?.length ? html`<span class="labels">${item.labels.map((label) => html`<span class="label" data-kind=${label.kind}
+          title=${HEAD_LABELS[label.kind].definition}>${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}</span>`)}</span>` : nothing}
         ${item.change === undefined ? nothing : html`<span class="change" data-change=${item.change}>${this.changeText(item)}</span>`}
       </button>
     </li>`;
@@ -327,11 +345,15 @@ export class AttnHeadGrid extends AttnView {
           <vscode-option value="max">Max weight (high first)</vscode-option>
           <vscode-option value="sink">Sink share (high first)</vscode-option>
           ${this.changes ? html`<vscode-option value="change">Change (most first)</vscode-option>` : nothing}
+          ${LABEL_SORTS.map((kind) => html`<vscode-option value=${kind}>${labelSortName(kind)} score (high first)</vscode-option>`)}
         </vscode-single-select>
         <span class="hint">${this.caption(heads)}</span>
       </div>
       ${this.difference ? html`<p class="legend">Thumbnails: Δweight (with the interventions − without), blue lower, red higher. Δ on a card: how far its attention moved, the mean over queries of ½·Σ|Δweight| (0 to 1).</p>` : nothing}
       <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}${probe.change === undefined ? '' : `; attention moved ${probe.change.toFixed(3)}`}` : nothing}</p>
+      ${probe?.labels?.length ? html`<ul class="definitions" aria-label="What its labels mean">${probe.labels.map((label) => html`<li data-kind=${label.kind}>
+        <strong>${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}</strong>: ${HEAD_LABELS[label.kind].definition}</li>`)}</ul>` : nothing}
+      <div class="sr-only">${Object.entries(HEAD_LABELS).map(([kind, label]) => html`<span id=${`def-${kind}`}>${label.name}: ${label.definition}</span>`)}</div>
       <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"
         @pointerleave=${() => (this.probe = null)}
         ${styleProps({ '--attn-heads': String(heads), '--attn-cell': `${cell}px`, '--attn-label': `${LABEL_COL}px`, '--attn-gap': `${GAP}px` })}>
@@ -339,6 +361,21 @@ export class AttnHeadGrid extends AttnView {
       </ul>
     `;
   }
+}
+
+/** "Previous token" for the sort menu. */
+function labelSortName(kind: HeadLabelKind): string {
+  const name = HEAD_LABELS[kind].name;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+const scoreCache = new WeakMap<object, ReturnType<typeof scoreHead>>();
+
+/** A head's label scores, computed once per weights matrix. */
+function cachedScores(weights: HeadResult['weights'], tokens: readonly string[]): ReturnType<typeof scoreHead> {
+  let hit = scoreCache.get(weights);
+  if (!hit) scoreCache.set(weights, (hit = scoreHead(weights, tokens)));
+  return hit;
 }
 
 declare global {
