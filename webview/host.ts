@@ -17,6 +17,13 @@ export interface AppTarget extends EventTarget {
   ui: UiState;
   /** A real model's next tokens after a hovered position, as the host answered. */
   hoverNextTokens?: NextTokens | null;
+  /** The induction probe's answer: every head's score, or why it did not run. */
+  inductionProbe?: InductionProbeAnswer | null;
+}
+
+export interface InductionProbeAnswer {
+  readonly scores?: readonly (readonly number[])[];
+  readonly message?: string;
 }
 
 /** Events `<attn-app>` fires for the host. */
@@ -29,6 +36,7 @@ export interface AppEventMap {
   'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
   'whatif-change': CustomEvent<{ interventions: readonly Intervention[] }>;
+  'induction-probe-request': CustomEvent<null>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -69,6 +77,15 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       app.hoverNextTokens = msg.nextTokens;
       return true;
     }
+    case 'inductionProbe': {
+      if (typeof msg.message === 'string') {
+        app.inductionProbe = { message: msg.message };
+        return true;
+      }
+      if (!isScoreGrid(msg.scores)) return false;
+      app.inductionProbe = { scores: msg.scores };
+      return true;
+    }
     case 'busy': {
       if (typeof msg.busy !== 'boolean') return false;
       app.busy = msg.busy;
@@ -77,6 +94,12 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** Scores in [0, 1], [layer][head]. */
+function isScoreGrid(x: unknown): x is number[][] {
+  return Array.isArray(x) && x.length <= 10_000 && x.every((row) => Array.isArray(row) && row.length <= 10_000
+    && row.every((v) => typeof v === 'number' && v >= 0 && v <= 1));
 }
 
 export interface HostConnection {
@@ -118,6 +141,7 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
       const d = (e as AppEventMap['next-tokens-request']).detail;
       if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
+    ['induction-probe-request', () => post({ type: 'runInductionProbe' })],
     ['whatif-change', (e) => {
       const d = (e as AppEventMap['whatif-change']).detail;
       if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions });

@@ -2,12 +2,12 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
+import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, INDUCTION_PROBE_LENGTH, runInductionProbe, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelLayerResult, ModelResult, ModelToken, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
-import { TOP_TOKENS, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
+import { TOP_TOKENS, type InductionProbeOutcome, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
 import { ModelComparison } from './modelWhatIf';
 
 const KEPT_RUNS = 4;
@@ -80,6 +80,19 @@ export class ModelJobs {
     });
     this.original = { key, model, result };
     return result;
+  }
+
+  /** Every head's induction score on the probe (a repeated random sequence), for the head grid's labels. */
+  async inductionProbe(folder: string): Promise<InductionProbeOutcome> {
+    try {
+      const model = await this.load(folder);
+      // The standard 50 tokens repeated, or as many as a small model's positions hold (BOS, then the sequence twice).
+      const length = Math.min(INDUCTION_PROBE_LENGTH, Math.floor((model.config.maxPositions - 1) / 2));
+      return { ok: true, scores: runInductionProbe(model, { length }).scores };
+    } catch (error) {
+      if (error instanceof ModelError || error instanceof ModelFileError) return { ok: false, message: `${shortModelPath(folder)}: ${error.message}` };
+      throw error;
+    }
   }
 
   /** Top tokens after `position` of the last run, from its final hidden states. */

@@ -5,7 +5,7 @@ import type { ComputeRequest } from '../compute/job';
 import type { Intervention, Problem } from '../core';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
-import type { ModelOutcome } from '../compute/modelProtocol';
+import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
 import type { PartialModelResult } from '../compute/modelStream';
 import type { NextTokens } from '../shared/protocol';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
@@ -106,6 +106,13 @@ export class ModelService implements vscode.Disposable {
       runs.progress = undefined;
       runs.cancel = undefined;
     }
+  }
+
+  /** The induction probe on the active model (the random weights have none to probe). */
+  inductionProbe(): Promise<InductionProbeOutcome> {
+    const choice = this.choice();
+    if (choice.kind !== 'folder') return Promise.resolve({ ok: false, message: 'The induction probe needs a real model: choose one with "Self-Attention: Choose Model…".' });
+    return this.client.inductionProbe(choice.folder);
   }
 
   nextTokens(runId: number, position: number): Promise<NextTokens | undefined> {

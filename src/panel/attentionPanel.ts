@@ -316,6 +316,9 @@ export class AttentionPanel implements vscode.Disposable {
         this.interventions = message.interventions;
         this.refresh(0);
         return;
+      case 'runInductionProbe':
+        void this.runInductionProbe();
+        return;
       case 'uiState':
         this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
         return;
@@ -346,6 +349,11 @@ export class AttentionPanel implements vscode.Disposable {
     // What the user settings now give (a workspace setting may still win) is no longer this panel's own change.
     this.panelSettings = changePanelSettings({}, changes, readSettings());
     this.refresh(0);
+  }
+
+  private async runInductionProbe(): Promise<void> {
+    const probe = await this.models.inductionProbe().catch((error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }));
+    this.post(probe.ok ? { type: 'inductionProbe', scores: probe.scores } : { type: 'inductionProbe', message: probe.message });
   }
 
   private async sendNextTokens(position: number): Promise<void> {

@@ -188,6 +188,8 @@ export type ToWebview =
   | { readonly type: 'showUi'; readonly ui: Partial<UiState> }
   /** The most likely next tokens after a hovered position (answering `nextTokens`). */
   | { readonly type: 'nextTokens'; readonly nextTokens: NextTokens }
+  /** The induction probe's answer (`runInductionProbe`): every head's score, [layer][head], or why it did not run. */
+  | { readonly type: 'inductionProbe'; readonly scores?: readonly (readonly number[])[]; readonly message?: string }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 
@@ -205,6 +207,8 @@ export type FromWebview =
   | { readonly type: 'nextTokens'; readonly position: number }
   /** The panel's "what if" list changed: the host recomputes with it (an empty list: the original run). */
   | { readonly type: 'setInterventions'; readonly interventions: readonly Intervention[] }
+  /** Run the induction probe on the active real model (answered with `inductionProbe`). */
+  | { readonly type: 'runInductionProbe' }
   /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
   | { readonly type: 'uiState'; readonly ui: UiState }
   | ({ readonly type: 'export' } & ExportPayload);

@@ -43,6 +43,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
     case 'nextTokens':
       return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
+    case 'runInductionProbe':
+      return { type: 'runInductionProbe' };
     case 'setInterventions': {
       const interventions = interventionList(raw.interventions);
       return interventions ? { type: 'setInterventions', interventions } : null;

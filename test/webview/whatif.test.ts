@@ -12,6 +12,7 @@ import { DEFAULT_UI, sanitizeUi } from '../../src/shared/uiState';
 import type { AttnApp } from '../../webview/components/attn-app';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
 import '../../webview/components/attn-next-tokens';
+import '../../webview/components/attn-head-grid';
 import { pixel } from './attn-fixtures';
 import { cleanup, deep, deepAll, mountApp, selectionSnapshot, settings, settle, SENTENCE } from './app-fixtures';
 
@@ -220,6 +221,28 @@ describe('head labels on the cards', () => {
     c.focus();
     await settle(app);
     expect(deep(app, '.definitions li[data-kind="induction"]').textContent!.replace(/\s+/g, ' ').trim()).toBe(`induction 0.82: ${HEAD_LABELS.induction.definition}`);
+  });
+
+  it('a real model offers the induction probe; its scores become the induction labels', async () => {
+    const el = document.createElement('attn-head-grid');
+    const built = evaluate({
+      kind: 'precomputed', tokens: ['a', 'b'], attention: [[fromRows([[1, 0], [0.5, 0.5]]), fromRows([[1, 0], [0.5, 0.5]])]],
+      options: { scale: 1, mask: { kind: 'causal' }, temperature: 1 }, provenance: { kind: 'file', description: 'm' },
+    });
+    Object.assign(el, { result: built, canProbe: true });
+    document.body.append(el);
+    await el.updateComplete;
+    const asked: unknown[] = [];
+    el.addEventListener('induction-probe-request', () => asked.push(1));
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('button.probe-run')!;
+    button.click();
+    await el.updateComplete;
+    expect(asked).toEqual([1]);
+    expect(button.disabled).toBe(true);
+    el.inductionProbe = { scores: [[0.125, 0.75]] };
+    await el.updateComplete;
+    expect([...el.shadowRoot!.querySelectorAll('.label[data-kind="induction"]')].map((l) => [(l.closest('button.card') as HTMLElement).dataset.head, l.textContent])).toEqual([['1', 'induction 0.75']]);
+    expect(button.disabled).toBe(false);
   });
 
   it('a head built to attend to i − 1 is labelled previous token 1.00', async () => {

@@ -9,7 +9,7 @@ import { VIEWS } from '../../src/shared/enums';
 import type {
   ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName,
 } from '../../src/shared/protocol';
-import type { AppTarget } from '../host';
+import type { AppTarget, InductionProbeAnswer } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens, shownWeights } from '../hidden-tokens';
 import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
@@ -63,6 +63,8 @@ export class AttnApp extends LitElement implements AppTarget {
   @property({ attribute: false }) highlightToken: number | null = null;
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
   @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
+  /** The induction probe's answer for a real model (asked for from the head grid). */
+  @property({ attribute: false }) inductionProbe: InductionProbeAnswer | null = null;
 
   /** The token hovered or keyboard-focused in any view. */
   @state() private hoverToken: number | null = null;
@@ -367,7 +369,8 @@ export class AttnApp extends LitElement implements AppTarget {
       case 'grid':
         return html`<attn-head-grid .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}
-.difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
+          .inductionProbe=${this.inductionProbe} ?canProbe=${snap.result.provenance.kind === 'model'}
+          .difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
     }
   }
 

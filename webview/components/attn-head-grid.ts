@@ -84,6 +84,11 @@ export class AttnHeadGrid extends AttnView {
   @property({ attribute: false }) summaries: HeadSummaries | null = null;
   /** Δweight of a "what if" run, laid out as the result: the thumbnails draw it, diverging around 0. */
   @property({ attribute: false }) difference: AttentionResult | null = null;
+  /** A real model: the grid offers the induction probe. */
+  @property({ type: Boolean }) canProbe = false;
+  /** The probe's answer: its scores replace the induction scores read from this input. */
+  @property({ attribute: false }) inductionProbe: { readonly scores?: readonly (readonly number[])[]; readonly message?: string } | null = null;
+  @state() private probing = false;
   /** A "what if" run's change per head, [layer][head] (the worker's total variation), or null. */
   @property({ attribute: false }) changes: readonly (readonly number[])[] | null = null;
 
@@ -157,7 +162,8 @@ export class AttnHeadGrid extends AttnView {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('changes') && !this.changes && this.sort === 'change') this.sort = 'order';
-    if (changed.has('result') || changed.has('summaries') || changed.has('changes')) {
+    if (changed.has('inductionProbe')) this.probing = false;
+    if (changed.has('result') || changed.has('summaries') || changed.has('changes') || changed.has('inductionProbe')) {
       const items: HeadItem[] = [];
       this.result?.layers.forEach((L, l) =>
         L.heads.forEach((H, h) => {
@@ -165,7 +171,9 @@ export class AttnHeadGrid extends AttnView {
           const change = this.changes?.[l]?.[h];
           const more = change === undefined ? {} : { change };
           // A large result's summaries carry the scores over the full weights (the worker has them).
-          const scores = summary?.scores ?? (H.weights.rows > 0 ? cachedScores(H.weights, this.result!.tokens) : undefined);
+          const own = summary?.scores ?? (H.weights.rows > 0 ? cachedScores(H.weights, this.result!.tokens) : undefined);
+          const probed = this.inductionProbe?.scores?.[l]?.[h];
+          const scores = probed === undefined ? own : { 'previous-token': null, 'duplicate-token': null, sink: null, ...own, induction: probed };
           if (scores) Object.assign(more, { scores, labels: headLabels(scores) });
           items.push(summary ? { layer: l, head: h, result: H, stats: summary.stats, summary, ...more } : { layer: l, head: h, result: H, stats: cachedHeadStats(H.weights), ...more });
         }),
@@ -173,7 +181,7 @@ export class AttnHeadGrid extends AttnView {
       this.items = items;
       this.probe = null;
     }
-    if (changed.has('result') || changed.has('summaries') || changed.has('changes') || changed.has('sort')) {
+    if (changed.has('result') || changed.has('summaries') || changed.has('changes') || changed.has('inductionProbe') || changed.has('sort')) {
       this.sorted = sortHeads(this.items, this.sort);
       const selected = this.sorted.findIndex((it) => it.layer === this.layer && it.head === this.head);
       this.keys.setPosition(this.positionOf(Math.max(0, selected)));
@@ -268,6 +276,11 @@ export class AttnHeadGrid extends AttnView {
     this.keys.onKeyDown(e);
   }
 
+  private readonly runProbe = (): void => {
+    this.probing = true;
+    this.dispatchEvent(new CustomEvent('induction-probe-request', { bubbles: true, composed: true }));
+  };
+
   private labelsText(item: HeadItem): string {
     return (item.labels ?? []).map((label) => `${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}`).join(', ');
   }
@@ -347,8 +360,11 @@ export class AttnHeadGrid extends AttnView {
           ${this.changes ? html`<vscode-option value="change">Change (most first)</vscode-option>` : nothing}
           ${LABEL_SORTS.map((kind) => html`<vscode-option value=${kind}>${labelSortName(kind)} score (high first)</vscode-option>`)}
         </vscode-single-select>
+        ${this.canProbe ? html`<button type="button" class="probe-run" ?disabled=${this.probing} @click=${this.runProbe}>${this.probing ? 'Running the induction probe…' : 'Run the induction probe'}</button>` : nothing}
         <span class="hint">${this.caption(heads)}</span>
       </div>
+      ${this.inductionProbe?.scores ? html`<p class="legend" role="status">Induction scores from the probe: a random token sequence repeated once, scored on the repeat (TransformerLens style).</p>` : nothing}
+      ${this.inductionProbe?.message ? html`<p class="legend" role="alert">${this.inductionProbe.message}</p>` : nothing}
       ${this.difference ? html`<p class="legend">Thumbnails: Δweight (with the interventions − without), blue lower, red higher. Δ on a card: how far its attention moved, the mean over queries of ½·Σ|Δweight| (0 to 1).</p>` : nothing}
       <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}${probe.change === undefined ? '' : `; attention moved ${probe.change.toFixed(3)}`}` : nothing}</p>
       ${probe?.labels?.length ? html`<ul class="definitions" aria-label="What its labels mean">${probe.labels.map((label) => html`<li data-kind=${label.kind}>

@@ -8,7 +8,7 @@ import { runJob, type ComputeOutcome } from '../../../src/compute/job';
 import { ModelJobs } from '../../../src/compute/modelJob';
 import { finishedLayerTransferables } from '../../../src/compute/transferables';
 import { slimWhatIf, whatIfBytes, whatIfTransferables } from '../../../src/compute/whatIf';
-import { buildSelectionSpec, compareNextTokens, evaluate, loadModel, runModel, topTokens, weightDifference, type Intervention, type LayerResult } from '../../../src/core';
+import { buildSelectionSpec, compareNextTokens, evaluate, loadModel, runInductionProbe, runModel, topTokens, weightDifference, type Intervention, type LayerResult } from '../../../src/core';
 import { TINY_MODELS } from '../../fixtures/hfCache';
 import { folderInput } from '../model/fixtures';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
@@ -102,5 +102,16 @@ describe('a real model what-if run is compared in the model worker', () => {
     const expected = compareNextTokens(before.logits, after.logits, 10);
     expect(shift.before.map((t) => [t.before, t.after, t.delta])).toEqual(expected.before.map((t) => [t.before, t.after, t.delta]));
     expect(shift.before[0].text).toBe(model.tokenizer!.tokenText(shift.before[0].id));
+  });
+});
+
+describe('the induction probe on demand, in the model worker', () => {
+  it('scores every head as the core probe does; a folder that is not a model gets its sentence', async () => {
+    const jobs = new ModelJobs();
+    const probe = await jobs.inductionProbe(path.join(TINY_MODELS, 'gpt2'));
+    // The tiny model holds 32 positions: BOS and 15 tokens twice.
+    expect(probe).toEqual({ ok: true, scores: runInductionProbe(loadModel(folderInput('gpt2')), { length: 15 }).scores });
+    const missing = await jobs.inductionProbe(path.join(TINY_MODELS, 'no-such-model'));
+    expect(missing.ok).toBe(false);
   });
 });
