@@ -152,6 +152,8 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
   // A restored panel's interventions: the host recomputes with them.
   const restored = app.ui.interventions ?? [];
   if (restored.length > 0) post({ type: 'setInterventions', interventions: restored });
+  // A restored panel that showed rollout: the host computes it with the next run.
+  if (app.ui.rollout) post({ type: 'uiState', ui: app.ui });
   return {
     receive: (data) => applyMessage(app, data),
     dispose: () => {

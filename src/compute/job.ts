@@ -4,11 +4,14 @@ import { isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
 import { tokenStringRanges } from './tokenStringRanges';
 import { runWhatIf } from './whatIf';
-import type { WhatIfComparison } from '../shared/protocol';
+import { rolloutOf } from './rollout';
+import type { RolloutView, WhatIfComparison } from '../shared/protocol';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
 export interface WhatIf {
   readonly interventions?: readonly Intervention[];
+  /** Also compute attention rollout (within the budget and the multiply-add cap, else its one sentence). */
+  readonly rollout?: boolean;
 }
 
 export type ComputeRequest =
@@ -34,6 +37,7 @@ export type ComputeOutcome =
     readonly headSummaries?: HeadSummaries;
     /** A "what if" run: the comparison with the same request run without its interventions. */
     readonly whatIf?: WhatIfComparison;
+    readonly rollout?: RolloutView;
   }
   | {
     readonly ok: false;
@@ -74,6 +78,7 @@ export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): 
     if (error instanceof InterventionError) return failure(error.message);
     throw error;
   }
+  if (outcome.ok && request.kind !== 'error' && request.rollout) outcome = { ...outcome, rollout: rolloutOf(outcome.result, budget) };
   if (!outcome.ok || !isSlimmed(outcome.result)) return outcome;
   return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
 }

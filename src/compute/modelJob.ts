@@ -9,6 +9,7 @@ import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
 import { TOP_TOKENS, type InductionProbeOutcome, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
 import { ModelComparison } from './modelWhatIf';
+import { RolloutBuilder } from './rollout';
 
 const KEPT_RUNS = 4;
 /** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
@@ -36,6 +37,7 @@ export class ModelJobs {
       const total = model.config.layers;
       const provenance = provenanceLine(model, request.folder);
       const comparison = request.interventions?.length ? new ModelComparison(this.originalRun(model, request, hooks), request.interventions) : undefined;
+      let rollout: RolloutBuilder | undefined;
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
@@ -43,6 +45,10 @@ export class ModelJobs {
         ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
         onLayer: (layer, index, tokens) => {
           comparison?.addLayer(index, layer);
+          if (request.rollout) {
+            rollout ??= new RolloutBuilder(tokens.length, total, request.budgetBytes);
+            rollout.addLayer(layer.heads);
+          }
           hooks.layer?.(index, total, viewLayer(model, layer, index), index === 0 ? runFrame(tokens, provenance) : undefined);
           hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total);
         },
@@ -53,6 +59,7 @@ export class ModelJobs {
       const whatIf = comparison?.finish(model, result);
       return {
         ...(whatIf ? { whatIf } : {}),
+        ...(rollout ? { rollout: rollout.view() } : {}),
         ok: true,
         result: viewResult(model, result, provenance),
         tokenRanges: tokenRanges(result.modelTokens),

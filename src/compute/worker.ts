@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { checkTensorText, runJob, type ComputeRequest } from './job';
 import { transferables } from './transferables';
 import { whatIfTransferables } from './whatIf';
+import { rolloutTransferables } from './rollout';
 
 /** Worker thread entry: runs compute jobs off the extension host's thread. */
 parentPort?.on('message', (message: { id: number; request: ComputeRequest; budget: number } | { id: number; check: string }) => {
@@ -11,7 +12,7 @@ parentPort?.on('message', (message: { id: number; request: ComputeRequest; budge
       return;
     }
     const outcome = runJob(message.request, message.budget);
-    parentPort?.postMessage({ id: message.id, outcome }, outcome.ok ? [...new Set([...transferables(outcome.result), ...whatIfTransferables(outcome.whatIf)])] : []);
+    parentPort?.postMessage({ id: message.id, outcome }, outcome.ok ? [...new Set([...transferables(outcome.result), ...whatIfTransferables(outcome.whatIf), ...rolloutTransferables(outcome.rollout)])] : []);
   } catch (error) {
     parentPort?.postMessage({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
   }

@@ -58,7 +58,7 @@ export class ModelService implements vscode.Disposable {
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
     const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
-    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, request.interventions);
+    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, request.interventions, request.rollout);
   }
 
   /** A warning about the model setting for every selection panel (an untrusted workspace's value ignored). */
@@ -71,6 +71,7 @@ export class ModelService implements vscode.Disposable {
   private async run(
     folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void,
     interventions: readonly Intervention[] = [],
+    rollout = false,
   ): Promise<ModelOutcome | undefined> {
     const { id, outcome } = this.client.run({
       folder,
@@ -79,6 +80,7 @@ export class ModelService implements vscode.Disposable {
       budgetBytes: memoryBudgetBytes(),
       ...(prependBos !== undefined ? { prependBos } : {}),
       ...(interventions.length > 0 ? { interventions } : {}),
+      ...(rollout ? { rollout } : {}),
     }, (p) => runs.progress?.(p.message, p.done, p.total), onLayer);
     runs.cancel = () => this.client.cancel(id);
     runs.lastId = id;

@@ -41,6 +41,8 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly modelRun: RunTracker = {};
   /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
   private interventions: readonly Intervention[] = [];
+  /** Whether the panel shows attention rollout: every run then computes it in the worker. */
+  private rollout = false;
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -159,7 +161,7 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const settings = withPanelSettings(readSettings(), this.panelSettings);
-      const request = withInterventions(await this.source.request(settings), this.interventions);
+      const request = withInterventions(await this.source.request(settings), this.interventions, this.rollout);
       const onLayer = (partial: PartialModelResult) => {
         if (this.gate.isCurrent(run)) this.showPartial(partial, streamed);
       };
@@ -184,6 +186,7 @@ export class AttentionPanel implements vscode.Disposable {
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
         ...(outcome.whatIf ? { whatIf: outcome.whatIf } : {}),
+        ...(outcome.rollout ? { rollout: outcome.rollout } : {}),
       });
       this.complete = this.snapshot;
       this.panel.title = panelTitle(this.source);
@@ -242,7 +245,8 @@ export class AttentionPanel implements vscode.Disposable {
     const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
     const whatIf = this.snapshot.whatIf && slimWhatIf(this.snapshot.whatIf, result);
     // The comparison's matrices count against the budget with the result's.
-    const overBudget = payloadProblem(result, memoryBudgetBytes() - (whatIf ? whatIfBytes(whatIf, result) : 0));
+    const rolloutBytes = this.snapshot.rollout && 'layers' in this.snapshot.rollout ? this.snapshot.rollout.layers.reduce((sum, m) => sum + m.data.byteLength, 0) : 0;
+    const overBudget = payloadProblem(result, memoryBudgetBytes() - rolloutBytes - (whatIf ? whatIfBytes(whatIf, result) : 0));
     if (overBudget) {
       this.lastError = { type: 'error', message: overBudget, problems: [] };
       this.post(this.lastError);
@@ -320,6 +324,10 @@ export class AttentionPanel implements vscode.Disposable {
         void this.runInductionProbe();
         return;
       case 'uiState':
+        if ((message.ui.rollout ?? false) !== this.rollout) {
+          this.rollout = message.ui.rollout ?? false;
+          if (this.rollout && !this.snapshot?.rollout) this.refresh(0);
+        }
         this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
         return;
       case 'export':
@@ -381,8 +389,9 @@ export class AttentionPanel implements vscode.Disposable {
 }
 
 /** The request with the panel's interventions (a request the host could not even gather stays as it is). */
-function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[]): R {
-  return request.kind === 'error' || interventions.length === 0 ? request : { ...request, interventions };
+function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[], rollout: boolean): R {
+  if (request.kind === 'error') return request;
+  return { ...request, ...(interventions.length > 0 ? { interventions } : {}), ...(rollout ? { rollout } : {}) };
 }
 
 export function panelTitle(source: AttentionSource): string {

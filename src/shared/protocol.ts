@@ -32,6 +32,8 @@ export interface UiState {
   readonly interventions?: readonly Intervention[];
   /** What the views show while interventions apply (absent: the result). */
   readonly compare?: CompareMode;
+  /** The matrix and token views show attention rollout instead of the head's weights (the worker computes it). */
+  readonly rollout?: boolean;
 }
 
 /** What a panel needs to find its source again after a window reload. Offsets are into the document. */
@@ -94,7 +96,12 @@ export interface Snapshot {
   readonly progress?: LayerProgress;
   /** A "what if" run (the result has interventions): the worker's comparison with the run without them. */
   readonly whatIf?: WhatIfComparison;
+  /** Attention rollout after each layer (asked for with UiState.rollout), or why it was refused. */
+  readonly rollout?: RolloutView;
 }
+
+/** Attention rollout (Abnar & Zuidema 2020), an approximation: per layer, n × n, rows summing to 1; or one sentence. */
+export type RolloutView = { readonly layers: readonly Matrix[] } | { readonly problem: string };
 
 /**
  * The worker compares a "what if" run with the original it also computed. Per head, [layer][head], the same heads as

@@ -86,11 +86,12 @@ export function validateUi(raw: unknown): UiState | null {
 }
 
 /** The optional "what if" fields, when well-formed (a forged list is dropped whole, never half-applied). */
-function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'compare'> {
+function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'compare' | 'rollout'> {
   const interventions = interventionList(o.interventions);
   return {
     ...(interventions ? { interventions } : {}),
     ...(isOneOf(COMPARE_MODES, o.compare) ? { compare: o.compare } : {}),
+    ...(typeof o.rollout === 'boolean' ? { rollout: o.rollout } : {}),
   };
 }
 

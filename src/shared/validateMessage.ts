@@ -148,6 +148,7 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
   if (x.whatIf !== undefined && !isWhatIf(x.whatIf, r)) return false;
+  if (x.rollout !== undefined && !isRollout(x.rollout, r)) return false;
   if (x.progress !== undefined && !isLayerProgress(x.progress, isObject(r) && Array.isArray(r.layers) ? r.layers.length : -1)) return false;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
@@ -184,6 +185,14 @@ function isWhatIf(x: unknown, r: unknown): boolean {
   const changes = x.headChange;
   return Array.isArray(changes) && changes.length === r.layers.length
     && changes.every((row: unknown) => Array.isArray(row) && row.every((v) => typeof v === 'number' && Number.isFinite(v)));
+}
+
+/** Rollout after each layer of the result (n × n), or the sentence that refused it. */
+function isRollout(x: unknown, r: unknown): boolean {
+  if (!isObject(x) || !isObject(r) || !Array.isArray(r.layers) || !Array.isArray(r.tokens)) return false;
+  if (typeof x.problem === 'string') return true;
+  const n = r.tokens.length;
+  return Array.isArray(x.layers) && x.layers.length === r.layers.length && x.layers.every((m) => isMatrixLike(m) && m.rows === n && m.cols === n);
 }
 
 function isNextTokenShift(x: unknown): boolean {

@@ -194,6 +194,33 @@ describe('what if, in the panel', () => {
   });
 });
 
+describe('attention rollout in the matrix and token views', () => {
+  it('the option asks for it, says it is computing, then draws the worker\'s rollout, labelled an approximation', async () => {
+    const base = selectionSnapshot(SENTENCE, TWO_LAYERS);
+    const app = await mountApp(base);
+    app.setUi({ view: 'matrix', layer: 1 });
+    await settle(app);
+    const box = deep<HTMLInputElement>(app, '.rollout-option input');
+    box.click();
+    await settle(app);
+    expect(app.ui.rollout).toBe(true);
+    expect(deep(app, '.rollout-option .whatif-note').textContent).toBe('Computing the rollout in the worker…');
+    const outcome = runJob({ kind: 'selection', text: SENTENCE, settings: settings(TWO_LAYERS), maxTokens: 4096, rollout: true });
+    if (!outcome.ok || !outcome.rollout || !('layers' in outcome.rollout)) throw new Error('no rollout');
+    app.snapshot = { ...base, seq: 2, result: outcome.result, rollout: outcome.rollout };
+    await settle(app);
+    const matrix = deep<AttnMatrix>(app, 'attn-matrix');
+    expect(matrix.shadowRoot!.querySelector('.title')!.textContent).toContain('Attention rollout, an approximation (Abnar & Zuidema 2020)');
+    expect(matrix.result!.layers[1].heads[0].weights).toBe(outcome.rollout.layers[1]);
+    app.setUi({ view: 'tokens' });
+    await settle(app);
+    expect(deep<HTMLElement & { result: { layers: { heads: { weights: unknown }[] }[] } }>(app, 'attn-token-view').result.layers[1].heads[0].weights).toBe(outcome.rollout.layers[1]);
+    app.snapshot = { ...base, seq: 3, rollout: { problem: 'Attention rollout over 9 tokens is refused.' } };
+    await settle(app);
+    expect(deep(app, '.rollout-option [role="alert"]').textContent).toBe('Attention rollout over 9 tokens is refused.');
+  });
+});
+
 describe('head labels on the cards', () => {
   it('GPT-2\'s induction layer: heads 1, 5 and 0 are labelled induction with their scores, rank first, and say what it means', async () => {
     const fixture = gpt2Layer as { tokens: string[]; attention: number[][][][] };

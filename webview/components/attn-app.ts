@@ -29,6 +29,7 @@ import { headLabel, headTitle } from '../head-label';
 import './attn-whatif/attn-whatif-bar';
 import './attn-whatif/attn-context-menu';
 import { WhatIfController } from './attn-whatif/whatif-controller';
+import { renderRolloutOption, rolloutResult } from './attn-whatif/rollout';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -346,23 +347,31 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The result the views draw: the run itself, or (with interventions) the original run or Δweight. */
   shownResult(): Snapshot['result'] | undefined {
-    return this.snapshot ? this.whatIf.shown(this.snapshot) : undefined;
+    return this.snapshot ? this.rolloutShown(this.snapshot) ?? this.whatIf.shown(this.snapshot) : undefined;
+  }
+
+  /** Attention rollout, when asked for in the Matrix or Tokens view and the worker sent it. */
+  private rolloutShown(snap: Snapshot): Snapshot['result'] | null {
+    return this.ui.rollout && (this.ui.view === 'matrix' || this.ui.view === 'tokens') ? rolloutResult(snap.result, snap.rollout) : null;
   }
 
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
-    const r = this.whatIf.shown(snap);
-    const difference = this.whatIf.mode === 'difference';
+    const rollout = this.rolloutShown(snap);
+    const r = rollout ?? this.whatIf.shown(snap);
+    const difference = !rollout && this.whatIf.mode === 'difference';
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`<attn-token-view .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
+        <attn-token-view .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
       case 'matrix':
-        return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference}></attn-matrix>`;
+        return html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
+        <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout !== null}></attn-matrix>`;
       case 'pipeline':
         return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;

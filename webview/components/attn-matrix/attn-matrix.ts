@@ -43,6 +43,7 @@ const KIND_TITLE: Record<MatrixKind, string> = {
 };
 
 const DIFFERENCE_TITLE = 'Δweight (what if − original)';
+const ROLLOUT_TITLE = 'Attention rollout, an approximation (Abnar & Zuidema 2020)';
 
 @customElement('attn-matrix')
 export class AttnMatrix extends AttnView implements MatrixPointerHost {
@@ -51,6 +52,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   @property() kind: MatrixKind = 'weights';
   /** The result's weights are Δweight of a "what if" run (diverging colours, a Δ tooltip). */
   @property({ type: Boolean }) difference = false;
+  /** The result's weights are attention rollout (the title says so: it is an approximation). */
+  @property({ type: Boolean }) rollout = false;
 
   /** The cell under the pointer or the keyboard cursor. */
   @state() private cell: Cell | null = null;
@@ -384,7 +387,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     if (!this.result || !p || !r) return html`<p class="empty">No attention result to show.</p>`;
     const name = headTitle(this.layer, this.head, p.head.name);
     const fallback = p.kind !== this.kind;
-    const title = p.difference ? DIFFERENCE_TITLE : KIND_TITLE[p.kind];
+    const title = this.rollout ? ROLLOUT_TITLE : p.difference ? DIFFERENCE_TITLE : KIND_TITLE[p.kind];
     const label = `${title}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
