@@ -135,7 +135,7 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     }],
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
-      post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head, ...(d.weights ? { weights: d.weights } : {}) });
+      post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head, ...(d.weights ? { weights: d.weights } : {}), ...(d.lastIndex !== undefined ? { lastIndex: d.lastIndex } : {}) });
     }],
     ['next-tokens-request', (e) => {
       const d = (e as AppEventMap['next-tokens-request']).detail;

@@ -303,7 +303,7 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       }
       case 'tokenFocus':
-        this.showTokenFocus(message.index, message.layer, message.head, message.weights);
+        this.showTokenFocus(message.index, message.layer, message.head, message.weights, message.lastIndex);
         return;
       case 'updateSettings':
         this.panelSettings = changePanelSettings(this.panelSettings, message.settings, readSettings());
@@ -377,14 +377,16 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** Tints follow the weights the panel shows (hidden keys renormalised); the snapshot's row is the fallback. */
-  private showTokenFocus(index: number | null, layer: number, head: number, shown: readonly number[] | undefined): void {
+  private showTokenFocus(index: number | null, layer: number, head: number, shown: readonly number[] | undefined, lastIndex = index): void {
     const ranges = this.source.tokenRanges();
     const weights = shown && shown.length === ranges?.keys.length ? shown : this.snapshot ? weightRow(this.snapshot.result, layer, head, index) : undefined;
     if (index === null || !ranges || !weights || index >= ranges.queries.length) {
       this.decorations.clear(this.source.uri);
       return;
     }
-    this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, weights);
+    // A word of several tokens (word grouping) is highlighted whole.
+    const last = ranges.queries[Math.min(lastIndex ?? index, ranges.queries.length - 1)];
+    this.decorations.show(this.source.uri, last ? ranges.queries[index].union(last) : ranges.queries[index], ranges.keys, weights);
   }
 }
 

@@ -5,7 +5,7 @@
  * Both sides check what they receive with ./validateMessage.ts.
  */
 import type { SelectionSettings } from '../core/selection';
-import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem } from './core';
+import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem, WordGrouping } from './core';
 import type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
 export type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
@@ -34,6 +34,8 @@ export interface UiState {
   readonly compare?: CompareMode;
   /** The matrix and token views show attention rollout instead of the head's weights (the worker computes it). */
   readonly rollout?: boolean;
+  /** The views show words or identifiers, not subword tokens (absent: tokens). */
+  readonly grouping?: WordGrouping;
 }
 
 /** What a panel needs to find its source again after a window reload. Offsets are into the document. */
@@ -176,6 +178,8 @@ export interface TokenFocusPayload {
    * tints follow these, so the editor and the panel agree. The webview always sends them with a token.
    */
   readonly weights?: readonly number[];
+  /** With word grouping, the focused word runs from token `index` to this token (inclusive). */
+  readonly lastIndex?: number;
 }
 
 /** An export to save through the host's save dialog. PNG content is base64; the rest is text. */

@@ -5,6 +5,7 @@
  */
 import { COMPARE_MODES, isOneOf, LINE_RULES, MATRIX_KINDS, VIEWS } from './enums';
 import type { Intervention, UiState } from './protocol';
+import { WORD_GROUPINGS } from './core';
 
 export const DEFAULT_UI: UiState = {
   view: 'tokens',
@@ -86,12 +87,13 @@ export function validateUi(raw: unknown): UiState | null {
 }
 
 /** The optional "what if" fields, when well-formed (a forged list is dropped whole, never half-applied). */
-function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'compare' | 'rollout'> {
+function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'compare' | 'rollout' | 'grouping'> {
   const interventions = interventionList(o.interventions);
   return {
     ...(interventions ? { interventions } : {}),
     ...(isOneOf(COMPARE_MODES, o.compare) ? { compare: o.compare } : {}),
     ...(typeof o.rollout === 'boolean' ? { rollout: o.rollout } : {}),
+    ...(isOneOf(WORD_GROUPINGS, o.grouping) ? { grouping: o.grouping } : {}),
   };
 }
 

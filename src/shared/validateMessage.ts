@@ -29,7 +29,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return { type: 'ready' };
     case 'tokenFocus': {
       if (!(raw.index === null || isIndex(raw.index)) || !isIndex(raw.layer) || !isIndex(raw.head)) return null;
-      const focus = { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head } as const;
+      const last = isIndex(raw.lastIndex) && raw.index !== null && raw.lastIndex >= raw.index ? { lastIndex: raw.lastIndex } : {};
+      const focus = { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head, ...last } as const;
       if (raw.weights === undefined) return focus;
       return isWeightRow(raw.weights) ? { ...focus, weights: raw.weights } : null;
     }

@@ -221,6 +221,48 @@ describe('attention rollout in the matrix and token views', () => {
   });
 });
 
+describe('words, not subwords', () => {
+  it('groups "didn\'t" into one word, sums its keys and averages its queries, and the editor tints follow the word', async () => {
+    const base = selectionSnapshot(SENTENCE, { tokenizer: 'gpt2' });
+    const tokens = base.result.tokens;
+    const didn = tokens.findIndex((t) => t.includes('didn'));
+    expect(tokens[didn + 1]).toBe("'t");
+    const app = await mountApp(base);
+    const select = deep<HTMLSelectElement>(app, '.grouping-option select');
+    select.value = 'words';
+    select.dispatchEvent(new Event('change'));
+    await settle(app);
+    expect(app.ui.grouping).toBe('words');
+    const view = deep<HTMLElement & { result: { tokens: string[]; layers: { heads: { weights: { rows: number; cols: number; data: Float32Array } }[] }[] } }>(app, 'attn-token-view');
+    expect(view.result.tokens).toEqual(['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.']);
+    const w = base.result.layers[0].heads[0].weights;
+    const n = w.cols;
+    const at = (i: number, j: number) => w.data[i * n + j];
+    const g = view.result.layers[0].heads[0].weights;
+    // Word 2 ("didn't") as a query: the mean of its two rows; as a key: the sum of its two columns.
+    const expected = ((at(didn, didn) + at(didn, didn + 1)) + (at(didn + 1, didn) + at(didn + 1, didn + 1))) / 2;
+    expect(g.data[2 * g.cols + 2]).toBeCloseTo(expected, 6);
+    expect(deep(app, '.grouping-option .whatif-note').textContent).toContain("summed over a word's key tokens, averaged over its query tokens");
+
+    const focus: { index: number | null; lastIndex?: number; weights?: number[] }[] = [];
+    app.addEventListener('token-focus', (e) => focus.push((e as CustomEvent).detail));
+    app.setUi({ lockedToken: 2 });
+    await settle(app);
+    const last = focus.at(-1)!;
+    expect([last.index, last.lastIndex]).toEqual([didn, didn + 1]);
+    expect(last.weights).toHaveLength(tokens.length);
+    expect(last.weights![didn]).toBe(last.weights![didn + 1]);
+    expect(last.weights![didn]).toBeCloseTo(expected, 6);
+
+    select.value = 'tokens';
+    select.dispatchEvent(new Event('change'));
+    await settle(app);
+    expect(app.ui.grouping).toBe(undefined);
+    expect(app.ui.lockedToken).toBe(null);
+    expect(deep<HTMLElement & { result: { tokens: string[] } }>(app, 'attn-token-view').result.tokens).toEqual(tokens);
+  });
+});
+
 describe('head labels on the cards', () => {
   it('GPT-2\'s induction layer: heads 1, 5 and 0 are labelled induction with their scores, rank first, and say what it means', async () => {
     const fixture = gpt2Layer as { tokens: string[]; attention: number[][][][] };

@@ -30,6 +30,7 @@ import './attn-whatif/attn-whatif-bar';
 import './attn-whatif/attn-context-menu';
 import { WhatIfController } from './attn-whatif/whatif-controller';
 import { renderRolloutOption, rolloutResult } from './attn-whatif/rollout';
+import { groupedResult, renderGroupingOption, tokenWeights, type Grouped } from './attn-whatif/word-grouping';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -141,7 +142,8 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
-    return this.inResult(this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken);
+    const cursor = this.highlightToken === null ? null : this.groups()?.queries.groupOf[this.highlightToken] ?? this.highlightToken;
+    return this.inResult(this.hoverToken ?? cursor ?? this.ui.lockedToken);
   }
 
   /** The token the editor tints follow: hovered or focused in the panel, else locked (the editor has its cursor). */
@@ -150,7 +152,7 @@ export class AttnApp extends LitElement implements AppTarget {
   }
 
   private inResult(t: number | null): number | null {
-    return t !== null && t < (this.snapshot?.result.tokens.length ?? 0) ? t : null;
+    return t !== null && t < (this.shownResult()?.tokens.length ?? 0) ? t : null;
   }
 
   /** Keeps the UI state inside what the current snapshot has. */
@@ -204,9 +206,12 @@ export class AttnApp extends LitElement implements AppTarget {
     if (key === this.editorFocusKey) return;
     this.editorFocusKey = key;
     const weights = index === null ? undefined : this.shownResult()?.layers[layer]?.heads[head]?.weights;
-    const detail: TokenFocusPayload = weights && index !== null && index < weights.rows
-      ? { index, layer, head, weights: Array.from(shownWeights(weights, index, hiddenTokens)) }
-      : { index: null, layer, head };
+    const groups = this.groups();
+    const row = weights && index !== null && index < weights.rows ? shownWeights(weights, index, hiddenTokens) : null;
+    const word = groups && index !== null ? groups.queries.groups[index] : undefined;
+    const detail: TokenFocusPayload = !row || index === null ? { index: null, layer, head }
+      : groups && word ? { index: word[0], lastIndex: word[word.length - 1], layer, head, weights: tokenWeights(row, groups.keys) }
+        : { index, layer, head, weights: Array.from(row) };
     this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
   }
 
@@ -239,7 +244,15 @@ export class AttnApp extends LitElement implements AppTarget {
   /** Applies a partial UI change (validated and kept within the snapshot) and reports it. */
   setUi(patch: Partial<UiState>): void {
     if (patch.layer !== undefined || patch.head !== undefined) this.focusBeforeStream = null;
-    const next = this.clampUi(mergeUi(this.ui, patch));
+    const wasGrouped = this.groups() !== null;
+    let next = this.clampUi(mergeUi(this.ui, patch));
+    // Back to subword tokens: mergeUi keeps only values, so the field is dropped here.
+    if ('grouping' in patch && patch.grouping === undefined) next = { ...next, grouping: undefined };
+    if (this.groupsFor(next) !== null !== wasGrouped || next.grouping !== this.ui.grouping) {
+      // Token and word indices differ: what was locked, hovered or hidden does not carry over.
+      next = { ...next, lockedToken: null, hiddenTokens: [] };
+      this.hoverToken = null;
+    }
     this.ui = next;
     this.fireUi();
   }
@@ -347,7 +360,22 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The result the views draw: the run itself, or (with interventions) the original run or Δweight. */
   shownResult(): Snapshot['result'] | undefined {
-    return this.snapshot ? this.rolloutShown(this.snapshot) ?? this.whatIf.shown(this.snapshot) : undefined;
+    return this.snapshot ? this.groups()?.result ?? this.ungrouped(this.snapshot) : undefined;
+  }
+
+  private ungrouped(snap: Snapshot): Snapshot['result'] {
+    return this.rolloutShown(snap) ?? this.whatIf.shown(snap);
+  }
+
+  /** Words or identifiers, in the Tokens and Matrix views when chosen. */
+  private groups(): Grouped | null {
+    return this.groupsFor(this.ui);
+  }
+
+  private groupsFor(ui: UiState): Grouped | null {
+    const snap = this.snapshot;
+    if (!ui.grouping || !snap || (ui.view !== 'tokens' && ui.view !== 'matrix')) return null;
+    return groupedResult(this.ungrouped(snap), ui.grouping);
   }
 
   /** Attention rollout, when asked for in the Matrix or Tokens view and the worker sent it. */
@@ -358,18 +386,20 @@ export class AttnApp extends LitElement implements AppTarget {
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
     const rollout = this.rolloutShown(snap);
-    const r = rollout ?? this.whatIf.shown(snap);
+    const r = this.groups()?.result ?? rollout ?? this.whatIf.shown(snap);
     const difference = !rollout && this.whatIf.mode === 'difference';
+    const options = html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
+      ${renderGroupingOption(ui.grouping, (grouping) => this.setUi({ grouping }))}`;
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
-        <attn-token-view .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`${options}
+        <attn-token-view .result=${!difference ? r : ui.grouping ? groupedResult(snap.result, ui.grouping).result : snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
       case 'matrix':
-        return html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
+        return html`${options}
         <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout !== null}></attn-matrix>`;
       case 'pipeline':

@@ -12,7 +12,7 @@ import { buildSelectionSpec, compareNextTokens, evaluate, loadModel, runInductio
 import { TINY_MODELS } from '../../fixtures/hfCache';
 import { folderInput } from '../model/fixtures';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
-import { isSnapshot } from '../../../src/shared/validateMessage';
+import { isSnapshot, validateMessage } from '../../../src/shared/validateMessage';
 import type { WhatIfComparison } from '../../../src/shared/protocol';
 
 const settings = { ...DEFAULT_COMPUTE_SETTINGS, dModel: 16, dK: 4, heads: 2, layers: 2, mask: { kind: 'causal' as const } };
@@ -113,5 +113,17 @@ describe('the induction probe on demand, in the model worker', () => {
     expect(probe).toEqual({ ok: true, scores: runInductionProbe(loadModel(folderInput('gpt2')), { length: 15 }).scores });
     const missing = await jobs.inductionProbe(path.join(TINY_MODELS, 'no-such-model'));
     expect(missing.ok).toBe(false);
+  });
+});
+
+describe('the what-if messages from the webview are checked', () => {
+  it('setInterventions keeps a well-formed list and drops a forged one; a word focus carries its last token', () => {
+    expect(validateMessage({ type: 'setInterventions', interventions: [{ kind: 'ablate-head', layer: 0, head: 5, note: 'x' }] }))
+      .toEqual({ type: 'setInterventions', interventions: [{ kind: 'ablate-head', layer: 0, head: 5 }] });
+    expect(validateMessage({ type: 'setInterventions', interventions: [{ kind: 'cut-edge', layer: 0, head: 0, query: -1, key: 0 }] })).toBe(null);
+    expect(validateMessage({ type: 'setInterventions', interventions: { 0: { kind: 'ablate-head', layer: 0, head: 0 }, length: 1 } })).toBe(null);
+    expect(validateMessage({ type: 'runInductionProbe', extra: 1 })).toEqual({ type: 'runInductionProbe' });
+    expect(validateMessage({ type: 'tokenFocus', index: 2, lastIndex: 3, layer: 0, head: 0 })).toEqual({ type: 'tokenFocus', index: 2, lastIndex: 3, layer: 0, head: 0 });
+    expect(validateMessage({ type: 'tokenFocus', index: 2, lastIndex: 1, layer: 0, head: 0 })).toEqual({ type: 'tokenFocus', index: 2, layer: 0, head: 0 });
   });
 });
