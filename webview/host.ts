@@ -4,7 +4,7 @@
  * one on screen.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
-import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
+import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
 import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
@@ -35,7 +35,7 @@ export interface AppEventMap {
   'export-request': CustomEvent<ExportPayload>;
   'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
-  'whatif-change': CustomEvent<{ interventions: readonly Intervention[] }>;
+  'whatif-change': CustomEvent<{ interventions: readonly Intervention[]; tokenEdit?: TokenEdit<string> }>;
   'induction-probe-request': CustomEvent<null>;
 }
 
@@ -144,14 +144,15 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     ['induction-probe-request', () => post({ type: 'runInductionProbe' })],
     ['whatif-change', (e) => {
       const d = (e as AppEventMap['whatif-change']).detail;
-      if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions });
+      if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions, ...(d.tokenEdit ? { tokenEdit: d.tokenEdit } : {}) });
     }],
   ];
   for (const [name, fn] of listeners) app.addEventListener(name, fn);
   post({ type: 'ready' });
   // A restored panel's interventions: the host recomputes with them.
   const restored = app.ui.interventions ?? [];
-  if (restored.length > 0) post({ type: 'setInterventions', interventions: restored });
+  const edit = app.ui.tokenEdit;
+  if (restored.length > 0 || edit) post({ type: 'setInterventions', interventions: restored, ...(edit ? { tokenEdit: edit } : {}) });
   // A restored panel that showed rollout: the host computes it with the next run.
   if (app.ui.rollout) post({ type: 'uiState', ui: app.ui });
   return {

@@ -8,7 +8,7 @@ import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFold
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
 import { TOP_TOKENS, type InductionProbeOutcome, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
-import { ModelComparison } from './modelWhatIf';
+import { idEdit, ModelComparison, textEdit } from './modelWhatIf';
 import { RolloutBuilder } from './rollout';
 
 const KEPT_RUNS = 4;
@@ -36,13 +36,15 @@ export class ModelJobs {
       checkSize(model, request);
       const total = model.config.layers;
       const provenance = provenanceLine(model, request.folder);
-      const comparison = request.interventions?.length ? new ModelComparison(this.originalRun(model, request, hooks), request.interventions) : undefined;
+      const tokenEdit = request.tokenEdit && idEdit(model, request.tokenEdit);
+      const changes = { interventions: request.interventions ?? [], ...(tokenEdit ? { tokenEdit: textEdit(model, tokenEdit, request.tokenEdit) } : {}) };
+      const comparison = changes.interventions.length > 0 || tokenEdit ? new ModelComparison(this.originalRun(model, request, hooks), changes) : undefined;
       let rollout: RolloutBuilder | undefined;
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
         ...(request.interventions ? { interventions: request.interventions } : {}),
-        ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
+        ...(tokenEdit ? { tokenEdit } : {}),
         onLayer: (layer, index, tokens) => {
           comparison?.addLayer(index, layer);
           if (request.rollout) {
@@ -76,13 +78,12 @@ export class ModelJobs {
 
   /** The run without interventions to compare with: the kept one when the input is the same, else a new one. */
   private originalRun(model: Model, request: ModelRequest, hooks: RunHooks): ModelResult {
-    const key = JSON.stringify([request.folder, request.text, request.prependBos ?? null, request.tokenEdit ?? null]);
+    const key = JSON.stringify([request.folder, request.text, request.prependBos ?? null]);
     if (this.original?.key === key && this.original.model === model) return this.original.result;
     hooks.progress('Running the original, to compare', 0, 1);
     const result = runModel(model, {
       text: request.text,
       ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
-      ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
       isCancelled: hooks.isCancelled,
     });
     this.original = { key, model, result };

@@ -12,8 +12,11 @@ export interface ModelRequest extends WhatIf {
   readonly maxTokens: number;
   /** Refuse a model whose estimated memory exceeds this. */
   readonly budgetBytes: number;
-  /** Change one token id of the run (positions count BOS); the text is not edited. */
-  readonly tokenEdit?: TokenEdit<number>;
+  /**
+   * Change one token of the run (positions count BOS); the text is not edited. A text token (from the panel) must be
+   * exactly one token of the model's vocabulary.
+   */
+  readonly tokenEdit?: TokenEdit<number> | TokenEdit<string>;
 }
 
 

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CancelledError } from '../compute/computeClient';
 import type { ComputeRequest } from '../compute/job';
-import type { Intervention, Problem } from '../core';
+import type { Intervention, Problem, TokenEdit } from '../core';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
 import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
@@ -58,7 +58,7 @@ export class ModelService implements vscode.Disposable {
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
     const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
-    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, request.interventions, request.rollout);
+    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, { interventions: request.interventions, rollout: request.rollout, tokenEdit: request.tokenEdit });
   }
 
   /** A warning about the model setting for every selection panel (an untrusted workspace's value ignored). */
@@ -70,9 +70,9 @@ export class ModelService implements vscode.Disposable {
   /** Runs `text` through the model folder with a cancellable progress notification. Undefined: cancelled. */
   private async run(
     folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void,
-    interventions: readonly Intervention[] = [],
-    rollout = false,
+    whatIf: { readonly interventions?: readonly Intervention[]; readonly rollout?: boolean; readonly tokenEdit?: TokenEdit<string> } = {},
   ): Promise<ModelOutcome | undefined> {
+    const { interventions = [], rollout = false, tokenEdit } = whatIf;
     const { id, outcome } = this.client.run({
       folder,
       text,
@@ -81,6 +81,7 @@ export class ModelService implements vscode.Disposable {
       ...(prependBos !== undefined ? { prependBos } : {}),
       ...(interventions.length > 0 ? { interventions } : {}),
       ...(rollout ? { rollout } : {}),
+      ...(tokenEdit ? { tokenEdit } : {}),
     }, (p) => runs.progress?.(p.message, p.done, p.total), onLayer);
     runs.cancel = () => this.client.cancel(id);
     runs.lastId = id;

@@ -3,7 +3,7 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import type { FromWebview, Intervention, Snapshot, ToWebview, UiState } from '../shared/protocol';
+import type { FromWebview, Intervention, Snapshot, TokenEdit, ToWebview, UiState } from '../shared/protocol';
 import { isSlimmed } from '../shared/protocol';
 import { readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
@@ -41,6 +41,8 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly modelRun: RunTracker = {};
   /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
   private interventions: readonly Intervention[] = [];
+  /** The panel's token edit ("what if this token were …"), for selections and real models. */
+  private tokenEdit: TokenEdit<string> | undefined;
   /** Whether the panel shows attention rollout: every run then computes it in the worker. */
   private rollout = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -161,7 +163,7 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const settings = withPanelSettings(readSettings(), this.panelSettings);
-      const request = withInterventions(await this.source.request(settings), this.interventions, this.rollout);
+      const request = withInterventions(await this.source.request(settings), this.interventions, this.rollout, this.tokenEdit);
       const onLayer = (partial: PartialModelResult) => {
         if (this.gate.isCurrent(run)) this.showPartial(partial, streamed);
       };
@@ -316,8 +318,9 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.source instanceof SelectionSource) this.source.follow = message.follow;
         return;
       case 'setInterventions':
-        if (JSON.stringify(message.interventions) === JSON.stringify(this.interventions)) return;
+        if (JSON.stringify([message.interventions, message.tokenEdit]) === JSON.stringify([this.interventions, this.tokenEdit])) return;
         this.interventions = message.interventions;
+        this.tokenEdit = message.tokenEdit;
         this.refresh(0);
         return;
       case 'runInductionProbe':
@@ -391,9 +394,15 @@ export class AttentionPanel implements vscode.Disposable {
 }
 
 /** The request with the panel's interventions (a request the host could not even gather stays as it is). */
-function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[], rollout: boolean): R {
+function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[], rollout: boolean, tokenEdit?: TokenEdit<string>): R {
   if (request.kind === 'error') return request;
-  return { ...request, ...(interventions.length > 0 ? { interventions } : {}), ...(rollout ? { rollout } : {}) };
+  return {
+    ...request,
+    ...(interventions.length > 0 ? { interventions } : {}),
+    ...(rollout ? { rollout } : {}),
+    // Only a selection's tokens (or a model's ids) can be edited: a tensor file's weights belong to its own tokens.
+    ...(tokenEdit && request.kind === 'selection' ? { tokenEdit } : {}),
+  };
 }
 
 export function panelTitle(source: AttentionSource): string {

@@ -5,11 +5,11 @@
  * Both sides check what they receive with ./validateMessage.ts.
  */
 import type { SelectionSettings } from '../core/selection';
-import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem, WordGrouping } from './core';
+import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem, TokenEdit, WordGrouping } from './core';
 import type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
 export type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
-export type { Intervention } from './core';
+export type { Intervention, TokenEdit } from './core';
 export type { TokenizerName } from './core';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
@@ -30,6 +30,8 @@ export interface UiState {
   readonly hiddenTokens: readonly number[];
   /** "What if": heads ablated and edges cut in this panel, in the order chosen (absent in older state: none). */
   readonly interventions?: readonly Intervention[];
+  /** "What if" this token were replaced, inserted or deleted (one edit, 0-based positions of the result's tokens). */
+  readonly tokenEdit?: TokenEdit<string>;
   /** What the views show while interventions apply (absent: the result). */
   readonly compare?: CompareMode;
   /** The matrix and token views show attention rollout instead of the head's weights (the worker computes it). */
@@ -111,6 +113,10 @@ export type RolloutView = { readonly layers: readonly Matrix[] } | { readonly pr
  */
 export interface WhatIfComparison {
   readonly interventions: readonly Intervention[];
+  /** The token edit of the run, if any (a replacement keeps the shapes; an insert or delete has no Δ). */
+  readonly tokenEdit?: TokenEdit<string>;
+  /** The runs have different tokens (an insert or a delete): original, difference and headChange are empty. */
+  readonly shapesDiffer?: true;
   /** The original run's weights. */
   readonly original: readonly (readonly Matrix[])[];
   /** Δweight = result − original, cell by cell. */
@@ -217,7 +223,7 @@ export type FromWebview =
   /** The next-token list for another position of a model result. */
   | { readonly type: 'nextTokens'; readonly position: number }
   /** The panel's "what if" list changed: the host recomputes with it (an empty list: the original run). */
-  | { readonly type: 'setInterventions'; readonly interventions: readonly Intervention[] }
+  | { readonly type: 'setInterventions'; readonly interventions: readonly Intervention[]; readonly tokenEdit?: TokenEdit<string> }
   /** Run the induction probe on the active real model (answered with `inductionProbe`). */
   | { readonly type: 'runInductionProbe' }
   /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */

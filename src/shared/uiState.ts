@@ -4,7 +4,7 @@
  * field rules.
  */
 import { COMPARE_MODES, isOneOf, LINE_RULES, MATRIX_KINDS, VIEWS } from './enums';
-import type { Intervention, UiState } from './protocol';
+import type { Intervention, TokenEdit, UiState } from './protocol';
 import { WORD_GROUPINGS } from './core';
 
 export const DEFAULT_UI: UiState = {
@@ -68,6 +68,19 @@ export function interventionList(v: unknown): Intervention[] | null {
   return out;
 }
 
+/** Longest replacement or inserted token text. */
+const MAX_TOKEN_TEXT = 200;
+
+/** A well-formed token edit with a text token (copied), or null; whether its position exists is the core's check. */
+export function tokenEditOf(v: unknown): TokenEdit<string> | null {
+  if (!isObject(v) || !isIndex(v.position)) return null;
+  if (v.kind === 'delete-token') return { kind: 'delete-token', position: v.position };
+  if ((v.kind === 'replace-token' || v.kind === 'insert-token') && typeof v.token === 'string' && v.token.length > 0 && v.token.length <= MAX_TOKEN_TEXT) {
+    return { kind: v.kind, position: v.position, token: v.token };
+  }
+  return null;
+}
+
 /** A complete, well-formed UiState, or null. */
 export function validateUi(raw: unknown): UiState | null {
   if (!isObject(raw)) return null;
@@ -87,10 +100,12 @@ export function validateUi(raw: unknown): UiState | null {
 }
 
 /** The optional "what if" fields, when well-formed (a forged list is dropped whole, never half-applied). */
-function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'compare' | 'rollout' | 'grouping'> {
+function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'tokenEdit' | 'compare' | 'rollout' | 'grouping'> {
   const interventions = interventionList(o.interventions);
+  const tokenEdit = tokenEditOf(o.tokenEdit);
   return {
     ...(interventions ? { interventions } : {}),
+    ...(tokenEdit ? { tokenEdit } : {}),
     ...(isOneOf(COMPARE_MODES, o.compare) ? { compare: o.compare } : {}),
     ...(typeof o.rollout === 'boolean' ? { rollout: o.rollout } : {}),
     ...(isOneOf(WORD_GROUPINGS, o.grouping) ? { grouping: o.grouping } : {}),

@@ -6,7 +6,7 @@ import { isOneOf, EXPORT_FORMATS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
 import type { ComputeSettings, FromWebview, NextTokens, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
-import { interventionList, isIndex, isObject, validateUi } from './uiState';
+import { interventionList, isIndex, isObject, tokenEditOf, validateUi } from './uiState';
 
 /** Largest export the host accepts (characters of text or base64). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
@@ -48,7 +48,9 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return { type: 'runInductionProbe' };
     case 'setInterventions': {
       const interventions = interventionList(raw.interventions);
-      return interventions ? { type: 'setInterventions', interventions } : null;
+      const tokenEdit = raw.tokenEdit === undefined ? undefined : tokenEditOf(raw.tokenEdit);
+      if (!interventions || tokenEdit === null) return null;
+      return { type: 'setInterventions', interventions, ...(tokenEdit ? { tokenEdit } : {}) };
     }
     case 'uiState': {
       const ui = validateUi(raw.ui);
@@ -179,6 +181,9 @@ function isPerHead(x: unknown, r: Record<string, unknown>, tokens: number, keys:
 function isWhatIf(x: unknown, r: unknown): boolean {
   if (!isObject(x) || !isObject(r) || !Array.isArray(r.layers) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (interventionList(x.interventions) === null) return false;
+  if (x.tokenEdit !== undefined && tokenEditOf(x.tokenEdit) === null) return false;
+  // An inserted or deleted token: the runs have different tokens, so there is nothing per head to compare.
+  if (x.shapesDiffer === true) return [x.original, x.difference, x.headChange].every((a) => Array.isArray(a) && a.length === 0);
   const n = r.tokens.length;
   const m = r.keyTokens.length;
   if (!isPerHead(x.original, r, n, m) || !isPerHead(x.difference, r, n, m)) return false;

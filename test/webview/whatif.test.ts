@@ -141,6 +141,49 @@ describe('what if, in the panel', () => {
     expect(chips(app)).toEqual(['cut L1H2 1→0 (animal→The)']);
   });
 
+  it('a token\'s menu replaces, inserts or deletes it: a replacement is compared head by head, a deletion is not', async () => {
+    const base = selectionSnapshot(SENTENCE, TWO_LAYERS);
+    const app = await mountApp(base);
+    const changes: unknown[] = [];
+    app.addEventListener('whatif-change', (e) => changes.push((e as CustomEvent).detail));
+    const tok = deep(deep(app, 'attn-token-view'), '.tok[data-col="q"][data-index="1"]');
+    tok.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, composed: true, clientX: 10, clientY: 10 }));
+    await settle(app);
+    expect(menuItems(app).map((b) => b.textContent)).toEqual(['Replace token 1 “animal”…', 'Insert a token before 1 “animal”…', 'Delete token 1 “animal”']);
+    menuItems(app)[0].click();
+    await settle(app);
+    const input = deep<HTMLInputElement>(deep(app, 'attn-whatif-bar'), 'form.token-edit input');
+    input.value = 'cat';
+    deep<HTMLButtonElement>(deep(app, 'attn-whatif-bar'), 'form.token-edit button[type="submit"]').click();
+    await settle(app);
+    const replace = { kind: 'replace-token', position: 1, token: 'cat' } as const;
+    expect(changes).toEqual([{ interventions: [], tokenEdit: replace }]);
+    expect(chips(app)).toEqual(['replace token 1 with “cat”']);
+    const replaced = runJob({ kind: 'selection', text: SENTENCE, settings: settings(TWO_LAYERS), maxTokens: 4096, tokenEdit: replace });
+    if (!replaced.ok || !replaced.whatIf) throw new Error('no comparison');
+    expect(replaced.result.tokens[1]).toBe('cat');
+    app.snapshot = { ...base, seq: 2, result: replaced.result, whatIf: replaced.whatIf };
+    await settle(app);
+    expect(app.ui.compare).toBe('difference');
+    expect(Math.max(...replaced.whatIf.headChange[0])).toBeGreaterThan(0);
+
+    // Delete instead: every later position moves, so only the edited run is shown, and the bar offers no comparison.
+    const del = { kind: 'delete-token', position: 1 } as const;
+    tok.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, composed: true, clientX: 10, clientY: 10 }));
+    await settle(app);
+    menuItems(app)[2].click();
+    await settle(app);
+    expect(chips(app)).toEqual(['delete token 1']);
+    const deleted = runJob({ kind: 'selection', text: SENTENCE, settings: settings(TWO_LAYERS), maxTokens: 4096, tokenEdit: del });
+    if (!deleted.ok || !deleted.whatIf) throw new Error('no comparison');
+    expect(deleted.whatIf.shapesDiffer).toBe(true);
+    app.snapshot = { ...base, seq: 3, result: deleted.result, whatIf: deleted.whatIf };
+    await settle(app);
+    expect(deepAll(app, '[role="radio"]')).toEqual([]);
+    expect(deep(app, '.whatif-note').textContent).toContain('An inserted or deleted token moves every later position');
+    expect(deep<HTMLElement & { result: { tokens: string[] } }>(app, 'attn-token-view').result.tokens).toEqual(deleted.result.tokens);
+  });
+
   it('Difference colours a known Δweight on the diverging ramp, with Δweight and its range in the legend', async () => {
     const file = JSON.stringify({ tokens: ['a', 'b', 'c'], attention: [[1, 0, 0], [0.5, 0.5, 0], [0.25, 0.25, 0.5]] });
     const cut: Intervention[] = [{ kind: 'cut-edge', layer: 0, head: 0, query: 2, key: 2 }];

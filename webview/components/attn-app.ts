@@ -246,8 +246,9 @@ export class AttnApp extends LitElement implements AppTarget {
     if (patch.layer !== undefined || patch.head !== undefined) this.focusBeforeStream = null;
     const wasGrouped = this.groups() !== null;
     let next = this.clampUi(mergeUi(this.ui, patch));
-    // Back to subword tokens: mergeUi keeps only values, so the field is dropped here.
+    // Back to subword tokens, or no token edit: mergeUi keeps only values, so these fields are cleared here.
     if ('grouping' in patch && patch.grouping === undefined) next = { ...next, grouping: undefined };
+    if ('tokenEdit' in patch && patch.tokenEdit === undefined) next = { ...next, tokenEdit: undefined };
     if (this.groupsFor(next) !== null !== wasGrouped || next.grouping !== this.ui.grouping) {
       // Token and word indices differ: what was locked, hovered or hidden does not carry over.
       next = { ...next, lockedToken: null, hiddenTokens: [] };

@@ -7,9 +7,10 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { hostStyles } from '../base.styles';
 import { COMPARE_MODES } from '../../../src/shared/enums';
-import type { AttentionResult, Intervention } from '../../../src/shared/core';
+import type { AttentionResult, Intervention, TokenEdit } from '../../../src/shared/core';
 import type { CompareMode } from '../../../src/shared/protocol';
-import { chipLabel } from './whatif-list';
+import { chipLabel, tokenEditLabel } from './whatif-list';
+import type { PendingEdit } from './whatif-controller';
 
 const MODE_LABELS: Readonly<Record<CompareMode, string>> = { result: 'Result', original: 'Original', difference: 'Difference' };
 
@@ -65,10 +66,24 @@ export class AttnWhatIfBar extends LitElement {
       background: var(--vscode-button-background, #0e639c);
       color: var(--vscode-button-foreground, #ffffff);
     }
+    form.token-edit { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 4px; }
+    form.token-edit input {
+      font: inherit;
+      padding: 1px 4px;
+      color: var(--vscode-input-foreground, #cccccc);
+      background: var(--vscode-input-background, #3c3c3c);
+      border: 1px solid var(--vscode-input-border, var(--vscode-widget-border, #454545));
+    }
+    form.token-edit input:focus { outline: 1px solid var(--vscode-focusBorder, #0078d4); }
     .note { margin: 4px 0 0; color: var(--vscode-descriptionForeground, #9d9d9d); font-size: 12px; }
   `];
 
   @property({ attribute: false }) interventions: readonly Intervention[] = [];
+  @property({ attribute: false }) tokenEdit: TokenEdit<string> | null = null;
+  /** A replacement or insertion asking for its text. */
+  @property({ attribute: false }) pending: PendingEdit | null = null;
+  /** False when the runs have different tokens (an insert or delete): no Original or Difference. */
+  @property({ type: Boolean }) canCompare = true;
   @property({ attribute: false }) result: AttentionResult | null = null;
   @property() compare: CompareMode = 'result';
   @property({ type: Boolean }) canUndo = false;
@@ -97,9 +112,33 @@ export class AttnWhatIfBar extends LitElement {
     </span>`;
   }
 
+  protected override updated(): void {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('form.token-edit input');
+    if (input && !this.renderRoot.contains((this.renderRoot as ShadowRoot).activeElement)) input.focus();
+  }
+
+  private renderPending(p: PendingEdit): TemplateResult {
+    const label = p.kind === 'replace-token' ? `Replace token ${p.position} with` : `Insert before token ${p.position}`;
+    return html`<form class="token-edit" @submit=${(e: Event) => {
+      e.preventDefault();
+      this.fire('token-edit-text', { token: (this.renderRoot.querySelector('form.token-edit input') as HTMLInputElement).value });
+    }} @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.fire('token-edit-cancel');
+      }
+    }}>
+      <label>${label} <input type="text" maxlength="200" required .value=${p.token}></label>
+      <button type="submit" class="action">Apply</button>
+      <button type="button" class="action" @click=${() => this.fire('token-edit-cancel')}>Cancel</button>
+    </form>`;
+  }
+
   override render(): TemplateResult | typeof nothing {
     const list = this.interventions;
-    if (list.length === 0 && !this.canUndo) return nothing;
+    const edit = this.tokenEdit;
+    const any = list.length > 0 || edit !== null;
+    if (!any && !this.canUndo && !this.pending) return nothing;
     return html`<div class="bar" role="group" aria-label="What if">
         <span class="label">What if</span>
         <ul aria-label="Interventions">
@@ -108,12 +147,15 @@ export class AttnWhatIfBar extends LitElement {
             return html`<li class="chip" data-intervention=${label}>${label}<button type="button" aria-label=${`Remove ${label}`} title=${`Remove ${label}`}
               @click=${() => this.fire('whatif-remove', { index })}>×</button></li>`;
           })}
+          ${edit ? html`<li class="chip" data-intervention=${tokenEditLabel(edit)}>${tokenEditLabel(edit)}<button type="button" aria-label=${`Remove ${tokenEditLabel(edit)}`}
+            title=${`Remove ${tokenEditLabel(edit)}`} @click=${() => this.fire('whatif-remove-edit')}>×</button></li>` : nothing}
         </ul>
-        ${list.length > 0 ? this.renderModes() : nothing}
+        ${any && this.canCompare ? this.renderModes() : nothing}
         <button type="button" class="action" ?disabled=${!this.canUndo} @click=${() => this.fire('whatif-undo')}>Undo</button>
-        <button type="button" class="action" ?disabled=${list.length === 0} @click=${() => this.fire('whatif-clear')}>Clear all</button>
+        <button type="button" class="action" ?disabled=${!any} @click=${() => this.fire('whatif-clear')}>Clear all</button>
       </div>
-      ${list.length > 0 && !this.compared ? html`<p class="note" role="status">Recomputing with ${list.length === 1 ? 'this intervention' : `these ${list.length} interventions`}…</p>` : nothing}`;
+      ${this.pending ? this.renderPending(this.pending) : nothing}
+      ${any && !this.compared ? html`<p class="note" role="status">Recomputing with ${list.length + (edit ? 1 : 0) === 1 ? 'this change' : 'these changes'}…</p>` : nothing}`;
   }
 }
 

@@ -2,13 +2,13 @@
  * How a view asks `<attn-app>` for a "what if" context menu: it fires `whatif-menu` with where the menu goes and what
  * it offers. The pointer's right click and the keyboard's Shift+F10 or ContextMenu key open the same menu.
  */
-import type { Intervention } from '../../../src/shared/core';
+import type { Intervention, TokenEdit } from '../../../src/shared/core';
 import type { Box } from '../../render/place-popup';
 
-export interface WhatIfMenuItem {
-  readonly label: string;
-  readonly intervention: Intervention;
-}
+/** A menu entry: an intervention, or a token edit (a replacement or insertion asks for its text first). */
+export type WhatIfMenuItem =
+  | { readonly label: string; readonly intervention: Intervention }
+  | { readonly label: string; readonly tokenEdit: TokenEdit<string> | { readonly kind: 'replace-token' | 'insert-token'; readonly position: number } };
 
 export interface WhatIfMenuRequest {
   /** Viewport CSS px: the menu opens beside this box (the card, the cell or the pointer). */

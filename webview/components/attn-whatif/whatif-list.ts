@@ -2,7 +2,7 @@
  * The panel's "what if" list, as pure functions: adding (no duplicates), removing, the chip's words, and the result
  * each compare mode shows. The worker computes the comparison; these only pick from it.
  */
-import { describeIntervention, type AttentionResult, type HeadResult, type Intervention, type Matrix } from '../../../src/shared/core';
+import { describeIntervention, type AttentionResult, type HeadResult, type Intervention, type Matrix, type TokenEdit } from '../../../src/shared/core';
 import type { CompareMode, WhatIfComparison } from '../../../src/shared/protocol';
 import { tokenLabel } from '../../render/format';
 
@@ -24,9 +24,22 @@ export function chipLabel(item: Intervention, result: AttentionResult | null): s
   return q === undefined || k === undefined ? name : `${name} (${tokenLabel(q, 12)}→${tokenLabel(k, 12)})`;
 }
 
-/** Whether the comparison is the one for this list (a snapshot computed before the last change is not). */
-export function comparisonFor(whatIf: WhatIfComparison | undefined, list: readonly Intervention[]): WhatIfComparison | null {
+/** The chip of a token edit (positions 0-based, as the core's messages count them). */
+export function tokenEditLabel(edit: TokenEdit<string>): string {
+  switch (edit.kind) {
+    case 'delete-token':
+      return `delete token ${edit.position}`;
+    case 'replace-token':
+      return `replace token ${edit.position} with “${tokenLabel(edit.token, 16)}”`;
+    case 'insert-token':
+      return `insert “${tokenLabel(edit.token, 16)}” at ${edit.position}`;
+  }
+}
+
+/** Whether the comparison is the one for this list and edit (a snapshot computed before the last change is not). */
+export function comparisonFor(whatIf: WhatIfComparison | undefined, list: readonly Intervention[], edit?: TokenEdit<string>): WhatIfComparison | null {
   if (!whatIf || whatIf.interventions.length !== list.length) return null;
+  if (JSON.stringify(whatIf.tokenEdit ?? null) !== JSON.stringify(edit ?? null)) return null;
   return whatIf.interventions.every((x, i) => sameIntervention(x, list[i])) ? whatIf : null;
 }
 
@@ -37,7 +50,7 @@ const shown = new WeakMap<WhatIfComparison, Map<CompareMode, AttentionResult>>()
  * nothing else of a head: Q, K, V and the scores belong to the run with the interventions). Cached per comparison.
  */
 export function shownResult(result: AttentionResult, whatIf: WhatIfComparison | null, mode: CompareMode): AttentionResult {
-  if (!whatIf || mode === 'result') return result;
+  if (!whatIf || whatIf.shapesDiffer || mode === 'result') return result;
   let byMode = shown.get(whatIf);
   if (!byMode) shown.set(whatIf, (byMode = new Map()));
   const hit = byMode.get(mode);
