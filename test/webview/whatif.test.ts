@@ -14,6 +14,9 @@ import type { AttnMatrix } from '../../webview/components/attn-matrix';
 import '../../webview/components/attn-next-tokens';
 import '../../webview/components/attn-head-grid';
 import { pixel } from './attn-fixtures';
+import { colourOf, differenceDomain } from '../../webview/render/colour-scale';
+import { contrastRatio, parseColour } from '../../webview/render/contrast';
+import { THEME_PRESETS } from '../../webview/theme';
 import { cleanup, deep, deepAll, mountApp, selectionSnapshot, settings, settle, SENTENCE } from './app-fixtures';
 
 afterEach(cleanup);
@@ -195,8 +198,8 @@ describe('what if, in the panel', () => {
     await settle(app);
     const matrix = deep<AttnMatrix>(app, 'attn-matrix');
     // Row 2 was [0.25, 0.25, 0.5] and is [0.5, 0.5, 0]: Δ = [+0.25, +0.25, −0.5] on a domain of ±0.5.
-    expect(pixel(matrix, 2, 2)).toEqual([33, 80, 160]);
-    expect(pixel(matrix, 2, 0)).toEqual([230, 130, 101]);
+    expect(pixel(matrix, 2, 2)).toEqual([40, 120, 230]);
+    expect(pixel(matrix, 2, 0)).toEqual([235, 150, 130]);
     expect(pixel(matrix, 0, 0)).toEqual([236, 235, 235]);
     const legend = matrix.shadowRoot!.querySelector('.legend')!.textContent!.replace(/\s+/g, ' ');
     expect(legend).toContain('-0.50');
@@ -225,6 +228,14 @@ describe('what if, in the panel', () => {
     const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()));
     expect(rows).toEqual([['␣sat', '50.0%', '25.0%', '−0.693'], ['␣ran', '12.5%', '37.5%', '+1.099']]);
     expect([...el.shadowRoot!.querySelectorAll('caption')].map((c) => c.textContent)).toEqual(['Top before', 'Top after']);
+  });
+
+  it('the Δweight ramp\'s ends reach 3:1 on the editor background of all four themes', () => {
+    const d = differenceDomain(1);
+    for (const theme of ['dark', 'light', 'high-contrast', 'high-contrast-light'] as const) {
+      const background = parseColour(THEME_PRESETS[theme]['editor-background'])!;
+      for (const end of [-1, 1]) expect(contrastRatio(colourOf(end, d), background), `${theme}, ${end}`).toBeGreaterThanOrEqual(3);
+    }
   });
 
   it('a forged UI state keeps only well-formed interventions, or none', () => {

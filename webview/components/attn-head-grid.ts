@@ -212,7 +212,7 @@ export class AttnHeadGrid extends AttnView {
       const summary = this.summaryOf(l, h);
       const delta = this.difference?.layers[l]?.heads[h]?.weights;
       if (delta && delta.rows > 0) {
-        drawThumb(canvas, delta, thumbnail(delta, limit, false), box, row, focus);
+        drawThumb(canvas, delta, thumbnail(delta, limit, false, null, true), box, row, focus);
         continue;
       }
       if (summary && this.result) {

@@ -346,12 +346,13 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   private renderLegend(p: Prepared, r: PreparedRaster): TemplateResult {
     const d = r.domain;
     const showMasked = p.kind !== 'scores' && p.maskSource !== null;
-    const mid = d.kind === 'diverging' ? html`<span>0</span>` : nothing;
+    const mid = d.kind !== 'sequential' ? html`<span>0</span>` : nothing;
     const meaning = p.difference ? 'Δweight: with the interventions − without' : d.kind === 'diverging' ? 'symmetric around 0' : 'weight';
+    const scaleName = d.kind === 'sequential' ? 'Sequential colour scale: dark low, yellow high' : `Diverging colour scale: blue ${p.difference ? 'lower' : 'negative'}, light zero, red ${p.difference ? 'higher' : 'positive'}`;
     return html`<div class="legend" part="legend">
       <span class="ramp">
         <span>${fmtShort(d.min)}</span>
-        <span class="bar" role="img" aria-label=${d.kind === 'diverging' ? 'Diverging colour scale: blue negative, light zero, red positive' : 'Sequential colour scale: dark low, yellow high'}
+        <span class="bar" role="img" aria-label=${scaleName}
           ${styleProps({ background: cssGradient(d.kind) })}></span>
         ${mid}
         <span>${fmtShort(d.max)}</span>

@@ -5,7 +5,7 @@
 import { isVisible, type AttentionResult, type HeadResult, type MaskSpec, type Matrix } from '../../../src/shared/core';
 import type { MatrixKind } from '../../../src/shared/protocol';
 import { maxAbsFinite } from '../../../src/shared/core';
-import { divergingDomain, matrixDomain, type ColourDomain } from '../../render/colour-scale';
+import { differenceDomain, matrixDomain, type ColourDomain } from '../../render/colour-scale';
 import { tokenLabel } from '../../render/format';
 import { rasterize, rasterizePooled, type Raster } from '../../render/heatmap';
 
@@ -87,12 +87,12 @@ export function rasterFor(p: Prepared, cellDevicePx: number): PreparedRaster {
   if (!cached) {
     const mask = shownMask(p);
     if (block === 1) {
-      const domain = p.difference ? divergingDomain(maxAbsFinite(p.matrix.data)) : matrixDomain(p.kind, p.matrix);
+      const domain = p.difference ? differenceDomain(maxAbsFinite(p.matrix.data)) : matrixDomain(p.kind, p.matrix);
       cached = { domain, raster: rasterize(p.matrix, domain, mask), block };
     } else {
       // The spec is only a shortcut for weights over the core's own scaled/mask matrices (same −∞ pattern).
       const spec = p.kind === 'weights' ? p.maskSpec : undefined;
-      const scale = p.kind === 'weights' && !p.difference ? 'sequential' : 'diverging';
+      const scale = p.difference ? 'difference' : p.kind === 'weights' ? 'sequential' : 'diverging';
       cached = { ...rasterizePooled(p.matrix, scale, block, mask, spec), block };
     }
     byBlock.set(block, cached);
