@@ -394,11 +394,12 @@ export class AttnApp extends LitElement implements AppTarget {
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`${options}
-        <attn-token-view .result=${!difference ? r : ui.grouping ? groupedResult(snap.result, ui.grouping).result : snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        // The options follow the tokens, so the first token stays the first stop after the tabs.
+        return html`<attn-token-view .result=${!difference ? r : ui.grouping ? groupedResult(snap.result, ui.grouping).result : snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
-          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
+          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>
+        ${options}`;
       case 'matrix':
         return html`${options}
         <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
