@@ -39,8 +39,9 @@ export function runWhatIf<R extends { readonly interventions?: readonly Interven
 ): O & { readonly whatIf?: WhatIfComparison } {
   const interventions = request.interventions ?? [];
   const changes: Changes = { interventions, ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}) };
+  if (interventions.length === 0 && !request.tokenEdit) return run(request, budget);
   const changed = run(request, budget / 2);
-  if (!changed.ok || (interventions.length === 0 && !request.tokenEdit)) return changed;
+  if (!changed.ok) return changed;
   const original = run({ ...request, interventions: [], tokenEdit: undefined }, budget / 2);
   if (!original.ok) return original;
   return { ...changed, whatIf: compareRuns(result(original), result(changed), changes) };
