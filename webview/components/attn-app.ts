@@ -29,8 +29,9 @@ import { headLabel, headTitle } from '../head-label';
 import './attn-whatif/attn-whatif-bar';
 import './attn-whatif/attn-context-menu';
 import { WhatIfController } from './attn-whatif/whatif-controller';
-import { renderRolloutOption, rolloutResult } from './attn-whatif/rollout';
-import { groupedResult, renderGroupingOption, tokenWeights, type Grouped } from './attn-whatif/word-grouping';
+import { renderRolloutOption } from './attn-whatif/rollout';
+import { renderGroupingOption, tokenWeights } from './attn-whatif/word-grouping';
+import { viewResult, type ViewResult } from './attn-whatif/view-result';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -142,7 +143,7 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
-    const cursor = this.highlightToken === null ? null : this.groups()?.queries.groupOf[this.highlightToken] ?? this.highlightToken;
+    const cursor = this.highlightToken === null ? null : this.shown()?.groups?.queries.groupOf[this.highlightToken] ?? this.highlightToken;
     return this.inResult(this.hoverToken ?? cursor ?? this.ui.lockedToken);
   }
 
@@ -152,7 +153,7 @@ export class AttnApp extends LitElement implements AppTarget {
   }
 
   private inResult(t: number | null): number | null {
-    return t !== null && t < (this.shownResult()?.tokens.length ?? 0) ? t : null;
+    return t !== null && t < (this.shown()?.result.tokens.length ?? 0) ? t : null;
   }
 
   /** Keeps the UI state inside what the current snapshot has. */
@@ -205,8 +206,9 @@ export class AttnApp extends LitElement implements AppTarget {
     const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq, this.whatIf.mode]);
     if (key === this.editorFocusKey) return;
     this.editorFocusKey = key;
-    const weights = index === null ? undefined : this.shownResult()?.layers[layer]?.heads[head]?.weights;
-    const groups = this.groups();
+    const shown = this.shown();
+    const weights = index === null ? undefined : shown?.weights.layers[layer]?.heads[head]?.weights;
+    const groups = shown?.groups;
     const row = weights && index !== null && index < weights.rows ? shownWeights(weights, index, hiddenTokens) : null;
     const word = groups && index !== null ? groups.queries.groups[index] : undefined;
     const detail: TokenFocusPayload = !row || index === null ? { index: null, layer, head }
@@ -244,12 +246,12 @@ export class AttnApp extends LitElement implements AppTarget {
   /** Applies a partial UI change (validated and kept within the snapshot) and reports it. */
   setUi(patch: Partial<UiState>): void {
     if (patch.layer !== undefined || patch.head !== undefined) this.focusBeforeStream = null;
-    const wasGrouped = this.groups() !== null;
+    const wasGrouped = this.shown()?.groups != null;
     let next = this.clampUi(mergeUi(this.ui, patch));
     // Back to subword tokens, or no token edit: mergeUi keeps only values, so these fields are cleared here.
     if ('grouping' in patch && patch.grouping === undefined) next = { ...next, grouping: undefined };
     if ('tokenEdit' in patch && patch.tokenEdit === undefined) next = { ...next, tokenEdit: undefined };
-    if (this.groupsFor(next) !== null !== wasGrouped || next.grouping !== this.ui.grouping) {
+    if ((this.shown(next)?.groups != null) !== wasGrouped || next.grouping !== this.ui.grouping) {
       // Token and word indices differ: what was locked, hovered or hidden does not carry over.
       next = { ...next, lockedToken: null, hiddenTokens: [] };
       this.hoverToken = null;
@@ -359,43 +361,21 @@ export class AttnApp extends LitElement implements AppTarget {
       .shift=${this.whatIf.comparison?.nextTokens ?? null}></attn-next-tokens>`;
   }
 
-  /** The result the views draw: the run itself, or (with interventions) the original run or Δweight. */
-  shownResult(): Snapshot['result'] | undefined {
-    return this.snapshot ? this.groups()?.result ?? this.ungrouped(this.snapshot) : undefined;
-  }
-
-  private ungrouped(snap: Snapshot): Snapshot['result'] {
-    return this.rolloutShown(snap) ?? this.whatIf.shown(snap);
-  }
-
-  /** Words or identifiers, in the Tokens and Matrix views when chosen. */
-  private groups(): Grouped | null {
-    return this.groupsFor(this.ui);
-  }
-
-  private groupsFor(ui: UiState): Grouped | null {
-    const snap = this.snapshot;
-    if (!ui.grouping || !snap || (ui.view !== 'tokens' && ui.view !== 'matrix')) return null;
-    return groupedResult(this.ungrouped(snap), ui.grouping);
-  }
-
-  /** Attention rollout, when asked for in the Matrix or Tokens view and the worker sent it. */
-  private rolloutShown(snap: Snapshot): Snapshot['result'] | null {
-    return this.ui.rollout && (this.ui.view === 'matrix' || this.ui.view === 'tokens') ? rolloutResult(snap.result, snap.rollout) : null;
+  /** What the views draw (see view-result.ts): the run, the original or Δweight, rollout, words. */
+  shown(ui = this.ui): ViewResult | null {
+    return this.snapshot ? viewResult(this.snapshot, ui, (snap) => this.whatIf.shown(snap), this.whatIf.mode) : null;
   }
 
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
-    const rollout = this.rolloutShown(snap);
-    const r = this.groups()?.result ?? rollout ?? this.whatIf.shown(snap);
-    const difference = !rollout && this.whatIf.mode === 'difference';
+    const { result: r, weights, rollout, difference } = this.shown()!;
     const options = html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
       ${renderGroupingOption(ui.grouping, (grouping) => this.setUi({ grouping }))}`;
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
         // The options follow the tokens, so the first token stays the first stop after the tabs.
-        return html`<attn-token-view .result=${!difference ? r : ui.grouping ? groupedResult(snap.result, ui.grouping).result : snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-token-view .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>
@@ -403,12 +383,12 @@ export class AttnApp extends LitElement implements AppTarget {
       case 'matrix':
         return html`${options}
         <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout !== null}></attn-matrix>`;
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout}></attn-matrix>`;
       case 'pipeline':
         return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
       case 'grid':
-        return html`<attn-head-grid .result=${difference ? snap.result : r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-head-grid .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}
           .inductionProbe=${this.inductionProbe} ?canProbe=${snap.result.provenance.kind === 'model'}
           .difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
