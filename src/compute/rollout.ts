@@ -31,9 +31,3 @@ export function rolloutOf(result: AttentionResult, budget: number): RolloutView 
   for (const layer of result.layers) builder.addLayer(layer.heads);
   return builder.view();
 }
-
-/** The buffers of a rollout, to transfer from the worker. */
-export function rolloutTransferables(rollout: RolloutView | undefined): ArrayBuffer[] {
-  if (!rollout || !('layers' in rollout)) return [];
-  return rollout.layers.map((m) => m.data.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-}

@@ -46,35 +46,3 @@ export function runWhatIf<R extends { readonly interventions?: readonly Interven
   if (!original.ok) return original;
   return { ...changed, whatIf: compareRuns(result(original), result(changed), changes) };
 }
-
-const EMPTY: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
-
-/** The comparison for a slimmed snapshot: only the heads whose weights it carries keep their matrices. */
-export function slimWhatIf(whatIf: WhatIfComparison, shown: AttentionResult): WhatIfComparison {
-  const keep = (l: number, h: number): boolean => (shown.layers[l]?.heads[h]?.weights.rows ?? 0) > 0;
-  const slim = (all: readonly (readonly Matrix[])[]) => all.map((heads, l) => heads.map((m, h) => (keep(l, h) ? m : EMPTY)));
-  return { ...whatIf, original: slim(whatIf.original), difference: slim(whatIf.difference) };
-}
-
-function matrices(whatIf: WhatIfComparison): Matrix[] {
-  return [...whatIf.original.flat(), ...whatIf.difference.flat()];
-}
-
-/** Bytes of the comparison's matrices (a buffer shared with the result is counted there, not here). */
-export function whatIfBytes(whatIf: WhatIfComparison, result: AttentionResult): number {
-  const inResult = new Set(result.layers.flatMap((layer) => layer.heads.map((head) => head.weights.data)));
-  const seen = new Set<Float32Array>();
-  let bytes = 0;
-  for (const m of matrices(whatIf)) {
-    if (inResult.has(m.data) || seen.has(m.data)) continue;
-    seen.add(m.data);
-    bytes += m.data.byteLength;
-  }
-  return bytes;
-}
-
-/** The buffers behind the comparison's matrices, to transfer from the worker without a copy. */
-export function whatIfTransferables(whatIf: WhatIfComparison | undefined): ArrayBuffer[] {
-  if (!whatIf) return [];
-  return [...new Set(matrices(whatIf).map((m) => m.data.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0))];
-}

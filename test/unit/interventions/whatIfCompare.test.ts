@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runJob, type ComputeOutcome } from '../../../src/compute/job';
 import { ModelJobs } from '../../../src/compute/modelJob';
 import { finishedLayerTransferables } from '../../../src/compute/transferables';
-import { slimWhatIf, whatIfBytes, whatIfTransferables } from '../../../src/compute/whatIf';
+import { slimWhatIf, whatIfBytes } from '../../../src/compute/whatIfSlice';
 import { buildSelectionSpec, compareNextTokens, evaluate, loadModel, runInductionProbe, runModel, topTokens, weightDifference, type Intervention, type LayerResult } from '../../../src/core';
 import { TINY_MODELS } from '../../fixtures/hfCache';
 import { folderInput } from '../model/fixtures';
@@ -57,13 +57,12 @@ describe('the worker compares a what-if run with the original', () => {
     expect(bad.ok ? 'ok' : bad.message).toBe("Intervention 0 (ablate L0H7) names head 7, but layer 0's heads are 0 to 1.");
   });
 
-  it('slims with the snapshot, counts its bytes, transfers its buffers, and passes the snapshot check', () => {
+  it('slims with the snapshot, counts its bytes and passes the snapshot check', () => {
     const outcome = runJob({ kind: 'selection', text, settings, maxTokens: 4096, interventions: [{ kind: 'ablate-head', layer: 0, head: 0 }] });
     if (!outcome.ok) throw new Error(outcome.message);
     const whatIf = whatIfOf(outcome);
     const n = outcome.result.tokens.length;
     expect(whatIfBytes(whatIf, outcome.result)).toBe(2 * 2 * 2 * n * n * 4);
-    expect(whatIfTransferables(whatIf).length).toBeGreaterThan(0);
     const shown = { ...outcome.result, layers: outcome.result.layers.map((layer, l) => ({ ...layer, heads: layer.heads.map((head, h) => (l === 1 && h === 1 ? head : { ...head, weights: { rows: 0, cols: 0, data: new Float32Array(0) } })) })) };
     const slim = slimWhatIf(whatIf, shown);
     expect(slim.original.map((heads) => heads.map((m) => m.rows))).toEqual([[0, 0], [0, n]]);
