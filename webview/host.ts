@@ -4,7 +4,7 @@
  * one on screen and slices of another snapshot.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
-import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
+import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
 import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
@@ -17,6 +17,13 @@ export interface AppTarget extends EventTarget {
   ui: UiState;
   /** A real model's next tokens after a hovered position, as the host answered. */
   hoverNextTokens?: NextTokens | null;
+  /** The induction probe's answer: every head's score, or why it did not run. */
+  inductionProbe?: InductionProbeAnswer | null;
+}
+
+export interface InductionProbeAnswer {
+  readonly scores?: readonly (readonly number[])[];
+  readonly message?: string;
 }
 
 /** Events `<attn-app>` fires for the host. */
@@ -28,6 +35,8 @@ export interface AppEventMap {
   'export-request': CustomEvent<ExportPayload>;
   'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
+  'whatif-change': CustomEvent<{ interventions: readonly Intervention[]; tokenEdit?: TokenEdit<string> }>;
+  'induction-probe-request': CustomEvent<null>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -77,6 +86,15 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       app.hoverNextTokens = msg.nextTokens;
       return true;
     }
+    case 'inductionProbe': {
+      if (typeof msg.message === 'string') {
+        app.inductionProbe = { message: msg.message };
+        return true;
+      }
+      if (!isScoreGrid(msg.scores)) return false;
+      app.inductionProbe = { scores: msg.scores };
+      return true;
+    }
     case 'busy': {
       if (typeof msg.busy !== 'boolean') return false;
       app.busy = msg.busy;
@@ -85,6 +103,12 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** Scores in [0, 1], [layer][head]. */
+function isScoreGrid(x: unknown): x is number[][] {
+  return Array.isArray(x) && x.length <= 10_000 && x.every((row) => Array.isArray(row) && row.length <= 10_000
+    && row.every((v) => typeof v === 'number' && v >= 0 && v <= 1));
 }
 
 export interface HostConnection {
@@ -120,15 +144,26 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
     }],
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
-      post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head, ...(d.weights ? { weights: d.weights } : {}) });
+      post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head, ...(d.weights ? { weights: d.weights } : {}), ...(d.lastIndex !== undefined ? { lastIndex: d.lastIndex } : {}) });
     }],
     ['next-tokens-request', (e) => {
       const d = (e as AppEventMap['next-tokens-request']).detail;
       if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
+    ['induction-probe-request', () => post({ type: 'runInductionProbe' })],
+    ['whatif-change', (e) => {
+      const d = (e as AppEventMap['whatif-change']).detail;
+      if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions, ...(d.tokenEdit ? { tokenEdit: d.tokenEdit } : {}) });
+    }],
   ];
   for (const [name, fn] of listeners) app.addEventListener(name, fn);
   post({ type: 'ready' });
+  // A restored panel's interventions: the host recomputes with them.
+  const restored = app.ui.interventions ?? [];
+  const edit = app.ui.tokenEdit;
+  if (restored.length > 0 || edit) post({ type: 'setInterventions', interventions: restored, ...(edit ? { tokenEdit: edit } : {}) });
+  // A restored panel that showed rollout: the host computes it with the next run.
+  if (app.ui.rollout) post({ type: 'uiState', ui: app.ui });
   return {
     receive: (data) => applyMessage(app, data),
     dispose: () => {

@@ -2,10 +2,15 @@ import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflo
 import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit, TokenStringRanges } from '../core';
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES, settingsProblem, tokenLimit } from '../shared/settings';
+import { runWhatIf } from './whatIf';
+import { rolloutOf } from './rollout';
+import type { RolloutView, WhatIfComparison } from '../shared/protocol';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
 export interface WhatIf {
   readonly interventions?: readonly Intervention[];
+  /** Also compute attention rollout (within the budget and the multiply-add cap, else its one sentence). */
+  readonly rollout?: boolean;
 }
 
 export type ComputeRequest =
@@ -29,6 +34,9 @@ export type ComputeOutcome =
     readonly warnings: readonly Problem[];
     /** For results too large to send whole (see slimResult): every head's statistics and thumbnail. */
     readonly headSummaries?: HeadSummaries;
+    /** A "what if" run: the comparison with the same request run without its interventions. */
+    readonly whatIf?: WhatIfComparison;
+    readonly rollout?: RolloutView;
   }
   | {
     readonly ok: false;
@@ -62,11 +70,12 @@ const MAX_CHARS_PER_TOKEN = 64;
 export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
   let outcome: ComputeOutcome;
   try {
-    outcome = runRequest(request, budget);
+    outcome = request.kind === 'error' ? runRequest(request, budget) : runWhatIf(request, budget, runRequest, (o) => (o as { result: AttentionResult }).result);
   } catch (error) {
     if (error instanceof InterventionError) return failure(error.message);
     throw error;
   }
+  if (outcome.ok && request.kind !== 'error' && request.rollout) outcome = { ...outcome, rollout: rolloutOf(outcome.result, budget) };
   if (!outcome.ok || !isSlimmed(outcome.result)) return outcome;
   return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
 }

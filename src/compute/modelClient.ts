@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from './computeClient';
 import type { NextTokens } from '../shared/protocol';
-import type { FromModelWorker, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
+import type { FromModelWorker, InductionProbeOutcome, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 import { StreamedRun, type PartialModelResult } from './modelStream';
 
 export interface ModelProgress {
@@ -56,6 +56,16 @@ export class ModelClient {
     return reply;
   }
 
+  /** Runs the induction probe on the model in `folder`, after the runs queued before it. */
+  inductionProbe(folder: string): Promise<InductionProbeOutcome> {
+    const id = this.nextId++;
+    const reply = new Promise<InductionProbeOutcome>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+    });
+    this.send({ type: 'inductionProbe', id, folder });
+    return reply;
+  }
+
   /** Cancels the run `id` and every run queued before it; the worker stops at its next layer. */
   cancel(id: number): void {
     const flag = new Int32Array(this.cancelFlag);
@@ -96,6 +106,7 @@ export class ModelClient {
       this.pending.delete(message.id);
       if (message.type === 'outcome') p.resolve((p.stream ? p.stream.finish(message.outcome) : message.outcome) as never);
       else if (message.type === 'nextTokens') p.resolve(message.nextTokens as never);
+      else if (message.type === 'inductionProbe') p.resolve(message.probe as never);
       else p.reject(new Error(`The model run failed: ${message.message}`));
     });
     const fail = (error: Error) => {

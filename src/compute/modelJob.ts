@@ -2,12 +2,14 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
+import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, INDUCTION_PROBE_LENGTH, runInductionProbe, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
 import type { AttentionResult, HeadResult, LayerResult, Model, ModelLayerResult, ModelResult, ModelToken, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
 import { headLabel, type NextTokens } from '../shared/protocol';
-import { TOP_TOKENS, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
+import { TOP_TOKENS, type InductionProbeOutcome, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
+import { idEdit, ModelComparison, textEdit } from './modelWhatIf';
+import { RolloutBuilder } from './rollout';
 
 const KEPT_RUNS = 4;
 /** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
@@ -24,6 +26,8 @@ export class ModelJobs {
   private loaded: { readonly path: string; readonly folder: DiskModelFolder; readonly model: Model } | undefined;
   /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly). */
   private readonly runs = new Map<number, { readonly model: Model; readonly result: ModelResult }>();
+  /** The last run without interventions that a "what if" run compared with: kept whole, reused for the same input. */
+  private original: { readonly key: string; readonly model: Model; readonly result: ModelResult } | undefined;
 
   async run(id: number, request: ModelRequest, hooks: RunHooks): Promise<ModelOutcome> {
     try {
@@ -32,12 +36,21 @@ export class ModelJobs {
       checkSize(model, request);
       const total = model.config.layers;
       const provenance = provenanceLine(model, request.folder);
+      const tokenEdit = request.tokenEdit && idEdit(model, request.tokenEdit);
+      const changes = { interventions: request.interventions ?? [], ...(tokenEdit ? { tokenEdit: textEdit(model, tokenEdit, request.tokenEdit) } : {}) };
+      const comparison = changes.interventions.length > 0 || tokenEdit ? new ModelComparison(this.originalRun(model, request, hooks), changes) : undefined;
+      let rollout: RolloutBuilder | undefined;
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
         ...(request.interventions ? { interventions: request.interventions } : {}),
-        ...(request.tokenEdit ? { tokenEdit: request.tokenEdit } : {}),
+        ...(tokenEdit ? { tokenEdit } : {}),
         onLayer: (layer, index, tokens) => {
+          comparison?.addLayer(index, layer);
+          if (request.rollout) {
+            rollout ??= new RolloutBuilder(tokens.length, total, request.budgetBytes);
+            rollout.addLayer(layer.heads);
+          }
           hooks.layer?.(index, total, viewLayer(model, layer, index), index === 0 ? runFrame(tokens, provenance) : undefined);
           hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total);
         },
@@ -45,7 +58,10 @@ export class ModelJobs {
       });
       this.runs.set(id, { model, result });
       for (const old of this.runs.keys()) if (this.runs.size > KEPT_RUNS) this.runs.delete(old);
+      const whatIf = comparison?.finish(model, result);
       return {
+        ...(whatIf ? { whatIf } : {}),
+        ...(rollout ? { rollout: rollout.view() } : {}),
         ok: true,
         result: viewResult(model, result, provenance),
         tokenRanges: tokenRanges(result.modelTokens),
@@ -56,6 +72,33 @@ export class ModelJobs {
       if (error instanceof ModelCancelled) throw error;
       if (error instanceof InterventionError) return failure(error.message);
       if (error instanceof ModelError || error instanceof ModelFileError) return failure(`${shortModelPath(request.folder)}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** The run without interventions to compare with: the kept one when the input is the same, else a new one. */
+  private originalRun(model: Model, request: ModelRequest, hooks: RunHooks): ModelResult {
+    const key = JSON.stringify([request.folder, request.text, request.prependBos ?? null]);
+    if (this.original?.key === key && this.original.model === model) return this.original.result;
+    hooks.progress('Running the original, to compare', 0, 1);
+    const result = runModel(model, {
+      text: request.text,
+      ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
+      isCancelled: hooks.isCancelled,
+    });
+    this.original = { key, model, result };
+    return result;
+  }
+
+  /** Every head's induction score on the probe (a repeated random sequence), for the head grid's labels. */
+  async inductionProbe(folder: string): Promise<InductionProbeOutcome> {
+    try {
+      const model = await this.load(folder);
+      // The standard 50 tokens repeated, or as many as a small model's positions hold (BOS, then the sequence twice).
+      const length = Math.min(INDUCTION_PROBE_LENGTH, Math.floor((model.config.maxPositions - 1) / 2));
+      return { ok: true, scores: runInductionProbe(model, { length }).scores };
+    } catch (error) {
+      if (error instanceof ModelError || error instanceof ModelFileError) return { ok: false, message: `${shortModelPath(folder)}: ${error.message}` };
       throw error;
     }
   }

@@ -12,8 +12,11 @@ export interface ModelRequest extends WhatIf {
   readonly maxTokens: number;
   /** Refuse a model whose estimated memory exceeds this. */
   readonly budgetBytes: number;
-  /** Change one token id of the run (positions count BOS); the text is not edited. */
-  readonly tokenEdit?: TokenEdit<number>;
+  /**
+   * Change one token of the run (positions count BOS); the text is not edited. A text token (from the panel) must be
+   * exactly one token of the model's vocabulary.
+   */
+  readonly tokenEdit?: TokenEdit<number> | TokenEdit<string>;
 }
 
 
@@ -22,7 +25,9 @@ export type ModelOutcome = ComputeOutcome & { readonly nextTokens?: NextTokens }
 export type ToModelWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: ModelRequest }
   /** Top tokens after another position of the last run. */
-  | { readonly type: 'nextTokens'; readonly id: number; readonly runId: number; readonly position: number };
+  | { readonly type: 'nextTokens'; readonly id: number; readonly runId: number; readonly position: number }
+  /** The TransformerLens-style induction probe on the model in `folder`: every head's induction score. */
+  | { readonly type: 'inductionProbe'; readonly id: number; readonly folder: string };
 
 /** What a streamed run's layers belong to: the result without its layers, and the tokens' ranges in the text. */
 export interface RunFrame {
@@ -46,7 +51,11 @@ export type FromModelWorker =
   | LayerMessage
   | { readonly type: 'outcome'; readonly id: number; readonly outcome: ModelOutcome }
   | { readonly type: 'nextTokens'; readonly id: number; readonly nextTokens: NextTokens | undefined }
+  | { readonly type: 'inductionProbe'; readonly id: number; readonly probe: InductionProbeOutcome }
   | { readonly type: 'crash'; readonly id: number; readonly message: string };
+
+/** Every head's induction score on the probe, [layer][head], or why it could not run. */
+export type InductionProbeOutcome = { readonly ok: true; readonly scores: number[][] } | { readonly ok: false; readonly message: string };
 
 /** How many next tokens the panel lists. */
 export const TOP_TOKENS = 10;

@@ -24,6 +24,12 @@ parentPort?.on('message', (message: ToModelWorker) => {
     post({ type: 'nextTokens', id: message.id, nextTokens: jobs.nextTokens(message.runId, message.position) });
     return;
   }
+  if (message.type === 'inductionProbe') {
+    const { id, folder } = message;
+    // Queued behind the runs: it uses the same loaded model.
+    queue = queue.then(async () => post({ type: 'inductionProbe', id, probe: await jobs.inductionProbe(folder) }));
+    return;
+  }
   const { id, request } = message;
   queue = queue.then(async () => {
     const isCancelled = () => Atomics.load(cancelledUpTo, 0) >= id;

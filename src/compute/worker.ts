@@ -4,6 +4,7 @@ import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
 import { slimResult, tokensOnly, type Focus } from './slice';
+import { slimWhatIf } from './whatIfSlice';
 
 /** What the host asks this process: a job (whose result it then keeps), a slice of the kept result, or a file's check. */
 export type ToComputeWorker =
@@ -39,7 +40,8 @@ function answer(message: ToComputeWorker): FromComputeWorker {
   // Copied, not transferred, to the host: the kept result stays whole here.
   const { first } = message;
   const result = first === 'tokens' ? tokensOnly(outcome.result) : slimResult(outcome.result, first, outcome.headSummaries);
-  return { id: message.id, outcome: { ...outcome, result } };
+  // A what-if comparison goes with the heads the answer carries (a large result's heads: ranked by change, no matrices).
+  return { id: message.id, outcome: { ...outcome, result, ...(outcome.whatIf ? { whatIf: slimWhatIf(outcome.whatIf, result) } : {}) } };
 }
 
 // The panel starts this process when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the

@@ -120,3 +120,24 @@ export function budgetProblem(size: JobSize, budget: number, what: string, token
   const fewer = fit > 0 ? `${tokensHint} (at most about ${fit.toLocaleString('en-US')} tokens of ${size.queries.toLocaleString('en-US')} fit), or fewer heads or layers (now ${shape})` : `fewer heads or layers (now ${shape}) or smaller dimensions`;
   return `${what} needs about ${formatMemory(need)} of memory, over the budget of ${formatMemory(budget)} (setting selfAttention.memoryBudgetMB, at most a quarter of this machine's memory): to bring it under, use ${fewer}.`;
 }
+
+/** Multiply-adds attention rollout may take (n³ for each layer after the first): a few seconds of the kernels at most. */
+export const MAX_ROLLOUT_OPS = 2 ** 34;
+
+/**
+ * One sentence when attention rollout over `tokens` and `layers` is over the memory budget (one n × n matrix per layer
+ * is kept, plus the one being built) or over MAX_ROLLOUT_OPS multiply-adds, else undefined.
+ */
+export function rolloutProblem(tokens: number, layers: number, budget: number): string | undefined {
+  const shape = `${tokens.toLocaleString('en-US')} tokens × ${layers} layer${layers === 1 ? '' : 's'}`;
+  const bytes = (layers + 1) * tokens * tokens * FLOAT32;
+  if (bytes > budget) {
+    return `Attention rollout over ${shape} needs about ${formatMemory(bytes)}, over the memory budget of ${formatMemory(budget)} (setting selfAttention.memoryBudgetMB): select about ${Math.floor(Math.sqrt(budget / ((layers + 1) * FLOAT32))).toLocaleString('en-US')} tokens or fewer.`;
+  }
+  const products = Math.max(0, layers - 1);
+  const ops = tokens ** 3 * products;
+  if (ops > MAX_ROLLOUT_OPS) {
+    return `Attention rollout over ${shape} takes about ${ops.toExponential(1)} multiply-adds (n³ per layer), more than the ${MAX_ROLLOUT_OPS.toExponential(1)} it may use: select about ${Math.floor(Math.cbrt(MAX_ROLLOUT_OPS / products)).toLocaleString('en-US')} tokens or fewer.`;
+  }
+  return undefined;
+}

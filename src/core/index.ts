@@ -22,8 +22,8 @@ export { type AttentionReference, type TensorFileResult, type TokenStringRanges,
 export * from './binary';
 export { type HeadSummaries, type HeadSummary, THUMBNAIL_SIZE, summarizeHead, summarizeHeads } from './summaries';
 export {
-  budgetBytes, budgetProblem, estimateJobBytes, formatMemory, type JobSize, selectionJobSize, specJobSize, tokensWithin,
-  TRIVIAL_JOB_BYTES,
+  budgetBytes, budgetProblem, estimateJobBytes, formatMemory, type JobSize, MAX_ROLLOUT_OPS, rolloutProblem, selectionJobSize, specJobSize,
+  tokensWithin, TRIVIAL_JOB_BYTES,
 } from './budget';
 export { firstOverflow, largestInput, overflowProblem } from './overflow';
 export * from './model';

@@ -2,10 +2,10 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CancelledError } from '../compute/computeClient';
 import type { ComputeRequest } from '../compute/job';
-import type { Problem } from '../core';
+import type { Intervention, Problem, TokenEdit } from '../core';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
-import type { ModelOutcome } from '../compute/modelProtocol';
+import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
 import type { PartialModelResult } from '../compute/modelStream';
 import type { NextTokens } from '../shared/protocol';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
@@ -58,7 +58,7 @@ export class ModelService implements vscode.Disposable {
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
     const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
-    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer);
+    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, { interventions: request.interventions, rollout: request.rollout, tokenEdit: request.tokenEdit });
   }
 
   /** A warning about the model setting for every selection panel (an untrusted workspace's value ignored). */
@@ -70,13 +70,18 @@ export class ModelService implements vscode.Disposable {
   /** Runs `text` through the model folder with a cancellable progress notification. Undefined: cancelled. */
   private async run(
     folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void,
+    whatIf: { readonly interventions?: readonly Intervention[]; readonly rollout?: boolean; readonly tokenEdit?: TokenEdit<string> } = {},
   ): Promise<ModelOutcome | undefined> {
+    const { interventions = [], rollout = false, tokenEdit } = whatIf;
     const { id, outcome } = this.client.run({
       folder,
       text,
       maxTokens,
       budgetBytes: memoryBudgetBytes(),
       ...(prependBos !== undefined ? { prependBos } : {}),
+      ...(interventions.length > 0 ? { interventions } : {}),
+      ...(rollout ? { rollout } : {}),
+      ...(tokenEdit ? { tokenEdit } : {}),
     }, (p) => runs.progress?.(p.message, p.done, p.total), onLayer);
     runs.cancel = () => this.client.cancel(id);
     runs.lastId = id;
@@ -104,6 +109,13 @@ export class ModelService implements vscode.Disposable {
       runs.progress = undefined;
       runs.cancel = undefined;
     }
+  }
+
+  /** The induction probe on the active model (the random weights have none to probe). */
+  inductionProbe(): Promise<InductionProbeOutcome> {
+    const choice = this.choice();
+    if (choice.kind !== 'folder') return Promise.resolve({ ok: false, message: 'The induction probe needs a real model: choose one with "Self-Attention: Choose Model…".' });
+    return this.client.inductionProbe(choice.folder);
   }
 
   nextTokens(runId: number, position: number): Promise<NextTokens | undefined> {

@@ -3,7 +3,7 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, HeadSummaries, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import { isSlimmed, type FromWebview, type SliceLayers, type Snapshot, type ToWebview, type UiState } from '../shared/protocol';
+import { isSlimmed, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
@@ -14,6 +14,7 @@ import { needsSlice, PanelSession, sendPartial } from './session';
 import type { PartialModelResult } from '../compute/modelStream';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
+import { slimWhatIf, whatIfBytes } from '../compute/whatIfSlice';
 
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
@@ -40,6 +41,12 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly compute = new ComputeClient();
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
   private readonly modelRun: RunTracker = {};
+  /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
+  private interventions: readonly Intervention[] = [];
+  /** The panel's token edit ("what if this token were …"), for selections and real models. */
+  private tokenEdit: TokenEdit<string> | undefined;
+  /** Whether the panel shows attention rollout: every run then computes it in the worker. */
+  private rollout = false;
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -162,7 +169,7 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const started = Date.now();
       const settings = this.readRunSettings();
-      const request = await this.source.request(settings);
+      const request = withInterventions(await this.source.request(settings), this.interventions, this.rollout, this.tokenEdit);
       const onLayer = (partial: PartialModelResult) => {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
@@ -188,6 +195,8 @@ export class AttentionPanel implements vscode.Disposable {
         ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
+        ...(outcome.whatIf ? { whatIf: outcome.whatIf } : {}),
+        ...(outcome.rollout ? { rollout: outcome.rollout } : {}),
       });
       this.panel.title = panelTitle(this.source);
       if (shown && !modelRun && isSlimmed(outcome.result)) this.fetchSlice(this.session.focus);
@@ -207,7 +216,10 @@ export class AttentionPanel implements vscode.Disposable {
   /** Shows a result's slice for the current focus, unless that slice alone is over the memory budget. */
   private showResult(result: AttentionResult, held: HeldResult, warnings: readonly Problem[], budget: number, more: Partial<Snapshot> = {}): Snapshot | undefined {
     const slice = slimResult(result, this.session.focus, more.headSummaries);
-    const overBudget = payloadProblem(slice, budget);
+    // A what-if comparison carries the heads the slice carries; it and a rollout count against the budget too.
+    const whatIf = more.whatIf && slimWhatIf(more.whatIf, slice);
+    const rolloutBytes = more.rollout && 'layers' in more.rollout ? more.rollout.layers.reduce((sum, m) => sum + m.data.byteLength, 0) : 0;
+    const overBudget = payloadProblem(slice, budget - rolloutBytes - (whatIf ? whatIfBytes(whatIf, slice) : 0));
     if (overBudget) {
       this.session.showError({ message: overBudget, problems: [] });
       return undefined;
@@ -218,6 +230,7 @@ export class AttentionPanel implements vscode.Disposable {
       followSelection: this.source.follow,
       warnings: this.withModelNotice(warnings),
       ...more,
+      ...(whatIf ? { whatIf } : {}),
     });
     this.held = { seq: snapshot.seq, result: held };
     this.log.info(`${this.source.title()}: snapshot ${snapshot.seq} carries ${(payloadBytes(slice) / 1e6).toFixed(1)} MB of matrices`);
@@ -291,7 +304,7 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.session.onReady()) this.fetchSlice(this.session.focus);
         return;
       case 'tokenFocus':
-        this.showTokenFocus(message.index, message.weights);
+        this.showTokenFocus(message.index, message.weights, message.lastIndex);
         return;
       case 'updateSettings':
         this.panelSettings = changePanelSettings(this.panelSettings, message.settings, readSettings());
@@ -303,7 +316,20 @@ export class AttentionPanel implements vscode.Disposable {
       case 'setFollowSelection':
         if (this.source.follow !== undefined) this.source.follow = message.follow;
         return;
+      case 'setInterventions':
+        if (JSON.stringify([message.interventions, message.tokenEdit]) === JSON.stringify([this.interventions, this.tokenEdit])) return;
+        this.interventions = message.interventions;
+        this.tokenEdit = message.tokenEdit;
+        this.refresh(0);
+        return;
+      case 'runInductionProbe':
+        void this.runInductionProbe();
+        return;
       case 'uiState':
+        if ((message.ui.rollout ?? false) !== this.rollout) {
+          this.rollout = message.ui.rollout ?? false;
+          if (this.rollout && !this.current?.rollout) this.refresh(0);
+        }
         this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
         return;
       case 'export':
@@ -335,6 +361,11 @@ export class AttentionPanel implements vscode.Disposable {
     this.refresh(0);
   }
 
+  private async runInductionProbe(): Promise<void> {
+    const probe = await this.models.inductionProbe().catch((error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }));
+    this.session.post(probe.ok ? { type: 'inductionProbe', scores: probe.scores } : { type: 'inductionProbe', message: probe.message });
+  }
+
   private async sendNextTokens(position: number): Promise<void> {
     const runId = this.modelRun.lastId;
     if (runId === undefined || this.session.shown?.result.provenance.kind !== 'model') return;
@@ -348,14 +379,28 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** Tints follow the weights the panel shows (hidden keys renormalised), which the webview sends with the token. */
-  private showTokenFocus(index: number | null, shown: readonly number[] | undefined): void {
+  private showTokenFocus(index: number | null, shown: readonly number[] | undefined, lastIndex = index): void {
     const ranges = this.source.tokenRanges();
     if (index === null || !ranges || !shown || shown.length !== ranges.keys.length || index >= ranges.queries.length) {
       this.decorations.clear(this.source.uri);
       return;
     }
-    this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, shown);
+    // A word of several tokens (word grouping) is highlighted whole.
+    const last = ranges.queries[Math.min(lastIndex ?? index, ranges.queries.length - 1)];
+    this.decorations.show(this.source.uri, last ? ranges.queries[index].union(last) : ranges.queries[index], ranges.keys, shown);
   }
+}
+
+/** The request with the panel's interventions (a request the host could not even gather stays as it is). */
+function withInterventions<R extends { readonly kind: string }>(request: R, interventions: readonly Intervention[], rollout: boolean, tokenEdit?: TokenEdit<string>): R {
+  if (request.kind === 'error') return request;
+  return {
+    ...request,
+    ...(interventions.length > 0 ? { interventions } : {}),
+    ...(rollout ? { rollout } : {}),
+    // Only a selection's tokens (or a model's ids) can be edited: a tensor file's weights belong to its own tokens.
+    ...(tokenEdit && request.kind === 'selection' ? { tokenEdit } : {}),
+  };
 }
 
 /** The worker's token offsets as one TokenRanges (keys are the queries unless a file gives key_tokens). */

@@ -16,7 +16,10 @@ export type { HeadSummaries, HeadSummary } from '../core/summaries';
 export { displayToken } from '../core/tokenize/display';
 export { TOKENIZERS, type TokenizerName } from '../core/tokenize/names';
 export { describeIntervention, INTERVENTION_KINDS, type Intervention, type TokenEdit } from '../core/interventions/types';
+export { aggregateWeights, groupTokens, WORD_GROUPINGS, type TokenGroups, type WordGrouping } from '../core/analysis/words';
 export { budgetBytes, formatMemory } from '../core/memory';
 export { formatBytes } from '../core/binary/common';
 export { MAX_TEXT_LENGTH } from '../core/tensorFile/limits';
-export { HEAD_LABEL_KINDS, HEAD_LABELS, LABEL_THRESHOLD, type HeadLabel, type HeadLabelKind, type HeadScores } from '../core/analysis/headLabels';
+export {
+  HEAD_LABEL_KINDS, HEAD_LABELS, headLabels, LABEL_THRESHOLD, scoreHead, type HeadLabel, type HeadLabelKind, type HeadScores,
+} from '../core/analysis/headLabels';

@@ -15,6 +15,10 @@ export type MatrixKind = (typeof MATRIX_KINDS)[number];
 export const LINE_RULES = ['top-k', 'mass', 'threshold'] as const;
 export type LineRule = (typeof LINE_RULES)[number];
 
+/** What the views show of a "what if" run: its result, the run without the interventions, or result − original. */
+export const COMPARE_MODES = ['result', 'original', 'difference'] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+
 export const EXPORT_FORMATS = ['png', 'svg', 'csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 

@@ -7,10 +7,11 @@
  * Both sides check what they receive with ./validateMessage.ts.
  */
 import type { SelectionSettings } from '../core/selection';
-import type { AttentionResult, HeadSummaries, Problem } from './core';
-import type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem, TokenEdit, WordGrouping } from './core';
+import type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
-export type { ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+export type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
+export type { Intervention, TokenEdit } from './core';
 export type { TokenizerName } from './core';
 
 /** Settings that change the computation (selection flow). The host recomputes when they change. */
@@ -29,6 +30,16 @@ export interface UiState {
   /** Absent in state saved before the rule existed: then 'top-k'. */
   readonly lineRule?: LineRule;
   readonly hiddenTokens: readonly number[];
+  /** "What if": heads ablated and edges cut in this panel, in the order chosen (absent in older state: none). */
+  readonly interventions?: readonly Intervention[];
+  /** "What if" this token were replaced, inserted or deleted (one edit, 0-based positions of the result's tokens). */
+  readonly tokenEdit?: TokenEdit<string>;
+  /** What the views show while interventions apply (absent: the result). */
+  readonly compare?: CompareMode;
+  /** The matrix and token views show attention rollout instead of the head's weights (the worker computes it). */
+  readonly rollout?: boolean;
+  /** The views show words or identifiers, not subword tokens (absent: tokens). */
+  readonly grouping?: WordGrouping;
 }
 
 /** What a panel needs to find its source again after a window reload. Offsets are into the document. */
@@ -92,6 +103,50 @@ export interface Snapshot {
    * rest (or an error) follows. Absent on a finished result.
    */
   readonly progress?: LayerProgress;
+  /** A "what if" run (the result has interventions): the worker's comparison with the run without them. */
+  readonly whatIf?: WhatIfComparison;
+  /** Attention rollout after each layer (asked for with UiState.rollout), or why it was refused. */
+  readonly rollout?: RolloutView;
+}
+
+/** Attention rollout (Abnar & Zuidema 2020), an approximation: per layer, n × n, rows summing to 1; or one sentence. */
+export type RolloutView = { readonly layers: readonly Matrix[] } | { readonly problem: string };
+
+/**
+ * The worker compares a "what if" run with the original it also computed. Per head, [layer][head], the same heads as
+ * the result: a head whose weights a slimmed snapshot leaves out (0×0) has 0×0 here too.
+ */
+export interface WhatIfComparison {
+  readonly interventions: readonly Intervention[];
+  /** The token edit of the run, if any (a replacement keeps the shapes; an insert or delete has no Δ). */
+  readonly tokenEdit?: TokenEdit<string>;
+  /** The runs have different tokens (an insert or a delete): original, difference and headChange are empty. */
+  readonly shapesDiffer?: true;
+  /** The original run's weights. */
+  readonly original: readonly (readonly Matrix[])[];
+  /** Δweight = result − original, cell by cell. */
+  readonly difference: readonly (readonly Matrix[])[];
+  /** How far each head's attention moved: mean over queries of ½·Σ|Δw| (total variation), in [0, 1]. */
+  readonly headChange: readonly (readonly number[])[];
+  /** A real model's likeliest next tokens after the last position, before and after, with Δlog-prob. */
+  readonly nextTokens?: NextTokenShift;
+}
+
+/** One candidate next token's log-probability before and after the interventions. */
+export interface TokenShiftView {
+  readonly id: number;
+  readonly text: string;
+  readonly before: number;
+  readonly after: number;
+  /** after − before. */
+  readonly delta: number;
+}
+
+export interface NextTokenShift {
+  readonly position: number;
+  /** The top tokens of the original run and of the changed one. */
+  readonly before: readonly TokenShiftView[];
+  readonly after: readonly TokenShiftView[];
 }
 
 /** How far a streamed model run has got: `done` layers of `total` are in the snapshot. */
@@ -134,6 +189,8 @@ export interface TokenFocusPayload {
    * tints follow these, so the editor and the panel agree. The webview always sends them with a token.
    */
   readonly weights?: readonly number[];
+  /** With word grouping, the focused word runs from token `index` to this token (inclusive). */
+  readonly lastIndex?: number;
 }
 
 /** An export to save through the host's save dialog. PNG content is base64; the rest is text. */
@@ -155,6 +212,8 @@ export type ToWebview =
   | { readonly type: 'showUi'; readonly ui: Partial<UiState> }
   /** The most likely next tokens after a hovered position (answering `nextTokens`). */
   | { readonly type: 'nextTokens'; readonly nextTokens: NextTokens }
+  /** The induction probe's answer (`runInductionProbe`): every head's score, [layer][head], or why it did not run. */
+  | { readonly type: 'inductionProbe'; readonly scores?: readonly (readonly number[])[]; readonly message?: string }
   /** A computation is running (for a spinner) or finished. */
   | { readonly type: 'busy'; readonly busy: boolean };
 
@@ -170,6 +229,10 @@ export type FromWebview =
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** The next-token list for another position of a model result. */
   | { readonly type: 'nextTokens'; readonly position: number }
+  /** The panel's "what if" list changed: the host recomputes with it (an empty list: the original run). */
+  | { readonly type: 'setInterventions'; readonly interventions: readonly Intervention[]; readonly tokenEdit?: TokenEdit<string> }
+  /** Run the induction probe on the active real model (answered with `inductionProbe`). */
+  | { readonly type: 'runInductionProbe' }
   /** UI state changed; the host keeps the focus it implies and answers with a `slice` when the views need one. */
   | { readonly type: 'uiState'; readonly ui: UiState }
   | ({ readonly type: 'export' } & ExportPayload);

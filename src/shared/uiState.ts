@@ -3,8 +3,9 @@
  * the webview restores what it saved, or what an old version saved, leniently (sanitizeUi). Both use the same
  * field rules.
  */
-import { isOneOf, LINE_RULES, MATRIX_KINDS, VIEWS } from './enums';
-import type { UiState } from './protocol';
+import { COMPARE_MODES, isOneOf, LINE_RULES, MATRIX_KINDS, VIEWS } from './enums';
+import type { Intervention, TokenEdit, UiState } from './protocol';
+import { WORD_GROUPINGS } from './core';
 
 export const DEFAULT_UI: UiState = {
   view: 'tokens',
@@ -41,6 +42,45 @@ function isThreshold(v: unknown): v is number {
   return typeof v === 'number' && v >= 0 && v <= 1;
 }
 
+/** Most interventions a panel keeps: far more than anyone clicks, few enough that a forged list costs nothing. */
+export const MAX_INTERVENTIONS = 256;
+
+/**
+ * A well-formed intervention, copied field by field (nothing else rides along), or null. Whether its layer, head or
+ * edge exists is the core's check, against the result (checkInterventions), with a sentence naming it.
+ */
+export function interventionOf(v: unknown): Intervention | null {
+  if (!isObject(v) || !isIndex(v.layer) || !isIndex(v.head)) return null;
+  if (v.kind === 'ablate-head') return { kind: 'ablate-head', layer: v.layer, head: v.head };
+  if (v.kind === 'cut-edge' && isIndex(v.query) && isIndex(v.key)) return { kind: 'cut-edge', layer: v.layer, head: v.head, query: v.query, key: v.key };
+  return null;
+}
+
+/** A list of well-formed interventions (copied), or null when it is not a list, too long or holds a bad one. */
+export function interventionList(v: unknown): Intervention[] | null {
+  if (!Array.isArray(v) || v.length > MAX_INTERVENTIONS) return null;
+  const out: Intervention[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const item = interventionOf(v[i]);
+    if (!item) return null;
+    out.push(item);
+  }
+  return out;
+}
+
+/** Longest replacement or inserted token text. */
+const MAX_TOKEN_TEXT = 200;
+
+/** A well-formed token edit with a text token (copied), or null; whether its position exists is the core's check. */
+export function tokenEditOf(v: unknown): TokenEdit<string> | null {
+  if (!isObject(v) || !isIndex(v.position)) return null;
+  if (v.kind === 'delete-token') return { kind: 'delete-token', position: v.position };
+  if ((v.kind === 'replace-token' || v.kind === 'insert-token') && typeof v.token === 'string' && v.token.length > 0 && v.token.length <= MAX_TOKEN_TEXT) {
+    return { kind: v.kind, position: v.position, token: v.token };
+  }
+  return null;
+}
+
 /** A complete, well-formed UiState, or null. */
 export function validateUi(raw: unknown): UiState | null {
   if (!isObject(raw)) return null;
@@ -55,6 +95,20 @@ export function validateUi(raw: unknown): UiState | null {
     overlayHeads: [...raw.overlayHeads], hiddenTokens: [...raw.hiddenTokens],
     // Optional: state from before the rule existed has none (the views then use 'top-k').
     ...(isOneOf(LINE_RULES, raw.lineRule) ? { lineRule: raw.lineRule } : {}),
+    ...whatIfFields(raw),
+  };
+}
+
+/** The optional "what if" fields, when well-formed (a forged list is dropped whole, never half-applied). */
+function whatIfFields(o: Record<string, unknown>): Pick<UiState, 'interventions' | 'tokenEdit' | 'compare' | 'rollout' | 'grouping'> {
+  const interventions = interventionList(o.interventions);
+  const tokenEdit = tokenEditOf(o.tokenEdit);
+  return {
+    ...(interventions ? { interventions } : {}),
+    ...(tokenEdit ? { tokenEdit } : {}),
+    ...(isOneOf(COMPARE_MODES, o.compare) ? { compare: o.compare } : {}),
+    ...(typeof o.rollout === 'boolean' ? { rollout: o.rollout } : {}),
+    ...(isOneOf(WORD_GROUPINGS, o.grouping) ? { grouping: o.grouping } : {}),
   };
 }
 
@@ -81,7 +135,7 @@ export function sanitizeUi(x: unknown): Partial<UiState> {
   if (isOneOf(LINE_RULES, o.lineRule)) out.lineRule = o.lineRule;
   const hidden = indexList(o.hiddenTokens);
   if (hidden) out.hiddenTokens = hidden;
-  return out;
+  return { ...out, ...whatIfFields(o) };
 }
 
 export function mergeUi(base: UiState, patch: Partial<UiState>): UiState {

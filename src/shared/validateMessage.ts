@@ -6,7 +6,7 @@ import { isOneOf, EXPORT_FORMATS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
 import type { ComputeSettings, FromWebview, NextTokens, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
-import { isIndex, isObject, validateUi } from './uiState';
+import { interventionList, isIndex, isObject, tokenEditOf, validateUi } from './uiState';
 
 /** Largest export the host accepts (characters of text or base64). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
@@ -29,7 +29,8 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return { type: 'ready' };
     case 'tokenFocus': {
       if (!(raw.index === null || isIndex(raw.index)) || !isIndex(raw.layer) || !isIndex(raw.head)) return null;
-      const focus = { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head } as const;
+      const last = isIndex(raw.lastIndex) && raw.index !== null && raw.lastIndex >= raw.index ? { lastIndex: raw.lastIndex } : {};
+      const focus = { type: 'tokenFocus', index: raw.index, layer: raw.layer, head: raw.head, ...last } as const;
       if (raw.weights === undefined) return focus;
       return isWeightRow(raw.weights) ? { ...focus, weights: raw.weights } : null;
     }
@@ -43,6 +44,14 @@ export function validateMessage(raw: unknown): FromWebview | null {
       return typeof raw.follow === 'boolean' ? { type: 'setFollowSelection', follow: raw.follow } : null;
     case 'nextTokens':
       return isIndex(raw.position) ? { type: 'nextTokens', position: raw.position } : null;
+    case 'runInductionProbe':
+      return { type: 'runInductionProbe' };
+    case 'setInterventions': {
+      const interventions = interventionList(raw.interventions);
+      const tokenEdit = raw.tokenEdit === undefined ? undefined : tokenEditOf(raw.tokenEdit);
+      if (!interventions || tokenEdit === null) return null;
+      return { type: 'setInterventions', interventions, ...(tokenEdit ? { tokenEdit } : {}) };
+    }
     case 'uiState': {
       const ui = validateUi(raw.ui);
       return ui ? { type: 'uiState', ui } : null;
@@ -141,6 +150,8 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!Array.isArray(x.warnings)) return false;
   if (x.nextTokens !== undefined && !isNextTokens(x.nextTokens)) return false;
   const r = x.result;
+  if (x.whatIf !== undefined && !isWhatIf(x.whatIf, r)) return false;
+  if (x.rollout !== undefined && !isRollout(x.rollout, r)) return false;
   if (x.progress !== undefined && !isLayerProgress(x.progress, isObject(r) && Array.isArray(r.layers) ? r.layers.length : -1)) return false;
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
@@ -156,6 +167,44 @@ export function isSnapshot(x: unknown): x is Snapshot {
     }
   }
   return true;
+}
+
+/** Per-head matrices laid out as the result's heads, each the head's shape or 0×0 (left out of a slimmed snapshot). */
+function isPerHead(x: unknown, r: Record<string, unknown>, tokens: number, keys: number): boolean {
+  const layers = r.layers as unknown[];
+  if (!Array.isArray(x) || x.length !== layers.length) return false;
+  return x.every((heads: unknown, l) => Array.isArray(heads) && isObject(layers[l]) && heads.length === (layers[l] as { heads: unknown[] }).heads.length
+    && heads.every((m: unknown) => isMatrixLike(m) && ((m as { rows: number }).rows === 0 || ((m as { rows: number }).rows === tokens && (m as { cols: number }).cols === keys))));
+}
+
+/** A "what if" comparison that fits the result it came with. */
+function isWhatIf(x: unknown, r: unknown): boolean {
+  if (!isObject(x) || !isObject(r) || !Array.isArray(r.layers) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
+  if (interventionList(x.interventions) === null) return false;
+  if (x.tokenEdit !== undefined && tokenEditOf(x.tokenEdit) === null) return false;
+  // An inserted or deleted token: the runs have different tokens, so there is nothing per head to compare.
+  if (x.shapesDiffer === true) return [x.original, x.difference, x.headChange].every((a) => Array.isArray(a) && a.length === 0);
+  const n = r.tokens.length;
+  const m = r.keyTokens.length;
+  if (!isPerHead(x.original, r, n, m) || !isPerHead(x.difference, r, n, m)) return false;
+  if (x.nextTokens !== undefined && !isNextTokenShift(x.nextTokens)) return false;
+  const changes = x.headChange;
+  return Array.isArray(changes) && changes.length === r.layers.length
+    && changes.every((row: unknown) => Array.isArray(row) && row.every((v) => typeof v === 'number' && Number.isFinite(v)));
+}
+
+/** Rollout after each layer of the result (n × n), or the sentence that refused it. */
+function isRollout(x: unknown, r: unknown): boolean {
+  if (!isObject(x) || !isObject(r) || !Array.isArray(r.layers) || !Array.isArray(r.tokens)) return false;
+  if (typeof x.problem === 'string') return true;
+  const n = r.tokens.length;
+  return Array.isArray(x.layers) && x.layers.length === r.layers.length && x.layers.every((m) => isMatrixLike(m) && m.rows === n && m.cols === n);
+}
+
+function isNextTokenShift(x: unknown): boolean {
+  const isShift = (t: unknown): boolean => isObject(t) && Number.isInteger(t.id) && typeof t.text === 'string'
+    && [t.before, t.after, t.delta].every((v) => typeof v === 'number' && !Number.isNaN(v));
+  return isObject(x) && isIndex(x.position) && [x.before, x.after].every((list) => Array.isArray(list) && list.length <= 100 && list.every(isShift));
 }
 
 /** A streamed run's progress: exactly the layers the result holds, fewer than the total. */

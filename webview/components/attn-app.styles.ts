@@ -53,6 +53,8 @@ export const appStyles = [
     background: var(--vscode-inputValidation-warningBackground, #352a05);
   }
   .banner p { margin: 0; }
+  .rollout-option { margin: 4px 0; font-size: 12px; }
+  .whatif-note { margin: 4px 0; font-size: 12px; color: var(--vscode-descriptionForeground, #9d9d9d); }
   .banner .detail { margin-top: 2px; font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
   .toolbar {
     display: flex;

@@ -9,7 +9,7 @@ import { VIEWS } from '../../src/shared/enums';
 import type {
   ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName,
 } from '../../src/shared/protocol';
-import type { AppTarget } from '../host';
+import type { AppTarget, InductionProbeAnswer } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens, shownWeights } from '../hidden-tokens';
 import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
@@ -26,6 +26,12 @@ import './attn-head-grid';
 import './attn-next-tokens';
 import { appStyles } from './attn-app.styles';
 import { headLabel, headTitle } from '../head-label';
+import './attn-whatif/attn-whatif-bar';
+import './attn-whatif/attn-context-menu';
+import { WhatIfController } from './attn-whatif/whatif-controller';
+import { renderRolloutOption } from './attn-whatif/rollout';
+import { renderGroupingOption, tokenWeights } from './attn-whatif/word-grouping';
+import { viewResult, type ViewResult } from './attn-whatif/view-result';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -60,6 +66,8 @@ export class AttnApp extends LitElement implements AppTarget {
   @property({ attribute: false }) highlightToken: number | null = null;
   @property({ attribute: false }) ui: UiState = DEFAULT_UI;
   @property({ attribute: false }) hoverNextTokens: NextTokens | null = null;
+  /** The induction probe's answer for a real model (asked for from the head grid). */
+  @property({ attribute: false }) inductionProbe: InductionProbeAnswer | null = null;
 
   /** The token hovered or keyboard-focused in any view. */
   @state() private hoverToken: number | null = null;
@@ -73,6 +81,8 @@ export class AttnApp extends LitElement implements AppTarget {
   private readonly exporters = new Map<ViewName, ViewExport>();
   /** What the editor was last told to show (token, head, hidden keys, snapshot), so it is told once per change. */
   private editorFocusKey = 'none';
+  /** The "what if" list: its context menu, chips, undo and what each view shows. */
+  private readonly whatIf = new WhatIfController(this);
 
   constructor() {
     super();
@@ -133,7 +143,8 @@ export class AttnApp extends LitElement implements AppTarget {
 
   /** The one rule for the token the views show as active: hovered, else under the editor cursor, else locked. */
   get activeToken(): number | null {
-    return this.inResult(this.hoverToken ?? this.highlightToken ?? this.ui.lockedToken);
+    const cursor = this.highlightToken === null ? null : this.shown()?.groups?.queries.groupOf[this.highlightToken] ?? this.highlightToken;
+    return this.inResult(this.hoverToken ?? cursor ?? this.ui.lockedToken);
   }
 
   /** The token the editor tints follow: hovered or focused in the panel, else locked (the editor has its cursor). */
@@ -142,7 +153,7 @@ export class AttnApp extends LitElement implements AppTarget {
   }
 
   private inResult(t: number | null): number | null {
-    return t !== null && t < (this.snapshot?.result.tokens.length ?? 0) ? t : null;
+    return t !== null && t < (this.shown()?.result.tokens.length ?? 0) ? t : null;
   }
 
   /** Keeps the UI state inside what the current snapshot has. */
@@ -192,13 +203,17 @@ export class AttnApp extends LitElement implements AppTarget {
   private syncEditorFocus(): void {
     const index = this.editorToken;
     const { layer, head, hiddenTokens } = this.ui;
-    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq]);
+    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq, this.whatIf.mode]);
     if (key === this.editorFocusKey) return;
     this.editorFocusKey = key;
-    const weights = index === null ? undefined : this.snapshot?.result.layers[layer]?.heads[head]?.weights;
-    const detail: TokenFocusPayload = weights && index !== null && index < weights.rows
-      ? { index, layer, head, weights: Array.from(shownWeights(weights, index, hiddenTokens)) }
-      : { index: null, layer, head };
+    const shown = this.shown();
+    const weights = index === null ? undefined : shown?.weights.layers[layer]?.heads[head]?.weights;
+    const groups = shown?.groups;
+    const row = weights && index !== null && index < weights.rows ? shownWeights(weights, index, hiddenTokens) : null;
+    const word = groups && index !== null ? groups.queries.groups[index] : undefined;
+    const detail: TokenFocusPayload = !row || index === null ? { index: null, layer, head }
+      : groups && word ? { index: word[0], lastIndex: word[word.length - 1], layer, head, weights: tokenWeights(row, groups.keys) }
+        : { index, layer, head, weights: Array.from(row) };
     this.dispatchEvent(new CustomEvent('token-focus', { detail, bubbles: true, composed: true }));
   }
 
@@ -231,7 +246,16 @@ export class AttnApp extends LitElement implements AppTarget {
   /** Applies a partial UI change (validated and kept within the snapshot) and reports it. */
   setUi(patch: Partial<UiState>): void {
     if (patch.layer !== undefined || patch.head !== undefined) this.focusBeforeStream = null;
-    const next = this.clampUi(mergeUi(this.ui, patch));
+    const wasGrouped = this.shown()?.groups != null;
+    let next = this.clampUi(mergeUi(this.ui, patch));
+    // Back to subword tokens, or no token edit: mergeUi keeps only values, so these fields are cleared here.
+    if ('grouping' in patch && patch.grouping === undefined) next = { ...next, grouping: undefined };
+    if ('tokenEdit' in patch && patch.tokenEdit === undefined) next = { ...next, tokenEdit: undefined };
+    if ((this.shown(next)?.groups != null) !== wasGrouped || next.grouping !== this.ui.grouping) {
+      // Token and word indices differ: what was locked, hovered or hidden does not carry over.
+      next = { ...next, lockedToken: null, hiddenTokens: [] };
+      this.hoverToken = null;
+    }
     this.ui = next;
     this.fireUi();
   }
@@ -333,28 +357,41 @@ export class AttnApp extends LitElement implements AppTarget {
   private renderNextTokens(last: NextTokens, tokens: readonly string[]): TemplateResult {
     const active = this.activeToken;
     const shown = active !== null && this.hoverNextTokens?.position === active ? this.hoverNextTokens : last;
-    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}></attn-next-tokens>`;
+    return html`<attn-next-tokens .nextTokens=${shown} .tokens=${tokens} .pending=${active}
+      .shift=${this.whatIf.comparison?.nextTokens ?? null}></attn-next-tokens>`;
+  }
+
+  /** What the views draw (see view-result.ts): the run, the original or Δweight, rollout, words. */
+  shown(ui = this.ui): ViewResult | null {
+    return this.snapshot ? viewResult(this.snapshot, ui, (snap) => this.whatIf.shown(snap), this.whatIf.mode) : null;
   }
 
   private renderView(snap: Snapshot): TemplateResult {
     const ui = this.ui;
-    const r = snap.result;
+    const { result: r, weights, rollout, difference } = this.shown()!;
+    const options = html`${renderRolloutOption(snap, ui.rollout ?? false, (on) => this.setUi({ rollout: on }))}
+      ${renderGroupingOption(ui.grouping, (grouping) => this.setUi({ grouping }))}`;
     const active = this.activeToken;
     switch (ui.view) {
       case 'tokens':
-        return html`<attn-token-view .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        // The options follow the tokens, so the first token stays the first stop after the tabs.
+        return html`<attn-token-view .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
-          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>`;
+          ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>
+        ${options}`;
       case 'matrix':
-        return html`<attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${ui.matrix} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-matrix>`;
+        return html`${options}
+        <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout}></attn-matrix>`;
       case 'pipeline':
-        return html`<attn-pipeline .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
       case 'grid':
-        return html`<attn-head-grid .result=${r} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
-          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}></attn-head-grid>`;
+        return html`<attn-head-grid .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+          .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}
+          .inductionProbe=${this.inductionProbe} ?canProbe=${snap.result.provenance.kind === 'model'}
+          .difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
     }
   }
 
@@ -384,6 +421,7 @@ export class AttnApp extends LitElement implements AppTarget {
       ${snap?.nextTokens ? this.renderNextTokens(snap.nextTokens, snap.result.tokens) : nothing}
       ${snap
         ? html`
+          ${this.whatIf.render(snap)}
           <attn-controls .result=${r} .ui=${ui} .settings=${snap.settings} .panelSettings=${snap.panelSettings} .followSelection=${snap.followSelection}></attn-controls>
           <vscode-tabs selected-index=${selected} .selectedIndex=${selected}
             @vsc-tabs-select=${(e: CustomEvent<{ selectedIndex: number }>) => {

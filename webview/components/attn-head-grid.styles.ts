@@ -104,5 +104,25 @@ export const headGridStyles = [
   .empty {
     color: var(--vscode-descriptionForeground, #9d9d9d);
   }
+  .change {
+    display: block;
+    font-size: 0.85em;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  .labels { display: flex; flex-wrap: wrap; gap: 2px; margin-top: 2px; }
+  .label {
+    padding: 0 4px;
+    border-radius: 6px;
+    font-size: 0.8em;
+    background: var(--vscode-badge-background, #616161);
+    color: var(--vscode-badge-foreground, #ffffff);
+  }
+  .definitions { margin: 0 0 4px; padding-left: 16px; font-size: 12px; }
+  .legend {
+    margin: 4px 0;
+    font-size: 12px;
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+  }
 `,
 ];

@@ -12,7 +12,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { cachedHeadStats, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
+import { cachedHeadStats, HEAD_LABELS, headLabels, scoreHead, type AttentionResult, type HeadLabel, type HeadLabelKind, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 import { headTitle } from '../head-label';
@@ -21,7 +21,13 @@ import { headGridExport } from './head-grid-export';
 import { HostWidthController } from '../controllers/host-width';
 import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
 
-export type HeadSort = 'order' | 'entropy' | 'max' | 'sink';
+import { elementBox, isMenuKey, pointBox, requestWhatIfMenu } from './attn-whatif/menu-request';
+import type { Box } from '../render/place-popup';
+
+export type HeadSort = 'order' | 'entropy' | 'max' | 'sink' | 'change' | 'previous-token' | 'induction' | 'duplicate-token';
+
+/** Label kinds the grid sorts by (the sink label sorts as the sink share, which is the same measure over every query). */
+const LABEL_SORTS = ['previous-token', 'induction', 'duplicate-token'] as const satisfies readonly HeadLabelKind[];
 
 export interface HeadItem {
   readonly layer: number;
@@ -30,6 +36,11 @@ export interface HeadItem {
   readonly stats: HeadStats;
   /** Present for large results: the stats and thumbnail came from the host (the weights may not have). */
   readonly summary?: HeadSummary;
+  /** A "what if" run: how far this head's attention moved (total variation, 0…1). */
+  readonly change?: number;
+  /** What the head does (scores ≥ 0.5), best first; scores of the kinds that apply, for sorting. */
+  readonly labels?: readonly HeadLabel[];
+  readonly scores?: Partial<Record<HeadLabelKind, number | null>>;
 }
 
 const THUMB_LIMIT = 64;
@@ -54,6 +65,10 @@ export function sortHeads(items: readonly HeadItem[], by: HeadSort): HeadItem[] 
       return out.sort((a, b) => b.stats.maxWeight - a.stats.maxWeight || order(a, b));
     case 'sink':
       return out.sort((a, b) => b.stats.sinkShare - a.stats.sinkShare || order(a, b));
+    case 'change':
+      return out.sort((a, b) => (b.change ?? 0) - (a.change ?? 0) || order(a, b));
+    default:
+      return out.sort((a, b) => (b.scores?.[by] ?? -1) - (a.scores?.[by] ?? -1) || order(a, b));
   }
 }
 
@@ -67,6 +82,15 @@ export class AttnHeadGrid extends AttnView {
    * weights were not sent (0×0) still get a card. Used whenever present.
    */
   @property({ attribute: false }) summaries: HeadSummaries | null = null;
+  /** Δweight of a "what if" run, laid out as the result: the thumbnails draw it, diverging around 0. */
+  @property({ attribute: false }) difference: AttentionResult | null = null;
+  /** A real model: the grid offers the induction probe. */
+  @property({ type: Boolean }) canProbe = false;
+  /** The probe's answer: its scores replace the induction scores read from this input. */
+  @property({ attribute: false }) inductionProbe: { readonly scores?: readonly (readonly number[])[]; readonly message?: string } | null = null;
+  @state() private probing = false;
+  /** A "what if" run's change per head, [layer][head] (the worker's total variation), or null. */
+  @property({ attribute: false }) changes: readonly (readonly number[])[] | null = null;
 
   private items: HeadItem[] = [];
   @state() private sorted: HeadItem[] = [];
@@ -137,24 +161,33 @@ export class AttnHeadGrid extends AttnView {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('result') || changed.has('summaries')) {
+    if (changed.has('changes') && !this.changes && this.sort === 'change') this.sort = 'order';
+    if (changed.has('inductionProbe')) this.probing = false;
+    if (changed.has('result') || changed.has('summaries') || changed.has('changes') || changed.has('inductionProbe')) {
       const items: HeadItem[] = [];
       this.result?.layers.forEach((L, l) =>
         L.heads.forEach((H, h) => {
           const summary = this.summaryOf(l, h);
-          items.push(summary ? { layer: l, head: h, result: H, stats: summary.stats, summary } : { layer: l, head: h, result: H, stats: cachedHeadStats(H.weights) });
+          const change = this.changes?.[l]?.[h];
+          const more = change === undefined ? {} : { change };
+          // A large result's summaries carry the scores over the full weights (the worker has them).
+          const own = summary?.scores ?? (H.weights.rows > 0 ? cachedScores(H.weights, this.result!.tokens) : undefined);
+          const probed = this.inductionProbe?.scores?.[l]?.[h];
+          const scores = probed === undefined ? own : { 'previous-token': null, 'duplicate-token': null, sink: null, ...own, induction: probed };
+          if (scores) Object.assign(more, { scores, labels: headLabels(scores) });
+          items.push(summary ? { layer: l, head: h, result: H, stats: summary.stats, summary, ...more } : { layer: l, head: h, result: H, stats: cachedHeadStats(H.weights), ...more });
         }),
       );
       this.items = items;
       this.probe = null;
     }
-    if (changed.has('result') || changed.has('summaries') || changed.has('sort')) {
+    if (changed.has('result') || changed.has('summaries') || changed.has('changes') || changed.has('inductionProbe') || changed.has('sort')) {
       this.sorted = sortHeads(this.items, this.sort);
       const selected = this.sorted.findIndex((it) => it.layer === this.layer && it.head === this.head);
       this.keys.setPosition(this.positionOf(Math.max(0, selected)));
     }
     // Not on 'sort': cards are keyed, so each canvas moves with its card and keeps its drawing.
-    for (const k of ['result', 'summaries', 'activeToken', 'lockedToken', 'themeTick']) {
+    for (const k of ['result', 'summaries', 'activeToken', 'lockedToken', 'themeTick', 'difference']) {
       if (changed.has(k)) this.thumbsDirty = true;
     }
     if (this.hostWidth.width !== this.drawnWidth) {
@@ -177,6 +210,11 @@ export class AttnHeadGrid extends AttnView {
       const H = this.result?.layers[l]?.heads[h];
       if (!H) continue;
       const summary = this.summaryOf(l, h);
+      const delta = this.difference?.layers[l]?.heads[h]?.weights;
+      if (delta && delta.rows > 0) {
+        drawThumb(canvas, delta, thumbnail(delta, limit, false, null, true), box, row, focus);
+        continue;
+      }
       if (summary && this.result) {
         // The thumbnail is already block maxima; drawThumb only needs the full row count for the row marker.
         const full = { rows: this.result.tokens.length, cols: this.result.keyTokens.length, data: summary.thumbnail.data };
@@ -222,6 +260,35 @@ export class AttnHeadGrid extends AttnView {
     return `mean row entropy ${s.meanEntropy.toFixed(3)} nats (${s.meanEntropyBits.toFixed(3)} bits), max weight ${s.maxWeight.toFixed(3)}, sink share ${(s.sinkShare * 100).toFixed(1)}% (mean weight on the first token)`;
   }
 
+  /** "What if": ablate this head (right click, or Shift+F10 / the ContextMenu key on the card). */
+  private openMenu(item: HeadItem, anchor: Box, returnFocus: HTMLElement): void {
+    const name = headTitle(item.layer, item.head, item.result.name);
+    requestWhatIfMenu(this, { anchor, items: [{ label: `Ablate head ${name}`, intervention: { kind: 'ablate-head', layer: item.layer, head: item.head } }], returnFocus });
+  }
+
+  private onCardKey(e: KeyboardEvent, item: HeadItem): void {
+    if (isMenuKey(e)) {
+      e.preventDefault();
+      const card = e.currentTarget as HTMLElement;
+      this.openMenu(item, elementBox(card), card);
+      return;
+    }
+    this.keys.onKeyDown(e);
+  }
+
+  private readonly runProbe = (): void => {
+    this.probing = true;
+    this.dispatchEvent(new CustomEvent('induction-probe-request', { bubbles: true, composed: true }));
+  };
+
+  private labelsText(item: HeadItem): string {
+    return (item.labels ?? []).map((label) => `${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}`).join(', ');
+  }
+
+  private changeText(item: HeadItem): string {
+    return item.change === undefined ? '' : `Δ ${item.change.toFixed(3)}`;
+  }
+
   private renderCard(item: HeadItem, index: number, showStats: boolean): TemplateResult {
     const s = item.stats;
     const selected = item.layer === this.layer && item.head === this.head;
@@ -231,14 +298,16 @@ export class AttnHeadGrid extends AttnView {
         type="button"
         class="card ${showStats ? '' : 'compact'}"
         aria-pressed=${selected ? 'true' : 'false'}
-        title=${`${name}: ${this.statsText(item)}`}
+        aria-describedby=${(item.labels ?? []).map((label) => `def-${label.kind}`).join(' ') || nothing}
+        title=${`${name}: ${this.statsText(item)}${item.labels?.length ? `; ${this.labelsText(item)}` : ''}${item.change === undefined ? '' : `; attention moved ${item.change.toFixed(3)} (total variation)`}`}
         tabindex=${this.keys.tabIndex(this.positionOf(index).row, this.positionOf(index).col)}
         data-layer=${item.layer}
         data-head=${item.head}
         @click=${() => this.select(item)}
         @focus=${() => { this.keys.setPosition(this.positionOf(index)); this.probe = item; }}
         @pointerenter=${() => (this.probe = item)}
-        @keydown=${this.keys.onKeyDown}
+        @keydown=${(e: KeyboardEvent) => this.onCardKey(e, item)}
+        @contextmenu=${(e: MouseEvent) => { e.preventDefault(); this.openMenu(item, pointBox(e), e.currentTarget as HTMLElement); }}
       >
         <span class="name ${showStats || this.sort !== 'order' ? '' : 'sr-only'}">${name}</span>
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
@@ -247,6 +316,9 @@ export class AttnHeadGrid extends AttnView {
           <span class="max">max ${s.maxWeight.toFixed(2)},</span>
           <span class="sink">sink ${(s.sinkShare * 100).toFixed(0)}%</span>
         </span>
+        ${item.labels?.length ? html`<span class="labels">${item.labels.map((label) => html`<span class="label" data-kind=${label.kind}
+          title=${HEAD_LABELS[label.kind].definition}>${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}</span>`)}</span>` : nothing}
+        ${item.change === undefined ? nothing : html`<span class="change" data-change=${item.change}>${this.changeText(item)}</span>`}
       </button>
     </li>`;
   }
@@ -285,10 +357,19 @@ export class AttnHeadGrid extends AttnView {
           <vscode-option value="entropy">Entropy (focused first)</vscode-option>
           <vscode-option value="max">Max weight (high first)</vscode-option>
           <vscode-option value="sink">Sink share (high first)</vscode-option>
+          ${this.changes ? html`<vscode-option value="change">Change (most first)</vscode-option>` : nothing}
+          ${LABEL_SORTS.map((kind) => html`<vscode-option value=${kind}>${labelSortName(kind)} score (high first)</vscode-option>`)}
         </vscode-single-select>
+        ${this.canProbe ? html`<button type="button" class="probe-run" ?disabled=${this.probing} @click=${this.runProbe}>${this.probing ? 'Running the induction probe…' : 'Run the induction probe'}</button>` : nothing}
         <span class="hint">${this.caption(heads)}</span>
       </div>
-      <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}` : nothing}</p>
+      ${this.inductionProbe?.scores ? html`<p class="legend" role="status">Induction scores from the probe: a random token sequence repeated once, scored on the repeat (TransformerLens style).</p>` : nothing}
+      ${this.inductionProbe?.message ? html`<p class="legend" role="alert">${this.inductionProbe.message}</p>` : nothing}
+      ${this.difference ? html`<p class="legend">Thumbnails: Δweight (with the interventions − without), blue lower, red higher. Δ on a card: how far its attention moved, the mean over queries of ½·Σ|Δweight| (0 to 1).</p>` : nothing}
+      <p class="probe">${probe ? html`<strong>${headTitle(probe.layer, probe.head, probe.result.name)}</strong>: ${this.statsText(probe)}${probe.change === undefined ? '' : `; attention moved ${probe.change.toFixed(3)}`}` : nothing}</p>
+      ${probe?.labels?.length ? html`<ul class="definitions" aria-label="What its labels mean">${probe.labels.map((label) => html`<li data-kind=${label.kind}>
+        <strong>${HEAD_LABELS[label.kind].name} ${label.score.toFixed(2)}</strong>: ${HEAD_LABELS[label.kind].definition}</li>`)}</ul>` : nothing}
+      <div class="sr-only">${Object.entries(HEAD_LABELS).map(([kind, label]) => html`<span id=${`def-${kind}`}>${label.name}: ${label.definition}</span>`)}</div>
       <ul class="grid ${byLayer ? 'by-layer' : ''}" aria-label="Heads: arrow keys move, Enter focuses a head"
         @pointerleave=${() => (this.probe = null)}
         ${styleProps({ '--attn-heads': String(heads), '--attn-cell': `${cell}px`, '--attn-label': `${LABEL_COL}px`, '--attn-gap': `${GAP}px` })}>
@@ -296,6 +377,21 @@ export class AttnHeadGrid extends AttnView {
       </ul>
     `;
   }
+}
+
+/** "Previous token" for the sort menu. */
+function labelSortName(kind: HeadLabelKind): string {
+  const name = HEAD_LABELS[kind].name;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+const scoreCache = new WeakMap<object, ReturnType<typeof scoreHead>>();
+
+/** A head's label scores, computed once per weights matrix. */
+function cachedScores(weights: HeadResult['weights'], tokens: readonly string[]): ReturnType<typeof scoreHead> {
+  let hit = scoreCache.get(weights);
+  if (!hit) scoreCache.set(weights, (hit = scoreHead(weights, tokens)));
+  return hit;
 }
 
 declare global {

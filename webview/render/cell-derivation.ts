@@ -185,3 +185,17 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
   const summary = `Query ${qn} "${query}", key ${kn} "${keyTok}": ${masked ? 'masked, ' : ''}weight ${fmt(weight)}.`;
   return { row: i, col: j, query, key: keyTok, masked, lines, summary };
 }
+
+/** A cell of the "what if" difference: Δweight, the run with the interventions minus the run without. */
+export function deriveDifferenceCell(result: AttentionResult, layer: number, headIndex: number, i: number, j: number): CellDerivation | null {
+  const d = result.layers[layer]?.heads[headIndex]?.weights;
+  if (!d || i < 0 || j < 0 || i >= d.rows || j >= d.cols) return null;
+  const query = result.tokens[i] ?? `#${i + 1}`;
+  const key = result.keyTokens[j] ?? `#${j + 1}`;
+  const value = at(d, i, j);
+  return {
+    row: i, col: j, query, key, masked: false,
+    lines: [{ key: 'delta', label: 'Δweight', text: `${fmt(value)} (with the interventions − without)`, value }],
+    summary: `Query ${i + 1} to key ${j + 1}: Δweight ${fmt(value)}.`,
+  };
+}

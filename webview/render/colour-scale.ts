@@ -8,7 +8,7 @@ import { finiteMax, maxAbsFinite, type Matrix } from '../../src/shared/core';
 import type { MatrixKind } from '../../src/shared/protocol';
 
 export type Rgb = readonly [number, number, number];
-export type ScaleKind = 'sequential' | 'diverging';
+export type ScaleKind = 'sequential' | 'diverging' | 'difference';
 
 /** Low → high: deep indigo, blue, teal, green, yellow. Readable on dark and light backgrounds. */
 const SEQUENTIAL_STOPS: readonly Rgb[] = [
@@ -26,6 +26,18 @@ const DIVERGING_STOPS: readonly Rgb[] = [
   [236, 236, 236],
   [230, 130, 100],
   [170, 25, 40],
+];
+
+/**
+ * Δweight of a "what if" run: blue lower, near-white unchanged, red higher. The ends have a luminance of about 0.2, so
+ * they reach 3:1 on the editor background of every theme: dark, light and both high-contrast ones.
+ */
+const DIFFERENCE_STOPS: readonly Rgb[] = [
+  [40, 120, 230],
+  [140, 180, 235],
+  [236, 236, 236],
+  [235, 150, 130],
+  [225, 60, 50],
 ];
 
 /** Masked cells (−∞ before softmax): a neutral grey no ramp produces, plus hatching when cells are big. */
@@ -56,6 +68,7 @@ function buildTable(stops: readonly Rgb[]): Rgb[] {
 const TABLES: Record<ScaleKind, Rgb[]> = {
   sequential: buildTable(SEQUENTIAL_STOPS),
   diverging: buildTable(DIVERGING_STOPS),
+  difference: buildTable(DIFFERENCE_STOPS),
 };
 
 function pack([r, g, b]: Rgb): number {
@@ -66,6 +79,7 @@ function pack([r, g, b]: Rgb): number {
 const PACKED: Record<ScaleKind, Uint32Array> = {
   sequential: Uint32Array.from(TABLES.sequential, pack),
   diverging: Uint32Array.from(TABLES.diverging, pack),
+  difference: Uint32Array.from(TABLES.difference, pack),
 };
 export const MASKED_PACKED = pack(MASKED_RGB);
 
@@ -83,6 +97,11 @@ export function sequentialDomain(min: number, max: number): ColourDomain {
 export function divergingDomain(maxAbs: number): ColourDomain {
   const a = maxAbs > 0 ? maxAbs : 1;
   return { kind: 'diverging', min: -a, max: a };
+}
+
+/** Δweight: like diverging ([−maxAbs, maxAbs], 0 in the middle), on the difference ramp. */
+export function differenceDomain(maxAbs: number): ColourDomain {
+  return { ...divergingDomain(maxAbs), kind: 'difference' };
 }
 
 /** How a whole matrix of this kind is coloured: weights from 0 to their largest value, scores diverging around 0. */

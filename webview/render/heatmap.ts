@@ -76,7 +76,7 @@ export function rasterizePooled(
   const gw = Math.max(1, Math.ceil(cols / block));
   const gh = Math.max(1, Math.ceil(rows / block));
   const best = new Float32Array(gw * gh).fill(-Infinity); // sequential: max value; diverging: max |value|
-  const signed = kind === 'diverging' ? new Float32Array(gw * gh) : null;
+  const signed = kind !== 'sequential' ? new Float32Array(gw * gh) : null;
   const src = m.data;
   const mask = maskSource && maskSource.rows === rows && maskSource.cols === cols && maskSource.data !== src ? maskSource.data : null;
   // Per block-row accumulators (they stay in L1); each row is walked block by block with a plain inner max loop.
@@ -141,7 +141,7 @@ export function rasterizePooled(
     }
   }
   const domain: ColourDomain = signed
-    ? { kind: 'diverging', min: -(top > 0 ? top : 1), max: top > 0 ? top : 1 }
+    ? { kind, min: -(top > 0 ? top : 1), max: top > 0 ? top : 1 }
     : { kind: 'sequential', min: 0, max: top > 0 ? top : 1 };
   const canvas = makeCanvas(gw, gh);
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;

@@ -1,6 +1,6 @@
 /** Small canvas thumbnails of matrices (pipeline steps, head grid). */
 import { downsampleMax, finiteRange, maxAbsFinite, type Matrix } from '../../src/shared/core';
-import { divergingDomain, sequentialDomain, type ColourDomain } from './colour-scale';
+import { differenceDomain, divergingDomain, sequentialDomain, type ColourDomain } from './colour-scale';
 import { rasterize, type Raster } from './heatmap';
 
 export interface Thumb {
@@ -16,8 +16,8 @@ const cache = new WeakMap<Matrix, Map<string, Thumb>>();
  * A thumbnail raster of `m`, at most `limit` cells a side (block maximum; by magnitude for signed
  * data). `sequential`: colour 0…max (weights); otherwise diverging around 0. Cached per matrix.
  */
-export function thumbnail(m: Matrix, limit: number, sequential: boolean, maskSource?: Matrix | null): Thumb {
-  const key = `${limit}:${sequential ? 's' : 'd'}:${maskSource ? 'm' : ''}`;
+export function thumbnail(m: Matrix, limit: number, sequential: boolean, maskSource?: Matrix | null, difference = false): Thumb {
+  const key = `${limit}:${sequential ? 's' : difference ? 'Δ' : 'd'}:${maskSource ? 'm' : ''}`;
   let byKey = cache.get(m);
   if (!byKey) {
     byKey = new Map();
@@ -26,7 +26,8 @@ export function thumbnail(m: Matrix, limit: number, sequential: boolean, maskSou
   const hit = byKey.get(key);
   if (hit) return hit;
   const small = downsampleMax(m, limit, !sequential);
-  const domain = sequential ? sequentialDomain(0, Math.max(1e-9, finiteRange(small.data)[1])) : divergingDomain(maxAbsFinite(small.data));
+  const signedDomain = difference ? differenceDomain : divergingDomain;
+  const domain = sequential ? sequentialDomain(0, Math.max(1e-9, finiteRange(small.data)[1])) : signedDomain(maxAbsFinite(small.data));
   const smallMask = maskSource ? downsampleMax(maskSource, limit, false) : null;
   const t: Thumb = { small, raster: rasterize(small, domain, smallMask), domain };
   byKey.set(key, t);

@@ -3,7 +3,8 @@
  * attention aggregated over them — summed over a word's keys (the share the word gets), averaged over its queries
  * (each query row sums to 1, so the word's row does too).
  */
-import { zeros, type Matrix } from '../matrix';
+// Type only: the webview aggregates too, and must not pull in the kernels behind matrix.ts.
+import type { Matrix } from '../matrix';
 
 /** 'words': letters and digits join, plus contractions ("didn" + "'t"); 'identifiers': letters, digits, _ and $ join. */
 export const WORD_GROUPINGS = ['words', 'identifiers'] as const;
@@ -66,7 +67,7 @@ export function aggregateWeights(weights: Matrix, queries: TokenGroups, keys: To
     throw new RangeError(`The groups cover ${queries.groupOf.length} × ${keys.groupOf.length} tokens, the weights ${weights.rows} × ${weights.cols}.`);
   }
   const cols = keys.groups.length;
-  const out = zeros(queries.groups.length, cols);
+  const out: Matrix = { rows: queries.groups.length, cols, data: new Float32Array(queries.groups.length * cols) };
   const sums = new Float64Array(out.data.length);
   for (let i = 0; i < weights.rows; i++) {
     const base = queries.groupOf[i] * cols;

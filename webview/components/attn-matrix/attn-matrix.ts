@@ -11,7 +11,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { AttnView } from '../attn-view';
 import { styleProps } from '../../directives/style-props';
 import type { MatrixKind } from '../../../src/shared/protocol';
-import { deriveCell, type CellDerivation } from '../../render/cell-derivation';
+import { deriveCell, deriveDifferenceCell, type CellDerivation } from '../../render/cell-derivation';
 import { cssGradient } from '../../render/colour-scale';
 import { fmt, fmtShort, tokenLabel } from '../../render/format';
 import { isolatedText } from '../../token-text';
@@ -33,6 +33,8 @@ import type { ExportContext } from '../../export-provider';
 import { matrixToSvg } from '../../export';
 import { hideTokens } from '../../hidden-tokens';
 import { tokenText } from '../../token-text';
+import { elementBox, isMenuKey, pointBox, requestWhatIfMenu } from '../attn-whatif/menu-request';
+import type { Box } from '../../render/place-popup';
 
 const KIND_TITLE: Record<MatrixKind, string> = {
   scores: 'Scores Q·Kᵀ (raw)',
@@ -40,11 +42,18 @@ const KIND_TITLE: Record<MatrixKind, string> = {
   weights: 'Attention weights (softmax)',
 };
 
+const DIFFERENCE_TITLE = 'Δweight (what if − original)';
+const ROLLOUT_TITLE = 'Attention rollout, an approximation (Abnar & Zuidema 2020)';
+
 @customElement('attn-matrix')
 export class AttnMatrix extends AttnView implements MatrixPointerHost {
   static override styles = matrixStyles;
 
   @property() kind: MatrixKind = 'weights';
+  /** The result's weights are Δweight of a "what if" run (diverging colours, a Δ tooltip). */
+  @property({ type: Boolean }) difference = false;
+  /** The result's weights are attention rollout (the title says so: it is an approximation). */
+  @property({ type: Boolean }) rollout = false;
 
   /** The cell under the pointer or the keyboard cursor. */
   @state() private cell: Cell | null = null;
@@ -113,7 +122,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   /** Derivation of the active cell, as shown in the tooltip. */
   get derivation(): CellDerivation | null {
     if (!this.cell || !this.result) return null;
-    return deriveCell(this.result, this.layer, this.head, this.cell.i, this.cell.j);
+    return (this.difference ? deriveDifferenceCell : deriveCell)(this.result, this.layer, this.head, this.cell.i, this.cell.j);
   }
 
   protected override exportView() {
@@ -136,10 +145,10 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('result') || changed.has('layer') || changed.has('head') || changed.has('kind')) {
+    if (changed.has('result') || changed.has('layer') || changed.has('head') || changed.has('kind') || changed.has('difference')) {
       const shape = (p: Prepared | null): string => (p ? `${p.matrix.rows}x${p.matrix.cols}` : '');
       const before = shape(this.prepared);
-      this.prepared = prepare(this.result, this.layer, this.head, this.kind);
+      this.prepared = prepare(this.result, this.layer, this.head, this.kind, this.difference);
       if (shape(this.prepared) !== before) {
         this.viewport = resetZoom(this.viewport);
         this.cell = null;
@@ -286,8 +295,40 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     this.moveTo({ i: start.row, j: start.col });
   }
 
+  /** "What if": cut this edge of this head (the pointer's right click, or Shift+F10 on the keyboard cursor's cell). */
+  private openMenu(cell: Cell, anchor: Box): void {
+    const p = this.prepared;
+    if (!p || !this.result) return;
+    const masked = p.maskSource !== null && p.maskSource.data[cell.i * p.matrix.cols + cell.j] === -Infinity;
+    if (masked) return;
+    const name = headTitle(this.layer, this.head, p.head.name);
+    requestWhatIfMenu(this, {
+      anchor,
+      items: [{
+        label: `Cut edge query ${cell.i + 1} “${tokenLabel(p.rowLabels[cell.i] ?? '', 12)}” → key ${cell.j + 1} “${tokenLabel(p.colLabels[cell.j] ?? '', 12)}” in ${name}`,
+        intervention: { kind: 'cut-edge', layer: this.layer, head: this.head, query: cell.i, key: cell.j },
+      }],
+      returnFocus: this.renderRoot.querySelector<HTMLElement>('.viewport'),
+    });
+  }
+
+  private onContextMenu(e: MouseEvent): void {
+    const cell = this.cellAtClient(e.clientX, e.clientY);
+    if (!cell) return;
+    e.preventDefault();
+    this.openMenu(cell, pointBox(e));
+  }
+
   private onKeyDown(e: KeyboardEvent): void {
-    if (!this.prepared || this.keys.onKeyDown(e)) return;
+    if (!this.prepared) return;
+    if (isMenuKey(e) && this.cell) {
+      e.preventDefault();
+      const canvas = this.baseCanvas?.getBoundingClientRect();
+      const box = visibleCellBox(this.viewport, this.cell);
+      this.openMenu(this.cell, canvas ? { ...box, left: canvas.left + box.left, top: canvas.top + box.top } : elementBox(this));
+      return;
+    }
+    if (this.keys.onKeyDown(e)) return;
     const zoom: Record<string, (v: Viewport) => Viewport> = {
       '+': (v) => zoomAt(v, 1.25),
       '=': (v) => zoomAt(v, 1.25),
@@ -305,16 +346,18 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   private renderLegend(p: Prepared, r: PreparedRaster): TemplateResult {
     const d = r.domain;
     const showMasked = p.kind !== 'scores' && p.maskSource !== null;
-    const mid = d.kind === 'diverging' ? html`<span>0</span>` : nothing;
+    const mid = d.kind !== 'sequential' ? html`<span>0</span>` : nothing;
+    const meaning = p.difference ? 'Δweight: with the interventions − without' : d.kind === 'diverging' ? 'symmetric around 0' : 'weight';
+    const scaleName = d.kind === 'sequential' ? 'Sequential colour scale: dark low, yellow high' : `Diverging colour scale: blue ${p.difference ? 'lower' : 'negative'}, light zero, red ${p.difference ? 'higher' : 'positive'}`;
     return html`<div class="legend" part="legend">
       <span class="ramp">
         <span>${fmtShort(d.min)}</span>
-        <span class="bar" role="img" aria-label=${d.kind === 'diverging' ? 'Diverging colour scale: blue negative, light zero, red positive' : 'Sequential colour scale: dark low, yellow high'}
+        <span class="bar" role="img" aria-label=${scaleName}
           ${styleProps({ background: cssGradient(d.kind) })}></span>
         ${mid}
         <span>${fmtShort(d.max)}</span>
       </span>
-      <span>${d.kind === 'diverging' ? 'symmetric around 0' : 'weight'}</span>
+      <span class="meaning">${meaning}</span>
       ${showMasked ? html`<span class="ramp"><span class="swatch" aria-hidden="true"></span><span>masked</span></span>` : nothing}
       ${this.hiddenTokens.length > 0 ? html`<span>dimmed: hidden tokens</span>` : nothing}
     </div>`;
@@ -345,10 +388,11 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     if (!this.result || !p || !r) return html`<p class="empty">No attention result to show.</p>`;
     const name = headTitle(this.layer, this.head, p.head.name);
     const fallback = p.kind !== this.kind;
-    const label = `${KIND_TITLE[p.kind]}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const title = this.rollout ? ROLLOUT_TITLE : p.difference ? DIFFERENCE_TITLE : KIND_TITLE[p.kind];
+    const label = `${title}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
-        <span class="title">${KIND_TITLE[p.kind]} · ${name} · ${p.matrix.rows}×${p.matrix.cols}</span>
+        <span class="title">${title} · ${name} · ${p.matrix.rows}×${p.matrix.cols}</span>
         <button type="button" aria-label="Zoom out" title="Zoom out" @click=${() => this.zoomAt(0.8)}>−</button>
         <button type="button" aria-label="Zoom in" title="Zoom in" @click=${() => this.zoomAt(1.25)}>+</button>
         <button type="button" aria-label="Fit matrix" title="Fit" @click=${() => (this.viewport = resetZoom(this.viewport))}>Fit</button>
@@ -368,6 +412,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
         @pointerup=${this.pointer.onPointerUp}
         @pointerleave=${this.pointer.onPointerLeave}
         @keydown=${this.onKeyDown}
+        @contextmenu=${this.onContextMenu}
         @focus=${this.onFocus}
         @blur=${this.hideTooltip}
       >

@@ -4,7 +4,8 @@
  */
 import { isVisible, type AttentionResult, type HeadResult, type MaskSpec, type Matrix } from '../../../src/shared/core';
 import type { MatrixKind } from '../../../src/shared/protocol';
-import { matrixDomain, type ColourDomain } from '../../render/colour-scale';
+import { maxAbsFinite } from '../../../src/shared/core';
+import { differenceDomain, matrixDomain, type ColourDomain } from '../../render/colour-scale';
 import { tokenLabel } from '../../render/format';
 import { rasterize, rasterizePooled, type Raster } from '../../render/heatmap';
 
@@ -19,6 +20,8 @@ export interface Prepared {
   readonly colLabels: readonly string[];
   /** The result's mask: a shortcut for pooling weights over the core's own −∞ pattern. */
   readonly maskSpec: MaskSpec;
+  /** Δweight of a "what if" run: coloured on the diverging ramp around 0. */
+  readonly difference: boolean;
 }
 
 export interface PreparedRaster {
@@ -45,7 +48,7 @@ function maskMatrixFor(weights: Matrix, mask: MaskSpec): Matrix | null {
 }
 
 /** The matrix of `kind` for one head, falling back to the weights when the result lacks it. */
-export function prepare(result: AttentionResult | null, layer: number, head: number, wanted: MatrixKind): Prepared | null {
+export function prepare(result: AttentionResult | null, layer: number, head: number, wanted: MatrixKind, difference = false): Prepared | null {
   const h = result?.layers[layer]?.heads[head];
   if (!result || !h) return null;
   let kind = wanted;
@@ -59,7 +62,7 @@ export function prepare(result: AttentionResult | null, layer: number, head: num
   else if (kind === 'weights') maskSource = h.scaled ?? maskMatrixFor(matrix, result.options.mask);
   const rowLabels = result.tokens.slice(0, matrix.rows).map((t) => tokenLabel(t));
   const colLabels = result.keyTokens.slice(0, matrix.cols).map((t) => tokenLabel(t));
-  return { head: h, kind, matrix, maskSource, rowLabels, colLabels, maskSpec: result.options.mask };
+  return { head: h, kind, matrix, maskSource, rowLabels, colLabels, maskSpec: result.options.mask, difference: difference && kind === 'weights' };
 }
 
 /** The mask the heatmap shows (raw scores show none). */
@@ -84,12 +87,13 @@ export function rasterFor(p: Prepared, cellDevicePx: number): PreparedRaster {
   if (!cached) {
     const mask = shownMask(p);
     if (block === 1) {
-      const domain = matrixDomain(p.kind, p.matrix);
+      const domain = p.difference ? differenceDomain(maxAbsFinite(p.matrix.data)) : matrixDomain(p.kind, p.matrix);
       cached = { domain, raster: rasterize(p.matrix, domain, mask), block };
     } else {
       // The spec is only a shortcut for weights over the core's own scaled/mask matrices (same −∞ pattern).
       const spec = p.kind === 'weights' ? p.maskSpec : undefined;
-      cached = { ...rasterizePooled(p.matrix, p.kind === 'weights' ? 'sequential' : 'diverging', block, mask, spec), block };
+      const scale = p.difference ? 'difference' : p.kind === 'weights' ? 'sequential' : 'diverging';
+      cached = { ...rasterizePooled(p.matrix, scale, block, mask, spec), block };
     }
     byBlock.set(block, cached);
   }
