@@ -33,11 +33,15 @@ async function main() {
   const entry = path.join(work, 'entry.ts');
   writeFileSync(entry, [
     `export * from ${JSON.stringify(path.join(root, 'src/core/index.ts'))};`,
-    `export { setKernelMode, kernels } from ${JSON.stringify(path.join(root, 'src/core/kernels/index.ts'))};`,
+    `export { setKernelMode, setKernelVariant, kernels } from ${JSON.stringify(path.join(root, 'src/core/kernels/index.ts'))};`,
+    `export { enableRelaxedSimd } from ${JSON.stringify(path.join(root, 'src/compute/relaxedSimd.ts'))};`,
   ].join('\n'));
   const bundle = path.join(work, 'core.mjs');
   await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
   const core = await import(pathToFileURL(bundle).href);
+  // As the extension's workers do at start-up: on Node 20 relaxed SIMD sits behind a V8 flag (process-wide, so the
+  // two experiment workers below get it too).
+  core.enableRelaxedSimd();
   // Two worker threads for the "heads in parallel" experiment; each imports the same bundle.
   const workerFile = path.join(work, 'heads-worker.mjs');
   writeFileSync(workerFile, `
@@ -62,7 +66,8 @@ async function main() {
     const concat = core.concatColumns(heads.map((h) => h.output));
     return { heads, concat, output: core.matmul(concat, layer.wo) };
   };
-  if (!core.kernels()) console.warn('WARNING: WebAssembly kernels did not load; measuring the JS fallback.');
+  const variant = core.kernels()?.variant;
+  if (!variant) console.warn('WARNING: WebAssembly kernels did not load; measuring the JS fallback.');
 
   // 2. numpy side, a long-lived process, with this machine's OpenBLAS overrides removed.
   const env = { ...process.env };
@@ -155,11 +160,19 @@ async function main() {
     await ask({ cmd: 'run', case: c.py });
     const tJs = [];
     const tPy = [];
-    for (let r = 0; r < c.reps; r++) {
+    const tPlain = [];
+    const timed = (f) => {
       const t0 = performance.now();
-      c.js();
-      tJs.push(performance.now() - t0);
+      f();
+      return performance.now() - t0;
+    };
+    for (let r = 0; r < c.reps; r++) {
+      tJs.push(timed(c.js));
       tPy.push((await ask({ cmd: 'run', case: c.py })).ms);
+      // The plain-SIMD build (no fused multiply–add), interleaved too: the A/B of relaxed SIMD.
+      core.setKernelVariant('simd');
+      tPlain.push(timed(c.js));
+      core.setKernelVariant('auto');
     }
     let parallelMs;
     if (c.parallel) {
@@ -181,7 +194,7 @@ async function main() {
       fallback = performance.now() - t0;
       core.setKernelMode('auto');
     }
-    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
+    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
     row.ratio = row.oursMs / row.numpyMs;
     // Fastest run of each side: less sensitive to other load on a shared 2-core machine.
     row.numpyMinMs = Math.min(...tPy);
@@ -194,15 +207,15 @@ async function main() {
   await Promise.all(pool.map((w) => w.terminate()));
 
   const table = [
-    '| case | numpy float32 (ms) | ours: WASM SIMD, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | max abs diff weights / output | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |',
-    '|---|---:|---:|---:|:---:|---:|---|---:|---:|',
-    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} | ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
+    `| case | numpy float32 (ms) | ours: WASM ${variant ?? 'none'}, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | max abs diff weights / output | plain SIMD build, no FMA (ms, ratio) | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |`,
+    '|---|---:|---:|---:|:---:|---:|---|---:|---:|---:|',
+    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} | ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.plainMs.toFixed(1)} (${(r.plainMs / r.numpyMs).toFixed(2)}×) | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
   ].join('\n');
   const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   const header = `numpy ${info.numpy} (Python ${info.python}), BLAS: ${info.blas}; numpy env: ${JSON.stringify(info.env)}; load average at the end: ${load} (load at start: ${loadAtStart})`;
   console.log(header);
   console.log(table);
-  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ info, results, table, header }, null, 2));
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ info, variant, results, table, header }, null, 2));
 }
 
 function median(xs) {

@@ -1,6 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { checkTensorText, runJob, type ComputeRequest } from './job';
 import { transferables } from './transferables';
+import { enableRelaxedSimd } from './relaxedSimd';
+
+enableRelaxedSimd();
 
 /** Worker thread entry: runs compute jobs off the extension host's thread. */
 parentPort?.on('message', (message: { id: number; request: ComputeRequest; budget: number } | { id: number; check: string }) => {

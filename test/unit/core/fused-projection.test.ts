@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { attentionHead, matmul, runLayer, type AttentionOptions, type Matrix } from '../../../src/core';
-import { kernelChoices, resetKernelChoices, setKernelMode } from '../../../src/core/kernels';
+import { KERNEL_VARIANTS, kernelChoices, resetKernelChoices, setKernelMode, setKernelVariant } from '../../../src/core/kernels';
+import { enableRelaxedSimd } from '../../../src/compute/relaxedSimd';
 import golden from '../../fixtures/reference/fused-qkv-golden.json';
 import { FUSED_CASES, fusedInputs } from './fused-inputs';
 
@@ -23,13 +24,22 @@ function worst(actual: ArrayLike<number>, expected: readonly number[]): number {
   return w;
 }
 
-afterEach(() => setKernelMode('auto'));
+enableRelaxedSimd(); // as the workers do: both builds of the kernels are checked
+
+afterEach(() => {
+  setKernelMode('auto');
+  setKernelVariant('auto');
+});
 
 describe('fused Q/K/V projection against float64 numpy, head by head', () => {
-  for (const mode of ['always', 'off'] as const) {
+  for (const path of [...KERNEL_VARIANTS, 'JS'] as const) {
     FUSED_CASES.forEach((c, index) => {
-      it(`${c.name} (kernels ${mode})`, () => {
-        setKernelMode(mode);
+      it(`${c.name} (${path})`, () => {
+        if (path === 'JS') setKernelMode('off');
+        else {
+          setKernelMode('always');
+          setKernelVariant(path);
+        }
         const expected = golden.cases[index];
         expect(expected.name).toBe(c.name);
         const { x, keyX, layer } = fusedInputs(c);
