@@ -6,7 +6,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { attentionHead, matmul, runLayer, type AttentionOptions, type Matrix } from '../../../src/core';
 import { KERNEL_VARIANTS, kernelChoices, resetKernelChoices, setKernelMode, setKernelVariant } from '../../../src/core/kernels';
-import { enableRelaxedSimd } from '../../../src/compute/relaxedSimd';
 import golden from '../../fixtures/reference/fused-qkv-golden.json';
 import { FUSED_CASES, fusedInputs } from './fused-inputs';
 
@@ -23,8 +22,6 @@ function worst(actual: ArrayLike<number>, expected: readonly number[]): number {
   for (let i = 0; i < expected.length; i++) w = Math.max(w, Math.abs(actual[i] - expected[i]));
   return w;
 }
-
-enableRelaxedSimd(); // as the workers do: both builds of the kernels are checked
 
 afterEach(() => {
   setKernelMode('auto');
