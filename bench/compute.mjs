@@ -1,7 +1,7 @@
 // Compute benchmark: the shipped core (bundled from src/core by esbuild) against numpy float32 + OpenBLAS,
 // on the same seeded inputs, interleaved run by run. Prints a Markdown table; `--json FILE` also writes the numbers.
 // Usage: node bench/compute.mjs [--quick | --goal] [--json out.json]
-//   --goal: only issue 14's two goal cases (12 heads, d_model 768, N = 512; 1 head, N = 2,048)
+//   --goal: only issue 14's two goal cases (12 heads, d_model 768, N = 512; 1 head, N = 2,048), 15 runs each
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +99,7 @@ async function main() {
     const v = core.uniformMatrix(n, d, 1, rand);
     cases.push({
       label: `1 head, d=64, N=${n}`,
-      reps: n >= 4096 ? 5 : n >= 2048 ? 7 : 11,
+      reps: goalOnly ? 15 : n >= 4096 ? 5 : n >= 2048 ? 7 : 11,
       js: () => core.attentionHead('h', q, k, v, options),
       jsWeights: (r) => [r.weights.data],
       jsOutput: (r) => r.output.data,
@@ -124,7 +124,7 @@ async function main() {
     };
     cases.push({
       label: `12 heads × 64, d_model 768, N=${n} (projections incl. W_O)`,
-      reps: 5,
+      reps: goalOnly ? 15 : 5,
       js: () => core.runLayer(layer, x, x, options),
       parallel: () => runLayerParallel(layer, x, options),
       jsWeights: (r) => r.heads.map((h) => h.weights.data),
