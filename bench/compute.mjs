@@ -1,9 +1,10 @@
 // Compute benchmark: the shipped core (bundled from src/core by esbuild) against numpy float32 + OpenBLAS,
 // on the same seeded inputs, interleaved run by run. Prints a Markdown table; `--json FILE` also writes the numbers.
-// Usage: node bench/compute.mjs [--quick | --goal] [--json out.json]
+// Usage: node bench/compute.mjs [--quick | --goal] [--before GIT_REF] [--json out.json]
 //   --goal: only issue 14's two goal cases (12 heads, d_model 768, N = 512; 1 head, N = 2,048), 15 runs each
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   --before REF: also times the core of that commit (git archive of its src/), interleaved in the same process
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +17,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const goalOnly = args.includes('--goal');
+const beforeRef = args.includes('--before') ? args[args.indexOf('--before') + 1] : undefined;
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 /** Issue 14's goal: at most 2× numpy's time. */
 const TARGET = 2;
@@ -39,6 +41,7 @@ async function main() {
   const bundle = path.join(work, 'core.mjs');
   await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' });
   const core = await import(pathToFileURL(bundle).href);
+  const before = beforeRef ? await importCoreAt(beforeRef) : undefined;
   // As the extension's workers do at start-up: on Node 20 relaxed SIMD sits behind a V8 flag (process-wide, so the
   // two experiment workers below get it too).
   core.enableRelaxedSimd();
@@ -48,7 +51,7 @@ async function main() {
     import { parentPort } from 'node:worker_threads';
     import * as core from ${JSON.stringify(pathToFileURL(bundle).href)};
     parentPort.on('message', ({ x, heads, options }) => {
-      const results = heads.map((h) => core.attentionHead(h.name, core.matmul(x, h.wq), core.matmul(x, h.wk), core.matmul(x, h.wv), options));
+      const results = core.runLayer({ heads }, x, x, options).heads;
       const buffers = results.flatMap((r) => [r.q, r.k, r.v, r.scores, r.scaled, r.weights, r.output].map((m) => m.data.buffer));
       parentPort.postMessage(results, buffers);
     });`);
@@ -100,7 +103,7 @@ async function main() {
     cases.push({
       label: `1 head, d=64, N=${n}`,
       reps: goalOnly ? 15 : n >= 4096 ? 5 : n >= 2048 ? 7 : 11,
-      js: () => core.attentionHead('h', q, k, v, options),
+      run: (c) => c.attentionHead('h', q, k, v, options),
       jsWeights: (r) => [r.weights.data],
       jsOutput: (r) => r.output.data,
       py: { kind: 'single', n, m: n, d, dv: d, factor: 1 / Math.sqrt(d), q: save(`q${n}`, q.data), k: save(`k${n}`, k.data), v: save(`v${n}`, v.data) },
@@ -125,7 +128,7 @@ async function main() {
     cases.push({
       label: `12 heads × 64, d_model 768, N=${n} (projections incl. W_O)`,
       reps: goalOnly ? 15 : 5,
-      js: () => core.runLayer(layer, x, x, options),
+      run: (c) => c.runLayer(layer, x, x, options),
       parallel: () => runLayerParallel(layer, x, options),
       jsWeights: (r) => r.heads.map((h) => h.weights.data),
       jsOutput: (r) => r.output.data,
@@ -139,6 +142,7 @@ async function main() {
 
   const results = [];
   for (const c of cases) {
+    c.js = () => c.run(core);
     // Agreement: one run each, compared cell by cell.
     const ours = c.js();
     const prefix = path.join(work, 'check');
@@ -161,6 +165,7 @@ async function main() {
     const tJs = [];
     const tPy = [];
     const tPlain = [];
+    const tBefore = [];
     const timed = (f) => {
       const t0 = performance.now();
       f();
@@ -173,6 +178,7 @@ async function main() {
       core.setKernelVariant('simd');
       tPlain.push(timed(c.js));
       core.setKernelVariant('auto');
+      if (before) tBefore.push(timed(() => c.run(before)));
     }
     let parallelMs;
     if (c.parallel) {
@@ -194,7 +200,7 @@ async function main() {
       fallback = performance.now() - t0;
       core.setKernelMode('auto');
     }
-    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
+    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), beforeMs: before ? median(tBefore) : undefined, beforeMinMs: before ? Math.min(...tBefore) : undefined, diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
     row.ratio = row.oursMs / row.numpyMs;
     // Fastest run of each side: less sensitive to other load on a shared 2-core machine.
     row.numpyMinMs = Math.min(...tPy);
@@ -207,15 +213,28 @@ async function main() {
   await Promise.all(pool.map((w) => w.terminate()));
 
   const table = [
-    `| case | numpy float32 (ms) | ours: WASM ${variant ?? 'none'}, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | max abs diff weights / output | plain SIMD build, no FMA (ms, ratio) | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |`,
-    '|---|---:|---:|---:|:---:|---:|---|---:|---:|---:|',
-    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} | ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.plainMs.toFixed(1)} (${(r.plainMs / r.numpyMs).toFixed(2)}×) | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
+    `| case | numpy float32 (ms) |${before ? ` before: ${beforeRef} (ms, ratio; fastest) |` : ''} ours: WASM ${variant ?? 'none'}, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | max abs diff weights / output | plain SIMD build, no FMA (ms, ratio) | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |`,
+    `|---|---:|${before ? '---:|' : ''}---:|---:|:---:|---:|---|---:|---:|---:|`,
+    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} |${r.beforeMs === undefined ? '' : ` ${r.beforeMs.toFixed(1)} (${(r.beforeMs / r.numpyMs).toFixed(2)}×; ${r.beforeMinMs.toFixed(1)}) |`} ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.plainMs.toFixed(1)} (${(r.plainMs / r.numpyMs).toFixed(2)}×) | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
   ].join('\n');
   const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   const header = `numpy ${info.numpy} (Python ${info.python}), BLAS: ${info.blas}; numpy env: ${JSON.stringify(info.env)}; load average at the end: ${load} (load at start: ${loadAtStart})`;
   console.log(header);
   console.log(table);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ info, variant, results, table, header }, null, 2));
+}
+
+/** The core as it was at a commit: its src/ from git, bundled with this checkout's node_modules. */
+async function importCoreAt(ref) {
+  const tree = path.join(work, 'before');
+  mkdirSync(tree);
+  execFileSync('tar', ['-x', '-C', tree], { input: execFileSync('git', ['-C', root, 'archive', ref, 'src'], { maxBuffer: 1 << 30 }) });
+  const out = path.join(work, 'core-before.mjs');
+  await esbuild.build({
+    entryPoints: [path.join(tree, 'src/core/index.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out,
+    nodePaths: [path.join(root, 'node_modules')], logLevel: 'warning',
+  });
+  return import(pathToFileURL(out).href);
 }
 
 function median(xs) {
