@@ -3,6 +3,8 @@
 // Usage: node bench/compute.mjs [--quick | --goal] [--before GIT_REF] [--json out.json]
 //   --goal: only issue 14's two goal cases (12 heads, d_model 768, N = 512; 1 head, N = 2,048), 15 runs each
 //   --before REF: also times the core of that commit (git archive of its src/), interleaved in the same process
+//   --numpy-threads N: OpenBLAS threads for numpy (default: its own choice, 2 here). 1 compares thread for thread, and
+//     holds up on a loaded machine, where numpy's spinning BLAS threads lose far more than our single thread
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const goalOnly = args.includes('--goal');
 const beforeRef = args.includes('--before') ? args[args.indexOf('--before') + 1] : undefined;
+const numpyThreads = args.includes('--numpy-threads') ? args[args.indexOf('--numpy-threads') + 1] : undefined;
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 /** Issue 14's goal: at most 2× numpy's time. */
 const TARGET = 2;
@@ -76,6 +79,7 @@ async function main() {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (numpyThreads) env.OPENBLAS_NUM_THREADS = numpyThreads;
   const py = spawn('python3', [path.join(root, 'bench/numpy_attention.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   const ask = async (msg) => {
