@@ -64,8 +64,12 @@ async function main() {
     const named = layer.heads.map((h, i) => ({ name: `head ${i + 1}`, ...h }));
     const half = Math.ceil(named.length / 2);
     const parts = await Promise.all(pool.map((w, k) => new Promise((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
+      const fail = (error) => reject(error);
+      w.once('message', (message) => {
+        w.off('error', fail);
+        resolve(message);
+      });
+      w.once('error', fail);
       w.postMessage({ x, heads: named.slice(k * half, (k + 1) * half), options });
     })));
     const heads = parts.flat();
@@ -170,19 +174,28 @@ async function main() {
     const tPy = [];
     const tPlain = [];
     const tBefore = [];
-    const timed = (f) => {
+    // CPU time as well as wall time: on a loaded machine a single thread's CPU time barely moves, while its wall
+    // time includes every other process's turn.
+    const cpu = { ours: [], numpy: [], before: [] };
+    const timed = (f, cpuTimes) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       f();
-      return performance.now() - t0;
+      const ms = performance.now() - t0;
+      const used = process.cpuUsage(c0);
+      cpuTimes?.push((used.user + used.system) / 1000);
+      return ms;
     };
     for (let r = 0; r < c.reps; r++) {
-      tJs.push(timed(c.js));
-      tPy.push((await ask({ cmd: 'run', case: c.py })).ms);
+      tJs.push(timed(c.js, cpu.ours));
+      const py = await ask({ cmd: 'run', case: c.py });
+      tPy.push(py.ms);
+      cpu.numpy.push(py.cpuMs);
       // The plain-SIMD build (no fused multiply–add), interleaved too: the A/B of relaxed SIMD.
       core.setKernelVariant('simd');
       tPlain.push(timed(c.js));
       core.setKernelVariant('auto');
-      if (before) tBefore.push(timed(() => c.run(before)));
+      if (before) tBefore.push(timed(() => c.run(before), cpu.before));
     }
     let parallelMs;
     if (c.parallel) {
@@ -204,7 +217,8 @@ async function main() {
       fallback = performance.now() - t0;
       core.setKernelMode('auto');
     }
-    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), beforeMs: before ? median(tBefore) : undefined, beforeMinMs: before ? Math.min(...tBefore) : undefined, diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
+    const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), beforeMs: before ? median(tBefore) : undefined, beforeMinMs: before ? Math.min(...tBefore) : undefined,
+      cpuMs: { ours: median(cpu.ours), numpy: median(cpu.numpy), before: before ? median(cpu.before) : undefined }, diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
     row.ratio = row.oursMs / row.numpyMs;
     // Fastest run of each side: less sensitive to other load on a shared 2-core machine.
     row.numpyMinMs = Math.min(...tPy);
@@ -212,14 +226,16 @@ async function main() {
     row.minRatio = row.oursMinMs / row.numpyMinMs;
     results.push(row);
     console.error(`${row.label}: ours ${row.oursMs.toFixed(1)} ms, numpy ${row.numpyMs.toFixed(1)} ms, ×${row.ratio.toFixed(2)}`);
+    const cpuBefore = row.cpuMs.before === undefined ? '' : `, before ${row.cpuMs.before.toFixed(1)}`;
+    console.error(`  CPU time, medians (ms): ours ${row.cpuMs.ours.toFixed(1)}, numpy ${row.cpuMs.numpy.toFixed(1)} (all its threads)${cpuBefore}`);
   }
   py.stdin.end();
   await Promise.all(pool.map((w) => w.terminate()));
 
   const table = [
-    `| case | numpy float32 (ms) |${before ? ` before: ${beforeRef} (ms, ratio; fastest) |` : ''} ours: WASM ${variant ?? 'none'}, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | max abs diff weights / output | plain SIMD build, no FMA (ms, ratio) | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |`,
-    `|---|---:|${before ? '---:|' : ''}---:|---:|:---:|---:|---|---:|---:|---:|`,
-    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} |${r.beforeMs === undefined ? '' : ` ${r.beforeMs.toFixed(1)} (${(r.beforeMs / r.numpyMs).toFixed(2)}×; ${r.beforeMinMs.toFixed(1)}) |`} ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.plainMs.toFixed(1)} (${(r.plainMs / r.numpyMs).toFixed(2)}×) | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
+    `| case | numpy float32 (ms) |${before ? ` before: ${beforeRef} (ms, ratio; fastest) |` : ''} ours: WASM ${variant ?? 'none'}, 1 thread (ms) | ratio (medians) | target ≤ 2× | fastest runs: numpy / ours (ratio) | CPU time, medians: numpy (all threads) / ours (ratio)${before ? ' / before' : ''} | max abs diff weights / output | plain SIMD build, no FMA (ms, ratio) | heads on 2 workers (ms, ratio) | JS fallback (ms, 1 run) |`,
+    `|---|---:|${before ? '---:|' : ''}---:|---:|:---:|---:|---:|---|---:|---:|---:|`,
+    ...results.map((r) => `| ${r.label} | ${r.numpyMs.toFixed(1)} |${r.beforeMs === undefined ? '' : ` ${r.beforeMs.toFixed(1)} (${(r.beforeMs / r.numpyMs).toFixed(2)}×; ${r.beforeMinMs.toFixed(1)}) |`} ${r.oursMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratio <= TARGET ? 'met' : 'missed'} | ${r.numpyMinMs.toFixed(1)} / ${r.oursMinMs.toFixed(1)} (${r.minRatio.toFixed(2)}×) | ${r.cpuMs.numpy.toFixed(1)} / ${r.cpuMs.ours.toFixed(1)} (${(r.cpuMs.ours / r.cpuMs.numpy).toFixed(2)}×)${r.cpuMs.before === undefined ? '' : ` / ${r.cpuMs.before.toFixed(1)}`} | ${r.diffWeights.toExponential(1)} / ${r.diffOutput.toExponential(1)} | ${r.plainMs.toFixed(1)} (${(r.plainMs / r.numpyMs).toFixed(2)}×) | ${r.parallelMs === undefined ? '–' : `${r.parallelMs.toFixed(1)} (${(r.parallelMs / r.numpyMs).toFixed(2)}×)`} | ${r.fallbackMs === undefined ? '–' : r.fallbackMs.toFixed(0)} |`),
   ].join('\n');
   const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   const header = `numpy ${info.numpy} (Python ${info.python}), BLAS: ${info.blas}; numpy env: ${JSON.stringify(info.env)}; load average at the end: ${load} (load at start: ${loadAtStart})`;
