@@ -176,7 +176,7 @@ async function main() {
     const tBefore = [];
     // CPU time as well as wall time: on a loaded machine a single thread's CPU time barely moves, while its wall
     // time includes every other process's turn.
-    const cpu = { ours: [], numpy: [], before: [] };
+    const cpu = { ours: [], numpy: [], before: [], plain: [] };
     const timed = (f, cpuTimes) => {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -193,7 +193,7 @@ async function main() {
       cpu.numpy.push(py.cpuMs);
       // The plain-SIMD build (no fused multiply–add), interleaved too: the A/B of relaxed SIMD.
       core.setKernelVariant('simd');
-      tPlain.push(timed(c.js));
+      tPlain.push(timed(c.js, cpu.plain));
       core.setKernelVariant('auto');
       if (before) tBefore.push(timed(() => c.run(before), cpu.before));
     }
@@ -218,7 +218,7 @@ async function main() {
       core.setKernelMode('auto');
     }
     const row = { label: c.label, numpyMs: median(tPy), oursMs: median(tJs), plainMs: median(tPlain), beforeMs: before ? median(tBefore) : undefined, beforeMinMs: before ? Math.min(...tBefore) : undefined,
-      cpuMs: { ours: median(cpu.ours), numpy: median(cpu.numpy), before: before ? median(cpu.before) : undefined }, diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
+      cpuMs: { ours: median(cpu.ours), numpy: median(cpu.numpy), plain: median(cpu.plain), before: before ? median(cpu.before) : undefined }, diffWeights: diffW, diffOutput: diffO, fallbackMs: fallback, parallelMs };
     row.ratio = row.oursMs / row.numpyMs;
     // Fastest run of each side: less sensitive to other load on a shared 2-core machine.
     row.numpyMinMs = Math.min(...tPy);
@@ -227,7 +227,7 @@ async function main() {
     results.push(row);
     console.error(`${row.label}: ours ${row.oursMs.toFixed(1)} ms, numpy ${row.numpyMs.toFixed(1)} ms, ×${row.ratio.toFixed(2)}`);
     const cpuBefore = row.cpuMs.before === undefined ? '' : `, before ${row.cpuMs.before.toFixed(1)}`;
-    console.error(`  CPU time, medians (ms): ours ${row.cpuMs.ours.toFixed(1)}, numpy ${row.cpuMs.numpy.toFixed(1)} (all its threads)${cpuBefore}`);
+    console.error(`  CPU time, medians (ms): ours ${row.cpuMs.ours.toFixed(1)}, plain SIMD build ${row.cpuMs.plain.toFixed(1)}, numpy ${row.cpuMs.numpy.toFixed(1)} (all its threads)${cpuBefore}`);
   }
   py.stdin.end();
   await Promise.all(pool.map((w) => w.terminate()));
