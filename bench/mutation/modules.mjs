@@ -4,15 +4,34 @@ export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   // evaluate.ts and layer.ts carry the interventions option, whose tests are in test/unit/interventions.
   attention: { mutate: ['src/core/attention.ts', 'src/core/layer.ts', 'src/core/evaluate.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/interventions/**/*.test.ts'] },
-  matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/**/*.test.ts', 'test/unit/stats.test.ts'] },
+  // matrix.ts, selection.ts and validate.ts are used by nearly every core test: each mutant would rerun all of them
+  // (a day here), so these groups run the tests written for the module alone. A lower bound: other tests may kill more.
+  matrix: { mutate: ['src/core/matrix.ts'], tests: ['test/unit/core/matrix.test.ts', 'test/unit/core/matrix-literal.test.ts'] },
   stats: { mutate: ['src/core/stats.ts', 'src/core/summaries.ts'], tests: ['test/unit/stats.test.ts', 'test/unit/binary/slim.test.ts', 'test/unit/core/**/*.test.ts'] },
   embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/**/*.test.ts'] },
-  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['test/unit/core/**/*.test.ts'] },
+  selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/selection.test.ts', 'test/unit/core/selection-literal.test.ts'] },
+  validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
+  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
-  budget: { mutate: ['src/core/budget.ts', 'src/core/overflow.ts'], tests: ['test/unit/budget/**/*.test.ts'] },
+  // The other tests of test/unit/budget (archives, the host thread, inline jobs) build large inputs; these groups run the
+  // tests written for each module, so a re-run takes minutes.
+  budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
+  overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
-  render: { mutate: ['webview/render/**/*.ts'], tests: ['test/unit/views/**/*.test.ts', 'test/webview/**/*.test.ts'] },
+  // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
+  // (vitest browser mode in Chromium), a group of its own.
+  render: {
+    mutate: ['colour-scale', 'contrast', 'format', 'line-selection', 'place-popup'].map((f) => `webview/render/${f}.ts`),
+    tests: ['test/unit/views/**/*.test.ts'],
+  },
+  derivation: { mutate: ['webview/render/cell-derivation.ts'], tests: ['test/unit/views/cell-derivation-literal.test.ts'] },
+  canvas: {
+    mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
+    tests: ['pooled-raster', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
+  },
+  // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
+  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
+  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
+  model: { mutate: ['src/core/model/**/*.ts'], tests: [...['badInput', 'golden', 'loading', 'steps', 'tokenizer'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'] },
 };

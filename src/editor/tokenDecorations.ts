@@ -11,14 +11,13 @@ export class TokenDecorations implements vscode.Disposable {
     border: '1px solid',
     borderColor: new vscode.ThemeColor('selfAttention.focusedTokenBorder'),
   });
-  // Light backgrounds keep the text readable; the solid underline (3:1 on the editor background, wider for
-  // higher levels) carries the level and stays visible over a still-active selection.
+  // Light backgrounds keep the text readable; the underline, wider for higher levels, carries the level. It is
+  // drawn in the text's own colour (CSS currentColor), which every theme keeps readable on whatever is behind the
+  // text: the editor background, and a still-active selection (the high-contrast themes recolour selected text).
   private readonly tints = Array.from({ length: TINT_LEVELS }, (_, i) =>
     vscode.window.createTextEditorDecorationType({
       backgroundColor: new vscode.ThemeColor(`selfAttention.attentionTint${i + 1}`),
-      borderColor: new vscode.ThemeColor('selfAttention.attentionTintUnderline'),
-      borderStyle: 'none none solid none',
-      borderWidth: `0 0 ${UNDERLINE_PX[i]}px 0`,
+      textDecoration: `underline solid ${UNDERLINE_PX[i]}px`,
     }),
   );
 
