@@ -20,7 +20,10 @@ export default defineConfig({
       {
         // A timeout catches a hang, not slowness: property tests run thousands of cases and the size tests build
         // 200 MB inputs, which under load on the shared 2-core machine took 50–95 s.
-        test: { ...seeded, name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
+        test: {
+          ...seeded, setupFiles: [...seeded.setupFiles, 'test/setup/relaxed-simd.ts'],
+          name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 180_000,
+        },
       },
       {
         test: {

@@ -2,7 +2,7 @@
 
 Protocol (one JSON object per line on stdin, one JSON line back on stdout):
   {"cmd": "info"}                                   -> versions, BLAS, threads
-  {"cmd": "run", "case": {...}}                     -> {"ms": wall time of one run}
+  {"cmd": "run", "case": {...}}                     -> {"ms": wall time of one run, "cpuMs": CPU time of all threads}
   {"cmd": "check", "case": {...}, "out": "prefix"}  -> writes prefix.weights.f32 and prefix.output.f32
 A case names raw little-endian float32 files written by compute.mjs (row-major) and their shapes.
 The caller unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this process, so OpenBLAS picks its own kernel.
@@ -119,10 +119,12 @@ def main():
             }
         elif cmd == "run":
             t0 = time.perf_counter()
+            c0 = time.process_time()
             result = run(msg["case"])
             ms = (time.perf_counter() - t0) * 1e3
+            cpu_ms = (time.process_time() - c0) * 1e3  # every thread's CPU time (BLAS threads that spin count too)
             del result
-            reply = {"ms": ms}
+            reply = {"ms": ms, "cpuMs": cpu_ms}
         elif cmd == "check":
             result = run(msg["case"])
             np.ascontiguousarray(result["weights"], dtype=np.float32).tofile(msg["out"] + ".weights.f32")

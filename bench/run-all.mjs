@@ -69,7 +69,7 @@ intermediates (q@k.T, ×scale, stable softmax, @v; multi-head: one X·W_QKV GEMM
 
 ${c.length ? compute.table : ''}
 
-Target ≤ 3× numpy in every case: ${verdict(worstCompute <= 3)} (worst ratio ${worstCompute.toFixed(2)}×).
+Target ≤ 2× numpy in every case: ${verdict(worstCompute <= 2)} (worst ratio ${worstCompute.toFixed(2)}×).
 
 ### Render: \`<attn-matrix>\` first paint and hover
 ${render.table}

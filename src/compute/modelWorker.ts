@@ -7,8 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ModelCancelled } from '../core';
 import { ModelJobs } from './modelJob';
 import { finishedLayerTransferables } from './transferables';
+import { enableRelaxedSimd } from './relaxedSimd';
 import type { FromModelWorker, ToModelWorker } from './modelProtocol';
 
+enableRelaxedSimd();
 const cancelledUpTo = new Int32Array(workerData as SharedArrayBuffer);
 const jobs = new ModelJobs();
 let queue: Promise<void> = Promise.resolve();

@@ -3,6 +3,7 @@ import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
+import { enableRelaxedSimd } from './relaxedSimd';
 import { slimResult, tokensOnly, type Focus } from './slice';
 import { slimWhatIf } from './whatIfSlice';
 
@@ -45,7 +46,8 @@ function answer(message: ToComputeWorker): FromComputeWorker {
 }
 
 // The panel starts this process when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the
-// webview loads, rather than in the first request.
+// webview loads, rather than in the first request (the relaxed-SIMD build where this runtime can have it).
+enableRelaxedSimd();
 kernels();
 
 function onMessage(message: ToComputeWorker, reply: (answer: FromComputeWorker) => void): void {

@@ -1,5 +1,5 @@
 import { attentionHead } from './attention';
-import { add, addBias, concatColumns, layerNorm, matmul, relu, type Matrix } from './matrix';
+import { add, addBias, columns, concatColumns, layerNorm, matmul, relu, type Matrix } from './matrix';
 import type { LayerInterventions } from './interventions/apply';
 import type { AttentionOptions, HeadResult, HeadSpec, LayerResult, LayerSpec } from './types';
 
@@ -11,13 +11,51 @@ function needed(m: Matrix | null, what: string): Matrix {
   return m;
 }
 
-function runHead(head: HeadSpec, index: number, x: Matrix | null, keyX: Matrix | null, options: AttentionOptions): HeadResult {
-  const name = head.name ?? `head ${index + 1}`;
-  if ('query' in head) return attentionHead(name, head.query, head.key, head.value, options);
-  const xq = needed(x, 'Layer input');
-  const xk = needed(keyX, 'Key input');
-  const result = attentionHead(name, matmul(xq, head.wq), matmul(xk, head.wk), matmul(xk, head.wv), options);
-  return { ...result, projections: { wq: head.wq, wk: head.wk, wv: head.wv } };
+type ProjectionHead = Extract<HeadSpec, { wq: Matrix }>;
+const hasProjections = (head: HeadSpec): head is ProjectionHead => 'wq' in head;
+
+/** Q, K and V of one projection head, sliced out of the fused products. */
+interface Projected {
+  readonly q: Matrix;
+  readonly k: Matrix;
+  readonly v: Matrix;
+}
+
+/**
+ * Q, K and V of every projection head from as few products as possible: X·[W_Q… | W_K… | W_V…] once for
+ * self-attention, X·[W_Q…] and X_kv·[W_K… | W_V…] for cross-attention. One big product keeps the kernels busy on
+ * one copy of X instead of 3 × heads small ones; each output column is the same dot product either way.
+ */
+function projectHeads(heads: readonly ProjectionHead[], x: Matrix, keyX: Matrix): Projected[] {
+  const wq = heads.map((h) => h.wq);
+  const kv = [...heads.map((h) => h.wk), ...heads.map((h) => h.wv)];
+  const slices = (product: Matrix, parts: readonly Matrix[]): Matrix[] => {
+    let start = 0;
+    return parts.map((w) => columns(product, (start += w.cols) - w.cols, w.cols));
+  };
+  let q: Matrix[];
+  let kvs: Matrix[];
+  if (x === keyX) {
+    const all = slices(matmul(x, concatColumns([...wq, ...kv])), [...wq, ...kv]);
+    q = all.slice(0, heads.length);
+    kvs = all.slice(heads.length);
+  } else {
+    q = slices(matmul(x, concatColumns(wq)), wq);
+    kvs = slices(matmul(keyX, concatColumns(kv)), kv);
+  }
+  return heads.map((_, h) => ({ q: q[h], k: kvs[h], v: kvs[heads.length + h] }));
+}
+
+function runHeads(specs: readonly HeadSpec[], x: Matrix | null, keyX: Matrix | null, options: AttentionOptions): HeadResult[] {
+  const projectionHeads = specs.filter(hasProjections);
+  const projected = projectionHeads.length > 0 ? projectHeads(projectionHeads, needed(x, 'Layer input'), needed(keyX, 'Key input')) : [];
+  let next = 0;
+  return specs.map((head, index) => {
+    const name = head.name ?? `head ${index + 1}`;
+    if (!hasProjections(head)) return attentionHead(name, head.query, head.key, head.value, options);
+    const { q, k, v } = projected[next++];
+    return { ...attentionHead(name, q, k, v, options), projections: { wq: head.wq, wk: head.wk, wv: head.wv } };
+  });
 }
 
 /**
@@ -32,7 +70,7 @@ export function runLayer(
   const computed =
     spec.heads.length === 0
       ? [attentionHead(IDENTITY_HEAD_NAME, needed(x, 'Layer input'), needed(keyX, 'Key input'), needed(keyX, 'Key input'), options)]
-      : spec.heads.map((h, i) => runHead(h, i, x, keyX, options));
+      : runHeads(spec.heads, x, keyX, options);
   const heads = interventions ? computed.map((h, i) => interventions.apply(i, h)) : computed;
   const concat = concatColumns(heads.map((h) => h.output as Matrix));
   const attentionOutput = spec.wo ? matmul(concat, spec.wo) : concat;

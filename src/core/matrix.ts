@@ -164,6 +164,14 @@ export function layerNorm(m: Matrix, eps = 1e-5): Matrix {
   return out;
 }
 
+/** Columns [start, start + width) of every row, as a matrix of their own. */
+export function columns(x: Matrix, start: number, width: number): Matrix {
+  assertShape(start >= 0 && width >= 0 && start + width <= x.cols, `columns ${start}…${start + width - 1} of ${shape(x)}`);
+  const out = zeros(x.rows, width);
+  for (let i = 0; i < x.rows; i++) out.data.set(x.data.subarray(i * x.cols + start, i * x.cols + start + width), i * width);
+  return out;
+}
+
 /** Places the matrices side by side; all must have the same number of rows. */
 export function concatColumns(parts: readonly Matrix[]): Matrix {
   const rows = parts.length > 0 ? parts[0].rows : 0;

@@ -40,16 +40,15 @@ export const tokenViewStyles = [
     grid-template-columns: minmax(60px, 1fr) var(--gap, 200px) minmax(60px, 1fr);
     max-width: 900px;
   }
+  /* Each token sits at its own row's offset, so a long column can hold only the rows on screen. */
   .col {
-    display: flex;
-    flex-direction: column;
+    position: relative;
     min-width: 0;
   }
-  .col.queries { align-items: flex-end; }
-  .col.keys { align-items: flex-start; }
-  .col.keys .tok { min-width: 80px; }
+  .col.queries .tok { right: 0; }
+  .col.keys .tok { left: 0; min-width: 80px; }
   .tok {
-    position: relative;
+    position: absolute;
     box-sizing: border-box;
     height: var(--row, 22px);
     line-height: calc(var(--row, 22px) - 4px);

@@ -1,4 +1,5 @@
 import { html, svg, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { AttnView } from './attn-view';
 import { customElement, property } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
@@ -15,6 +16,7 @@ import type { LineRule } from '../../src/shared/enums';
 import { headTitle } from '../head-label';
 import type { ExportContext } from '../export-provider';
 import { RovingTabindexController, type GridPosition } from '../controllers/roving-tabindex';
+import { VisibleRowsController } from '../controllers/visible-rows';
 
 /** Rows of the token view's keyboard grid: its two columns. */
 const QUERIES = 0;
@@ -26,6 +28,8 @@ export const ALL_LINES_LIMIT = 300;
 export const MAX_LINES = 4000;
 /** The faintest line's opacity; line colours are chosen to keep 3:1 on the background even at it. */
 export const MIN_LINE_OPACITY = 0.6;
+/** Above this many tokens in a column only the rows on screen (and the focused, active and locked ones) are in the DOM. */
+export const VIRTUALIZE_ABOVE = 200;
 
 export interface DrawnLine extends TokenSvgLine {
   readonly head: number;
@@ -61,6 +65,20 @@ export class AttnTokenView extends AttnView {
     element: (at) => this.renderRoot.querySelector<HTMLElement>(`.tok[data-col="${at.row === QUERIES ? 'q' : 'k'}"][data-index="${at.col}"]`),
     onActivate: (at: GridPosition) => (at.row === QUERIES ? this.toggleLock(at.col) : this.toggleHidden(at.col)),
   });
+
+  private readonly visibleRows = new VisibleRowsController(this, {
+    rowHeight: TOKEN_ROW_HEIGHT,
+    overscan: 12,
+    initialRows: 64,
+    target: () => this.renderRoot.querySelector('.board'),
+  });
+
+  /** The rows of one column to put in the DOM: all of a short column; of a long one, those on screen and the pinned. */
+  private rowsOf(column: typeof QUERIES | typeof KEYS, count: number, pinned: readonly (number | null)[]): number[] {
+    if (count <= VIRTUALIZE_ABOVE) return Array.from({ length: count }, (_, i) => i);
+    const { row, col } = this.keys.position;
+    return this.visibleRows.rows(count, [...pinned, row === column ? col : null]);
+  }
 
   /** The query token whose lines are shown alone, or null for all lines. */
   get shownToken(): number | null {
@@ -214,9 +232,10 @@ export class AttnTokenView extends AttnView {
         : nothing}
       <div class="board" ${styleProps({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.fire('token-hover', null)}
         @keydown=${this.onKeyDown}>
-        <div class="col queries" role="group" aria-label="Query tokens">
-          ${r.tokens.map((t, i) => html`<div
+        <div class="col queries" role="group" aria-label="Query tokens" ${styleProps({ height: `${n * rh}px` })}>
+          ${repeat(this.rowsOf(QUERIES, n, [active, this.lockedToken]), (i) => i, (i) => html`<div
               class="tok ${i === active ? 'active' : ''} ${i === this.lockedToken ? 'locked' : ''}"
+              ${styleProps({ top: `${i * rh}px` })}
               role="button"
               data-col="q"
               data-index=${i}
@@ -227,7 +246,7 @@ export class AttnTokenView extends AttnView {
               @focus=${() => { this.keys.setPosition({ row: QUERIES, col: i }); this.fire('token-hover', i); }}
               @blur=${() => this.fire('token-hover', null)}
               @click=${() => this.toggleLock(i)}
-            ><span class="text">${tokenText(t)}</span></div>`)}
+            ><span class="text">${tokenText(r.tokens[i])}</span></div>`)}
         </div>
         <svg class="lines" aria-hidden="true" height=${height} viewBox="0 0 ${gap} ${height}" preserveAspectRatio="none">
           ${lines.map((l) => svg`<line
@@ -238,22 +257,23 @@ export class AttnTokenView extends AttnView {
               stroke-width=${(0.75 + 5 * Math.min(1, l.weight / lineMax)).toFixed(2)}
               vector-effect="non-scaling-stroke"></line>`)}
         </svg>
-        <div class="col keys" role="group" aria-label="Key tokens (select to hide or show)">
-          ${r.keyTokens.map((t, j) => {
+        <div class="col keys" role="group" aria-label="Key tokens (select to hide or show)" ${styleProps({ height: `${m * rh}px` })}>
+          ${repeat(this.rowsOf(KEYS, m, []), (j) => j, (j) => {
             const w = activeRow ? activeRow[j] : 0;
             const isHidden = hidden.has(j);
             return html`<div
                 class="tok ${isHidden ? 'hidden-key' : ''} ${activeRow && !drawnKeys.has(j) ? 'dim' : ''}"
+                ${styleProps({ top: `${j * rh}px` })}
                 role="button"
                 data-col="k"
                 data-index=${j}
                 tabindex=${this.keys.tabIndex(KEYS, j)}
                 aria-pressed=${isHidden ? 'true' : 'false'}
-                aria-label=${`Key ${j + 1}: ${shortToken(t)}${activeRow ? `, weight ${w.toFixed(2)}` : ''}${isHidden ? ', hidden' : ''}`}
+                aria-label=${`Key ${j + 1}: ${shortToken(r.keyTokens[j])}${activeRow ? `, weight ${w.toFixed(2)}` : ''}${isHidden ? ', hidden' : ''}`}
                 title=${isHidden ? 'Hidden: click to show again' : 'Click to hide this key (weights renormalised)'}
                 @focus=${() => this.keys.setPosition({ row: KEYS, col: j })}
                 @click=${() => this.toggleHidden(j)}
-              ><span class="text">${tokenText(t)}</span>${activeRow && drawnKeys.has(j)
+              ><span class="text">${tokenText(r.keyTokens[j])}</span>${activeRow && drawnKeys.has(j)
                 ? html`<span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((w / rowMax) * 80))}px`, background: focusColor })}></span>`
                 : nothing}</div>`;
           })}

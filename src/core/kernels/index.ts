@@ -6,8 +6,10 @@
  *
  * The module is compiled synchronously. Where that is refused (a browser main thread may reject synchronous
  * compiles of big modules) or WebAssembly/SIMD is missing, `kernels()` returns null and callers stay on JS.
+ * It comes in two builds of the same source: relaxed SIMD (multiply–adds fused where the CPU has FMA) where the
+ * runtime validates it, plain SIMD otherwise.
  */
-import { KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernelsWasm';
 import { softmaxRow } from './softmaxRow';
 
 /** The little of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
@@ -16,6 +18,7 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
 }
@@ -33,8 +36,14 @@ interface KernelExports {
 
 export type KernelMode = 'auto' | 'off' | 'always';
 
+/** The two builds of the kernels. */
+export const KERNEL_VARIANTS = ['relaxed-simd', 'simd'] as const;
+export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
+const BUILDS: Record<KernelVariant, string> = { 'relaxed-simd': KERNELS_RELAXED_WASM_BASE64, simd: KERNELS_WASM_BASE64 };
+
 let mode: KernelMode = 'auto';
-let loaded: Kernels | null | undefined;
+let variantChoice: KernelVariant | 'auto' = 'auto';
+const instances = new Map<KernelVariant, Kernels | null>();
 
 /**
  * 'auto' (default): kernels for products big enough to pay for the copies; 'off': JS only (reference, benchmarks);
@@ -71,9 +80,30 @@ export function kernelsFor(work: number): Kernels | null {
   return chosen;
 }
 
-/** The loaded kernels, or null where WebAssembly SIMD is unavailable. Loads once. */
+/** 'auto' (default): the relaxed-SIMD build where the runtime has it; a variant: that build only (tests, benchmarks). */
+export function setKernelVariant(next: KernelVariant | 'auto'): void {
+  variantChoice = next;
+}
+
+/** The loaded kernels, or null where WebAssembly SIMD is unavailable. Each build loads once. */
 export function kernels(): Kernels | null {
-  if (loaded === undefined) loaded = load();
+  if (variantChoice !== 'auto') return instance(variantChoice);
+  return instance('relaxed-simd') ?? instance('simd');
+}
+
+/** Whether this runtime validates the relaxed-SIMD build (feature detection by the module itself). */
+export function relaxedSimdSupported(): boolean {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  try {
+    return wasm?.validate(decodeBase64(BUILDS['relaxed-simd'])) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function instance(variant: KernelVariant): Kernels | null {
+  let loaded = instances.get(variant);
+  if (loaded === undefined) instances.set(variant, (loaded = load(variant)));
   return loaded;
 }
 
@@ -84,13 +114,13 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-function load(): Kernels | null {
+function load(variant: KernelVariant): Kernels | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return null;
-    const module = new wasm.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const instance = new wasm.Instance(module, {});
-    return new Kernels(instance.exports as unknown as KernelExports);
+    const bytes = decodeBase64(BUILDS[variant]);
+    if (!wasm?.validate(bytes)) return null;
+    const module = new wasm.Module(bytes);
+    return new Kernels(new wasm.Instance(module, {}).exports as unknown as KernelExports, variant);
   } catch {
     return null;
   }
@@ -104,11 +134,13 @@ const PAGE = 65536;
  */
 export class Kernels {
   readonly exports: KernelExports;
+  readonly variant: KernelVariant;
   private readonly base: number;
   private top: number;
 
-  constructor(exports: KernelExports) {
+  constructor(exports: KernelExports, variant: KernelVariant) {
     this.exports = exports;
+    this.variant = variant;
     this.base = exports.heapBase();
     this.top = this.base;
   }

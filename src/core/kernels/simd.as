@@ -4,6 +4,18 @@
 // Conventions: pointers are byte offsets into this module's memory, which the JS side (index.ts) owns
 // and grows; matrices are row-major float32; nothing here allocates.
 
+// ───────────────────────────── multiply–add ─────────────────────────────
+
+/**
+ * a·b + c in four lanes. Built twice (scripts/build-wasm.mjs): with relaxed SIMD this is one fused multiply–add
+ * where the CPU has FMA (one rounding instead of two, so results may differ from the other build by a float32
+ * ulp per step); without it, a multiply then an add.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 // ───────────────────────────── A·Bᵀ (Q·Kᵀ) ─────────────────────────────
 
 /** Keys per tile: 128 rows of K at d = 64 are 32 KB, which stays in L1 while every query row passes over it. */
@@ -27,7 +39,7 @@ function dot(a: usize, b: usize, d: i32): f32 {
   let k = 0;
   for (; k < d4; k += 4) {
     const off = <usize>k << 2;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(a + off), v128.load(b + off)));
+    acc = madd(v128.load(a + off), v128.load(b + off), acc);
   }
   let s = hsum(acc);
   for (; k < d; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
@@ -70,17 +82,17 @@ export function qkt(a: usize, b: usize, out: usize, n: i32, m: i32, d: i32, ldo:
           const x0 = v128.load(a0 + k);
           const x1 = v128.load(a1 + k);
           let y = v128.load(b0 + k);
-          c00 = f32x4.add(c00, f32x4.mul(x0, y));
-          c10 = f32x4.add(c10, f32x4.mul(x1, y));
+          c00 = madd(x0, y, c00);
+          c10 = madd(x1, y, c10);
           y = v128.load(b1 + k);
-          c01 = f32x4.add(c01, f32x4.mul(x0, y));
-          c11 = f32x4.add(c11, f32x4.mul(x1, y));
+          c01 = madd(x0, y, c01);
+          c11 = madd(x1, y, c11);
           y = v128.load(b2 + k);
-          c02 = f32x4.add(c02, f32x4.mul(x0, y));
-          c12 = f32x4.add(c12, f32x4.mul(x1, y));
+          c02 = madd(x0, y, c02);
+          c12 = madd(x1, y, c12);
           y = v128.load(b3 + k);
-          c03 = f32x4.add(c03, f32x4.mul(x0, y));
-          c13 = f32x4.add(c13, f32x4.mul(x1, y));
+          c03 = madd(x0, y, c03);
+          c13 = madd(x1, y, c13);
         }
         let r0 = hsum4(c00, c01, c02, c03);
         let r1 = hsum4(c10, c11, c12, c13);
@@ -140,17 +152,17 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, out: usize, ldo: i3
             const x0 = v128.load32_splat(pa);
             const x1 = v128.load32_splat(pa + arow);
             let y = v128.load(pb);
-            s00 = f32x4.add(s00, f32x4.mul(x0, y));
-            s10 = f32x4.add(s10, f32x4.mul(x1, y));
+            s00 = madd(x0, y, s00);
+            s10 = madd(x1, y, s10);
             y = v128.load(pb, 16);
-            s01 = f32x4.add(s01, f32x4.mul(x0, y));
-            s11 = f32x4.add(s11, f32x4.mul(x1, y));
+            s01 = madd(x0, y, s01);
+            s11 = madd(x1, y, s11);
             y = v128.load(pb, 32);
-            s02 = f32x4.add(s02, f32x4.mul(x0, y));
-            s12 = f32x4.add(s12, f32x4.mul(x1, y));
+            s02 = madd(x0, y, s02);
+            s12 = madd(x1, y, s12);
             y = v128.load(pb, 48);
-            s03 = f32x4.add(s03, f32x4.mul(x0, y));
-            s13 = f32x4.add(s13, f32x4.mul(x1, y));
+            s03 = madd(x0, y, s03);
+            s13 = madd(x1, y, s13);
             pa += 4;
             pb += brow;
           }
@@ -164,10 +176,10 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, out: usize, ldo: i3
           let pb = b + <usize>kt * brow + cb;
           for (let k = kt; k < ke; k++) {
             const x0 = v128.load32_splat(pa);
-            s00 = f32x4.add(s00, f32x4.mul(x0, v128.load(pb)));
-            s01 = f32x4.add(s01, f32x4.mul(x0, v128.load(pb, 16)));
-            s02 = f32x4.add(s02, f32x4.mul(x0, v128.load(pb, 32)));
-            s03 = f32x4.add(s03, f32x4.mul(x0, v128.load(pb, 48)));
+            s00 = madd(x0, v128.load(pb), s00);
+            s01 = madd(x0, v128.load(pb, 16), s01);
+            s02 = madd(x0, v128.load(pb, 32), s02);
+            s03 = madd(x0, v128.load(pb, 48), s03);
             pa += 4;
             pb += brow;
           }
@@ -183,7 +195,7 @@ export function gemm(a: usize, lda: i32, b: usize, ldb: i32, out: usize, ldo: i3
           let pa = a + <usize>i * arow + (<usize>kt << 2);
           let pb = b + <usize>kt * brow + cb;
           for (let k = kt; k < ke; k++) {
-            s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+            s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
             pa += 4;
             pb += brow;
           }

@@ -4,10 +4,10 @@
  */
 import { attentionHead } from '../attention';
 import { planInterventions, type LayerInterventions } from '../interventions/apply';
-import { concatColumns, zeros, type Matrix } from '../matrix';
+import { columns, concatColumns, zeros, type Matrix } from '../matrix';
 import type { AttentionOptions, HeadResult } from '../types';
 import type { LayerNames, LinearName, ModelNames, NormName } from './families';
-import { activate, addInPlace, applyRope, columns, copyMatrix, layerNormAffine, project, rmsNorm } from './ops';
+import { activate, addInPlace, applyRope, copyMatrix, layerNormAffine, project, rmsNorm } from './ops';
 import { decodeTensor, ITEM } from './safetensors';
 import { ModelCancelled, type Model, type ModelConfig, type ModelLayerResult, type RunModelInput, type TensorInfo } from './types';
 
@@ -33,6 +33,31 @@ function linear(model: Model, x: Matrix, l: LinearName): Matrix {
   return project(x, (target) => readWeightInto(model, l.weight, target), l.outDim, l.transposed, l.bias ? tensor(model, l.bias) : undefined);
 }
 
+/**
+ * x·[W₁ᵀ | W₂ᵀ | …] (+ biases) for nn.Linear weights ([out, in], all reading x): stacked [out, in] blocks are the
+ * concatenated transposed weight, so each is read straight into its place and one product replaces several.
+ */
+function stackedLinear(model: Model, x: Matrix, parts: readonly LinearName[]): Matrix {
+  if (!parts.every((l) => l.transposed && l.inDim === x.cols)) throw new Error('internal: stacked projections must be [out, in] weights of one input');
+  const outDim = parts.reduce((sum, l) => sum + l.outDim, 0);
+  const readAll = (target: Float32Array): void => {
+    let offset = 0;
+    for (const l of parts) {
+      readWeightInto(model, l.weight, target.subarray(offset, (offset += l.outDim * l.inDim)));
+    }
+  };
+  let bias: Float32Array | undefined;
+  if (parts.some((l) => l.bias)) {
+    bias = new Float32Array(outDim);
+    let offset = 0;
+    for (const l of parts) {
+      if (l.bias) bias.set(tensor(model, l.bias), offset);
+      offset += l.outDim;
+    }
+  }
+  return project(x, readAll, outDim, true, bias);
+}
+
 /** A weight as float32 in `target`: F32 is read straight into it (the kernels' memory), F16/BF16 decoded there. */
 function readWeightInto(model: Model, name: string, target: Float32Array): void {
   const info = infoOf(model, name);
@@ -55,8 +80,15 @@ function splitHeads(model: Model, x: Matrix, names: LayerNames): { q: Matrix[]; 
     const qkv = linear(model, x, names.qkv[0]);
     return { q: range(c.heads).map((h) => columns(qkv, 3 * h * hd, hd)), k: range(c.heads).map((h) => columns(qkv, (3 * h + 1) * hd, hd)), v: range(c.heads).map((h) => columns(qkv, (3 * h + 2) * hd, hd)) };
   }
-  const [q, k, v] = names.qkv.map((l) => linear(model, x, l));
-  return { q: range(c.heads).map((h) => columns(q, h * hd, hd)), k: range(c.kvHeads).map((h) => columns(k, h * hd, hd)), v: range(c.kvHeads).map((h) => columns(v, h * hd, hd)) };
+  // Separate q/k/v_proj weights: one product with all three, read one after the other into the kernels' memory.
+  const qkv = stackedLinear(model, x, names.qkv);
+  const qDim = c.heads * hd;
+  const kvDim = c.kvHeads * hd;
+  return {
+    q: range(c.heads).map((h) => columns(qkv, h * hd, hd)),
+    k: range(c.kvHeads).map((h) => columns(qkv, qDim + h * hd, hd)),
+    v: range(c.kvHeads).map((h) => columns(qkv, qDim + kvDim + h * hd, hd)),
+  };
 }
 
 function mlp(model: Model, x: Matrix, names: LayerNames): Matrix {

@@ -80,13 +80,6 @@ export function activate(m: Matrix, kind: ModelConfig['activation']): void {
   }
 }
 
-/** Columns [start, start+width) of every row, with a row stride of `stride` in the source (for interleaved layouts). */
-export function columns(x: Matrix, start: number, width: number): Matrix {
-  const out = zeros(x.rows, width);
-  for (let i = 0; i < x.rows; i++) out.data.set(x.data.subarray(i * x.cols + start, i * x.cols + start + width), i * width);
-  return out;
-}
-
 /**
  * Rotary position embedding in Hugging Face's rotate_half form, in place, on the first `dims` columns of a
  * T × head_dim matrix: x' = x·cos + rotate_half(x)·sin, pairing column i with column i + dims/2.

@@ -117,7 +117,7 @@ describe('WebAssembly SIMD kernels', () => {
     resetKernelChoices();
     evaluate(buildSelectionSpec(text, DEFAULT_COMPUTE_SETTINGS).spec); // 96 tokens, d_model 64, 4 heads: every product is big
     const big = kernelChoices();
-    expect(big.wasm).toBe(4 * 4 + 3); // per head Q, K, V and attention; then W_O and the two FFN products
+    expect(big.wasm).toBe(1 + 4 + 3); // one fused X·[W_Q|W_K|W_V] product, each head's attention, W_O and the two FFN products
     expect(big.js).toBe(0);
 
     resetKernelChoices();
