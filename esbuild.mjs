@@ -21,7 +21,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // jsonc-parser's "main" is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
+    // Prefer a package's ESM build: esbuild follows and tree-shakes it (some "main" builds are UMD it cannot follow).
     mainFields: ['module', 'main'],
   },
   {

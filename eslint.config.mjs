@@ -62,6 +62,18 @@ export default tseslint.config(
     },
   },
   {
+    // The extension host starts, reads files and talks; the worker computes (test/unit/lint/hostBundle.test.ts checks the bundle).
+    files: ['src/extension.ts', 'src/settings.ts', 'src/panel/**/*.ts', 'src/sources/**/*.ts', 'src/editor/**/*.ts', 'src/models/**/*.ts', 'src/walkthrough/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\./|(\\.\\./)+)(core|compute/(job|worker|modelJob|modelWorker))(/|$)', allowTypeImports: true,
+          message: 'The extension host holds no core math: import types, or values through src/shared/core; the worker computes.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['webview/**/*.ts'],
     ignores: ['webview/dev/**'],
     rules: {

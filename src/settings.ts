@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { maskDilation, maskOf, maskWindow } from './core';
+import { maskDilation, maskOf, maskWindow } from './shared/core';
 import { isOneOf } from './shared/enums';
 import type { ComputeSettings } from './shared/protocol';
 import { SETTINGS, type IntegerSettingKey } from './shared/settings';

@@ -1,7 +1,7 @@
 /**
  * The one module that talks protocol: component events → FromWebview messages, ToWebview messages
  * → app properties. Unknown or malformed messages are ignored, and so are snapshots older than the
- * one on screen.
+ * one on screen and slices of another snapshot.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
 import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
@@ -44,6 +44,15 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       if (app.snapshot && msg.snapshot.seq < app.snapshot.seq) return false;
       app.snapshot = msg.snapshot;
       app.error = null;
+      return true;
+    }
+    case 'slice': {
+      // Only for the snapshot on screen, and only if the views could still index the result with it.
+      const snapshot = app.snapshot;
+      if (!snapshot || msg.seq !== snapshot.seq || !Array.isArray(msg.layers)) return false;
+      const next = { ...snapshot, result: { ...snapshot.result, layers: msg.layers } };
+      if (!isSnapshot(next)) return false;
+      app.snapshot = next;
       return true;
     }
     case 'error': {

@@ -1,13 +1,10 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { TRIVIAL_JOB_BYTES } from '../core';
-import { DEFAULT_BUDGET_BYTES, requestSize, requestTransferables, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
-
-/**
- * Inputs below this many characters may be computed inline, where a worker round trip would cost more, but only
- * when the memory budget counts the job trivial (under TRIVIAL_JOB_BYTES): short text with big settings goes to the worker.
- */
-const INLINE_LIMIT_CHARS = 500;
+import type { SliceLayers } from '../shared/protocol';
+import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
+import type { ComputeOutcome, ComputeRequest, TensorCheck } from './job';
+import { DEFAULT_FOCUS, type Focus } from './slice';
+import type { FromComputeWorker, ToComputeWorker } from './worker';
+import { startWorker, type WorkerEnd, type WorkerKind } from './workerEnd';
 
 export class CancelledError extends Error {
   constructor() {
@@ -15,101 +12,114 @@ export class CancelledError extends Error {
   }
 }
 
-/** What the worker answers: a job's outcome, a tensor file's check, or why it failed. */
-interface Reply {
-  readonly id: number;
-  readonly outcome?: ComputeOutcome;
-  readonly check?: TensorCheck;
-  readonly crash?: string;
-}
+type Job = 'compute' | 'check' | 'slice';
 
 interface Pending {
-  readonly id: number;
-  readonly resolve: (reply: Reply) => void;
+  readonly job: Job;
+  readonly resolve: (reply: FromComputeWorker) => void;
   readonly reject: (error: Error) => void;
 }
 
+/** A message to the worker, without the id the client gives it. */
+type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omit<M, 'id'> : never) : never;
+
 /**
- * Runs computations (and tensor-file checks) for one panel or document. Big inputs go to a worker thread, so the
- * extension host never blocks.
- * A newer request cancels the older one by terminating its worker; a crashed worker is replaced on the next request.
+ * Runs computations (and tensor-file checks) for one panel or document in a compute process of its own (src/compute/
+ * worker.ts, forked; a thread for a checker, see WorkerKind), so the extension host never computes and never holds a result: every job, however small, runs
+ * there (it starts with the panel, see `prepare`), and the results it keeps are its memory, not the host's. The host
+ * gets the slice the focused views draw, and asks for others with `slice`. Messages are structured clones (typed arrays
+ * stay binary). A newer computation or check cancels the older one by stopping the worker; a crashed one is replaced
+ * on the next request.
  */
 export class ComputeClient {
-  private worker: Worker | undefined;
-  private pending: Pending | undefined;
+  private worker: WorkerEnd | undefined;
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The id of the computation whose result the worker keeps. */
+  private keptId: number | undefined;
 
-  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js')) {}
+  /** @param kind a panel's client keeps results: a process (the default); a checker keeps none: a thread will do. */
+  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js'), private readonly kind: WorkerKind = 'process') {}
 
-  /** Starts the worker thread ahead of the first large request, so its start-up overlaps other work. */
+  /** Starts the compute process (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
   prepare(): void {
     this.ensureWorker();
   }
 
-  /** Computes `request`, refusing it with a message when it needs more than `budget` bytes. */
-  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): Promise<ComputeOutcome> {
+  /**
+   * Computes `request`, refusing it with a message when it needs more than `budget` bytes. A large result comes back
+   * as the slice `first` draws (see slice.ts), or with no matrix at all (`'tokens'`: ask for the slice next); the
+   * worker keeps the whole. A small result comes back whole.
+   */
+  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS): Promise<ComputeOutcome> {
     this.cancel();
-    if (requestSize(request) < INLINE_LIMIT_CHARS) {
-      try {
-        // Within the trivial budget the estimate refuses before allocating anything big; the worker then runs it.
-        const inline = runJob(request, Math.min(budget, TRIVIAL_JOB_BYTES));
-        if (inline.ok || !inline.overBudget || budget <= TRIVIAL_JOB_BYTES) return Promise.resolve(inline);
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    }
-    return this.call({ request, budget }, requestTransferables(request)).then((reply) => reply.outcome as ComputeOutcome);
+    this.keptId = undefined;
+    const id = this.nextId;
+    return this.call('compute', { request, budget, first }).then((reply) => {
+      const outcome = reply.outcome as ComputeOutcome;
+      if (outcome.ok) this.keptId = id;
+      return outcome;
+    });
+  }
+
+  /** The slice `focus` draws of the last result computed; undefined when there is none (or a newer one is running). */
+  slice(focus: Focus): Promise<SliceLayers | undefined> {
+    const of = this.keptId;
+    if (of === undefined) return Promise.resolve(undefined);
+    return this.call('slice', { slice: { of, focus } }).then((reply) => reply.slice ?? undefined);
   }
 
   /** Parses a tensor file's text in the worker: its problems and, for a sidecar, the binary file it names. */
   check(text: string): Promise<TensorCheck> {
     this.cancel();
-    return this.call({ check: text }, []).then((reply) => reply.check as TensorCheck);
+    return this.call('check', { check: text }).then((reply) => reply.check as TensorCheck);
   }
 
-  private call(message: object, transfer: ArrayBuffer[]): Promise<Reply> {
+  private call(job: Job, message: Unsent): Promise<FromComputeWorker> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending = { id, resolve, reject };
-      this.ensureWorker().postMessage({ id, ...message }, transfer);
+      this.pending.set(id, { job, resolve, reject });
+      this.ensureWorker().post({ id, ...message }, (error) => {
+        if (this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
+      });
     });
   }
 
-  /** Stops the running computation, if any. */
+  /** Stops the running computation or check, if any (a slice request alone is quick: it is left to finish). */
   cancel(): void {
-    if (!this.pending) return;
-    const pending = this.pending;
-    this.pending = undefined;
-    void this.worker?.terminate();
+    if (![...this.pending.values()].some((p) => p.job !== 'slice')) return;
+    this.worker?.stop();
     this.worker = undefined;
-    pending.reject(new CancelledError());
+    this.rejectAll(new CancelledError());
   }
 
   dispose(): void {
     this.cancel();
-    void this.worker?.terminate();
+    this.worker?.stop();
     this.worker = undefined;
+    this.rejectAll(new CancelledError());
   }
 
-  private ensureWorker(): Worker {
+  private rejectAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.keptId = undefined;
+    pending.forEach((p) => p.reject(error));
+  }
+
+  private ensureWorker(): WorkerEnd {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerScript);
-    worker.on('message', (message: Reply) => {
-      const pending = this.pending;
-      if (!pending || pending.id !== message.id) return;
-      this.pending = undefined;
-      if (message.outcome || message.check) pending.resolve(message);
+    const worker: WorkerEnd = startWorker(this.workerScript, this.kind, (raw) => {
+      const message = raw as FromComputeWorker;
+      const pending = this.pending.get(message.id);
+      if (!pending || this.worker !== worker) return;
+      this.pending.delete(message.id);
+      if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
-    });
-    const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      const pending = this.pending;
-      this.pending = undefined;
-      pending?.reject(new Error(`The computation worker stopped: ${error.message}`));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.worker === worker) fail(new Error(`exit code ${code}`));
+    }, (error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
     });
     this.worker = worker;
     return worker;

@@ -1,8 +1,7 @@
 import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
-import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit } from '../core';
+import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit, TokenStringRanges } from '../core';
 import { isSlimmed, type ComputeSettings } from '../shared/protocol';
-import { SETTINGS, settingsProblem, tokenLimit } from '../shared/settings';
-import { tokenStringRanges } from './tokenStringRanges';
+import { DEFAULT_BUDGET_BYTES, settingsProblem, tokenLimit } from '../shared/settings';
 
 /** A "what if" run: heads to ablate and edges to cut (checked against the result; a bad one fails the job with its sentence). */
 export interface WhatIf {
@@ -14,7 +13,7 @@ export type ComputeRequest =
   | ({ readonly kind: 'file'; readonly text: string } & WhatIf)
   /**
    * A .npy / .npz / .safetensors file, opened directly or through its *.attention.json sidecar
-   * (`sidecarText`). The bytes are transferred to the worker: do not use them after posting.
+   * (`sidecarText`). The bytes are posted to the compute process (copied; see ownBytes for why they fill their buffer).
    */
   | ({ readonly kind: 'binary'; readonly bytes: Uint8Array; readonly fileName: string; readonly sidecarText?: string } & WhatIf)
   /** The host could not even gather the input (e.g. the binary file is missing): report `message`. */
@@ -52,15 +51,13 @@ export function checkTensorText(text: string): TensorCheck {
   return { problems: parsed.warnings, ...(parsed.reference !== undefined ? { reference: parsed.reference } : {}) };
 }
 
-/** The budget when none is given: the setting's default. */
-export const DEFAULT_BUDGET_BYTES = SETTINGS.memoryBudgetMB.default * 1024 * 1024;
 
 /** Characters per token above which a selection is refused before tokenizing it at all. */
 const MAX_CHARS_PER_TOKEN = 64;
 
 /**
  * Runs one request to completion, refusing it before the big allocations when it needs more than `budget` bytes.
- * Pure: the same code runs inline and in the worker thread.
+ * Pure; it runs in the worker thread (src/compute/worker.ts), never on the extension host.
  */
 export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
   let outcome: ComputeOutcome;
@@ -87,28 +84,6 @@ function runRequest(request: ComputeRequest, budget: number): ComputeOutcome {
   }
 }
 
-/** How big a request is (characters or bytes): only small ones may run inline, and only if the budget counts them trivial. */
-export function requestSize(request: ComputeRequest): number {
-  switch (request.kind) {
-    case 'binary':
-      return request.bytes.byteLength + (request.sidecarText?.length ?? 0);
-    case 'error':
-      return 0;
-    default:
-      return request.text.length;
-  }
-}
-
-/**
- * Buffers to transfer (not copy) when posting the request to the worker. Only a buffer the bytes fill
- * exactly is transferred; a view on a shared (pooled) buffer is copied by postMessage instead.
- */
-export function requestTransferables(request: ComputeRequest): ArrayBuffer[] {
-  if (request.kind !== 'binary') return [];
-  const { bytes } = request;
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
-}
-
 function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: number): ComputeOutcome {
   const { text, settings, maxTokens: requestedLimit } = request;
   if (text.trim() === '') return failure('The selection is empty: select some text to visualize.');
@@ -118,13 +93,14 @@ function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: n
   if (text.length > maxTokens * MAX_CHARS_PER_TOKEN) {
     return failure(`The selection has ${text.length.toLocaleString('en')} characters, far more than the limit of ${maxTokens.toLocaleString('en')} tokens (setting selfAttention.maxTokens). Select less text.`);
   }
-  const count = tokenize(text, settings.tokenizer).length;
+  const cut = tokenize(text, settings.tokenizer);
+  const count = cut.length;
   if (count > maxTokens) {
     return failure(`The selection has ${count.toLocaleString('en')} tokens, more than the limit of ${maxTokens.toLocaleString('en')} (setting selfAttention.maxTokens). Select less text.`);
   }
   const overBudget = budgetProblem(selectionJobSize(count, settings), budget, 'This selection', 'less text');
   if (overBudget) return budgetFailure(overBudget);
-  const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit);
+  const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit, cut);
   const problems = validateSpec(spec);
   if (problems.length > 0) return { ok: false, message: problems[0].message, problems };
   return { ok: true, result: evaluate(spec, request), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };
@@ -136,21 +112,19 @@ function runFile(text: string, budget: number, request: WhatIf): ComputeOutcome 
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), text);
+  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), parsed.tokenRanges);
 }
 
 function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number, request: WhatIf): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0), request);
-  return sidecarText === undefined ? outcome : withTokenRanges(outcome, sidecarText);
+  return withTokenRanges(outcome, parsed.tokenRanges);
 }
 
-/** Adds where a tensor file's token strings are, for the editor sync (found here, off the host's thread). */
-function withTokenRanges(outcome: ComputeOutcome, text: string): ComputeOutcome {
-  if (!outcome.ok) return outcome;
-  const ranges = tokenStringRanges(text);
-  return ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
+/** Adds where a tensor file's token strings are, for the editor sync (found by the file's one parse, off the host's thread). */
+function withTokenRanges(outcome: ComputeOutcome, ranges: TokenStringRanges | undefined): ComputeOutcome {
+  return outcome.ok && ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
 }
 
 /** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */

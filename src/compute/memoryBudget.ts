@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { budgetBytes } from '../core';
+import { budgetBytes } from '../shared/core';
 import { memoryBudgetMB } from '../shared/settings';
 
 /** The memory budget in bytes: setting selfAttention.memoryBudgetMB, capped at a quarter of this machine's memory. */

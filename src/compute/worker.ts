@@ -1,17 +1,59 @@
 import { parentPort } from 'node:worker_threads';
-import { checkTensorText, runJob, type ComputeRequest } from './job';
-import { transferables } from './transferables';
+import type { AttentionResult, HeadSummaries } from '../core';
+import { kernels } from '../core/kernels';
+import type { SliceLayers } from '../shared/protocol';
+import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
+import { slimResult, tokensOnly, type Focus } from './slice';
 
-/** Worker thread entry: runs compute jobs off the extension host's thread. */
-parentPort?.on('message', (message: { id: number; request: ComputeRequest; budget: number } | { id: number; check: string }) => {
-  try {
-    if ('check' in message) {
-      parentPort?.postMessage({ id: message.id, check: checkTensorText(message.check) });
-      return;
-    }
-    const outcome = runJob(message.request, message.budget);
-    parentPort?.postMessage({ id: message.id, outcome }, outcome.ok ? transferables(outcome.result) : []);
-  } catch (error) {
-    parentPort?.postMessage({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
+/** What the host asks this process: a job (whose result it then keeps), a slice of the kept result, or a file's check. */
+export type ToComputeWorker =
+  | { readonly id: number; readonly request: ComputeRequest; readonly budget: number; readonly first: Focus | 'tokens' }
+  | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
+  | { readonly id: number; readonly check: string };
+
+/** The answer to message `id`: one of outcome, slice (null: that result is no longer kept), check or crash. */
+export interface FromComputeWorker {
+  readonly id: number;
+  readonly outcome?: ComputeOutcome;
+  readonly slice?: SliceLayers | null;
+  readonly check?: TensorCheck;
+  readonly crash?: string;
+}
+
+/**
+ * The last result computed here (each panel has its own worker), so the host holds no matrices: it gets the slice
+ * the focused views draw with the outcome, and asks for another slice when the focus moves.
+ */
+let kept: { readonly id: number; readonly result: AttentionResult; readonly summaries?: HeadSummaries } | undefined;
+
+function answer(message: ToComputeWorker): FromComputeWorker {
+  if ('check' in message) return { id: message.id, check: checkTensorText(message.check) };
+  if ('slice' in message) {
+    const { of, focus } = message.slice;
+    return { id: message.id, slice: kept?.id === of ? slimResult(kept.result, focus, kept.summaries).layers : null };
   }
-});
+  kept = undefined;
+  const outcome = runJob(message.request, message.budget);
+  if (!outcome.ok) return { id: message.id, outcome };
+  kept = { id: message.id, result: outcome.result, ...(outcome.headSummaries ? { summaries: outcome.headSummaries } : {}) };
+  // Copied, not transferred, to the host: the kept result stays whole here.
+  const { first } = message;
+  const result = first === 'tokens' ? tokensOnly(outcome.result) : slimResult(outcome.result, first, outcome.headSummaries);
+  return { id: message.id, outcome: { ...outcome, result } };
+}
+
+// The panel starts this process when it opens (ComputeClient.prepare): compile the WebAssembly kernels now, while the
+// webview loads, rather than in the first request.
+kernels();
+
+function onMessage(message: ToComputeWorker, reply: (answer: FromComputeWorker) => void): void {
+  try {
+    reply(answer(message));
+  } catch (error) {
+    reply({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+// The entry: a process forked by ComputeClient (a panel's, which keeps results), or a thread (a checker's, see WorkerKind).
+if (parentPort) parentPort.on('message', (message: ToComputeWorker) => onMessage(message, (m) => parentPort?.postMessage(m)));
+else process.on('message', (message: ToComputeWorker) => onMessage(message, (m) => process.send?.(m)));

@@ -4,6 +4,10 @@
  * src/shared/settings.ts) and the machine's memory and passes the budget in bytes (see budgetBytes).
  */
 import { FFN_MULTIPLIER, type SelectionSettings } from './selection';
+import { formatMemory } from './memory';
+
+// The budget's leaf helpers live in ./memory, so the extension host and the webview use them without the tokenizers.
+export { budgetBytes, formatMemory } from './memory';
 import type { Matrix } from './matrix';
 import type { AttentionSpec } from './types';
 
@@ -36,10 +40,6 @@ export function estimateJobBytes(size: JobSize): number {
   return size.queries * size.keys * totalHeads(size) * size.matricesPerHead * FLOAT32 + Math.max(size.queries, size.keys) * size.bytesPerToken + size.fixedBytes;
 }
 
-/** The budget in bytes: `megabytes` (the setting, already checked), at most a quarter of the machine's memory. */
-export function budgetBytes(megabytes: number, totalMemoryBytes: number): number {
-  return Math.floor(Math.min(megabytes * MB, totalMemoryBytes / 4));
-}
 
 /** The size of a selection's job before its spec is built: `tokens` tokens through layers of random weights. */
 export function selectionJobSize(tokens: number, s: Pick<SelectionSettings, 'dModel' | 'dK' | 'heads' | 'layers'>): JobSize {
@@ -91,11 +91,6 @@ export function specJobSize(spec: AttentionSpec, inputBytes: number): JobSize {
   return { queries, keys, headsPerLayer: spec.layers.map((l) => Math.max(1, l.heads.length)), matricesPerHead: 3, bytesPerToken: perToken, fixedBytes: fixed };
 }
 
-export function formatMemory(bytes: number): string {
-  if (bytes >= 1024 * MB) return `${(bytes / (1024 * MB)).toFixed(1)} GB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(bytes >= 100 * MB ? 0 : 1)} MB`;
-  return `${Math.ceil(bytes / 1024)} KB`;
-}
 
 /** The most tokens (queries, keys scaled alike) with which the job fits the budget; 0 when even the weights do not. */
 export function tokensWithin(size: JobSize, budget: number): number {

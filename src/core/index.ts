@@ -18,7 +18,7 @@ export { fnv1a, mixSeed, mulberry32, uniformMatrix, xavierUniform } from './rand
 export { displayToken, TOKENIZERS, tokenize, tokenizeGpt2, tokenizeWords, type TokenizerName } from './tokenize';
 export { buildSelectionSpec, FFN_MULTIPLIER, type SelectionSettings } from './selection';
 export { parseTensorFile } from './tensorFile';
-export { type AttentionReference, type TensorFileResult, ATTENTION_FILE_EXTENSIONS } from './tensorFile';
+export { type AttentionReference, type TensorFileResult, type TokenStringRanges, ATTENTION_FILE_EXTENSIONS } from './tensorFile';
 export * from './binary';
 export { type HeadSummaries, type HeadSummary, THUMBNAIL_SIZE, summarizeHead, summarizeHeads } from './summaries';
 export {

@@ -67,12 +67,13 @@ export function buildSelectionSpec(
   text: string,
   settings: SelectionSettings,
   tokenEdit?: TokenEdit<string>,
+  /** The text already cut by `settings.tokenizer` (the caller counted the tokens): it is not tokenized again. */
+  cut: Token[] = tokenize(text, settings.tokenizer),
 ): { spec: ComputeSpec; tokens: Token[] } {
   const dModel = wholeAtLeast(settings.dModel, 1);
   const dK = wholeAtLeast(settings.dK, 1);
   const heads = wholeAtLeast(settings.heads, 1);
   const seed = wholeAtLeast(settings.seed, 0) >>> 0;
-  const cut = tokenize(text, settings.tokenizer);
   const tokens = tokenEdit ? editTextTokens(cut, tokenEdit, (value, start, end) => ({ text: value, start, end })) : cut;
   const strings = tokens.map((t) => t.text);
   const layers: LayerSpec[] = [];

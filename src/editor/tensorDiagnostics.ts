@@ -26,7 +26,7 @@ interface Checks {
 
 /**
  * Puts the tensor-file problems the schema cannot see (shapes, numbers, row sums) in the Problems panel. Each document
- * is parsed in its own worker thread, never on the extension host's. A check that finishes after a newer edit is
+ * is parsed in its own worker thread (a thread: a check keeps nothing), never on the extension host's. A check that finishes after a newer edit is
  * dropped, and one more runs with the latest text; the worker is kept (restarting it for every edit would cost more).
  */
 export class TensorDiagnostics implements vscode.Disposable {
@@ -57,7 +57,7 @@ export class TensorDiagnostics implements vscode.Disposable {
   private async check(doc: vscode.TextDocument, key: string): Promise<void> {
     let checks = this.checks.get(key);
     if (!checks) {
-      checks = { worker: new ComputeClient(), running: false, again: false };
+      checks = { worker: new ComputeClient(undefined, 'thread'), running: false, again: false };
       this.checks.set(key, checks);
     }
     if (checks.running) {

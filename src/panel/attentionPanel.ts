@@ -1,18 +1,16 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult, Problem } from '../core';
+import type { AttentionResult, HeadSummaries, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import type { FromWebview, Snapshot, ToWebview, UiState } from '../shared/protocol';
-import { isSlimmed } from '../shared/protocol';
-import { readSettings, writeSettings } from '../settings';
+import { isSlimmed, type FromWebview, type SliceLayers, type Snapshot, type ToWebview, type UiState } from '../shared/protocol';
+import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
-import { SelectionSource } from '../sources/selectionSource';
-import type { AttentionSource } from '../sources/source';
+import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
 import { saveExport } from './saveExport';
 import { memoryBudgetBytes } from '../compute/memoryBudget';
-import { DEFAULT_FOCUS, needsMatrix, payloadBytes, payloadProblem, slimResult, type Focus } from './slimResult';
-import { RunGate, sendPartial } from './runGate';
+import { payloadBytes, payloadProblem, slimResult, type Focus } from '../compute/slice';
+import { needsSlice, PanelSession, sendPartial } from './session';
 import type { PartialModelResult } from '../compute/modelStream';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
@@ -20,20 +18,24 @@ import { validateMessage } from '../shared/validateMessage';
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
 
-/** Owns one webview panel: its HTML, messages, recomputation and the editor decorations it drives. */
+/**
+ * Where the whole result on screen lives, and how to get the slice another focus draws: in the compute worker, or
+ * for a real model's run in the host (the model worker streams its layers to the host and keeps none: issue 14's
+ * next step).
+ */
+interface HeldResult {
+  slice(focus: Focus): Promise<SliceLayers | undefined>;
+}
+
+function inHost(result: AttentionResult, summaries?: HeadSummaries): HeldResult {
+  return { slice: (focus) => Promise.resolve(slimResult(result, focus, summaries).layers) };
+}
+
+/** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
 export class AttentionPanel implements vscode.Disposable {
-  private ready = false;
-  private queue: ToWebview[] = [];
-  /** The full result; the snapshot sent to the webview may be slimmed (see slimResult). */
-  private snapshot: Snapshot | undefined;
-  private lastError: ToWebview | undefined;
-  /** Which computation is current, so a stale one (or its streamed layers) never overwrites a newer one. */
-  private readonly gate = new RunGate();
-  /** The last finished result, shown again when a streamed run stops part-way. */
-  private complete: Snapshot | undefined;
-  /** Orders snapshots for the webview, which ignores older ones. */
-  private snapshotSeq = 0;
-  private focus: Focus = DEFAULT_FOCUS;
+  private readonly session: PanelSession;
+  /** The whole result behind snapshot `seq` (the one on screen, unless a refusal or a restore came after it). */
+  private held: { readonly seq: number; readonly result: HeldResult } | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
@@ -53,6 +55,7 @@ export class AttentionPanel implements vscode.Disposable {
     /** This panel's changes over the user's settings, restored with the panel. */
     private panelSettings: PanelSettings = {},
   ) {
+    this.session = new PanelSession((message) => this.send(message));
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
     panel.webview.html = buildHtml(panel.webview, extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
@@ -60,10 +63,10 @@ export class AttentionPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.source instanceof SelectionSource && e.affectsConfiguration('selfAttention')) this.refresh();
+        if (this.source.usesSettings && e.affectsConfiguration('selfAttention')) this.refresh();
       }),
       models.onDidChange(() => {
-        if (this.source instanceof SelectionSource) this.refresh();
+        if (this.source.usesSettings) this.refresh();
       }),
     );
     this.attach(source);
@@ -90,30 +93,28 @@ export class AttentionPanel implements vscode.Disposable {
 
   /** Switches the panel to a view, matrix, head or locked token (the walkthrough's buttons). */
   showUi(ui: Partial<UiState>): void {
-    this.setFocus({
-      layer: ui.layer ?? this.focus.layer, head: ui.head ?? this.focus.head,
-      view: ui.view ?? this.focus.view, matrix: ui.matrix ?? this.focus.matrix,
-    });
-    this.post({ type: 'showUi', ui });
+    const focus = this.session.focus;
+    this.setFocus({ layer: ui.layer ?? focus.layer, head: ui.head ?? focus.head, view: ui.view ?? focus.view, matrix: ui.matrix ?? focus.matrix });
+    this.session.post({ type: 'showUi', ui });
   }
 
   /** Recomputes after a short quiet period; a newer call replaces an older one. */
   refresh(delay = DEBOUNCE_MS): void {
     clearTimeout(this.debounce);
     // What is running now did not see this change: its layers and result are stale from this moment.
-    this.gate.supersede();
+    this.session.supersede();
     this.modelRun.cancel?.();
     this.debounce = setTimeout(() => void this.run(), delay);
   }
 
-  /** The latest finished result (not a streamed run's first layers), for tests and commands. */
+  /** The latest finished result's snapshot as the webview has it (a large result holds the focused slice only). */
   get current(): Snapshot | undefined {
-    return this.complete;
+    return this.session.complete;
   }
 
   /** The error the panel shows now, if any. */
   get lastErrorMessage(): string | undefined {
-    return this.lastError?.type === 'error' ? this.lastError.message : undefined;
+    return this.session.lastError?.message;
   }
 
   dispose(): void {
@@ -145,128 +146,132 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel.title = panelTitle(source);
     this.sourceDisposables = [
       source.onDidChange(() => this.refresh()),
-      source.onDidMoveCursor((index) => this.post({ type: 'highlightToken', index })),
+      source.onDidMoveCursor((index) => this.session.post({ type: 'highlightToken', index })),
     ];
   }
 
+  /** Every setting one run uses, read once for it. */
+  private readRunSettings(): RunSettings {
+    return { compute: withPanelSettings(readSettings(), this.panelSettings), maxTokens: maxTokens(), budgetBytes: memoryBudgetBytes() };
+  }
+
   private async run(): Promise<void> {
-    const run = this.gate.begin();
+    const run = this.session.beginRun();
     const streamed = { layers: 0, bytes: 0 };
-    this.post({ type: 'busy', busy: true });
+    this.session.post({ type: 'busy', busy: true });
     try {
       const started = Date.now();
-      const settings = withPanelSettings(readSettings(), this.panelSettings);
+      const settings = this.readRunSettings();
       const request = await this.source.request(settings);
       const onLayer = (partial: PartialModelResult) => {
-        if (this.gate.isCurrent(run)) this.showPartial(partial, streamed);
+        if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
-      const outcome = await (this.models.selectionRun(request, this.modelRun, onLayer) ?? this.compute.compute(request, memoryBudgetBytes()));
-      if (!this.gate.isCurrent(run)) return;
+      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
+      // Tokens first: a large result comes without matrices, and its focused slice follows (below).
+      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens'));
+      if (!this.session.isCurrent(run)) return;
       if (!outcome) {
         this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
         return;
       }
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
-        this.lastError = { type: 'error', message: outcome.message, problems: outcome.problems };
         this.restoreComplete(streamed.layers);
-        this.post(this.lastError);
+        this.session.showError({ message: outcome.message, problems: outcome.problems });
         return;
       }
-      this.source.setTokenRanges(outcome.tokenRanges, outcome.keyTokenRanges);
-      this.lastError = undefined;
-      this.snapshot = this.newSnapshot(outcome.result, outcome.warnings, {
+      this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
+      // The compute process keeps its result (a large one came without matrices); a real model's came whole (see HeldResult).
+      const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
+      const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
-        ...(this.source instanceof SelectionSource && outcome.result.provenance.kind !== 'model' ? { settings, panelSettings: this.panelSettings } : {}),
+        ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
       });
-      this.complete = this.snapshot;
       this.panel.title = panelTitle(this.source);
-      this.postSnapshot();
+      if (shown && !modelRun && isSlimmed(outcome.result)) this.fetchSlice(this.session.focus);
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`Computation failed: ${message}`);
-      if (this.gate.isCurrent(run)) {
-        this.lastError = { type: 'error', message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] };
+      if (this.session.isCurrent(run)) {
         this.restoreComplete(streamed.layers);
-        this.post(this.lastError);
+        this.session.showError({ message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] });
       }
     } finally {
-      if (this.gate.isCurrent(run)) this.post({ type: 'busy', busy: false });
+      if (this.session.isCurrent(run)) this.session.post({ type: 'busy', busy: false });
     }
   }
 
-  private newSnapshot(result: AttentionResult, warnings: readonly Problem[], more: Partial<Snapshot> = {}): Snapshot {
-    return {
-      seq: ++this.snapshotSeq,
+  /** Shows a result's slice for the current focus, unless that slice alone is over the memory budget. */
+  private showResult(result: AttentionResult, held: HeldResult, warnings: readonly Problem[], budget: number, more: Partial<Snapshot> = {}): Snapshot | undefined {
+    const slice = slimResult(result, this.session.focus, more.headSummaries);
+    const overBudget = payloadProblem(slice, budget);
+    if (overBudget) {
+      this.session.showError({ message: overBudget, problems: [] });
+      return undefined;
+    }
+    const snapshot = this.session.show({
       source: this.source.info(),
-      result,
-      followSelection: this.source instanceof SelectionSource ? this.source.follow : undefined,
+      result: slice,
+      followSelection: this.source.follow,
       warnings: this.withModelNotice(warnings),
       ...more,
-    };
+    });
+    this.held = { seq: snapshot.seq, result: held };
+    this.log.info(`${this.source.title()}: snapshot ${snapshot.seq} carries ${(payloadBytes(slice) / 1e6).toFixed(1)} MB of matrices`);
+    return snapshot;
   }
 
-  /** A real model's layers so far, shown while the rest run (see RunGate for which are sent). */
+  /** A real model's layers so far, shown while the rest run (see sendPartial for which are sent). */
   private showPartial(partial: PartialModelResult, streamed: { layers: number; bytes: number }): void {
-    const bytes = payloadBytes(slimResult(partial.result, this.focus));
+    const bytes = payloadBytes(slimResult(partial.result, this.session.focus));
     if (!sendPartial(partial.done, partial.total, bytes, streamed.bytes)) return;
     streamed.layers = partial.done;
     streamed.bytes += bytes;
-    this.source.setTokenRanges(partial.tokenRanges);
-    this.snapshot = this.newSnapshot(partial.result, [], { progress: { done: partial.done, total: partial.total } });
-    this.postSnapshot();
+    this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
+    this.showResult(partial.result, inHost(partial.result), [], Infinity, { progress: { done: partial.done, total: partial.total } });
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
   private restoreComplete(layersShown: number, why?: string): void {
     if (layersShown === 0) return;
-    if (this.complete) {
-      this.source.setTokenRanges(this.complete.source.tokenRanges ?? []);
-      this.snapshot = { ...this.complete, seq: ++this.snapshotSeq };
-      this.postSnapshot();
-    } else if (why) {
-      this.lastError = { type: 'error', message: why, problems: [] };
-      this.post(this.lastError);
-    }
+    const restored = this.session.restoreComplete();
+    if (restored) this.source.setTokenRanges(tokenRanges(restored.source.tokenRanges));
+    else if (why) this.session.showError({ message: why, problems: [] });
   }
 
-  private postSnapshot(): void {
-    if (!this.snapshot) return;
-    const result = slimResult(this.snapshot.result, this.focus, this.snapshot.headSummaries);
-    const overBudget = payloadProblem(result, memoryBudgetBytes());
-    if (overBudget) {
-      this.lastError = { type: 'error', message: overBudget, problems: [] };
-      this.post(this.lastError);
-      return;
-    }
-    this.log.info(`${this.source.title()}: snapshot ${this.snapshot.seq} carries ${(payloadBytes(result) / 1e6).toFixed(1)} MB of matrices`);
-    this.post({ type: 'snapshot', snapshot: result === this.snapshot.result ? this.snapshot : { ...this.snapshot, result } });
-  }
-
-  /** A slimmed snapshot holds only what the focused head's views draw: send what the new focus needs. */
+  /** The views' focus moved: a large result's new slice comes from where the result is held. */
   private setFocus(focus: Focus): void {
-    const before = this.focus;
-    const changed = focus.layer !== before.layer || focus.head !== before.head
-      || (['scores', 'scaled', 'layer'] as const).some((kind) => needsMatrix(focus, kind) !== needsMatrix(before, kind));
-    this.focus = focus;
-    if (changed && this.snapshot && isSlimmed(this.snapshot.result)) {
-      this.snapshot = { ...this.snapshot, seq: ++this.snapshotSeq };
-      this.postSnapshot();
-    }
+    if (this.session.setFocus(focus)) this.fetchSlice(focus);
   }
 
-  private post(message: ToWebview): void {
-    if (!this.ready) {
-      if (message.type === 'snapshot' || message.type === 'error') this.queue = this.queue.filter((m) => m.type !== message.type);
-      this.queue.push(message);
-      return;
-    }
+  private fetchSlice(focus: Focus): void {
+    const held = this.held;
+    if (!held || held.seq !== this.session.shown?.seq) return;
+    void held.result.slice(focus).then((layers) => {
+      const shown = this.session.shown;
+      // Only if the focus now draws nothing this slice lacks, and its snapshot is still on screen.
+      if (!layers || shown?.seq !== held.seq || needsSlice(focus, this.session.focus)) return;
+      const sliced = { ...shown.result, layers };
+      const overBudget = payloadProblem(sliced, memoryBudgetBytes());
+      if (overBudget) {
+        this.session.showError({ message: overBudget, problems: [] });
+        return;
+      }
+      this.log.info(`${this.source.title()}: a slice of snapshot ${held.seq} carries ${(payloadBytes(sliced) / 1e6).toFixed(1)} MB of matrices`);
+      this.session.showSlice(held.seq, layers);
+    }, (error: unknown) => {
+      if (!(error instanceof CancelledError)) this.log.warn(`No slice for the new focus: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  private send(message: ToWebview): void {
     const sent = Date.now();
     void this.panel.webview.postMessage(message).then(() => {
       if (message.type === 'snapshot') this.log.info(`snapshot ${message.snapshot.seq} delivered in ${Date.now() - sent} ms`);
+      if (message.type === 'slice') this.log.info(`slice of snapshot ${message.seq} delivered in ${Date.now() - sent} ms`);
     });
   }
 
@@ -282,18 +287,11 @@ export class AttentionPanel implements vscode.Disposable {
 
   private handle(message: FromWebview): void {
     switch (message.type) {
-      case 'ready': {
-        // A webview that was hidden reloads and says ready again: give it a fresh snapshot.
-        this.ready = true;
-        const pending = this.queue;
-        this.queue = [];
-        if (this.snapshot && !pending.some((m) => m.type === 'snapshot')) this.postSnapshot();
-        if (this.lastError && !pending.some((m) => m.type === 'error')) this.post(this.lastError);
-        pending.forEach((m) => this.post(m));
+      case 'ready':
+        if (this.session.onReady()) this.fetchSlice(this.session.focus);
         return;
-      }
       case 'tokenFocus':
-        this.showTokenFocus(message.index, message.layer, message.head, message.weights);
+        this.showTokenFocus(message.index, message.weights);
         return;
       case 'updateSettings':
         this.panelSettings = changePanelSettings(this.panelSettings, message.settings, readSettings());
@@ -303,7 +301,7 @@ export class AttentionPanel implements vscode.Disposable {
         void this.saveSettingsAsDefault();
         return;
       case 'setFollowSelection':
-        if (this.source instanceof SelectionSource) this.source.follow = message.follow;
+        if (this.source.follow !== undefined) this.source.follow = message.follow;
         return;
       case 'uiState':
         this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
@@ -339,36 +337,34 @@ export class AttentionPanel implements vscode.Disposable {
 
   private async sendNextTokens(position: number): Promise<void> {
     const runId = this.modelRun.lastId;
-    if (runId === undefined || this.snapshot?.result.provenance.kind !== 'model') return;
+    if (runId === undefined || this.session.shown?.result.provenance.kind !== 'model') return;
     const nextTokens = await this.models.nextTokens(runId, position).catch(() => undefined);
-    if (nextTokens && runId === this.modelRun.lastId) this.post({ type: 'nextTokens', nextTokens });
+    if (nextTokens && runId === this.modelRun.lastId) this.session.post({ type: 'nextTokens', nextTokens });
   }
 
   private withModelNotice(warnings: readonly Problem[]): readonly Problem[] {
-    const notice = this.source instanceof SelectionSource ? this.models.notice() : undefined;
+    const notice = this.source.usesSettings ? this.models.notice() : undefined;
     return notice ? [notice, ...warnings] : warnings;
   }
 
-  /** Tints follow the weights the panel shows (hidden keys renormalised); the snapshot's row is the fallback. */
-  private showTokenFocus(index: number | null, layer: number, head: number, shown: readonly number[] | undefined): void {
+  /** Tints follow the weights the panel shows (hidden keys renormalised), which the webview sends with the token. */
+  private showTokenFocus(index: number | null, shown: readonly number[] | undefined): void {
     const ranges = this.source.tokenRanges();
-    const weights = shown && shown.length === ranges?.keys.length ? shown : this.snapshot ? weightRow(this.snapshot.result, layer, head, index) : undefined;
-    if (index === null || !ranges || !weights || index >= ranges.queries.length) {
+    if (index === null || !ranges || !shown || shown.length !== ranges.keys.length || index >= ranges.queries.length) {
       this.decorations.clear(this.source.uri);
       return;
     }
-    this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, weights);
+    this.decorations.show(this.source.uri, ranges.queries[index], ranges.keys, shown);
   }
+}
+
+/** The worker's token offsets as one TokenRanges (keys are the queries unless a file gives key_tokens). */
+function tokenRanges(queries: TokenRanges['queries'] | undefined, keys: TokenRanges['keys'] = queries ?? []): TokenRanges | undefined {
+  return queries ? { queries, keys } : undefined;
 }
 
 export function panelTitle(source: AttentionSource): string {
   return vscode.l10n.t('Attention: {0}', source.title());
-}
-
-function weightRow(result: AttentionResult, layer: number, head: number, index: number | null): Float32Array | undefined {
-  const weights = result.layers[layer]?.heads[head]?.weights;
-  if (!weights || index === null || index >= weights.rows) return undefined;
-  return weights.data.subarray(index * weights.cols, (index + 1) * weights.cols);
 }
 
 function safePreview(raw: unknown): string {

@@ -1,7 +1,7 @@
 /**
- * The view-safe face of the core: the types the webview draws and the small pure helpers it needs (masks, head
- * statistics, token display). It reaches into the core module by module, so a webview bundle never pulls in the
- * tokenizers, the parsers or the WebAssembly kernels.
+ * The view-safe face of the core: the types the webview draws and the small pure helpers it and the extension host
+ * need (masks, head statistics, token display, memory sizes). It reaches into the core module by module, so neither
+ * the webview bundle nor the host bundle pulls in the tokenizers, the parsers or the WebAssembly kernels.
  */
 export type { Matrix } from '../core/matrix';
 export type {
@@ -16,4 +16,7 @@ export type { HeadSummaries, HeadSummary } from '../core/summaries';
 export { displayToken } from '../core/tokenize/display';
 export { TOKENIZERS, type TokenizerName } from '../core/tokenize/names';
 export { describeIntervention, INTERVENTION_KINDS, type Intervention, type TokenEdit } from '../core/interventions/types';
+export { budgetBytes, formatMemory } from '../core/memory';
+export { formatBytes } from '../core/binary/common';
+export { MAX_TEXT_LENGTH } from '../core/tensorFile/limits';
 export { HEAD_LABEL_KINDS, HEAD_LABELS, LABEL_THRESHOLD, type HeadLabel, type HeadLabelKind, type HeadScores } from '../core/analysis/headLabels';

@@ -1,6 +1,8 @@
 /**
  * Messages between the extension host and the webview. Both sides import this file.
- * Every update is a full snapshot, because VS Code drops messages sent to a hidden webview.
+ * A new result is a full snapshot, because VS Code drops messages sent to a hidden webview (the host sends it again
+ * when the webview says ready). A large result stays in the compute worker: the snapshot carries the slice the
+ * focused views draw, and a focus change sends only the new slice (`slice`), never the whole snapshot again.
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
  * Both sides check what they receive with ./validateMessage.ts.
  */
@@ -54,13 +56,16 @@ export interface PersistedState {
 
 /**
  * Above this many query–key cells a snapshot is slimmed: it carries `headSummaries`, and only what the focused
- * head's views draw (see src/panel/slimResult.ts). The worker summarizes exactly these results.
+ * head's views draw (see src/compute/slice.ts). The worker summarizes exactly these results.
  */
 export const FULL_SNAPSHOT_CELLS = 256 * 256;
 
 export function isSlimmed(result: AttentionResult): boolean {
   return result.tokens.length * result.keyTokens.length > FULL_SNAPSHOT_CELLS;
 }
+
+/** A result's layers as one slice carries them (see src/compute/slice.ts for what a slice holds). */
+export type SliceLayers = AttentionResult['layers'];
 
 export interface Snapshot {
   /** Grows with every computation; the webview ignores a snapshot older than the one it shows. */
@@ -77,7 +82,7 @@ export interface Snapshot {
   /**
    * Large results only: statistics and a small thumbnail of every head, [layer][head]. Then only the
    * focused layer's heads (or only the focused head) carry their weights; every other head's weights
-   * are an empty 0×0 matrix, and the host sends a new snapshot when the focus moves.
+   * are an empty 0×0 matrix, and the host sends the new focus's slice (`slice`) when the focus moves.
    */
   readonly headSummaries?: HeadSummaries;
   /** A real model's most likely next tokens after the last position. */
@@ -141,6 +146,8 @@ export interface ExportPayload {
 export type ToWebview =
   /** A new result to show. Clears any error banner. */
   | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
+  /** The slice a new focus draws, for the snapshot `seq` on screen: its layers replace the snapshot's; the rest stays. */
+  | { readonly type: 'slice'; readonly seq: number; readonly layers: SliceLayers }
   | ({ readonly type: 'error' } & ErrorPayload)
   /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
   | { readonly type: 'highlightToken'; readonly index: number | null }
@@ -163,6 +170,6 @@ export type FromWebview =
   | { readonly type: 'setFollowSelection'; readonly follow: boolean }
   /** The next-token list for another position of a model result. */
   | { readonly type: 'nextTokens'; readonly position: number }
-  /** UI state changed; the host keeps the focus it implies (what a slimmed snapshot must carry). */
+  /** UI state changed; the host keeps the focus it implies and answers with a `slice` when the views need one. */
   | { readonly type: 'uiState'; readonly ui: UiState }
   | ({ readonly type: 'export' } & ExportPayload);

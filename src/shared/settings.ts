@@ -97,6 +97,9 @@ export function maskProblem(mask: MaskSpec): string | undefined {
 }
 
 /** A usable memory budget in MB: not a whole number gives the default; outside the range, its nearest end. */
+/** The memory budget in bytes when none is given: the setting's default. */
+export const DEFAULT_BUDGET_BYTES = SETTINGS.memoryBudgetMB.default * 1024 * 1024;
+
 export function memoryBudgetMB(value: unknown): number {
   const { default: fallback, minimum, maximum } = SETTINGS.memoryBudgetMB;
   if (typeof value !== 'number' || !Number.isInteger(value)) return fallback;

@@ -33,8 +33,8 @@ export function resolveReferencePath(sidecarPath: string, file: string, workspac
 }
 
 /**
- * Bytes that fill their own ArrayBuffer, so they can be transferred to the worker. A view on a bigger
- * (pooled or IPC) buffer is copied: posting it would otherwise clone the whole underlying buffer.
+ * Bytes that fill their own ArrayBuffer. A view on a bigger (pooled or IPC) buffer is copied: posting it to the
+ * compute process would otherwise send the whole underlying buffer.
  */
 export function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();

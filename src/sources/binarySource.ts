@@ -13,6 +13,7 @@ import { MAX_BINARY_FILE_BYTES, folderOf, readAllowed } from './workspaceFiles';
  */
 export class BinarySource implements AttentionSource {
   readonly key: string;
+  readonly usesSettings = false;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly cursorMoved = new vscode.EventEmitter<number | null>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.cursorMoved];
@@ -44,6 +45,7 @@ export class BinarySource implements AttentionSource {
     return read.ok ? { kind: 'binary', bytes: ownBytes(read.value), fileName: baseName(this.uri) } : { kind: 'error', message: read.message };
   }
 
+  /** A binary file has no text to point into. */
   setTokenRanges(): void {}
 
   tokenRanges() {

@@ -9,7 +9,7 @@
  */
 import { constants, promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { formatBytes } from '../core/binary/common';
+import { formatBytes } from '../shared/core';
 
 export interface ReadRules {
   /** Folders a file must be inside, by real path (workspace folders, maybe the folder of the file that names it). */

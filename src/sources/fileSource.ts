@@ -4,7 +4,7 @@ import type { ComputeRequest } from '../compute/job';
 import { ownBytes, resolveReferencePath } from './binaryFiles';
 import type { SourceInfo, SourceRef } from '../shared/protocol';
 import { baseName } from './selectionSource';
-import { sourceKey, type AttentionSource } from './source';
+import { sourceKey, type AttentionSource, type TokenRanges } from './source';
 import { tokenAt } from './tokenAt';
 import { MAX_BINARY_FILE_BYTES, MAX_JSON_FILE_BYTES, folderOf, readAllowed } from './workspaceFiles';
 
@@ -15,9 +15,10 @@ import { MAX_BINARY_FILE_BYTES, MAX_JSON_FILE_BYTES, folderOf, readAllowed } fro
 export class FileSource implements AttentionSource {
   readonly key: string;
   private lastText: string;
-  private ranges: { readonly queries: readonly (readonly [number, number])[]; readonly keys: readonly (readonly [number, number])[] } | undefined;
+  readonly usesSettings = false;
+  private ranges: TokenRanges | undefined;
   /** Parses the text in a worker thread to find a sidecar's binary file; a newer request cancels an older parse. */
-  private readonly sidecarCheck = new ComputeClient();
+  private readonly sidecarCheck = new ComputeClient(undefined, 'thread');
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly cursorMoved = new vscode.EventEmitter<number | null>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.cursorMoved];
@@ -117,9 +118,9 @@ export class FileSource implements AttentionSource {
     this.binaryWatch = target ? { path: target.path, watcher: this.watch(target, () => this.changed.fire()) } : undefined;
   }
 
-  /** Where the token strings are in the text, found by the worker along with the result. */
-  setTokenRanges(queries: readonly (readonly [number, number])[] | undefined, keys = queries): void {
-    this.ranges = queries && keys ? { queries, keys } : undefined;
+  /** Where the token strings are in the file's text, found by the worker along with the result. */
+  setTokenRanges(ranges: TokenRanges | undefined): void {
+    this.ranges = ranges;
   }
 
   tokenRanges() {

@@ -11,6 +11,7 @@ let count = 0;
  */
 export class RefusedSource implements AttentionSource {
   readonly key = `refused:${++count}`;
+  readonly usesSettings = false;
   readonly uri = vscode.Uri.from({ scheme: 'untitled', path: 'Self-Attention' });
   readonly onDidChange: vscode.Event<void> = () => new vscode.Disposable(() => undefined);
   readonly onDidMoveCursor: vscode.Event<number | null> = () => new vscode.Disposable(() => undefined);

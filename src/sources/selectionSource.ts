@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ComputeRequest } from '../compute/job';
-import type { ComputeSettings, SourceInfo, SourceRef } from '../shared/protocol';
-import { maxTokens } from '../settings';
-import { sourceKey, type AttentionSource } from './source';
+import type { SourceInfo, SourceRef } from '../shared/protocol';
+import { sourceKey, type AttentionSource, type RunSettings, type TokenRanges } from './source';
 import { tokenAt } from './tokenAt';
 
 /**
@@ -11,6 +10,7 @@ import { tokenAt } from './tokenAt';
  */
 export class SelectionSource implements AttentionSource {
   readonly key: string;
+  readonly usesSettings = true;
   follow = true;
   private start: number;
   private end: number;
@@ -59,12 +59,13 @@ export class SelectionSource implements AttentionSource {
     return { kind: 'selection', uri: this.uri.toString(), start: this.start, end: this.end };
   }
 
-  request(settings: ComputeSettings): ComputeRequest {
-    return { kind: 'selection', text: this.text, settings, maxTokens: maxTokens() };
+  request(settings: RunSettings): ComputeRequest {
+    return { kind: 'selection', text: this.text, settings: settings.compute, maxTokens: settings.maxTokens };
   }
 
-  setTokenRanges(ranges: readonly (readonly [number, number])[] | undefined): void {
-    this.ranges = ranges;
+  /** A selection's keys are its queries. */
+  setTokenRanges(ranges: TokenRanges | undefined): void {
+    this.ranges = ranges?.queries;
   }
 
   tokenRanges() {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_TEXT_LENGTH } from '../core/tensorFile/limits';
+import { MAX_TEXT_LENGTH } from '../shared/core';
 import { allowedRoots, checkFile, readFileWithinRules, refusal, type ReadRules } from './fileRules';
 
 /** Tensor JSON read from disk: the parser's own length limit. */

@@ -87,7 +87,8 @@ describe('Tensor files, in the real VS Code', function () {
 
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('oops');
-    const banner = view.getByRole('alert');
+    // The error banner, not the busy ring (also an alert) of a computation still running for a later keystroke.
+    const banner = view.locator('.banner.error[role="alert"]');
     await banner.waitFor({ timeout: 15_000 });
     assert.match((await banner.textContent()) ?? '', /line 1, column 1/i);
     assert.equal(await matrixPixels(page), edited, 'the last good view stays');

@@ -6,7 +6,7 @@ import { evaluate } from '../../src/core/evaluate';
 import { summarizeHeads, type HeadSummaries } from '../../src/core/summaries';
 import type { AttentionResult } from '../../src/core/types';
 import type { Snapshot, ViewName } from '../../src/shared/protocol';
-import { slimResult } from '../../src/panel/slimResult';
+import { slimResult } from '../../src/compute/slice';
 import { applyMessage } from '../../webview/host';
 import { cleanup, mount } from './attn-fixtures';
 import { deepAll, fileSnapshot, mountApp, settle } from './app-fixtures';
@@ -87,6 +87,23 @@ describe('attn-head-grid with host summaries (large results)', () => {
     expect(applyMessage(target, { type: 'snapshot', snapshot: snap })).toBe(true);
   });
 
+  it('a slice replaces the layers of the snapshot on screen only, and only with data the views can index', () => {
+    const target = Object.assign(new EventTarget(), { snapshot: null as Snapshot | null, error: null, busy: false, highlightToken: null, ui: {} as never });
+    const full2 = binaryLike(2, 2, 300);
+    const sums = summarizeHeads(full2);
+    const snap = slimSnapshot(full2, sums, 0, 0, 7);
+    expect(applyMessage(target, { type: 'slice', seq: 7, layers: snap.result.layers })).toBe(false); // nothing on screen
+    applyMessage(target, { type: 'snapshot', snapshot: snap });
+    const next = slimSnapshot(full2, sums, 1, 1, 7).result.layers;
+    expect(applyMessage(target, { type: 'slice', seq: 6, layers: next })).toBe(false);
+    expect(applyMessage(target, { type: 'slice', seq: 7, layers: [] })).toBe(false);
+    expect(applyMessage(target, { type: 'slice', seq: 7, layers: next })).toBe(true);
+    expect(target.snapshot!.result.layers).toBe(next);
+    expect(target.snapshot!.result.tokens).toBe(snap.result.tokens);
+    expect(target.snapshot!.headSummaries).toBe(sums);
+    expect(target.snapshot!.result.layers[1].heads[1].weights.rows).toBe(300);
+  });
+
   it('the app survives focusing a head whose weights are still on their way, in every view', async () => {
     const small = binaryLike(3, 4, 300);
     const sums = summarizeHeads(small);
@@ -103,8 +120,8 @@ describe('attn-head-grid with host summaries (large results)', () => {
       app.ui = { ...app.ui, view: 'grid' };
       await settle(app);
       expect(deepAll(app, 'attn-head-grid').length).toBe(1);
-      // the host answers with the newly focused layer's weights
-      applyMessage(app, { type: 'snapshot', snapshot: slimSnapshot(small, sums, 0, 3, 2) });
+      // the host answers with the newly focused layer's slice
+      applyMessage(app, { type: 'slice', seq: 1, layers: slimSnapshot(small, sums, 0, 3).result.layers });
       await settle(app);
       expect(app.snapshot!.result.layers[0].heads[3].weights.rows).toBe(300);
     } finally {

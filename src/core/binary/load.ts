@@ -2,7 +2,7 @@
  * A binary attention file (optionally with its *.attention.json sidecar) → a precomputed spec.
  * Pure and non-throwing, like parseTensorFile. The spec's matrices are views on the tensor's buffer.
  */
-import { parseTensorFile } from '../tensorFile';
+import { parseTensorFile, type TensorFileResult } from '../tensorFile';
 import { DEFAULT_OPTIONS, type ParseResult, type PrecomputedSpec, type Problem, type SourceLocation } from '../types';
 import { attentionFromTensor, checkAttentionWeights, positionTokens, tokensFromMetadata } from './attention';
 import { formatShape } from './common';
@@ -23,7 +23,8 @@ function fail(message: string, location?: SourceLocation): ParseResult {
   return { ok: false, problems: [{ severity: 'error', message, ...(location !== undefined ? { location } : {}) }] };
 }
 
-export function parseBinaryAttention(input: BinaryAttentionInput): ParseResult {
+/** The spec; with a sidecar, where its token strings are (`tokenRanges`, see parseTensorFile). */
+export function parseBinaryAttention(input: BinaryAttentionInput): TensorFileResult {
   try {
     return parseUnchecked(input);
   } catch (e) {
@@ -31,13 +32,14 @@ export function parseBinaryAttention(input: BinaryAttentionInput): ParseResult {
   }
 }
 
-function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttentionInput): ParseResult {
+function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttentionInput): TensorFileResult {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   const warnings: Problem[] = [];
   let sidecar: PrecomputedSpec | undefined;
   let location: SourceLocation | undefined;
   let tensorName: string | undefined;
   let headNames: readonly (readonly string[])[] | readonly string[] | undefined;
+  let tokenRanges: TensorFileResult['tokenRanges'];
   if (sidecarText !== undefined) {
     const parsed = parseTensorFile(sidecarText);
     if (!parsed.ok) return parsed;
@@ -46,6 +48,7 @@ function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttent
     location = parsed.reference.location;
     tensorName = parsed.reference.tensor;
     headNames = parsed.reference.headNames;
+    tokenRanges = parsed.tokenRanges;
     warnings.push(...parsed.warnings);
   }
   const at = (p: Problem): Problem => (location !== undefined && p.location === undefined ? { ...p, location } : p);
@@ -109,5 +112,5 @@ function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttent
     attention: weights,
     ...(names !== undefined ? { headNames: names } : {}),
   };
-  return { ok: true, spec, warnings };
+  return { ok: true, spec, warnings, ...(tokenRanges !== undefined ? { tokenRanges } : {}) };
 }

@@ -5,7 +5,7 @@
  * with an exact location (offset, length, 0-based line and column, JSON path) on the most specific node.
  */
 import type { AttentionSpec, ComputeSpec, ParseResult, PrecomputedSpec, Problem, Provenance } from '../types';
-import { type JsonObject, formatPath, getProp } from './json';
+import { type JsonObject, type JsonValue, arrayItem, arraySize, formatPath, getProp } from './json';
 import { buildTree } from './jsonParser';
 import { readLayers, toLayerSpec } from './layers';
 import { readAttention } from './layout';
@@ -31,7 +31,31 @@ export const TOP_LEVEL_FIELDS = [
  * parseTensorFile's result. When the file is a sidecar (it has "attention_file"), `reference` is set and
  * the spec is precomputed with an empty `attention`: the weights are in the binary file.
  */
-export type TensorFileResult = ParseResult & { readonly reference?: AttentionReference };
+export type TensorFileResult = ParseResult & { readonly reference?: AttentionReference; readonly tokenRanges?: TokenStringRanges };
+
+/**
+ * Where the token strings are in the text, for the editor sync: [start, end) of each "tokens" (and "key_tokens")
+ * literal, quotes included. Found by the one parse, so no second parser reads the file for them.
+ */
+export interface TokenStringRanges {
+  readonly queries: readonly (readonly [number, number])[];
+  /** The "key_tokens" literals; the queries' when the file has none. */
+  readonly keys: readonly (readonly [number, number])[];
+}
+
+/** What readSpec finds besides the spec. */
+interface Found {
+  reference?: AttentionReference;
+  tokenRanges?: TokenStringRanges;
+}
+
+function literalRanges(node: JsonValue): [number, number][] {
+  if (node.kind !== 'array') return [];
+  return Array.from({ length: arraySize(node) }, (_, i) => {
+    const item = arrayItem(node, i);
+    return [item.offset, item.offset + item.length];
+  });
+}
 
 export const DEFAULT_MODEL_DESCRIPTION = 'Attention weights exported from a model.';
 export const DEFAULT_FILE_DESCRIPTION = 'Computed from the weights in this file.';
@@ -93,16 +117,20 @@ function parseUnchecked(input: string): TensorFileResult {
   }
   rep.countErrors(tree.duplicateCount - listed);
 
-  const refOut: { reference?: AttentionReference } = {};
+  const refOut: Found = {};
   const spec = readSpec(rep, root, refOut);
   if (spec === undefined || rep.hasErrors) {
     if (!rep.hasErrors) rep.error('The file could not be read.', root.offset, 1, []);
     return fail(rep.problems());
   }
-  return { ok: true, spec, warnings: rep.warnings(), ...(refOut.reference !== undefined ? { reference: refOut.reference } : {}) };
+  return {
+    ok: true, spec, warnings: rep.warnings(),
+    ...(refOut.reference !== undefined ? { reference: refOut.reference } : {}),
+    ...(refOut.tokenRanges !== undefined ? { tokenRanges: refOut.tokenRanges } : {}),
+  };
 }
 
-function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: AttentionReference }): AttentionSpec | undefined {
+function readSpec(rep: Reporter, root: JsonObject, refOut: Found): AttentionSpec | undefined {
   warnUnknownKeys(rep, root, [], TOP_LEVEL_FIELDS, { ffn_w1: 'Feed-forward weights go in "ffn": { "w1", "b1", "w2", "b2" }.' });
   const conflictsOk = checkConflicts(rep, root);
 
@@ -138,6 +166,8 @@ function readSpec(rep: Reporter, root: JsonObject, refOut: { reference?: Attenti
   if (!conflictsOk || tokens === undefined || (kt !== undefined && keyTokens === undefined)) {
     return undefined;
   }
+  const queryRanges = literalRanges(tokens.node);
+  refOut.tokenRanges = { queries: queryRanges, keys: keyTokens !== undefined ? literalRanges(keyTokens.node) : queryRanges };
 
   const n = tokens.value.length;
   const m = keyTokens?.value.length ?? n;

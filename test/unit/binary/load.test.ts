@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBinaryAttention, parseTensorFile, type ParseResult, type PrecomputedSpec } from '../../../src/core';
-import { requestSize, requestTransferables, runJob } from '../../../src/compute/job';
+import { runJob } from '../../../src/compute/job';
 import { resolveReferencePath } from '../../../src/sources/binaryFiles';
 
 const dir = path.join(__dirname, '../../fixtures/binary');
@@ -59,8 +59,12 @@ describe('parseBinaryAttention', () => {
     ['compressed.npz', undefined],
     ['attn_f32.safetensors', undefined],
   ])('reads %s through a sidecar, tokens from the sidecar', (file, tensor) => {
-    const s = spec(parseBinaryAttention({ bytes: load(file), fileName: file, sidecarText: sidecar({ attention_file: file, ...(tensor ? { attention_tensor: tensor } : {}), head_names: ['x', 'y', 'z'] }) }));
+    const sidecarText = sidecar({ attention_file: file, ...(tensor ? { attention_tensor: tensor } : {}), head_names: ['x', 'y', 'z'] });
+    const parsed = parseBinaryAttention({ bytes: load(file), fileName: file, sidecarText });
+    const s = spec(parsed);
     expect(s.tokens).toEqual(expected.tokens);
+    // The sidecar's one parse also says where its token strings are, for the editor sync.
+    expect(parsed.ok && parsed.tokenRanges?.queries.map(([from, to]) => JSON.parse(sidecarText.slice(from, to)))).toEqual(expected.tokens);
     expect(s.attention.length).toBe(2);
     expect(s.attention[1].length).toBe(3);
     expect(s.headNames).toEqual([['x', 'y', 'z'], ['x', 'y', 'z']]);
@@ -109,11 +113,9 @@ describe('parseBinaryAttention', () => {
     expect(r.ok && r.warnings.map((w) => w.message).join()).toMatch(/holds 2 arrays; showing "b_attention"/);
   });
 
-  it('runs as a binary job, whose buffers can be transferred', () => {
+  it('runs as a binary job', () => {
     const bytes = load('attn_f32.safetensors').slice();
     const request = { kind: 'binary', bytes, fileName: 'attn_f32.safetensors' } as const;
-    expect(requestSize(request)).toBe(bytes.length);
-    expect(requestTransferables(request)).toEqual([bytes.buffer]);
     const out = runJob(request);
     expect(out.ok).toBe(true);
     if (out.ok) {

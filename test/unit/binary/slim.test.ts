@@ -4,7 +4,7 @@ import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/cor
 import { headStats } from '../../../src/core/stats';
 import { runJob } from '../../../src/compute/job';
 import { transferables } from '../../../src/compute/transferables';
-import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, slimResult } from '../../../src/panel/slimResult';
+import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, slimResult } from '../../../src/compute/slice';
 import { isSlimmed } from '../../../src/shared/protocol';
 
 const payloadBytes = (r: AttentionResult) => transferables(r).reduce((sum, b) => sum + b.byteLength, 0);

@@ -1,8 +1,8 @@
 /**
  * Issue 12 row 10: tensor JSON was parsed on the extension host's thread for diagnostics and for the file source (49 MB
  * of newlines: 1.2 s and 1.26 GB there). Parsing now happens in worker threads (src/compute/worker.ts). This keeps it so:
- * no module that runs on the host's thread calls a parser or an evaluator. Only src/compute/computeClient.ts may run a
- * job inline, and only one the budget counts trivial (test/unit/budget/inline.test.ts).
+ * no module that runs on the host's thread calls a parser or an evaluator. Since issue 14 no job runs inline at all
+ * (test/unit/budget/inline.test.ts), and the host bundle holds no parser or evaluator (test/unit/lint/hostBundle.test.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runJob, type ComputeRequest } from '../../../src/compute/job';
-import { payloadProblem } from '../../../src/panel/slimResult';
+import { payloadProblem } from '../../../src/compute/slice';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { deflateBomb, duplicateKeysFile, HEAVY_SETTINGS, hugeNumbersFile, manyTokensFile, npyHeader, zipOfOne } from '../../fixtures/budgetInputs';
 import { expectSane, runSafely } from './check';

@@ -1,50 +1,49 @@
 /**
- * Worker crash isolation and cancellation in ComputeClient, with a tiny stand-in worker
+ * Crash isolation and cancellation in ComputeClient, with a tiny stand-in compute process
  * (test/fixtures/crashing-worker.cjs) that crashes on marker inputs.
- * Every Worker the client creates is tracked (node:worker_threads is wrapped), so the tests can check
- * that a crashed or cancelled worker is gone and nothing is left behind after dispose.
+ * Every process the client forks is tracked (node:child_process is wrapped), so the tests can check
+ * that a crashed or cancelled process is gone and nothing is left behind after dispose.
  */
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { Worker as NodeWorker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, ComputeClient } from '../../../src/compute/computeClient';
 import type { ComputeOutcome, ComputeRequest } from '../../../src/compute/job';
 
 interface Tracked {
-  readonly worker: NodeWorker;
-  readonly threadId: number;
+  readonly worker: ChildProcess;
+  readonly pid: number;
   readonly exited: Promise<number>;
   exitCode?: number;
 }
 
 const tracked = vi.hoisted(() => [] as Tracked[]);
 
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:worker_threads')>();
-  class TrackedWorker extends actual.Worker {
-    constructor(...args: ConstructorParameters<typeof actual.Worker>) {
-      super(...args);
-      const entry: Tracked = {
-        worker: this, threadId: this.threadId,
-        exited: new Promise((resolve) => this.once('exit', (code) => { entry.exitCode = code; resolve(code); })),
-      };
-      tracked.push(entry);
-    }
-  }
-  return { ...actual, Worker: TrackedWorker, default: { ...actual, Worker: TrackedWorker } };
+vi.mock('node:child_process', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:child_process')>();
+  const fork = ((...args: Parameters<typeof actual.fork>) => {
+    const child = actual.fork(...args);
+    const entry: Tracked = {
+      worker: child, pid: child.pid ?? -1,
+      exited: new Promise((resolve) => child.once('exit', (code, signal) => { entry.exitCode = code ?? (signal ? 128 : -1); resolve(entry.exitCode); })),
+    };
+    tracked.push(entry);
+    return child;
+  }) as typeof actual.fork;
+  return { ...actual, fork, default: { ...actual, fork } };
 });
 
 const SCRIPT = path.resolve(__dirname, '../../fixtures/crashing-worker.cjs');
-/** Over the inline limit (4,000 characters), so the request goes to the worker. */
+/** A big request (every request goes to the worker; the markers make the stand-in misbehave). */
 const big = (marker: string): ComputeRequest => ({ kind: 'file', text: `${' '.repeat(5000)}${marker}` });
-const threadOf = (o: ComputeOutcome) => (o.ok ? o.result.provenance.description : `failed: ${o.message}`);
+const ranIn = (o: ComputeOutcome) => (o.ok ? o.result.provenance.description : `failed: ${o.message}`);
 
 /** Resolves when every worker created so far has exited; fails after the timeout with how many are alive. */
 async function allExited(timeoutMs = 3000): Promise<void> {
-  const alive = () => tracked.filter((t) => t.exitCode === undefined).map((t) => t.threadId);
+  const alive = () => tracked.filter((t) => t.exitCode === undefined).map((t) => t.pid);
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs));
   const result = await Promise.race([Promise.all(tracked.map((t) => t.exited)), timeout]);
-  if (result === 'timeout') throw new Error(`workers still alive after ${timeoutMs} ms: threads ${alive().join(', ')}`);
+  if (result === 'timeout') throw new Error(`compute processes still alive after ${timeoutMs} ms: processes ${alive().join(', ')}`);
 }
 
 let clients: ComputeClient[] = [];
@@ -62,10 +61,10 @@ afterEach(async () => {
 });
 
 describe('ComputeClient: a crashed worker', () => {
-  it('small requests run inline and start no worker', async () => {
+  it('small requests run in the worker too: the host computes nothing', async () => {
     const o = await client().compute({ kind: 'file', text: '{"tokens": ["a"], "embeddings": [[1]]}' });
-    expect(o.ok).toBe(true);
-    expect(tracked).toHaveLength(0);
+    expect(ranIn(o)).toBe(`process ${tracked[0].pid}`);
+    expect(tracked).toHaveLength(1);
   });
 
   it('process.exit in the worker: a clear rejection, then a fresh worker that succeeds', async () => {
@@ -77,8 +76,8 @@ describe('ComputeClient: a crashed worker', () => {
     const next = await c.compute(big('fine'));
     expect(next.ok).toBe(true);
     expect(tracked).toHaveLength(2);
-    expect(threadOf(next)).toBe(`thread ${tracked[1].threadId}`);
-    expect(tracked[1].threadId).not.toBe(tracked[0].threadId);
+    expect(ranIn(next)).toBe(`process ${tracked[1].pid}`);
+    expect(tracked[1].pid).not.toBe(tracked[0].pid);
   });
 
   it('an uncaught asynchronous throw in the worker: a clear rejection, then a fresh worker', async () => {
@@ -86,14 +85,14 @@ describe('ComputeClient: a crashed worker', () => {
     await expect(c.compute(big('THROW'))).rejects.toThrow(/^The computation worker stopped: boom from the test worker$/);
     await tracked[0].exited;
     const next = await c.compute(big('fine'));
-    expect(threadOf(next)).toBe(`thread ${tracked[1].threadId}`);
+    expect(ranIn(next)).toBe(`process ${tracked[1].pid}`);
   });
 
   it('a failure the worker reports: a clear rejection, and the same worker serves the next request', async () => {
     const c = client();
     await expect(c.compute(big('REPORT'))).rejects.toThrow(/^The computation failed: reported failure$/);
     const next = await c.compute(big('fine'));
-    expect(threadOf(next)).toBe(`thread ${tracked[0].threadId}`);
+    expect(ranIn(next)).toBe(`process ${tracked[0].pid}`);
     expect(tracked).toHaveLength(1);
   });
 
@@ -108,7 +107,19 @@ describe('ComputeClient: a crashed worker', () => {
     for (let i = 0; i < 3; i++) await expect(c.compute(big(i % 2 ? 'THROW' : 'EXIT'))).rejects.toThrow(/worker stopped/);
     expect((await c.compute(big('fine'))).ok).toBe(true);
     expect(tracked).toHaveLength(4);
-    expect(new Set(tracked.map((t) => t.threadId)).size).toBe(4);
+    expect(new Set(tracked.map((t) => t.pid)).size).toBe(4);
+  });
+});
+
+describe('ComputeClient: a checker\'s thread', () => {
+  it('runs in a worker thread of this process, forks nothing, and is stopped by dispose', async () => {
+    const c = new ComputeClient(SCRIPT, 'thread');
+    clients.push(c);
+    const o = await c.compute(big('fine'));
+    expect(ranIn(o)).toMatch(/^thread \d+$/);
+    expect(tracked).toHaveLength(0);
+    await expect(c.compute(big('THROW'))).rejects.toThrow(/^The computation worker stopped: boom from the test worker$/);
+    expect(ranIn(await c.compute(big('fine')))).toMatch(/^thread \d+$/);
   });
 });
 
@@ -123,7 +134,7 @@ describe('ComputeClient: cancellation', () => {
     expect(o.ok).toBe(true);
     // The older request's worker was terminated; the newer one runs on a fresh worker.
     await tracked[0].exited;
-    expect(threadOf(o)).toBe(`thread ${tracked[1].threadId}`);
+    expect(ranIn(o)).toBe(`process ${tracked[1].pid}`);
   });
 
   it('a burst of requests: only the last resolves, the rest are cancelled, no worker piles up', async () => {
@@ -136,12 +147,12 @@ describe('ComputeClient: cancellation', () => {
     expect(tracked.filter((t) => t.exitCode === undefined)).toHaveLength(1);
   });
 
-  it('a small inline request also cancels a pending worker request', async () => {
+  it('a small request also cancels a pending one', async () => {
     const c = client();
     const older = c.compute(big('HANG'));
-    const newer = await c.compute({ kind: 'file', text: '{"tokens": ["a"], "embeddings": [[1]]}' });
+    const newer = c.compute({ kind: 'file', text: '{"tokens": ["a"], "embeddings": [[1]]}' });
     await expect(older).rejects.toBeInstanceOf(CancelledError);
-    expect(newer.ok).toBe(true);
+    expect((await newer).ok).toBe(true);
     await tracked[0].exited;
   });
 

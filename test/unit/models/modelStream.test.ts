@@ -14,7 +14,7 @@ import { ModelJobs } from '../../../src/compute/modelJob';
 import type { LayerMessage, ModelOutcome, ModelRequest } from '../../../src/compute/modelProtocol';
 import { StreamedRun, type PartialModelResult } from '../../../src/compute/modelStream';
 import type { AttentionResult, LayerResult } from '../../../src/core';
-import { PARTIAL_SNAPSHOT_BYTES, RunGate, sendPartial } from '../../../src/panel/runGate';
+import { PARTIAL_SNAPSHOT_BYTES, sendPartial } from '../../../src/panel/session';
 import { TINY_MODELS } from '../../fixtures/hfCache';
 
 const TEXT = 'The cat sat on the mat.';
@@ -119,16 +119,6 @@ describe('The real model worker streams layers to the host', () => {
 });
 
 describe('Which partial results a panel shows', () => {
-  it('a newer request makes every earlier run stale, whether or not it has started', () => {
-    const gate = new RunGate();
-    const first = gate.begin();
-    expect(gate.isCurrent(first)).toBe(true);
-    gate.supersede(); // an edit: the next run starts after the debounce
-    expect(gate.isCurrent(first)).toBe(false);
-    const second = gate.begin();
-    expect([gate.isCurrent(first), gate.isCurrent(second)]).toEqual([false, true]);
-  });
-
   it('sends the first layer always, later ones within the byte share, never the last (the result follows)', () => {
     const big = PARTIAL_SNAPSHOT_BYTES;
     expect(sendPartial(1, 12, big * 2, 0)).toBe(true);

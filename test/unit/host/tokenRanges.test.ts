@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { tokenAt } from '../../../src/sources/tokenAt';
-import { tokenStringRanges } from '../../../src/compute/tokenStringRanges';
+import { parseTensorFile } from '../../../src/core';
+
+/** Where the file's one parse found its token strings (undefined: the file does not read). */
+function tokenStringRanges(text: string) {
+  const parsed = parseTensorFile(text);
+  return parsed.ok ? parsed.tokenRanges : undefined;
+}
 
 // Offsets counted by hand: each range covers the string literal with its quotes, [start, end).
 const FILE = '{"tokens": ["I", "am", "good"], "attention": [[1, 0, 0], [0.5, 0.5, 0], [0.2, 0.3, 0.5]]}';
 //            0         1         2         3
 //            0123456789012345678901234567890
 
-describe('tokenStringRanges: where each token string sits in a tensor file, for editor sync', () => {
+describe('parseTensorFile\'s tokenRanges: where each token string sits in a tensor file, for editor sync', () => {
   it('gives each token literal, quotes included', () => {
     const r = tokenStringRanges(FILE)!;
     expect(r.queries).toEqual([[12, 15], [17, 21], [23, 29]]);
@@ -16,21 +22,21 @@ describe('tokenStringRanges: where each token string sits in a tensor file, for 
   });
 
   it('reads key_tokens separately, across lines and escapes', () => {
-    const text = '{\n  "key_tokens": ["x\\"y", "z"],\n  "tokens": ["a"]\n}';
+    const text = '{\n  "key_tokens": ["x\\"y", "z"],\n  "tokens": ["a"],\n  "attention": [[[0.5, 0.5]]]\n}';
     const r = tokenStringRanges(text)!;
     expect(r.queries).toEqual([[46, 49]]);
     expect(r.keys).toEqual([[19, 25], [27, 30]]);
     expect(r.keys.map(([s, e]) => text.slice(s, e))).toEqual(['"x\\"y"', '"z"']);
   });
 
-  it('is undefined when there is no tokens array', () => {
+  it('is undefined when the file does not read (no tokens array)', () => {
     expect(tokenStringRanges('{"tokens": "I am"}')).toBeUndefined();
     expect(tokenStringRanges('{"attention": [[1]]}')).toBeUndefined();
     expect(tokenStringRanges('')).toBeUndefined();
   });
 });
 
-describe('the tensor-file cursor → token path (tokenStringRanges, then tokenAt)', () => {
+describe('the tensor-file cursor → token path (the parse\'s tokenRanges, then tokenAt)', () => {
   const ranges = tokenStringRanges(FILE)!.queries;
   const tokenUnderCursor = (offset: number): number | null => tokenAt(ranges, offset);
 

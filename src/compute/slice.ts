@@ -1,6 +1,6 @@
-import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../core';
+import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../shared/core';
 import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
-import { layerMatrices } from '../compute/transferables';
+import { layerMatrices } from './transferables';
 
 /**
  * With head summaries, the most weight cells a slimmed snapshot carries for the focused layer
@@ -57,6 +57,26 @@ export function slimResult(result: AttentionResult, focus: Focus, summaries?: He
         ...(layer.model ? { model: whole ? layer.model : { ...layer.model, attentionNormed: null, residualMid: null, mlpNormed: null, mlpOutput: null } } : {}),
       };
     }),
+  };
+}
+
+/**
+ * The first picture of a large result: no matrix at all, every head's statistics and thumbnail standing in (the worker
+ * summarizes every large result). The token view draws its tokens from it at once; the focused slice follows.
+ */
+export function tokensOnly(result: AttentionResult): AttentionResult {
+  if (!isSlimmed(result)) return standaloneWeights(result);
+  return {
+    ...result,
+    layers: result.layers.map((layer): LayerResult => ({
+      input: null,
+      heads: layer.heads.map((head) => weightsOnly(head, false)),
+      concat: null,
+      attentionOutput: null,
+      encoder: undefined,
+      output: null,
+      ...(layer.model ? { model: { ...layer.model, attentionNormed: null, residualMid: null, mlpNormed: null, mlpOutput: null } } : {}),
+    })),
   };
 }
 
