@@ -21,10 +21,8 @@ export const GROUPS = {
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
-  render: {
-    mutate: ['colour-scale', 'contrast', 'format', 'line-selection', 'place-popup'].map((f) => `webview/render/${f}.ts`),
-    tests: ['test/unit/views/**/*.test.ts'],
-  },
+  render: { mutate: ['contrast', 'format', 'place-popup'].map((f) => `webview/render/${f}.ts`), tests: ['test/unit/views/**/*.test.ts'] },
+  ramps: { mutate: ['colour-scale', 'line-selection'].map((f) => `webview/render/${f}.ts`), tests: ['test/unit/views/**/*.test.ts'] },
   derivation: { mutate: ['webview/render/cell-derivation.ts'], tests: ['test/unit/views/cell-derivation-literal.test.ts'] },
   canvas: {
     mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),

@@ -43,6 +43,7 @@ describe('placePopup (viewport 1000 × 800, gap 8, edge 4)', () => {
   it('right of the anchor when it fits, exactly up to the edge', () => {
     expect(placePopup(at(100, 100), size, view)).toEqual({ x: 128, y: 100 });
     expect(placePopup(at(100, 100), { width: 868, height: 100 }, view)).toEqual({ x: 128, y: 100 });
+    expect(placePopup(at(100, 100), { width: 869, height: 100 }, view)).toEqual({ x: 4, y: 118 });
   });
 
   it('else left of it, exactly down to the edge', () => {
@@ -137,6 +138,8 @@ describe('luminance, text colour and readable colours', () => {
   it('parseColour reads #rgb, #rrggbb(aa), rgb() and rgba(); contrastRatio is symmetric', () => {
     expect(['#abc', '#0a0b0c', '#0a0b0c80', 'rgb(1, 2, 3)', 'rgba(4 5 6 / 0.5)', ' #FFFFFF ', 'red', '#12'].map(parseColour))
       .toEqual([[170, 187, 204], [10, 11, 12], [10, 11, 12], [1, 2, 3], [4, 5, 6], [255, 255, 255], null, null]);
+    expect(['x#0a0b0c', '#0a0b0c0', 'x#abc', '#abcd', 'xrgb(1, 2, 3)'].map(parseColour)).toEqual([null, null, null, null, null]);
+    expect(['rgb(10, 200, 30)', 'rgb( 1,2,3)'].map(parseColour)).toEqual([[10, 200, 30], [1, 2, 3]]);
     expect(contrastRatio([0, 0, 0], [255, 255, 255])).toBe(21);
     expect(contrastRatio([255, 255, 255], [0, 0, 0])).toBe(21);
   });
