@@ -193,8 +193,13 @@ describe('Right-click to insight, in the real VS Code', function () {
   it('putting the cursor on "animal" in the editor highlights it in the panel', async () => {
     const { page } = session;
     await webview(page).locator('attn-token-view').hover({ position: { x: 1, y: 1 } }).catch(() => undefined);
-    const line = editor.locator('.view-line', { hasText: 'animal' }).first();
-    const box = await wordBox(page, line, 'animal');
+    // Leaving the panel clears the tints, and the editor re-renders the line's text (the underline is drawn on it):
+    // measure "animal" until the measurement is of the line on screen, not of the one it replaced.
+    let box = { x: 0, y: 0, width: 0, height: 0 };
+    await assertEventually(async () => {
+      box = await wordBox(page, editor.locator('.view-line', { hasText: 'animal' }).first(), 'animal');
+      return box.width > 0;
+    }, '"animal" is measured on the line on screen');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const animal = await queryToken(page, 'animal');
     await assertEventually(async () => (await animal.getAttribute('class'))?.includes('active') === true, 'animal is highlighted in the panel');
