@@ -6,9 +6,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Matrix, Problem } from '../../src/shared/core';
 import { VIEWS } from '../../src/shared/enums';
-import type {
-  ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName,
-} from '../../src/shared/protocol';
+import type { ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName } from '../../src/shared/protocol';
 import type { AppTarget, InductionProbeAnswer } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens, shownWeights } from '../hidden-tokens';
