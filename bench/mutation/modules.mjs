@@ -1,5 +1,7 @@
 // Which tests StrykerJS runs against which modules (bench/mutation/run.mjs). Each group names the files it
 // mutates and the tests aimed at them; a group's tests must pass unmutated.
+const MODEL_TESTS = [...['badInput', 'golden', 'loading', 'steps', 'tokenizer'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'];
+
 export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   // evaluate.ts and layer.ts carry the interventions option, whose tests are in test/unit/interventions.
@@ -18,6 +20,8 @@ export const GROUPS = {
   budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   tensorFile: { mutate: ['src/core/tensorFile/**/*.ts'], tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'] },
+  // types.ts holds one runtime value, DEFAULT_OPTIONS: what a binary file read alone is shown with.
+  types: { mutate: ['src/core/types.ts'], tests: ['test/unit/binary/attention-literal.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
@@ -31,5 +35,9 @@ export const GROUPS = {
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
   interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
   analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
-  model: { mutate: ['src/core/model/**/*.ts'], tests: [...['badInput', 'golden', 'loading', 'steps', 'tokenizer'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'] },
+  // model/ in two groups (each kept when it finishes): reading a checkpoint, and the forward pass. The tests load the
+  // tiny checkpoints inside each test, not while collecting, where StrykerJS would count the loading code as static
+  // and rerun all of them for each of its mutants.
+  modelLoad: { mutate: ['config', 'families', 'folder', 'safetensors', 'tokenizer'].map((f) => `src/core/model/${f}.ts`), tests: MODEL_TESTS },
+  model: { mutate: ['forward', 'index', 'model', 'ops', 'rope', 'steps', 'types'].map((f) => `src/core/model/${f}.ts`), tests: MODEL_TESTS },
 };
