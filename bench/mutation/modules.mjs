@@ -34,7 +34,7 @@ export const GROUPS = {
   },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
   interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
-  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
+  analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'analysis-literal', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
   // model/ in two groups (each kept when it finishes): reading a checkpoint, and the forward pass. The tests load the
   // tiny checkpoints inside each test, not while collecting, where StrykerJS would count the loading code as static
   // and rerun all of them for each of its mutants.
