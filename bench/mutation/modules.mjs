@@ -30,7 +30,7 @@ export const GROUPS = {
   derivation: { mutate: ['webview/render/cell-derivation.ts'], tests: ['test/unit/views/cell-derivation-literal.test.ts'] },
   canvas: {
     mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
-    tests: ['pooled-raster', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
+    tests: ['heatmap-literal', 'view-svg-literal', 'pooled-raster', 'view-export', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
   },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
   interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
