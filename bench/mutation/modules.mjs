@@ -33,7 +33,7 @@ export const GROUPS = {
     tests: ['heatmap-literal', 'view-svg-literal', 'pooled-raster', 'view-export', 'contrast', 'export', 'shown-values', 'pipeline', 'head-grid-summaries'].map((f) => `test/webview/${f}.test.ts`),
   },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
-  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
+  interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'interventions-literal', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },
   analysis: { mutate: ['src/core/analysis/**/*.ts'], tests: [...['analysis', 'analysis-literal', 'modelGolden', 'contract'].map((f) => `test/unit/interventions/${f}.test.ts`), 'test/unit/binary/slim.test.ts'] },
   // model/ in two groups (each kept when it finishes): reading a checkpoint, and the forward pass. The tests load the
   // tiny checkpoints inside each test, not while collecting, where StrykerJS would count the loading code as static
