@@ -1,6 +1,6 @@
 // Which tests StrykerJS runs against which modules (bench/mutation/run.mjs). Each group names the files it
 // mutates and the tests aimed at them; a group's tests must pass unmutated.
-const MODEL_TESTS = [...['badInput', 'config-literal', 'golden', 'loading', 'model-literal', 'ops-literal', 'safetensors-literal', 'steps', 'tokenizer'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'];
+const MODEL_TESTS = [...['badInput', 'config-literal', 'golden', 'loading', 'model-literal', 'ops-literal', 'safetensors-literal', 'steps', 'tokenizer', 'tokenizer-literal'].map((f) => `test/unit/model/${f}.test.ts`), 'test/unit/interventions/modelGolden.test.ts'];
 
 export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
