@@ -207,10 +207,14 @@ describe('.safetensors messages', () => {
     expect(st(prefix(0, 1))).toBe(`s cannot be read: its header claims to be over 4 GB long, ${limit}`);
     expect(st(prefix(20, 0))).toBe('s is truncated: the header claims 20 bytes, but the file has 8 bytes after the length.');
     expect(st(safetensors([1]))).toBe('s cannot be read: its header is not a JSON object.');
+    expect(st(safetensors(null as unknown as object))).toBe('s cannot be read: its header is not a JSON object.');
+    expect(st(new Uint8Array([...prefix(2, 0).subarray(0, 8), 0x7b, 0xff]))).toMatch(/^s cannot be read: its header is not valid JSON \(.+\)\.$/);
   });
 
   it('names the entry, the tensor and the field at fault', () => {
     expect(st(safetensors({ a: 3 }))).toBe('s cannot be read: header entry "a" is not an object.');
+    expect(st(safetensors({ a: null }))).toBe('s cannot be read: header entry "a" is not an object.');
+    expect(st(safetensors({ a: [square] }))).toBe('s cannot be read: header entry "a" is not an object.');
     expect(st(safetensors({ __metadata__: { x: 'y' } }))).toBe('s holds no tensors.');
     expect(st(safetensors({ a: square, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }), 'c')).toBe('s has no tensor named "c"; it holds "a", "b".');
     expect(st(safetensors({ a: { ...square, dtype: 7 } }))).toBe('s, tensor "a", has data type 7; only F32, F16, BF16 and F64 are read. Save float32: t.float().numpy().');
@@ -231,6 +235,8 @@ describe('.safetensors messages', () => {
     new DataView(bytes.buffer).setFloat32(bytes.length - 20 + 4, 0.5, true);
     const r = readSafetensors(bytes);
     expect(r.ok && { metadata: r.metadata, others: r.others, first: r.tensor.data[0] }).toEqual({ metadata: { tokens: '["a"]' }, others: [], first: 0.5 });
+    const text = readSafetensors(safetensors({ __metadata__: 'tokens', a: square }));
+    expect(text.ok && 'metadata' in text).toBe(false);
     const plain = readSafetensors(safetensors({ a: square }));
     expect(plain.ok && 'metadata' in plain).toBe(false);
   });
