@@ -4,7 +4,7 @@
  * several cuts and an ablation at once, the short names, and ranges of edited text tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInterventions, compareNextTokens, describeIntervention, fromRows, InterventionError, weightDifference, type HeadResult, type Intervention, type InterventionShape } from '../../../src/core';
+import { checkInterventions, compareNextTokens, describeIntervention, editIds, editTokens, fromRows, headChange, InterventionError, weightDifference, zeros, type HeadResult, type Intervention, type InterventionShape } from '../../../src/core';
 import { ablateHead, cutHeadEdges, planInterventions } from '../../../src/core/interventions/apply';
 import { editTextTokens } from '../../../src/core/interventions/tokenEdit';
 
@@ -45,6 +45,10 @@ describe('checking, at the edges', () => {
     const cut = (layer: number, head: number, query: number, key: number): Intervention => ({ kind: 'cut-edge', layer, head, query, key });
     expect(() => checkInterventions([cut(0, 0, 0, 0), cut(1, 0, 0, 1), cut(0, 1, 0, 1), cut(0, 0, 1, 1)], two)).not.toThrow();
     expect(refusal([cut(1, 1, 1, 0), cut(1, 1, 1, 1)], two).message).toBe('Intervention 1 (cut L1H1 1→1) cuts the last key query 1 of L1H1 can see; its row would have nothing to attend to.');
+  });
+
+  it('ablations do not count as cuts: one key, one ablation is fine', () => {
+    expect(() => checkInterventions([{ kind: 'ablate-head', layer: 0, head: 0 }], { heads: [1], queries: 1, keys: 1, mask: { kind: 'none' } })).not.toThrow();
   });
 
   it('short names', () => {
@@ -94,6 +98,9 @@ describe('comparing and editing text tokens', () => {
     expect(() => weightDifference(fromRows([[1, 0]]), fromRows([[1], [0]]))).toThrow('Cannot compare a 1×2 head with a 2×1 one.');
     expect(() => weightDifference(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]))).toThrow('Cannot compare a 1×2 head with a 2×2 one.');
     expect(() => compareNextTokens(Float32Array.from([1, 2]), Float32Array.from([1]), 1)).toThrow('Cannot compare 2 logits with 1.');
+    expect(() => weightDifference(fromRows([[1, 0]]), fromRows([[1, 0, 0]]))).toThrow('Cannot compare a 1×2 head with a 1×3 one.');
+    expect(() => headChange(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]))).toThrow('Cannot compare a 1×2 head with a 2×2 one.');
+    expect(headChange(zeros(0, 2), zeros(0, 2))).toBe(0);
   });
 
   it('log-probabilities before and after, and their difference', () => {
@@ -114,5 +121,19 @@ describe('comparing and editing text tokens', () => {
     expect(() => editTextTokens(tokens, null as never, make)).toThrow('A token edit has kind undefined; expected "replace-token", "insert-token" or "delete-token".');
     expect(() => editTextTokens(tokens, { kind: 'insert-token', position: 3, token: 'z' }, make)).toThrow('The insert-token edit names position 3, but positions are 0 to 2.');
     expect(() => editTextTokens(tokens, { kind: 'delete-token', position: 0.5 }, make)).toThrow('The delete-token edit names position 0.5, but positions are 0 to 1.');
+  });
+
+  it('token edits: negative positions, one-token lists, id 0, and index −1 on the error', () => {
+    expect(() => editTokens(['a', 'b'], { kind: 'replace-token', position: -1, token: 'x' })).toThrow('The replace-token edit names position -1, but positions are 0 to 1.');
+    expect(editTokens(['a'], { kind: 'replace-token', position: 0, token: 'x' })).toEqual(['x']);
+    expect(editTokens(['a'], { kind: 'insert-token', position: 1, token: 'x' })).toEqual(['a', 'x']);
+    expect(editIds([5], { kind: 'insert-token', position: 0, token: 0 }, 10)).toEqual([0, 5]);
+    expect(editIds([5], { kind: 'replace-token', position: 0, token: 9 }, 10)).toEqual([9]);
+    try {
+      editTokens([], { kind: 'insert-token', position: 1, token: 'x' });
+      throw new Error('expected an InterventionError');
+    } catch (e) {
+      expect(e).toMatchObject({ name: 'InterventionError', index: -1, message: 'The insert-token edit names position 1, but positions are 0 to 0.' });
+    }
   });
 });
