@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  aggregateWeights, fromRows, groupTokens, HEAD_LABEL_KINDS, HEAD_LABELS, headLabels, inductionProbeIds, LABEL_THRESHOLD, rankHeads,
-  residualAttention, scoreHead, scoreHeads, WORD_GROUPINGS, type HeadScores,
+  aggregateWeights, fromRows, groupTokens, HEAD_LABEL_KINDS, HEAD_LABELS, headLabels, inductionProbeIds, LABEL_THRESHOLD, loadModel, rankHeads,
+  residualAttention, runInductionProbe, scoreHead, scoreHeads, WORD_GROUPINGS, type HeadScores,
 } from '../../../src/core';
+import { folderInput } from '../model/fixtures';
 
 const scores = (s: Partial<Record<keyof HeadScores, number | null>>): HeadScores => ({ 'previous-token': null, induction: null, 'duplicate-token': null, sink: null, ...s });
 
@@ -83,6 +84,20 @@ describe('the induction probe\'s ids', () => {
     expect(() => inductionProbeIds(10, null, { length: 1 })).toThrow(needs(10, 1));
     expect(() => inductionProbeIds(10, null, { length: 2.5 })).toThrow(needs(10, 2.5));
     expect(() => inductionProbeIds(10, null, { length: 11 })).toThrow(needs(10, 11));
+    expect(inductionProbeIds(3, 3, { length: 3 }).slice(1).sort()).toEqual([0, 0, 1, 1, 2, 2]); // BOS = vocabSize takes no id
+  });
+
+  it('never draws BOS, whatever the seed', () => {
+    for (let seed = 0; seed < 10; seed++) expect(inductionProbeIds(3, 1, { length: 2, seed }).slice(1).sort()).toEqual([0, 0, 2, 2]);
+  });
+
+  it('runs a probe as long as the model allows, without another BOS, and scores the heads', () => {
+    const model = loadModel(folderInput('gpt2')); // 32 positions, no BOS by default
+    const { ids, scores } = runInductionProbe(model, { length: 16 });
+    expect(ids).toHaveLength(32);
+    expect(scores.flat().every((s) => s >= 0 && s <= 1 + 1e-6)).toBe(true);
+    expect(scores.flat().some((s) => s > 0)).toBe(true);
+    expect(() => runInductionProbe(model, { length: 17 })).toThrow("The induction probe is 34 tokens, over the model's max_position_embeddings of 32; give a shorter length.");
   });
 });
 
@@ -90,6 +105,7 @@ describe('rollout and word groups at the seams', () => {
   it('says what rollout needs', () => {
     expect(() => residualAttention([])).toThrow('Rollout needs at least one head per layer.');
     expect(() => residualAttention([fromRows([[1, 0], [0, 1]]), fromRows([[1]])])).toThrow('Rollout needs square attention (self-attention) of one size in every head.');
+    expect(() => residualAttention([fromRows([[1, 0], [0, 1]]), fromRows([[1, 0], [0, 1], [1, 0]])])).toThrow('Rollout needs square attention (self-attention) of one size in every head.');
     expect([...residualAttention([fromRows([[1, 0], [0.5, 0.5]]), fromRows([[1, 0], [1, 0]])]).data]).toEqual([1, 0, 0.375, 0.625]);
   });
 
@@ -104,6 +120,8 @@ describe('rollout and word groups at the seams', () => {
     expect(groupTokens(['a1', '2b', 'é']).labels).toEqual(['a12bé']);
     expect(groupTokens(['$a', 'b_'], 'identifiers').labels).toEqual(['$ab_']);
     expect(groupTokens(['Ġ▁a']).labels).toEqual(['a']);
+    expect(groupTokens(['x▁y', 'a b']).labels).toEqual(['x▁ya b']); // markers count only at the start; inner spaces stay
+    expect(groupTokens(['a', "-'s"]).labels).toEqual(['a', "-'s"]); // a contraction starts with its apostrophe
   });
 
   it('aggregates over separate query and key groups, and names both sizes when they do not fit', () => {
@@ -113,5 +131,6 @@ describe('rollout and word groups at the seams', () => {
     // Queries {0, 1} and {2}; keys {0} and {1, 2}.
     expect([...aggregateWeights(w, queries, keys).data]).toEqual([0.25, 0.75, 0.5, 0.5]);
     expect(() => aggregateWeights(w, queries, groupTokens(['x']))).toThrow('The groups cover 3 × 1 tokens, the weights 3 × 3.');
+    expect(() => aggregateWeights(w, groupTokens(['p', 'Ġq']), keys)).toThrow('The groups cover 2 × 3 tokens, the weights 3 × 3.');
   });
 });
