@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
-import type { ComputeOutcome, ComputeRequest, TensorCheck } from './job';
+import type { ComputeOutcome, ComputeRequest, OnTokens, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
 import type { FromComputeWorker, ToComputeWorker } from './worker';
 import { startWorker, type WorkerEnd, type WorkerKind } from './workerEnd';
@@ -18,6 +18,7 @@ interface Pending {
   readonly job: Job;
   readonly resolve: (reply: FromComputeWorker) => void;
   readonly reject: (error: Error) => void;
+  readonly onTokens?: OnTokens;
 }
 
 /** A message to the worker, without the id the client gives it. */
@@ -53,13 +54,14 @@ export class ComputeClient {
   /**
    * Computes `request`, refusing it with a message when it needs more than `budget` bytes. A large result comes back
    * as the slice `first` draws (see slice.ts), or with no matrix at all (`'tokens'`: ask for the slice next); the
-   * worker keeps the whole. A small result comes back whole.
+   * worker keeps the whole. A small result comes back whole. A large job's tokens come to `onTokens` first, while it
+   * computes.
    */
-  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS): Promise<ComputeOutcome> {
+  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS, onTokens?: OnTokens): Promise<ComputeOutcome> {
     this.cancel();
     this.keptId = undefined;
     const id = this.nextId;
-    return this.call('compute', { request, budget, first }).then((reply) => {
+    return this.call('compute', { request, budget, first }, onTokens).then((reply) => {
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;
@@ -79,10 +81,10 @@ export class ComputeClient {
     return this.call('check', { check: text }).then((reply) => reply.check as TensorCheck);
   }
 
-  private call(job: Job, message: Unsent): Promise<FromComputeWorker> {
+  private call(job: Job, message: Unsent, onTokens?: OnTokens): Promise<FromComputeWorker> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { job, resolve, reject });
+      this.pending.set(id, { job, resolve, reject, ...(onTokens ? { onTokens } : {}) });
       this.ensureWorker().post({ id, ...message }, (error) => {
         if (this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
       });
@@ -128,6 +130,10 @@ export class ComputeClient {
       const message = raw as FromComputeWorker;
       const pending = this.pending.get(message.id);
       if (!pending || this.worker !== worker) return;
+      if (message.tokens) {
+        pending.onTokens?.(message.tokens);
+        return;
+      }
       this.pending.delete(message.id);
       if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));

@@ -3,7 +3,7 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, HeadSummaries, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import { isSlimmed, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
+import { isSlimmed, type ErrorPayload, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
@@ -12,6 +12,7 @@ import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { payloadBytes, payloadProblem, slimResult, type Focus } from '../compute/slice';
 import { needsSlice, PanelSession, sendPartial } from './session';
 import type { PartialModelResult } from '../compute/modelStream';
+import type { JobTokens } from '../compute/job';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
 import { slimWhatIf, whatIfBytes } from '../compute/whatIfSlice';
@@ -174,8 +175,15 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
       const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
-      // Tokens first: a large result comes without matrices, and its focused slice follows (below).
-      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens'));
+      // A large job's tokens are drawn while it computes (they come right after the parse); with the settings they ran with.
+      const runSettings = this.source.usesSettings ? { settings: settings.compute, panelSettings: this.panelSettings } : {};
+      const onTokens = (tokens: JobTokens) => {
+        if (!this.session.isCurrent(run)) return;
+        this.source.setTokenRanges(tokenRanges(tokens.tokenRanges, tokens.keyTokenRanges));
+        this.session.showTokens(run, { source: this.source.info(), result: tokens.frame, followSelection: this.source.follow, warnings: this.withModelNotice(tokens.warnings), ...runSettings });
+      };
+      // Then the result: a large one comes without matrices, and its focused slice follows (below).
+      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens', onTokens));
       if (!this.session.isCurrent(run)) return;
       if (!outcome) {
         this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
@@ -184,7 +192,7 @@ export class AttentionPanel implements vscode.Disposable {
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.restoreComplete(streamed.layers);
-        this.session.showError({ message: outcome.message, problems: outcome.problems });
+        this.showError({ message: outcome.message, problems: outcome.problems });
         return;
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
@@ -192,7 +200,7 @@ export class AttentionPanel implements vscode.Disposable {
       const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
-        ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
+        ...(outcome.result.provenance.kind !== 'model' ? runSettings : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
         ...(outcome.whatIf ? { whatIf: outcome.whatIf } : {}),
@@ -206,7 +214,7 @@ export class AttentionPanel implements vscode.Disposable {
       this.log.error(`Computation failed: ${message}`);
       if (this.session.isCurrent(run)) {
         this.restoreComplete(streamed.layers);
-        this.session.showError({ message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] });
+        this.showError({ message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] });
       }
     } finally {
       if (this.session.isCurrent(run)) this.session.post({ type: 'busy', busy: false });
@@ -221,7 +229,7 @@ export class AttentionPanel implements vscode.Disposable {
     const rolloutBytes = more.rollout && 'layers' in more.rollout ? more.rollout.layers.reduce((sum, m) => sum + m.data.byteLength, 0) : 0;
     const overBudget = payloadProblem(slice, budget - rolloutBytes - (whatIf ? whatIfBytes(whatIf, slice) : 0));
     if (overBudget) {
-      this.session.showError({ message: overBudget, problems: [] });
+      this.showError({ message: overBudget, problems: [] });
       return undefined;
     }
     const snapshot = this.session.show({
@@ -252,7 +260,7 @@ export class AttentionPanel implements vscode.Disposable {
     if (layersShown === 0) return;
     const restored = this.session.restoreComplete();
     if (restored) this.source.setTokenRanges(tokenRanges(restored.source.tokenRanges));
-    else if (why) this.session.showError({ message: why, problems: [] });
+    else if (why) this.showError({ message: why, problems: [] });
   }
 
   /** The views' focus moved: a large result's new slice comes from where the result is held. */
@@ -270,7 +278,7 @@ export class AttentionPanel implements vscode.Disposable {
       const sliced = { ...shown.result, layers };
       const overBudget = payloadProblem(sliced, memoryBudgetBytes());
       if (overBudget) {
-        this.session.showError({ message: overBudget, problems: [] });
+        this.showError({ message: overBudget, problems: [] });
         return;
       }
       this.log.info(`${this.source.title()}: a slice of snapshot ${held.seq} carries ${(payloadBytes(sliced) / 1e6).toFixed(1)} MB of matrices`);
@@ -278,6 +286,11 @@ export class AttentionPanel implements vscode.Disposable {
     }, (error: unknown) => {
       if (!(error instanceof CancelledError)) this.log.warn(`No slice for the new focus: ${error instanceof Error ? error.message : String(error)}`);
     });
+  }
+
+  /** The error banner; a computing run's tokens go (see PanelSession.showError), and the editor sync follows. */
+  private showError(error: ErrorPayload): void {
+    if (this.session.showError(error)) this.source.setTokenRanges(tokenRanges(this.session.shown?.source.tokenRanges));
   }
 
   private send(message: ToWebview): void {
