@@ -21,6 +21,30 @@ interface Pending {
   readonly onTokens?: OnTokens;
 }
 
+/** The compute process's script in the built extension (dist/worker.js, next to dist/extension.js). */
+const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+
+/** A started worker whose messages and stop go to whoever takes it (its handlers are set after it starts). */
+interface Relayed {
+  readonly end: WorkerEnd;
+  onMessage?: (message: unknown) => void;
+  onStop?: (error: Error) => void;
+  stopped?: true;
+}
+
+function startRelayed(script: string, kind: WorkerKind): Relayed {
+  const relayed: Relayed = {
+    end: startWorker(script, kind, (message) => relayed.onMessage?.(message), (error) => {
+      relayed.stopped = true;
+      relayed.onStop?.(error);
+    }),
+  };
+  return relayed;
+}
+
+/** The compute process started ahead of any panel (see ComputeClient.prewarm), until a panel's client takes it. */
+let warm: { readonly script: string; readonly relayed: Relayed } | undefined;
+
 /** A message to the worker, without the id the client gives it. */
 type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omit<M, 'id'> : never) : never;
 
@@ -44,7 +68,24 @@ export class ComputeClient {
   private keptId: number | undefined;
 
   /** @param kind a panel's client keeps results: a process (the default); a checker keeps none: a thread will do. */
-  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js'), private readonly kind: WorkerKind = 'process') {}
+  constructor(private readonly workerScript: string = WORKER_SCRIPT, private readonly kind: WorkerKind = 'process') {}
+
+  /**
+   * Starts one compute process (Node, then its WebAssembly compiled) before any panel asks, at the extension's
+   * activation: the first panel's client takes it instead of forking, so its first result need not wait for a start.
+   * One at most waits; disposing stops it unless a panel has taken it.
+   */
+  static prewarm(workerScript: string = WORKER_SCRIPT): { dispose(): void } {
+    if (!warm || warm.relayed.stopped) warm = { script: workerScript, relayed: startRelayed(workerScript, 'process') };
+    const mine = warm;
+    return {
+      dispose: () => {
+        if (warm !== mine) return;
+        warm = undefined;
+        mine.relayed.end.stop();
+      },
+    };
+  }
 
   /** Starts the compute process (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
   prepare(): void {
@@ -125,8 +166,17 @@ export class ComputeClient {
     return this.worker;
   }
 
+  /** The pre-warmed process when it runs this client's script and is still alive, else a new one. */
+  private startRelayed(): Relayed {
+    const taken = this.kind === 'process' && warm?.script === this.workerScript && !warm.relayed.stopped ? warm.relayed : undefined;
+    if (taken) warm = undefined;
+    return taken ?? startRelayed(this.workerScript, this.kind);
+  }
+
   private startEnd(): WorkerEnd {
-    const worker: WorkerEnd = startWorker(this.workerScript, this.kind, (raw) => {
+    const relayed = this.startRelayed();
+    const worker = relayed.end;
+    relayed.onMessage = (raw) => {
       const message = raw as FromComputeWorker;
       const pending = this.pending.get(message.id);
       if (!pending || this.worker !== worker) return;
@@ -137,12 +187,13 @@ export class ComputeClient {
       this.pending.delete(message.id);
       if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
-    }, (error) => {
+    };
+    relayed.onStop = (error) => {
       if (this.spare === worker) this.spare = undefined;
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
-    });
+    };
     return worker;
   }
 }
