@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult, HeadSummaries, Problem } from '../core';
+import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
 import { isSlimmed, type ErrorPayload, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
@@ -21,16 +21,11 @@ export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
 
 /**
- * Where the whole result on screen lives, and how to get the slice another focus draws: in the compute worker, or
- * for a real model's run in the host (the model worker streams its layers to the host and keeps none: issue 14's
- * next step).
+ * Where the whole result on screen lives, and how to get the slice another focus draws: in the panel's compute
+ * process, or for a real model's run in the model process.
  */
 interface HeldResult {
   slice(focus: Focus): Promise<SliceLayers | undefined>;
-}
-
-function inHost(result: AttentionResult, summaries?: HeadSummaries): HeldResult {
-  return { slice: (focus) => Promise.resolve(slimResult(result, focus, summaries).layers) };
 }
 
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
@@ -174,7 +169,8 @@ export class AttentionPanel implements vscode.Disposable {
       const onLayer = (partial: PartialModelResult) => {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
-      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
+      const startFocus = this.session.focus;
+      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer, startFocus);
       // A large job's tokens are drawn while it computes (they come right after the parse); with the settings they ran with.
       const runSettings = this.source.usesSettings ? { settings: settings.compute, panelSettings: this.panelSettings } : {};
       const onTokens = (tokens: JobTokens) => {
@@ -196,8 +192,8 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
-      // The compute process keeps its result (a large one came without matrices); a real model's came whole (see HeldResult).
-      const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
+      // The compute or model process keeps the whole result (a large one came without matrices, or as startFocus's slice).
+      const held = modelRun ? this.modelHeld() : { slice: (f: Focus) => this.compute.slice(f) };
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
         ...(outcome.result.provenance.kind !== 'model' ? runSettings : {}),
@@ -207,7 +203,7 @@ export class AttentionPanel implements vscode.Disposable {
         ...(outcome.rollout ? { rollout: outcome.rollout } : {}),
       });
       this.panel.title = panelTitle(this.source);
-      if (shown && !modelRun && isSlimmed(outcome.result)) this.fetchSlice(this.session.focus);
+      if (shown && isSlimmed(outcome.result) && (!modelRun || needsSlice(startFocus, this.session.focus))) this.fetchSlice(this.session.focus);
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -252,7 +248,16 @@ export class AttentionPanel implements vscode.Disposable {
     streamed.layers = partial.done;
     streamed.bytes += bytes;
     this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
-    this.showResult(partial.result, inHost(partial.result), [], Infinity, { progress: { done: partial.done, total: partial.total } });
+    this.showResult(partial.result, this.modelHeld(), [], Infinity, {
+      progress: { done: partial.done, total: partial.total },
+      ...(partial.headSummaries ? { headSummaries: partial.headSummaries } : {}),
+    });
+  }
+
+  /** The model process keeps this panel's latest run (it answers a running run's slices once the run is done). */
+  private modelHeld(): HeldResult {
+    const runId = this.modelRun.lastId;
+    return { slice: (focus) => (runId === undefined ? Promise.resolve(undefined) : this.models.slice(runId, focus)) };
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
