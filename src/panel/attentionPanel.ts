@@ -176,6 +176,7 @@ export class AttentionPanel implements vscode.Disposable {
       const onTokens = (tokens: JobTokens) => {
         if (!this.session.isCurrent(run)) return;
         this.source.setTokenRanges(tokenRanges(tokens.tokenRanges, tokens.keyTokenRanges));
+        this.log.info(`${this.source.title()}: tokens in ${Date.now() - started} ms, before the attention`);
         this.session.showTokens(run, { source: this.source.info(), result: tokens.frame, followSelection: this.source.follow, warnings: this.withModelNotice(tokens.warnings), ...runSettings });
       };
       // Then the result: a large one comes without matrices, and its focused slice follows (below).
