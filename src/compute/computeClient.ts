@@ -42,8 +42,12 @@ function startRelayed(script: string, kind: WorkerKind): Relayed {
   return relayed;
 }
 
-/** The compute process started ahead of any panel (see ComputeClient.prewarm), until a panel's client takes it. */
-let warm: { readonly script: string; readonly relayed: Relayed } | undefined;
+/** Pre-warming (see ComputeClient.prewarm): the script, while it is on, and the started process no panel has taken. */
+const warming: { script?: string; waiting?: Relayed } = {};
+
+function startWarm(): void {
+  if (warming.script !== undefined && (!warming.waiting || warming.waiting.stopped)) warming.waiting = startRelayed(warming.script, 'process');
+}
 
 /** A message to the worker, without the id the client gives it. */
 type Unsent = ToComputeWorker extends infer M ? (M extends ToComputeWorker ? Omit<M, 'id'> : never) : never;
@@ -64,6 +68,8 @@ export class ComputeClient {
   private keepSpare = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Set when this client took the pre-warmed process: its first result starts the next one (see prewarm). */
+  private tookWarm = false;
   /** The id of the computation whose result the worker keeps. */
   private keptId: number | undefined;
 
@@ -72,17 +78,19 @@ export class ComputeClient {
 
   /**
    * Starts one compute process (Node, then its WebAssembly compiled) before any panel asks, at the extension's
-   * activation: the first panel's client takes it instead of forking, so its first result need not wait for a start.
-   * One at most waits; disposing stops it unless a panel has taken it.
+   * activation: a new panel's client takes it instead of forking, so its first result need not wait for a start. Once
+   * that panel's first result is in (the cores are free again), another starts for the next panel: one at most waits.
+   * Disposing stops pre-warming and the waiting process (not one a panel took).
    */
   static prewarm(workerScript: string = WORKER_SCRIPT): { dispose(): void } {
-    if (!warm || warm.relayed.stopped) warm = { script: workerScript, relayed: startRelayed(workerScript, 'process') };
-    const mine = warm;
+    warming.script = workerScript;
+    startWarm();
     return {
       dispose: () => {
-        if (warm !== mine) return;
-        warm = undefined;
-        mine.relayed.end.stop();
+        if (warming.script !== workerScript) return;
+        warming.script = undefined;
+        warming.waiting?.end.stop();
+        warming.waiting = undefined;
       },
     };
   }
@@ -103,6 +111,10 @@ export class ComputeClient {
     this.keptId = undefined;
     const id = this.nextId;
     return this.call('compute', { request, budget, first }, onTokens).then((reply) => {
+      if (this.tookWarm) {
+        this.tookWarm = false;
+        startWarm();
+      }
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;
@@ -168,9 +180,13 @@ export class ComputeClient {
 
   /** The pre-warmed process when it runs this client's script and is still alive, else a new one. */
   private startRelayed(): Relayed {
-    const taken = this.kind === 'process' && warm?.script === this.workerScript && !warm.relayed.stopped ? warm.relayed : undefined;
-    if (taken) warm = undefined;
-    return taken ?? startRelayed(this.workerScript, this.kind);
+    const waiting = warming.waiting;
+    if (this.kind === 'process' && warming.script === this.workerScript && waiting && !waiting.stopped) {
+      warming.waiting = undefined;
+      this.tookWarm = true;
+      return waiting;
+    }
+    return startRelayed(this.workerScript, this.kind);
   }
 
   private startEnd(): WorkerEnd {

@@ -40,6 +40,8 @@ export class PanelSession {
   /** The last finished result's snapshot (not a streamed run's first layers). */
   private completeSnapshot: Snapshot | undefined;
   private error: ErrorPayload | undefined;
+  /** The run whose tokens were shown last (see showTokens), until a result replaces them. */
+  private tokensRun: number | undefined;
 
   constructor(private readonly send: (message: ToWebview) => void) {}
 
@@ -82,7 +84,10 @@ export class PanelSession {
     this.shownSnapshot = snapshot;
     if (!snapshot.progress && !snapshot.computing) this.completeSnapshot = snapshot;
     this.error = undefined;
-    this.post({ type: 'snapshot', snapshot });
+    // A webview not ready yet gets the current run's tokens ahead of its result: small, they are drawn while it travels.
+    const tokensAhead = !snapshot.computing && this.tokensRun !== undefined && this.isCurrent(this.tokensRun);
+    if (!snapshot.computing) this.tokensRun = undefined;
+    this.post({ type: 'snapshot', snapshot }, tokensAhead);
     return snapshot;
   }
 
@@ -97,7 +102,9 @@ export class PanelSession {
    * longer current. Its result replaces it; a run that ends in an error takes it back (see showError).
    */
   showTokens(run: number, parts: Omit<Snapshot, 'seq' | 'computing'>): Snapshot | undefined {
-    return this.isCurrent(run) ? this.show({ ...parts, computing: true }) : undefined;
+    if (!this.isCurrent(run)) return undefined;
+    this.tokensRun = run;
+    return this.show({ ...parts, computing: true });
   }
 
   /**
@@ -108,6 +115,7 @@ export class PanelSession {
     const withdrawn = this.shownSnapshot?.computing === true;
     if (withdrawn) {
       const computing = this.shownSnapshot!;
+      this.tokensRun = undefined;
       if (this.completeSnapshot) this.show(this.completeSnapshot);
       else {
         this.shownSnapshot = undefined;
@@ -139,15 +147,20 @@ export class PanelSession {
     return true;
   }
 
-  /** Sends a message, or holds it until the webview is ready (only the newest snapshot and error are held). */
-  post(message: ToWebview): void {
+  /**
+   * Sends a message, or holds it until the webview is ready (only the newest snapshot and error are held, and the
+   * tokens of a run ahead of its result when `tokensAhead`).
+   */
+  post(message: ToWebview, tokensAhead = false): void {
     if (!this.ready) {
       if (message.type === 'withdraw') {
         // The webview has not seen that snapshot yet: it need never see it.
         this.queue = this.queue.filter((m) => !(m.type === 'snapshot' && m.snapshot.seq === message.seq));
         return;
       }
-      if (message.type === 'snapshot' || message.type === 'error') this.queue = this.queue.filter((m) => m.type !== message.type);
+      if (message.type === 'snapshot' || message.type === 'error') {
+        this.queue = this.queue.filter((m) => m.type !== message.type || (tokensAhead && m.type === 'snapshot' && m.snapshot.computing === true));
+      }
       this.queue.push(message);
       return;
     }

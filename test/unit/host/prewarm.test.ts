@@ -43,11 +43,13 @@ describe('a pre-warmed compute process', () => {
     first.prepare();
     expect(forked).toHaveLength(1);
     expect(ranIn(await first.compute(request()))).toBe(`process ${warmPid}`);
-    // Only one waits: the next panel forks its own.
+    // Its first result in, another waits for the next panel, which takes it in turn.
+    expect(forked).toHaveLength(2);
     const second = new ComputeClient(SCRIPT);
     cleanups.push(second);
-    expect(ranIn(await second.compute(request()))).not.toBe(`process ${warmPid}`);
-    expect(forked).toHaveLength(2);
+    expect(ranIn(await second.compute(request()))).toBe(`process ${forked[1].pid}`);
+    expect(ranIn(await second.compute(request()))).toBe(`process ${forked[1].pid}`);
+    expect(forked).toHaveLength(3);
   });
 
   it('a second prewarm while one waits starts nothing; disposing stops the waiting one, not one a panel took', async () => {
@@ -60,7 +62,9 @@ describe('a pre-warmed compute process', () => {
     const client = new ComputeClient(SCRIPT);
     cleanups.push(client);
     await client.compute(request());
+    expect(forked).toHaveLength(3); // the panel's, and the next one waiting
     taken.dispose();
+    await exited(forked[2]);
     expect(alive().map((c) => c.pid)).toEqual([forked[1].pid]);
   });
 

@@ -196,6 +196,24 @@ describe('PanelSession', () => {
       expect(quiet.sent.map((m) => m.type)).toEqual(['error']);
     });
 
+    it('before ready, a run\'s tokens stay queued ahead of its own result; a newer run\'s result drops them', () => {
+      const { sent, session: s } = session();
+      const run = s.beginRun();
+      const tokens = s.showTokens(run, parts(frame(300)))!;
+      const done = s.show(parts(result(300)));
+      s.onReady();
+      expect(snapshots(sent)).toEqual([tokens, done]);
+
+      const later = session();
+      const stale = later.session.beginRun();
+      later.session.showTokens(stale, parts(frame(300)));
+      later.session.supersede();
+      later.session.beginRun();
+      const newer = later.session.show(parts(result(4)));
+      later.session.onReady();
+      expect(snapshots(later.sent)).toEqual([newer]);
+    });
+
     it('an error over a finished result leaves it on screen', () => {
       const { sent, session: s } = session();
       s.onReady();
