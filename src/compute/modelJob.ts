@@ -37,7 +37,7 @@ export class ModelJobs {
   private loaded: { readonly path: string; readonly folder: DiskModelFolder; readonly model: Model } | undefined;
   /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly); no layers. */
   private readonly runs = new Map<number, { readonly model: Model; readonly result: ModelResult }>();
-  /** The latest runs' whole results, for `slice`: the newest always, older ones while they fit the memory budget. */
+  /** The latest runs' whole results, for `slice`: the newest always, up to KEPT_RUNS while they fit the memory budget. */
   private readonly held = new Map<number, HeldRun>();
   /** The last run without interventions that a "what if" run compared with: kept whole, reused for the same input. */
   private original: { readonly key: string; readonly model: Model; readonly result: ModelResult } | undefined;
@@ -135,12 +135,12 @@ export class ModelJobs {
     return run ? slimResult(run.result, focus, run.summaries).layers : null;
   }
 
-  /** Keeps run `id`'s result, letting go of older ones (oldest first) while all of them are over `budget`. */
+  /** Keeps run `id`'s result, letting go of older ones (oldest first) beyond KEPT_RUNS or while they are over `budget`. */
   private hold(id: number, run: HeldRun, budget: number): void {
     this.held.set(id, run);
     let bytes = [...this.held.values()].reduce((sum, r) => sum + r.bytes, 0);
     for (const [old, kept] of this.held) {
-      if (bytes <= budget || old === id) break;
+      if ((bytes <= budget && this.held.size <= KEPT_RUNS) || old === id) break;
       this.held.delete(old);
       bytes -= kept.bytes;
     }
