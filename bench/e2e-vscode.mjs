@@ -137,6 +137,7 @@ function extensionLog(profile) {
 
 async function main() {
   const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const loadAtStart = os.loadavg();
   const jsonOut = arg('--json');
   const label = arg('--label') ?? 'latest';
   const vsix = packageExtension();
@@ -189,7 +190,7 @@ async function main() {
   }
   const log = extensionLog(profile).split('\n').filter((l) => /computed in|tokens in|carries|delivered in|slice/.test(l));
   console.log(log.join('\n'));
-  const result = { date: new Date().toISOString(), rows, responsiveness, log };
+  const result = { date: new Date().toISOString(), rows, responsiveness, log, loadAtStart, loadAtEnd: os.loadavg() };
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2));
   writeSection(result, label);
 }
@@ -198,7 +199,7 @@ async function main() {
 const GOAL_MS = { 12: 500, 200: 500, 2000: 1500, 4096: 3000 };
 const GOAL_RSS_MB = 300;
 
-function writeSection({ date, rows, responsiveness, log }, label) {
+function writeSection({ date, rows, responsiveness, log, loadAtStart, loadAtEnd }, label) {
   const BEGIN = `<!-- bench/e2e-vscode.mjs ${label}: begin -->`;
   const END = `<!-- bench/e2e-vscode.mjs ${label}: end -->`;
   const mark = (ok) => (ok ? '✅' : '❌');
@@ -206,7 +207,7 @@ function writeSection({ date, rows, responsiveness, log }, label) {
     BEGIN,
     `### ${label}: ${date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit()}`,
     '',
-    `Load average before the run: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} (2 cores).`,
+    `Load average (1, 5, 15 min) at the start: ${loadAtStart.map((x) => x.toFixed(1)).join(', ')}; at the end: ${loadAtEnd.map((x) => x.toFixed(1)).join(', ')} (2 cores).`,
     '',
     '| tokens | right-click → tokens drawn | goal | Matrix tab → heatmap drawn | host RSS (tokens shown) | host RSS (heatmap shown) | host peak RSS | compute processes\' RSS |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
