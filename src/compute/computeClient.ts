@@ -68,7 +68,7 @@ export class ComputeClient {
   private keepSpare = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  /** Set when this client took the pre-warmed process: its first result starts the next one (see prewarm). */
+  /** Set when this client took the pre-warmed process: its first job's end (or its dispose) starts the next one. */
   private tookWarm = false;
   /** The id of the computation whose result the worker keeps. */
   private keptId: number | undefined;
@@ -110,11 +110,13 @@ export class ComputeClient {
     this.cancel();
     this.keptId = undefined;
     const id = this.nextId;
-    return this.call('compute', { request, budget, first }, onTokens).then((reply) => {
-      if (this.tookWarm) {
-        this.tookWarm = false;
-        startWarm();
-      }
+    const replied = this.call('compute', { request, budget, first }, onTokens);
+    // This client took the pre-warmed process: once its first job settles (the cores are free again), another starts.
+    if (this.tookWarm) {
+      this.tookWarm = false;
+      replied.then(startWarm, startWarm);
+    }
+    return replied.then((reply) => {
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;
@@ -154,6 +156,11 @@ export class ComputeClient {
   }
 
   dispose(): void {
+    // Closed before its first job: the next panel still finds a started process.
+    if (this.tookWarm) {
+      this.tookWarm = false;
+      startWarm();
+    }
     this.cancel();
     this.worker?.stop();
     this.worker = undefined;

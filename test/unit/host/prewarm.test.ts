@@ -79,6 +79,21 @@ describe('a pre-warmed compute process', () => {
     expect(ranIn(await client.compute(request()))).toBe(`process ${forked[1].pid}`);
   });
 
+  it('a panel closed before its first job, or whose first job failed, still leaves one waiting for the next panel', async () => {
+    cleanups.push(ComputeClient.prewarm(SCRIPT));
+    const closed = new ComputeClient(SCRIPT);
+    closed.prepare();
+    closed.dispose();
+    expect(forked).toHaveLength(2);
+    const failing = new ComputeClient(SCRIPT);
+    cleanups.push(failing);
+    await expect(failing.compute(request('REPORT'))).rejects.toThrow(/reported failure/);
+    expect(forked).toHaveLength(3);
+    const next = new ComputeClient(SCRIPT);
+    cleanups.push(next);
+    expect(ranIn(await next.compute(request()))).toBe(`process ${forked[2].pid}`);
+  });
+
   it('a thread client (a checker) never takes it', async () => {
     cleanups.push(ComputeClient.prewarm(SCRIPT));
     const thread = new ComputeClient(SCRIPT, 'thread');
