@@ -15,7 +15,7 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/compute/worker.ts', modelWorker: 'src/compute/modelWorker.ts' },
+    entryPoints: { extension: 'src/extension.ts', worker: 'src/compute/worker.ts', modelProcess: 'src/compute/modelProcess.ts', modelWorker: 'src/compute/modelWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -67,7 +67,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [{
-          regex: '^(\\./|(\\.\\./)+)(core|compute/(job|worker|modelJob|modelWorker))(/|$)', allowTypeImports: true,
+          regex: '^(\\./|(\\.\\./)+)(core|compute/(job|worker|modelJob|modelProcess|modelWorker))(/|$)', allowTypeImports: true,
           message: 'The extension host holds no core math: import types, or values through src/shared/core; the worker computes.',
         }],
       }],

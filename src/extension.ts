@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ComputeClient } from './compute/computeClient';
 import { TensorDiagnostics, isTensorDocument } from './editor/tensorDiagnostics';
 import { TokenDecorations } from './editor/tokenDecorations';
 import { ModelService } from './models/modelService';
@@ -23,6 +24,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     void vscode.commands.executeCommand('setContext', 'selfAttention.activeIsTensorFile', !!doc && isTensorDocument(doc));
   };
   context.subscriptions.push(
+    // The first panel then takes a compute process that has started (activation runs after start-up, not on a click).
+    ComputeClient.prewarm(),
     log,
     decorations,
     panels,

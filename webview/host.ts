@@ -64,6 +64,12 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       app.snapshot = next;
       return true;
     }
+    case 'withdraw': {
+      // A computing run's tokens, taken back: its run failed and nothing finished came before it.
+      if (!app.snapshot?.computing || app.snapshot.seq !== msg.seq) return false;
+      app.snapshot = null;
+      return true;
+    }
     case 'error': {
       if (typeof msg.message !== 'string') return false;
       const problems = Array.isArray(msg.problems) ? msg.problems.filter(isProblem) : [];

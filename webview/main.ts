@@ -36,7 +36,20 @@ function mount(): AttnApp {
   return app;
 }
 
+/**
+ * Start-up marks on the webview's performance timeline (bench/e2e-vscode.mjs reads them): the bundle ran, the app
+ * said ready, the first snapshot arrived, and it was drawn.
+ */
+const MARKS = { ready: 'sav:ready', snapshot: 'sav:first-snapshot', drawn: 'sav:first-snapshot-drawn' } as const;
+
+function markFirstSnapshot(app: AttnApp, data: unknown): void {
+  if (performance.getEntriesByName(MARKS.snapshot).length > 0 || (data as { type?: unknown } | null)?.type !== 'snapshot') return;
+  performance.mark(MARKS.snapshot);
+  void app.updateComplete.then(() => requestAnimationFrame(() => performance.mark(MARKS.drawn)));
+}
+
 function start(): void {
+  performance.mark('sav:bundle-ran');
   const app = mount();
   if (typeof globalThis.acquireVsCodeApi === 'function') {
     const vscode = globalThis.acquireVsCodeApi();
@@ -49,8 +62,10 @@ function start(): void {
       vscode.setState({ source: snapshot?.source.ref ?? before?.source, ui: app.ui, settings: snapshot ? snapshot.panelSettings : before?.settings });
     };
     const connection: HostConnection = connectHost(app, (msg) => vscode.postMessage(msg), persist);
+    performance.mark(MARKS.ready);
     window.addEventListener('message', (e: MessageEvent) => {
       if (connection.receive(e.data)) persist();
+      markFirstSnapshot(app, e.data);
     });
   } else if (window.attnDevHost) {
     window.attnDevHost.connect(app);

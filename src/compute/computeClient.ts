@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
-import type { ComputeOutcome, ComputeRequest, TensorCheck } from './job';
+import type { ComputeOutcome, ComputeRequest, OnTokens, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
 import type { FromComputeWorker, ToComputeWorker } from './worker';
 import { startWorker, type WorkerEnd, type WorkerKind } from './workerEnd';
@@ -18,6 +18,35 @@ interface Pending {
   readonly job: Job;
   readonly resolve: (reply: FromComputeWorker) => void;
   readonly reject: (error: Error) => void;
+  readonly onTokens?: OnTokens;
+}
+
+/** The compute process's script in the built extension (dist/worker.js, next to dist/extension.js). */
+const WORKER_SCRIPT = path.join(__dirname, 'worker.js');
+
+/** A started worker whose messages and stop go to whoever takes it (its handlers are set after it starts). */
+interface Relayed {
+  readonly end: WorkerEnd;
+  onMessage?: (message: unknown) => void;
+  onStop?: (error: Error) => void;
+  stopped?: true;
+}
+
+function startRelayed(script: string, kind: WorkerKind): Relayed {
+  const relayed: Relayed = {
+    end: startWorker(script, kind, (message) => relayed.onMessage?.(message), (error) => {
+      relayed.stopped = true;
+      relayed.onStop?.(error);
+    }),
+  };
+  return relayed;
+}
+
+/** Pre-warming (see ComputeClient.prewarm): the script, while it is on, and the started process no panel has taken. */
+const warming: { script?: string; waiting?: Relayed } = {};
+
+function startWarm(): void {
+  if (warming.script !== undefined && (!warming.waiting || warming.waiting.stopped)) warming.waiting = startRelayed(warming.script, 'process');
 }
 
 /** A message to the worker, without the id the client gives it. */
@@ -39,11 +68,32 @@ export class ComputeClient {
   private keepSpare = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Set when this client took the pre-warmed process: its first job's end (or its dispose) starts the next one. */
+  private tookWarm = false;
   /** The id of the computation whose result the worker keeps. */
   private keptId: number | undefined;
 
   /** @param kind a panel's client keeps results: a process (the default); a checker keeps none: a thread will do. */
-  constructor(private readonly workerScript: string = path.join(__dirname, 'worker.js'), private readonly kind: WorkerKind = 'process') {}
+  constructor(private readonly workerScript: string = WORKER_SCRIPT, private readonly kind: WorkerKind = 'process') {}
+
+  /**
+   * Starts one compute process (Node, then its WebAssembly compiled) before any panel asks, at the extension's
+   * activation: a new panel's client takes it instead of forking, so its first result need not wait for a start. Once
+   * that panel's first result is in (the cores are free again), another starts for the next panel: one at most waits.
+   * Disposing stops pre-warming and the waiting process (not one a panel took).
+   */
+  static prewarm(workerScript: string = WORKER_SCRIPT): { dispose(): void } {
+    warming.script = workerScript;
+    startWarm();
+    return {
+      dispose: () => {
+        if (warming.script !== workerScript) return;
+        warming.script = undefined;
+        warming.waiting?.end.stop();
+        warming.waiting = undefined;
+      },
+    };
+  }
 
   /** Starts the compute process (and its WebAssembly) ahead of the first request, so its start-up overlaps other work. */
   prepare(): void {
@@ -53,13 +103,20 @@ export class ComputeClient {
   /**
    * Computes `request`, refusing it with a message when it needs more than `budget` bytes. A large result comes back
    * as the slice `first` draws (see slice.ts), or with no matrix at all (`'tokens'`: ask for the slice next); the
-   * worker keeps the whole. A small result comes back whole.
+   * worker keeps the whole. A small result comes back whole. A large job's tokens come to `onTokens` first, while it
+   * computes.
    */
-  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS): Promise<ComputeOutcome> {
+  compute(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, first: Focus | 'tokens' = DEFAULT_FOCUS, onTokens?: OnTokens): Promise<ComputeOutcome> {
     this.cancel();
     this.keptId = undefined;
     const id = this.nextId;
-    return this.call('compute', { request, budget, first }).then((reply) => {
+    const replied = this.call('compute', { request, budget, first }, onTokens);
+    // This client took the pre-warmed process: once its first job settles (the cores are free again), another starts.
+    if (this.tookWarm) {
+      this.tookWarm = false;
+      replied.then(startWarm, startWarm);
+    }
+    return replied.then((reply) => {
       const outcome = reply.outcome as ComputeOutcome;
       if (outcome.ok) this.keptId = id;
       return outcome;
@@ -79,10 +136,10 @@ export class ComputeClient {
     return this.call('check', { check: text }).then((reply) => reply.check as TensorCheck);
   }
 
-  private call(job: Job, message: Unsent): Promise<FromComputeWorker> {
+  private call(job: Job, message: Unsent, onTokens?: OnTokens): Promise<FromComputeWorker> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { job, resolve, reject });
+      this.pending.set(id, { job, resolve, reject, ...(onTokens ? { onTokens } : {}) });
       this.ensureWorker().post({ id, ...message }, (error) => {
         if (this.pending.delete(id)) reject(new Error(`The computation worker stopped: ${error.message}`));
       });
@@ -99,6 +156,11 @@ export class ComputeClient {
   }
 
   dispose(): void {
+    // Closed before its first job: the next panel still finds a started process.
+    if (this.tookWarm) {
+      this.tookWarm = false;
+      startWarm();
+    }
     this.cancel();
     this.worker?.stop();
     this.worker = undefined;
@@ -123,20 +185,38 @@ export class ComputeClient {
     return this.worker;
   }
 
+  /** The pre-warmed process when it runs this client's script and is still alive, else a new one. */
+  private startRelayed(): Relayed {
+    const waiting = warming.waiting;
+    if (this.kind === 'process' && warming.script === this.workerScript && waiting && !waiting.stopped) {
+      warming.waiting = undefined;
+      this.tookWarm = true;
+      return waiting;
+    }
+    return startRelayed(this.workerScript, this.kind);
+  }
+
   private startEnd(): WorkerEnd {
-    const worker: WorkerEnd = startWorker(this.workerScript, this.kind, (raw) => {
+    const relayed = this.startRelayed();
+    const worker = relayed.end;
+    relayed.onMessage = (raw) => {
       const message = raw as FromComputeWorker;
       const pending = this.pending.get(message.id);
       if (!pending || this.worker !== worker) return;
+      if (message.tokens) {
+        pending.onTokens?.(message.tokens);
+        return;
+      }
       this.pending.delete(message.id);
       if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
-    }, (error) => {
+    };
+    relayed.onStop = (error) => {
       if (this.spare === worker) this.spare = undefined;
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.rejectAll(new Error(`The computation worker stopped: ${error.message}`));
-    });
+    };
     return worker;
   }
 }

@@ -1,6 +1,6 @@
-import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
+import { budgetProblem, buildSelectionSpec, evaluate, InterventionError, overflowProblem, parseBinaryAttention, parseTensorFile, resultFrame, selectionJobSize, specJobSize, summarizeHeads, tokenize, validateSpec } from '../core';
 import type { AttentionReference, AttentionResult, AttentionSpec, HeadSummaries, Intervention, Problem, TokenEdit, TokenStringRanges } from '../core';
-import { isSlimmed, type ComputeSettings } from '../shared/protocol';
+import { FULL_SNAPSHOT_CELLS, isSlimmed, type ComputeSettings } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES, settingsProblem, tokenLimit } from '../shared/settings';
 import { runWhatIf } from './whatIf';
 import { rolloutOf } from './rollout';
@@ -46,6 +46,25 @@ export type ComputeOutcome =
     readonly overBudget?: true;
   };
 
+type Ranges = readonly (readonly [number, number])[];
+
+/**
+ * A job's tokens, sent ahead of its result so the panel draws them while the attention is computed: the result's
+ * frame (every head 0 × 0, see resultFrame) and where the tokens are in the text.
+ */
+export interface JobTokens {
+  readonly frame: AttentionResult;
+  readonly tokenRanges?: Ranges;
+  readonly keyTokenRanges?: Ranges;
+  readonly warnings: readonly Problem[];
+}
+
+/** Hears a job's tokens once, before its result; called only for jobs big enough to take a noticeable time. */
+export type OnTokens = (tokens: JobTokens) => void;
+
+/** Below this many weight cells (all heads together) a job is done in milliseconds: its tokens come with its result. */
+export const TOKENS_FIRST_CELLS = FULL_SNAPSHOT_CELLS;
+
 /** A tensor file's problems (errors, or warnings when it reads) and, for a sidecar, the binary file it names. */
 export interface TensorCheck {
   readonly problems: readonly Problem[];
@@ -67,10 +86,20 @@ const MAX_CHARS_PER_TOKEN = 64;
  * Runs one request to completion, refusing it before the big allocations when it needs more than `budget` bytes.
  * Pure; it runs in the worker thread (src/compute/worker.ts), never on the extension host.
  */
-export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): ComputeOutcome {
+export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES, onTokens?: OnTokens): ComputeOutcome {
   let outcome: ComputeOutcome;
+  // A "what if" job runs twice: the panel hears the tokens of the first run, the one it shows.
+  let told = onTokens === undefined;
+  const announce: Announce = (spec, tokens) => {
+    if (told) return;
+    told = true;
+    const frame = resultFrame(spec);
+    const cells = frame.tokens.length * frame.keyTokens.length * frame.layers.reduce((sum, layer) => sum + layer.heads.length, 0);
+    if (cells >= TOKENS_FIRST_CELLS) onTokens?.({ frame, ...tokens });
+  };
+  const run = (r: ComputeRequest, b: number) => runRequest(r, b, announce);
   try {
-    outcome = request.kind === 'error' ? runRequest(request, budget) : runWhatIf(request, budget, runRequest, (o) => (o as { result: AttentionResult }).result);
+    outcome = request.kind === 'error' ? run(request, budget) : runWhatIf(request, budget, run, (o) => (o as { result: AttentionResult }).result);
   } catch (error) {
     if (error instanceof InterventionError) return failure(error.message);
     throw error;
@@ -80,20 +109,23 @@ export function runJob(request: ComputeRequest, budget = DEFAULT_BUDGET_BYTES): 
   return { ...outcome, headSummaries: summarizeHeads(outcome.result) };
 }
 
-function runRequest(request: ComputeRequest, budget: number): ComputeOutcome {
+/** Called with a job's spec once it is parsed and within the budget, just before it is evaluated. */
+type Announce = (spec: AttentionSpec, tokens: Omit<JobTokens, 'frame'>) => void;
+
+function runRequest(request: ComputeRequest, budget: number, announce: Announce): ComputeOutcome {
   switch (request.kind) {
     case 'selection':
-      return runSelection(request, budget);
+      return runSelection(request, budget, announce);
     case 'file':
-      return runFile(request.text, budget, request);
+      return runFile(request.text, budget, request, announce);
     case 'binary':
-      return runBinary(request.bytes, request.fileName, request.sidecarText, budget, request);
+      return runBinary(request.bytes, request.fileName, request.sidecarText, budget, request, announce);
     case 'error':
       return failure(request.message);
   }
 }
 
-function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: number): ComputeOutcome {
+function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: number, announce: Announce): ComputeOutcome {
   const { text, settings, maxTokens: requestedLimit } = request;
   if (text.trim() === '') return failure('The selection is empty: select some text to visualize.');
   const badSetting = settingsProblem(settings);
@@ -112,35 +144,47 @@ function runSelection(request: ComputeRequest & { kind: 'selection' }, budget: n
   const { spec, tokens } = buildSelectionSpec(text, settings, request.tokenEdit, cut);
   const problems = validateSpec(spec);
   if (problems.length > 0) return { ok: false, message: problems[0].message, problems };
-  return { ok: true, result: evaluate(spec, request), tokenRanges: tokens.map((t) => [t.start, t.end] as const), warnings: [] };
+  const tokenRanges = tokens.map((t) => [t.start, t.end] as const);
+  announce(spec, { tokenRanges, warnings: [] });
+  return { ok: true, result: evaluate(spec, request), tokenRanges, warnings: [] };
 }
 
-function runFile(text: string, budget: number, request: WhatIf): ComputeOutcome {
+function runFile(text: string, budget: number, request: WhatIf, announce: Announce): ComputeOutcome {
   const parsed = parseTensorFile(text);
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
   if (parsed.reference !== undefined) {
     return failure(`The weights are in "${parsed.reference.file}" (attention_file), which was not read. Open this file with "Visualize Attention File".`);
   }
-  return withTokenRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request), parsed.tokenRanges);
+  const ranges = fileRanges(parsed.tokenRanges);
+  return withRanges(evaluateWithin(parsed.spec, parsed.warnings, budget, 2 * text.length, request, (spec) => announce(spec, { ...ranges, warnings: parsed.warnings })), ranges);
 }
 
-function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number, request: WhatIf): ComputeOutcome {
+function runBinary(bytes: Uint8Array, fileName: string, sidecarText: string | undefined, budget: number, request: WhatIf, announce: Announce): ComputeOutcome {
   const parsed = parseBinaryAttention({ bytes, fileName, maxBytes: budget, ...(sidecarText !== undefined ? { sidecarText } : {}) });
   if (!parsed.ok) return { ok: false, message: describe(firstError(parsed.problems)), problems: parsed.problems };
-  const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0), request);
-  return withTokenRanges(outcome, parsed.tokenRanges);
+  const ranges = fileRanges(parsed.tokenRanges);
+  const outcome = evaluateWithin(parsed.spec, parsed.warnings, budget, bytes.byteLength + 2 * (sidecarText?.length ?? 0), request, (spec) => announce(spec, { ...ranges, warnings: parsed.warnings }));
+  return withRanges(outcome, ranges);
 }
 
-/** Adds where a tensor file's token strings are, for the editor sync (found by the file's one parse, off the host's thread). */
-function withTokenRanges(outcome: ComputeOutcome, ranges: TokenStringRanges | undefined): ComputeOutcome {
-  return outcome.ok && ranges ? { ...outcome, tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : outcome;
+/** Where a tensor file's token strings are, for the editor sync (found by the file's one parse, off the host's thread). */
+function fileRanges(ranges: TokenStringRanges | undefined): { tokenRanges?: Ranges; keyTokenRanges?: Ranges } {
+  return ranges ? { tokenRanges: ranges.queries, keyTokenRanges: ranges.keys } : {};
 }
 
-/** Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes). */
-function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budget: number, inputBytes: number, request: WhatIf): ComputeOutcome {
+function withRanges(outcome: ComputeOutcome, ranges: { tokenRanges?: Ranges; keyTokenRanges?: Ranges }): ComputeOutcome {
+  return outcome.ok ? { ...outcome, ...ranges } : outcome;
+}
+
+/**
+ * Evaluates a file's spec when the memory budget allows; `inputBytes` is what its input still holds (text or bytes).
+ * `beforeEvaluate` hears the spec once it is within the budget.
+ */
+function evaluateWithin(spec: AttentionSpec, warnings: readonly Problem[], budget: number, inputBytes: number, request: WhatIf, beforeEvaluate: (spec: AttentionSpec) => void): ComputeOutcome {
   const hint = spec.kind === 'precomputed' ? 'an export with fewer tokens' : 'fewer tokens in the file';
   const overBudget = budgetProblem(specJobSize(spec, inputBytes), budget, 'This file', hint);
   if (overBudget) return budgetFailure(overBudget);
+  beforeEvaluate(spec);
   const result = evaluate(spec, request);
   const overflow = overflowProblem(spec, result);
   return overflow ? failure(overflow) : { ok: true, result, warnings };

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CancelledError } from './computeClient';
-import type { NextTokens } from '../shared/protocol';
+import type { NextTokens, SliceLayers } from '../shared/protocol';
 import type { FromModelWorker, InductionProbeOutcome, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 import { StreamedRun, type PartialModelResult } from './modelStream';
+import type { Focus } from './slice';
+import { startWorker, type WorkerEnd } from './workerEnd';
 
 export interface ModelProgress {
   readonly message: string;
@@ -21,16 +22,17 @@ interface Pending {
 }
 
 /**
- * The host's side of the model worker: one worker for the whole window, so every panel shares the
- * loaded model. A run can be cancelled between layers without losing the loaded model.
+ * The host's side of the model worker: one model process for the whole window (modelProcess.ts, forked), so every
+ * panel shares the loaded model and the host's memory holds none of it. A run can be cancelled between layers without
+ * losing the loaded model. The process keeps the runs' results: a run's layers and outcome carry the slice its focus
+ * draws, and `slice` fetches another.
  */
 export class ModelClient {
-  private worker: Worker | undefined;
-  private readonly cancelFlag = new SharedArrayBuffer(4);
+  private worker: WorkerEnd | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly workerScript: string = path.join(__dirname, 'modelWorker.js')) {}
+  constructor(private readonly processScript: string = path.join(__dirname, 'modelProcess.js')) {}
 
   /** Runs a request; `onLayer` gets the result so far as each layer finishes, before the outcome resolves. */
   run(
@@ -56,6 +58,16 @@ export class ModelClient {
     return reply;
   }
 
+  /** The slice `focus` draws of run `runId`'s result (undefined when the process no longer keeps that run). */
+  slice(runId: number, focus: Focus): Promise<SliceLayers | undefined> {
+    const id = this.nextId++;
+    const reply = new Promise<SliceLayers | undefined>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+    });
+    this.send({ type: 'slice', id, runId, focus });
+    return reply;
+  }
+
   /** Runs the induction probe on the model in `folder`, after the runs queued before it. */
   inductionProbe(folder: string): Promise<InductionProbeOutcome> {
     const id = this.nextId++;
@@ -68,8 +80,7 @@ export class ModelClient {
 
   /** Cancels the run `id` and every run queued before it; the worker stops at its next layer. */
   cancel(id: number): void {
-    const flag = new Int32Array(this.cancelFlag);
-    if (Atomics.load(flag, 0) < id) Atomics.store(flag, 0, id);
+    this.worker?.post({ type: 'cancel', id } satisfies ToModelWorker, () => {});
     for (const [pendingId, p] of this.pending) {
       if (pendingId <= id && p.stream) {
         this.pending.delete(pendingId);
@@ -79,19 +90,19 @@ export class ModelClient {
   }
 
   dispose(): void {
-    void this.worker?.terminate();
+    this.worker?.stop();
     this.worker = undefined;
     this.failAll(new Error('The model worker was stopped'));
   }
 
   private send(message: ToModelWorker): void {
-    this.ensureWorker().postMessage(message);
+    this.ensureWorker().post(message, (error) => this.failAll(new Error(`The model worker stopped: ${error.message}`)));
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): WorkerEnd {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerScript, { workerData: this.cancelFlag });
-    worker.on('message', (message: FromModelWorker) => {
+    const worker: WorkerEnd = startWorker(this.processScript, 'process', (raw) => {
+      const message = raw as FromModelWorker;
       const p = this.pending.get(message.id);
       if (!p) return;
       if (message.type === 'progress') {
@@ -104,18 +115,16 @@ export class ModelClient {
         return;
       }
       this.pending.delete(message.id);
-      if (message.type === 'outcome') p.resolve((p.stream ? p.stream.finish(message.outcome) : message.outcome) as never);
+      if (message.type === 'outcome') p.resolve(message.outcome as never);
       else if (message.type === 'nextTokens') p.resolve(message.nextTokens as never);
       else if (message.type === 'inductionProbe') p.resolve(message.probe as never);
+      else if (message.type === 'slice') p.resolve((message.layers ?? undefined) as never);
       else p.reject(new Error(`The model run failed: ${message.message}`));
-    });
-    const fail = (error: Error) => {
+    }, (error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.failAll(new Error(`The model worker stopped: ${error.message}`));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    });
     this.worker = worker;
     return worker;
   }

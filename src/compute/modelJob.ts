@@ -2,14 +2,15 @@
  * Runs real models in the model worker: opens the folder, keeps the loaded model between runs (reloading
  * when a file changes), runs the selection through it and keeps the last run for next-token look-ups.
  */
-import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, INDUCTION_PROBE_LENGTH, runInductionProbe, layerSteps, loadModelFromFolder, logitsAt, runModel, tokenFrame, topTokens } from '../core';
-import type { AttentionResult, HeadResult, LayerResult, Model, ModelLayerResult, ModelResult, ModelToken, Problem } from '../core';
+import { InterventionError, ModelCancelled, ModelError, estimateModelMemory, INDUCTION_PROBE_LENGTH, runInductionProbe, layerSteps, loadModelFromFolder, logitsAt, runModel, summarizeHeads, tokenFrame, topTokens } from '../core';
+import type { AttentionResult, HeadResult, HeadSummaries, HeadSummary, LayerResult, Model, ModelLayerResult, ModelResult, ModelToken, Problem } from '../core';
 import { ModelFileError, formatBytes, shortModelPath } from '../models/modelFolder';
 import { openModelFolder, type DiskModelFolder } from './modelFiles';
-import { headLabel, type NextTokens } from '../shared/protocol';
+import { headLabel, isSlimmed, type NextTokens, type SliceLayers } from '../shared/protocol';
 import { TOP_TOKENS, type InductionProbeOutcome, type ModelOutcome, type ModelRequest, type RunFrame } from './modelProtocol';
 import { idEdit, ModelComparison, textEdit } from './modelWhatIf';
 import { RolloutBuilder } from './rollout';
+import { payloadBytes, slimResult, type Focus } from './slice';
 
 const KEPT_RUNS = 4;
 /** As for random weights: far more characters than tokens allowed is refused before tokenizing. */
@@ -18,14 +19,26 @@ const MAX_CHARS_PER_TOKEN = 64;
 export interface RunHooks {
   readonly progress: (message: string, done: number, total: number) => void;
   readonly isCancelled: () => boolean;
-  /** Each layer as it finishes, as the views draw it; the first comes with the run's frame (tokens, ranges). */
-  readonly layer?: (index: number, total: number, layer: LayerResult, frame: RunFrame | undefined) => void;
+  /**
+   * Each layer as it finishes, as the views draw it; the first comes with the run's frame (tokens, ranges). A large
+   * result's layer comes with its heads' summaries.
+   */
+  readonly layer?: (index: number, total: number, layer: LayerResult, frame: RunFrame | undefined, summaries: readonly HeadSummary[] | undefined) => void;
+}
+
+/** A finished run's whole result as the views draw it, kept here so the host holds none of its matrices. */
+interface HeldRun {
+  readonly result: AttentionResult;
+  readonly summaries?: HeadSummaries;
+  readonly bytes: number;
 }
 
 export class ModelJobs {
   private loaded: { readonly path: string; readonly folder: DiskModelFolder; readonly model: Model } | undefined;
-  /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly). */
+  /** The latest runs by id, for next-token look-ups at a hovered position (one per open panel, roughly); no layers. */
   private readonly runs = new Map<number, { readonly model: Model; readonly result: ModelResult }>();
+  /** The latest runs' whole results, for `slice`: the newest always, up to KEPT_RUNS while they fit the memory budget. */
+  private readonly held = new Map<number, HeldRun>();
   /** The last run without interventions that a "what if" run compared with: kept whole, reused for the same input. */
   private original: { readonly key: string; readonly model: Model; readonly result: ModelResult } | undefined;
 
@@ -40,6 +53,9 @@ export class ModelJobs {
       const changes = { interventions: request.interventions ?? [], ...(tokenEdit ? { tokenEdit: textEdit(model, tokenEdit, request.tokenEdit) } : {}) };
       const comparison = changes.interventions.length > 0 || tokenEdit ? new ModelComparison(this.originalRun(model, request, hooks), changes) : undefined;
       let rollout: RolloutBuilder | undefined;
+      const views: LayerResult[] = [];
+      const summaries: (readonly HeadSummary[])[] = [];
+      let frame: RunFrame | undefined;
       const result = runModel(model, {
         text: request.text,
         ...(request.prependBos !== undefined ? { prependBos: request.prependBos } : {}),
@@ -51,19 +67,29 @@ export class ModelJobs {
             rollout ??= new RolloutBuilder(tokens.length, total, request.budgetBytes);
             rollout.addLayer(layer.heads);
           }
-          hooks.layer?.(index, total, viewLayer(model, layer, index), index === 0 ? runFrame(tokens, provenance) : undefined);
+          frame ??= runFrame(tokens, provenance);
+          const view = viewLayer(model, layer, index);
+          views.push(view);
+          // A large result's heads are summarised as they finish: the summaries stand in for the weights not sent.
+          const summary = isSlimmed(frame.result as AttentionResult) ? summarizeHeads({ ...frame.result, layers: [view] })[0] : undefined;
+          if (summary) summaries.push(summary);
+          hooks.layer?.(index, total, view, index === 0 ? frame : undefined, summary);
           hooks.progress(`Layer ${index + 1} of ${total}`, index + 1, total);
         },
         isCancelled: hooks.isCancelled,
       });
-      this.runs.set(id, { model, result });
+      this.runs.set(id, { model, result: { ...result, layers: [] } });
       for (const old of this.runs.keys()) if (this.runs.size > KEPT_RUNS) this.runs.delete(old);
       const whatIf = comparison?.finish(model, result);
+      const view = viewResult(model, result, provenance, views);
+      const headSummaries = summaries.length === views.length && summaries.length > 0 ? summaries : undefined;
+      this.hold(id, { result: view, ...(headSummaries ? { summaries: headSummaries } : {}), bytes: payloadBytes(view) }, request.budgetBytes);
       return {
         ...(whatIf ? { whatIf } : {}),
         ...(rollout ? { rollout: rollout.view() } : {}),
+        ...(headSummaries ? { headSummaries } : {}),
         ok: true,
-        result: viewResult(model, result, provenance),
+        result: view,
         tokenRanges: tokenRanges(result.modelTokens),
         warnings: [],
         nextTokens: this.nextTokens(id, result.tokens.length - 1),
@@ -103,6 +129,23 @@ export class ModelJobs {
     }
   }
 
+  /** The slice `focus` draws of run `runId`, or null when that run's result is no longer kept. */
+  slice(runId: number, focus: Focus): SliceLayers | null {
+    const run = this.held.get(runId);
+    return run ? slimResult(run.result, focus, run.summaries).layers : null;
+  }
+
+  /** Keeps run `id`'s result, letting go of older ones (oldest first) beyond KEPT_RUNS or while they are over `budget`. */
+  private hold(id: number, run: HeldRun, budget: number): void {
+    this.held.set(id, run);
+    let bytes = [...this.held.values()].reduce((sum, r) => sum + r.bytes, 0);
+    for (const [old, kept] of this.held) {
+      if ((bytes <= budget && this.held.size <= KEPT_RUNS) || old === id) break;
+      this.held.delete(old);
+      bytes -= kept.bytes;
+    }
+  }
+
   /** Top tokens after `position` of the last run, from its final hidden states. */
   nextTokens(runId: number, position: number): NextTokens | undefined {
     const run = this.runs.get(runId);
@@ -122,6 +165,7 @@ export class ModelJobs {
     this.loaded?.folder.close();
     this.loaded = undefined;
     this.runs.clear();
+    this.held.clear();
     try {
       const model = loadModelFromFolder(opened);
       this.loaded = { path: folder, folder: opened, model };
@@ -160,12 +204,12 @@ function runFrame(tokens: readonly ModelToken[], description: string): RunFrame 
   return { result: { ...tokenFrame(tokens), provenance: { kind: 'model', description } }, tokenRanges: tokenRanges(tokens) };
 }
 
-/** What the views draw of a whole run. */
-export function viewResult(model: Model, result: ModelResult, description: string): AttentionResult {
+/** What the views draw of a whole run (`layers`: its layers already in that form). */
+export function viewResult(model: Model, result: ModelResult, description: string, layers = result.layers.map((layer, l) => viewLayer(model, layer, l))): AttentionResult {
   return {
     tokens: result.tokens,
     keyTokens: result.keyTokens,
-    layers: result.layers.map((layer, l) => viewLayer(model, layer, l)),
+    layers,
     options: result.options,
     cost: result.cost,
     provenance: { kind: 'model', description },

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
 import type { SliceLayers } from '../shared/protocol';
-import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type TensorCheck } from './job';
+import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type JobTokens, type TensorCheck } from './job';
 import { enableRelaxedSimd } from './relaxedSimd';
 import { slimResult, tokensOnly, type Focus } from './slice';
 import { slimWhatIf } from './whatIfSlice';
@@ -13,9 +13,13 @@ export type ToComputeWorker =
   | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
   | { readonly id: number; readonly check: string };
 
-/** The answer to message `id`: one of outcome, slice (null: that result is no longer kept), check or crash. */
+/**
+ * The answer to message `id`: one of outcome, slice (null: that result is no longer kept), check or crash. A large
+ * job first sends its `tokens` (not an answer: its outcome follows).
+ */
 export interface FromComputeWorker {
   readonly id: number;
+  readonly tokens?: JobTokens;
   readonly outcome?: ComputeOutcome;
   readonly slice?: SliceLayers | null;
   readonly check?: TensorCheck;
@@ -28,14 +32,14 @@ export interface FromComputeWorker {
  */
 let kept: { readonly id: number; readonly result: AttentionResult; readonly summaries?: HeadSummaries } | undefined;
 
-function answer(message: ToComputeWorker): FromComputeWorker {
+function answer(message: ToComputeWorker, post: (message: FromComputeWorker) => void): FromComputeWorker {
   if ('check' in message) return { id: message.id, check: checkTensorText(message.check) };
   if ('slice' in message) {
     const { of, focus } = message.slice;
     return { id: message.id, slice: kept?.id === of ? slimResult(kept.result, focus, kept.summaries).layers : null };
   }
   kept = undefined;
-  const outcome = runJob(message.request, message.budget);
+  const outcome = runJob(message.request, message.budget, (tokens) => post({ id: message.id, tokens }));
   if (!outcome.ok) return { id: message.id, outcome };
   kept = { id: message.id, result: outcome.result, ...(outcome.headSummaries ? { summaries: outcome.headSummaries } : {}) };
   // Copied, not transferred, to the host: the kept result stays whole here.
@@ -52,7 +56,7 @@ kernels();
 
 function onMessage(message: ToComputeWorker, reply: (answer: FromComputeWorker) => void): void {
   try {
-    reply(answer(message));
+    reply(answer(message, reply));
   } catch (error) {
     reply({ id: message.id, crash: error instanceof Error ? error.message : String(error) });
   }

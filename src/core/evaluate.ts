@@ -1,11 +1,12 @@
 import { checkInterventions } from './interventions/check';
 import { planInterventions, type LayerInterventions } from './interventions/apply';
 import { InterventionError, type Intervention, type InterventionShape } from './interventions/types';
-import { runLayer } from './layer';
+import { resolveScale } from './attention';
+import { IDENTITY_HEAD_NAME, runLayer } from './layer';
 import { countVisiblePairs } from './masks';
 import type { Matrix } from './matrix';
 import { validateSpec } from './validate';
-import type { AttentionResult, AttentionSpec, ComputeSpec, LayerResult, PrecomputedSpec, Problem } from './types';
+import type { AttentionResult, AttentionSpec, ComputeSpec, HeadResult, LayerResult, PrecomputedSpec, Problem } from './types';
 
 /** How to run a spec: the interventions of a "what if" run (none by default). */
 export interface EvaluateOptions {
@@ -70,6 +71,32 @@ export function evaluate(spec: AttentionSpec, run: EvaluateOptions = {}): Attent
     cost: { computedPairs: countVisiblePairs(spec.options.mask, n, m), fullPairs: n * m },
     provenance: spec.provenance,
     ...(interventions.length > 0 ? { interventions } : {}),
+  };
+}
+
+const NO_MATRIX: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
+
+/**
+ * What `evaluate(spec)` will give, before any matrix is computed: the tokens, options, cost and provenance, and every
+ * layer's heads by name with 0 × 0 weights. The panel draws the tokens from it while the computation runs.
+ */
+export function resultFrame(spec: AttentionSpec): AttentionResult {
+  const keyTokens = spec.keyTokens ?? spec.tokens;
+  const head = (name: string, scale: number): HeadResult => ({ name, q: null, k: null, v: null, scores: null, scaled: null, weights: NO_MATRIX, output: null, scale });
+  const frameLayer = (heads: HeadResult[]): LayerResult => ({ input: null, heads, concat: null, attentionOutput: null, output: null });
+  const scale = (dK: number) => resolveScale(spec.options.scale, dK);
+  const layers = spec.kind === 'compute'
+    ? spec.layers.map((layer) => frameLayer(layer.heads.length === 0
+      ? [head(IDENTITY_HEAD_NAME, scale(spec.embeddings?.cols ?? 0))]
+      : layer.heads.map((h, i) => head(h.name ?? `head ${i + 1}`, scale('wq' in h ? h.wq.cols : h.query.cols)))))
+    : spec.attention.map((heads, l) => frameLayer(heads.map((_, h) => head(spec.headNames?.[l]?.[h] ?? `head ${h + 1}`, typeof spec.options.scale === 'number' ? spec.options.scale : 1))));
+  return {
+    tokens: spec.tokens,
+    keyTokens,
+    layers,
+    options: spec.options,
+    cost: { computedPairs: countVisiblePairs(spec.options.mask, spec.tokens.length, keyTokens.length), fullPairs: spec.tokens.length * keyTokens.length },
+    provenance: spec.provenance,
   };
 }
 

@@ -11,7 +11,7 @@ export {
 } from './masks';
 export { attentionHead, resolveScale, softmaxRows, weightedSum } from './attention';
 export { IDENTITY_HEAD_NAME, runLayer } from './layer';
-export { evaluate, type EvaluateOptions, tryEvaluate } from './evaluate';
+export { evaluate, type EvaluateOptions, resultFrame, tryEvaluate } from './evaluate';
 export { validateSpec } from './validate';
 export { embedTokens, positionalEncoding, tokenEmbedding } from './embed';
 export { fnv1a, mixSeed, mulberry32, uniformMatrix, xavierUniform } from './random';

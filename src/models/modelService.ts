@@ -7,7 +7,8 @@ import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
 import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
 import type { PartialModelResult } from '../compute/modelStream';
-import type { NextTokens } from '../shared/protocol';
+import type { NextTokens, SliceLayers } from '../shared/protocol';
+import type { Focus } from '../compute/slice';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';
 import { RANDOM_MODEL, resolveModelSetting, type ModelChoice } from './modelSetting';
@@ -51,14 +52,14 @@ export class ModelService implements vscode.Disposable {
    * The model run a selection request asks for, or undefined when the random weights compute it (the
    * compute client's path). Any notice about the setting (an ignored workspace value) joins the warnings.
    */
-  selectionRun(request: ComputeRequest, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void): Promise<ModelOutcome | undefined> | undefined {
+  selectionRun(request: ComputeRequest, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void, focus?: Focus): Promise<ModelOutcome | undefined> | undefined {
     if (request.kind !== 'selection') return undefined;
     const choice = this.choice();
     runs.cancel?.();
     if (choice.kind === 'invalid') return Promise.resolve({ ok: false, message: choice.message, problems: [{ severity: 'error', message: choice.message }] });
     if (choice.kind === 'random') return undefined;
     const bos = vscode.workspace.getConfiguration(SECTION).get<unknown>('prependBos', SETTINGS.prependBos.default);
-    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, { interventions: request.interventions, rollout: request.rollout, tokenEdit: request.tokenEdit });
+    return this.run(choice.folder, request.text, request.maxTokens, bos === 'on' ? true : bos === 'off' ? false : undefined, runs, onLayer, { interventions: request.interventions, rollout: request.rollout, tokenEdit: request.tokenEdit, focus });
   }
 
   /** A warning about the model setting for every selection panel (an untrusted workspace's value ignored). */
@@ -70,9 +71,9 @@ export class ModelService implements vscode.Disposable {
   /** Runs `text` through the model folder with a cancellable progress notification. Undefined: cancelled. */
   private async run(
     folder: string, text: string, maxTokens: number, prependBos: boolean | undefined, runs: RunTracker, onLayer?: (partial: PartialModelResult) => void,
-    whatIf: { readonly interventions?: readonly Intervention[]; readonly rollout?: boolean; readonly tokenEdit?: TokenEdit<string> } = {},
+    whatIf: { readonly interventions?: readonly Intervention[]; readonly rollout?: boolean; readonly tokenEdit?: TokenEdit<string>; readonly focus?: Focus } = {},
   ): Promise<ModelOutcome | undefined> {
-    const { interventions = [], rollout = false, tokenEdit } = whatIf;
+    const { interventions = [], rollout = false, tokenEdit, focus } = whatIf;
     const { id, outcome } = this.client.run({
       folder,
       text,
@@ -82,6 +83,7 @@ export class ModelService implements vscode.Disposable {
       ...(interventions.length > 0 ? { interventions } : {}),
       ...(rollout ? { rollout } : {}),
       ...(tokenEdit ? { tokenEdit } : {}),
+      ...(focus ? { focus } : {}),
     }, (p) => runs.progress?.(p.message, p.done, p.total), onLayer);
     runs.cancel = () => this.client.cancel(id);
     runs.lastId = id;
@@ -120,6 +122,11 @@ export class ModelService implements vscode.Disposable {
 
   nextTokens(runId: number, position: number): Promise<NextTokens | undefined> {
     return this.client.nextTokens(runId, position);
+  }
+
+  /** The slice `focus` draws of run `runId`, kept in the model process (undefined when it no longer keeps that run). */
+  slice(runId: number, focus: Focus): Promise<SliceLayers | undefined> {
+    return this.client.slice(runId, focus);
   }
 
   /** "Self-Attention: Choose Model…": cache models, Browse…, Random weights. Returns whether a model was chosen. */

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { CancelledError, ComputeClient } from '../compute/computeClient';
-import type { AttentionResult, HeadSummaries, Problem } from '../core';
+import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import { isSlimmed, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
+import { isSlimmed, type ErrorPayload, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
@@ -12,6 +12,7 @@ import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { payloadBytes, payloadProblem, slimResult, type Focus } from '../compute/slice';
 import { needsSlice, PanelSession, sendPartial } from './session';
 import type { PartialModelResult } from '../compute/modelStream';
+import type { JobTokens } from '../compute/job';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
 import { slimWhatIf, whatIfBytes } from '../compute/whatIfSlice';
@@ -20,16 +21,11 @@ export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
 
 /**
- * Where the whole result on screen lives, and how to get the slice another focus draws: in the compute worker, or
- * for a real model's run in the host (the model worker streams its layers to the host and keeps none: issue 14's
- * next step).
+ * Where the whole result on screen lives, and how to get the slice another focus draws: in the panel's compute
+ * process, or for a real model's run in the model process.
  */
 interface HeldResult {
   slice(focus: Focus): Promise<SliceLayers | undefined>;
-}
-
-function inHost(result: AttentionResult, summaries?: HeadSummaries): HeldResult {
-  return { slice: (focus) => Promise.resolve(slimResult(result, focus, summaries).layers) };
 }
 
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
@@ -173,9 +169,18 @@ export class AttentionPanel implements vscode.Disposable {
       const onLayer = (partial: PartialModelResult) => {
         if (this.session.isCurrent(run)) this.showPartial(partial, streamed);
       };
-      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer);
-      // Tokens first: a large result comes without matrices, and its focused slice follows (below).
-      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens'));
+      const startFocus = this.session.focus;
+      const modelRun = this.models.selectionRun(request, this.modelRun, onLayer, startFocus);
+      // A large job's tokens are drawn while it computes (they come right after the parse); with the settings they ran with.
+      const runSettings = this.source.usesSettings ? { settings: settings.compute, panelSettings: this.panelSettings } : {};
+      const onTokens = (tokens: JobTokens) => {
+        if (!this.session.isCurrent(run)) return;
+        this.source.setTokenRanges(tokenRanges(tokens.tokenRanges, tokens.keyTokenRanges));
+        this.log.info(`${this.source.title()}: tokens in ${Date.now() - started} ms, before the attention`);
+        this.session.showTokens(run, { source: this.source.info(), result: tokens.frame, followSelection: this.source.follow, warnings: this.withModelNotice(tokens.warnings), ...runSettings });
+      };
+      // Then the result: a large one comes without matrices, and its focused slice follows (below).
+      const outcome = await (modelRun ?? this.compute.compute(request, settings.budgetBytes, 'tokens', onTokens));
       if (!this.session.isCurrent(run)) return;
       if (!outcome) {
         this.restoreComplete(streamed.layers, vscode.l10n.t('The model run was cancelled.'));
@@ -184,29 +189,29 @@ export class AttentionPanel implements vscode.Disposable {
       this.log.info(`${this.source.title()}: computed in ${Date.now() - started} ms`);
       if (!outcome.ok) {
         this.restoreComplete(streamed.layers);
-        this.session.showError({ message: outcome.message, problems: outcome.problems });
+        this.showError({ message: outcome.message, problems: outcome.problems });
         return;
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
-      // The compute process keeps its result (a large one came without matrices); a real model's came whole (see HeldResult).
-      const held = modelRun ? inHost(outcome.result, outcome.headSummaries) : { slice: (f: Focus) => this.compute.slice(f) };
+      // The compute or model process keeps the whole result (a large one came without matrices, or as startFocus's slice).
+      const held = modelRun ? this.modelHeld() : { slice: (f: Focus) => this.compute.slice(f) };
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
-        ...(this.source.usesSettings && outcome.result.provenance.kind !== 'model' ? { settings: settings.compute, panelSettings: this.panelSettings } : {}),
+        ...(outcome.result.provenance.kind !== 'model' ? runSettings : {}),
         ...(outcome.headSummaries ? { headSummaries: outcome.headSummaries } : {}),
         ...('nextTokens' in outcome && outcome.nextTokens ? { nextTokens: outcome.nextTokens } : {}),
         ...(outcome.whatIf ? { whatIf: outcome.whatIf } : {}),
         ...(outcome.rollout ? { rollout: outcome.rollout } : {}),
       });
       this.panel.title = panelTitle(this.source);
-      if (shown && !modelRun && isSlimmed(outcome.result)) this.fetchSlice(this.session.focus);
+      if (shown && isSlimmed(outcome.result) && (!modelRun || needsSlice(startFocus, this.session.focus))) this.fetchSlice(this.session.focus);
     } catch (error) {
       if (error instanceof CancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`Computation failed: ${message}`);
       if (this.session.isCurrent(run)) {
         this.restoreComplete(streamed.layers);
-        this.session.showError({ message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] });
+        this.showError({ message: `${message}. The last good view is kept; edit or select again to retry.`, problems: [] });
       }
     } finally {
       if (this.session.isCurrent(run)) this.session.post({ type: 'busy', busy: false });
@@ -221,7 +226,7 @@ export class AttentionPanel implements vscode.Disposable {
     const rolloutBytes = more.rollout && 'layers' in more.rollout ? more.rollout.layers.reduce((sum, m) => sum + m.data.byteLength, 0) : 0;
     const overBudget = payloadProblem(slice, budget - rolloutBytes - (whatIf ? whatIfBytes(whatIf, slice) : 0));
     if (overBudget) {
-      this.session.showError({ message: overBudget, problems: [] });
+      this.showError({ message: overBudget, problems: [] });
       return undefined;
     }
     const snapshot = this.session.show({
@@ -244,7 +249,16 @@ export class AttentionPanel implements vscode.Disposable {
     streamed.layers = partial.done;
     streamed.bytes += bytes;
     this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
-    this.showResult(partial.result, inHost(partial.result), [], Infinity, { progress: { done: partial.done, total: partial.total } });
+    this.showResult(partial.result, this.modelHeld(), [], Infinity, {
+      progress: { done: partial.done, total: partial.total },
+      ...(partial.headSummaries ? { headSummaries: partial.headSummaries } : {}),
+    });
+  }
+
+  /** The model process keeps this panel's latest run (it answers a running run's slices once the run is done). */
+  private modelHeld(): HeldResult {
+    const runId = this.modelRun.lastId;
+    return { slice: (focus) => (runId === undefined ? Promise.resolve(undefined) : this.models.slice(runId, focus)) };
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
@@ -252,7 +266,7 @@ export class AttentionPanel implements vscode.Disposable {
     if (layersShown === 0) return;
     const restored = this.session.restoreComplete();
     if (restored) this.source.setTokenRanges(tokenRanges(restored.source.tokenRanges));
-    else if (why) this.session.showError({ message: why, problems: [] });
+    else if (why) this.showError({ message: why, problems: [] });
   }
 
   /** The views' focus moved: a large result's new slice comes from where the result is held. */
@@ -270,7 +284,7 @@ export class AttentionPanel implements vscode.Disposable {
       const sliced = { ...shown.result, layers };
       const overBudget = payloadProblem(sliced, memoryBudgetBytes());
       if (overBudget) {
-        this.session.showError({ message: overBudget, problems: [] });
+        this.showError({ message: overBudget, problems: [] });
         return;
       }
       this.log.info(`${this.source.title()}: a slice of snapshot ${held.seq} carries ${(payloadBytes(sliced) / 1e6).toFixed(1)} MB of matrices`);
@@ -278,6 +292,11 @@ export class AttentionPanel implements vscode.Disposable {
     }, (error: unknown) => {
       if (!(error instanceof CancelledError)) this.log.warn(`No slice for the new focus: ${error instanceof Error ? error.message : String(error)}`);
     });
+  }
+
+  /** The error banner; a computing run's tokens go (see PanelSession.showError), and the editor sync follows. */
+  private showError(error: ErrorPayload): void {
+    if (this.session.showError(error)) this.source.setTokenRanges(tokenRanges(this.session.shown?.source.tokenRanges));
   }
 
   private send(message: ToWebview): void {

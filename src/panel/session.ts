@@ -40,6 +40,8 @@ export class PanelSession {
   /** The last finished result's snapshot (not a streamed run's first layers). */
   private completeSnapshot: Snapshot | undefined;
   private error: ErrorPayload | undefined;
+  /** The run whose tokens were shown last (see showTokens), until a result replaces them. */
+  private tokensRun: number | undefined;
 
   constructor(private readonly send: (message: ToWebview) => void) {}
 
@@ -73,13 +75,19 @@ export class PanelSession {
     return this.error;
   }
 
-  /** Shows a result: numbered after every earlier one, it clears the error. A streamed run's part is not `complete`. */
+  /**
+   * Shows a result: numbered after every earlier one, it clears the error. A streamed run's part and a computing run's
+   * tokens are not `complete`.
+   */
   show(parts: Omit<Snapshot, 'seq'> & { readonly seq?: number }): Snapshot {
     const snapshot: Snapshot = { ...parts, seq: ++this.seq };
     this.shownSnapshot = snapshot;
-    if (!snapshot.progress) this.completeSnapshot = snapshot;
+    if (!snapshot.progress && !snapshot.computing) this.completeSnapshot = snapshot;
     this.error = undefined;
-    this.post({ type: 'snapshot', snapshot });
+    // A webview not ready yet gets the current run's tokens ahead of its result: small, they are drawn while it travels.
+    const tokensAhead = !snapshot.computing && this.tokensRun !== undefined && this.isCurrent(this.tokensRun);
+    if (!snapshot.computing) this.tokensRun = undefined;
+    this.post({ type: 'snapshot', snapshot }, tokensAhead);
     return snapshot;
   }
 
@@ -89,10 +97,34 @@ export class PanelSession {
     return this.show(this.completeSnapshot);
   }
 
-  /** The banner over the last good view. */
-  showError(error: ErrorPayload): void {
+  /**
+   * Run `run`'s tokens while it computes (a snapshot marked `computing`, not `complete`); undefined when the run is no
+   * longer current. Its result replaces it; a run that ends in an error takes it back (see showError).
+   */
+  showTokens(run: number, parts: Omit<Snapshot, 'seq' | 'computing'>): Snapshot | undefined {
+    if (!this.isCurrent(run)) return undefined;
+    this.tokensRun = run;
+    return this.show({ ...parts, computing: true });
+  }
+
+  /**
+   * The banner over the last good view. Tokens of a run still computing are no good view: the last finished snapshot
+   * comes back, or, with none, they are withdrawn. True when the snapshot on screen changed.
+   */
+  showError(error: ErrorPayload): boolean {
+    const withdrawn = this.shownSnapshot?.computing === true;
+    if (withdrawn) {
+      const computing = this.shownSnapshot!;
+      this.tokensRun = undefined;
+      if (this.completeSnapshot) this.show(this.completeSnapshot);
+      else {
+        this.shownSnapshot = undefined;
+        this.post({ type: 'withdraw', seq: computing.seq });
+      }
+    }
     this.error = error;
     this.post({ type: 'error', ...error });
+    return withdrawn;
   }
 
   /**
@@ -115,10 +147,20 @@ export class PanelSession {
     return true;
   }
 
-  /** Sends a message, or holds it until the webview is ready (only the newest snapshot and error are held). */
-  post(message: ToWebview): void {
+  /**
+   * Sends a message, or holds it until the webview is ready (only the newest snapshot and error are held, and the
+   * tokens of a run ahead of its result when `tokensAhead`).
+   */
+  post(message: ToWebview, tokensAhead = false): void {
     if (!this.ready) {
-      if (message.type === 'snapshot' || message.type === 'error') this.queue = this.queue.filter((m) => m.type !== message.type);
+      if (message.type === 'withdraw') {
+        // The webview has not seen that snapshot yet: it need never see it.
+        this.queue = this.queue.filter((m) => !(m.type === 'snapshot' && m.snapshot.seq === message.seq));
+        return;
+      }
+      if (message.type === 'snapshot' || message.type === 'error') {
+        this.queue = this.queue.filter((m) => m.type !== message.type || (tokensAhead && m.type === 'snapshot' && m.snapshot.computing === true));
+      }
       this.queue.push(message);
       return;
     }

@@ -103,6 +103,12 @@ export interface Snapshot {
    * rest (or an error) follows. Absent on a finished result.
    */
   readonly progress?: LayerProgress;
+  /**
+   * The run is still computing: the result is its frame (tokens, options, every head by name with 0×0 weights and no
+   * summary), so the tokens are drawn at once. Its result follows; if the run ends without one, the last finished
+   * snapshot comes back (or `withdraw` takes this one away).
+   */
+  readonly computing?: true;
   /** A "what if" run (the result has interventions): the worker's comparison with the run without them. */
   readonly whatIf?: WhatIfComparison;
   /** Attention rollout after each layer (asked for with UiState.rollout), or why it was refused. */
@@ -206,6 +212,8 @@ export type ToWebview =
   /** The slice a new focus draws, for the snapshot `seq` on screen: its layers replace the snapshot's; the rest stays. */
   | { readonly type: 'slice'; readonly seq: number; readonly layers: SliceLayers }
   | ({ readonly type: 'error' } & ErrorPayload)
+  /** The computing snapshot `seq` is taken back: its run ended without a result, and no finished one came before it. */
+  | { readonly type: 'withdraw'; readonly seq: number }
   /** The editor cursor sits on this token (or on none): highlight it as if hovered. */
   | { readonly type: 'highlightToken'; readonly index: number | null }
   /** Switch to a view, matrix, head or locked token (the walkthrough's buttons). Fields are checked like a restored UI. */

@@ -156,13 +156,15 @@ export function isSnapshot(x: unknown): x is Snapshot {
   if (!isObject(r) || !isStringList(r.tokens) || !isStringList(r.keyTokens)) return false;
   if (!isObject(r.provenance) || !isObject(r.options) || !Array.isArray(r.layers) || r.layers.length === 0) return false;
   // A large result's heads outside the focus carry 0×0 weights; their summaries stand in (see Snapshot.headSummaries).
+  // A computing snapshot's heads are all 0×0, with nothing standing in yet (see Snapshot.computing).
   const summaries = Array.isArray(x.headSummaries) ? (x.headSummaries as unknown[]) : undefined;
+  if (x.computing !== undefined && x.computing !== true) return false;
   for (const [l, layer] of r.layers.entries()) {
     if (!isObject(layer) || !Array.isArray(layer.heads) || layer.heads.length === 0) return false;
     for (const [i, h] of layer.heads.entries()) {
       if (!isObject(h) || !isMatrixLike(h.weights)) return false;
       const w = h.weights as { rows: number; cols: number };
-      const summarized = w.rows === 0 && w.cols === 0 && isSummary((summaries?.[l] as unknown[] | undefined)?.[i]);
+      const summarized = w.rows === 0 && w.cols === 0 && (x.computing === true || isSummary((summaries?.[l] as unknown[] | undefined)?.[i]));
       if (!summarized && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
     }
   }

@@ -406,13 +406,13 @@ export class AttnApp extends LitElement implements AppTarget {
               ${r.layers[ui.layer]?.heads.length ?? 0} heads · ${r.cost.computedPairs}/${r.cost.fullPairs} pairs</span>`
           : nothing}
         <span class="spacer"></span>
-        ${this.busy
+        ${this.busy || snap?.computing
           ? html`<span class="busy" role="status" data-progress=${snap?.progress ? `${snap.progress.done}/${snap.progress.total}` : nothing}>
               <vscode-progress-ring aria-label="Computing"></vscode-progress-ring>${snap?.progress
                 ? `${snap.progress.done} of ${snap.progress.total} layers ready…`
-                : 'Computing…'}</span>`
+                : snap?.computing ? 'Computing the attention weights…' : 'Computing…'}</span>`
           : nothing}
-        <attn-export ?disabled=${!snap}></attn-export>
+        <attn-export ?disabled=${!snap || snap.computing === true}></attn-export>
       </header>
       <main>
       ${this.renderBanners(snap)}
@@ -430,8 +430,10 @@ export class AttnApp extends LitElement implements AppTarget {
             <!-- No tab stop on the panel itself: the view inside has its own (a negative one would hide the view). -->
             ${VIEWS.map((v) => html`<vscode-tab-panel .tabIndex=${undefined}>
               ${v === ui.view
-                ? html`<div class="view" aria-busy=${this.busy ? 'true' : 'false'}>
-                    ${this.renderView(snap)}
+                ? html`<div class="view" aria-busy=${this.busy || snap.computing ? 'true' : 'false'}>
+                    ${snap.computing && v !== 'tokens'
+                      ? html`<p class="placeholder" data-computing>The ${VIEW_LABELS[v].toLowerCase()} view appears when the attention weights are computed.</p>`
+                      : this.renderView(snap)}
                   </div>`
                 : nothing}
             </vscode-tab-panel>`)}

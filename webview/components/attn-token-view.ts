@@ -213,7 +213,8 @@ export class AttnTokenView extends AttnView {
     const lines = this.computeLines();
     const heads = this.drawnHeads;
     const layerHeads = r.layers[this.layer].heads;
-    const activeRow = active !== null && focused ? focused.data.subarray(active * focused.cols, (active + 1) * focused.cols) : null;
+    // No row while the weights are still being computed (0 × 0): the tokens are drawn without lines.
+    const activeRow = active !== null && focused && focused.cols > 0 ? focused.data.subarray(active * focused.cols, (active + 1) * focused.cols) : null;
     const drawnKeys = new Set(activeRow ? keysToDraw(activeRow, this.lineRule, this.threshold) : []);
     const rowMax = activeRow ? Math.max(0, ...[...drawnKeys].map((j) => activeRow[j])) : 0;
     // Line strength is relative to the strongest line drawn: absolute weights vanish at thousands of tokens.

@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, type AttentionResult } from '../../../src/core';
+import { evaluate, resultFrame, type AttentionResult, type AttentionSpec } from '../../../src/core';
 import { DEFAULT_FOCUS, NO_WEIGHTS, slimResult } from '../../../src/compute/slice';
 import { needsSlice, PanelSession } from '../../../src/panel/session';
 import type { Snapshot, ToWebview } from '../../../src/shared/protocol';
 
 /** A precomputed result of `heads` uniform causal heads over n tokens (n above 256 is a large, slimmed result). */
 function result(n: number, heads = 2): AttentionResult {
+  return evaluate(spec(n, heads));
+}
+
+/** What the worker sends while it computes `result(n, heads)`: its frame, every head 0 × 0. */
+function frame(n: number, heads = 2): AttentionResult {
+  return resultFrame(spec(n, heads));
+}
+
+function spec(n: number, heads: number): AttentionSpec {
   const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
-  return evaluate({
+  return ({
     kind: 'precomputed', tokens, options: { scale: true, mask: { kind: 'causal' }, temperature: 1 },
     provenance: { kind: 'model', description: 'test' },
     attention: [Array.from({ length: heads }, () => {
@@ -124,5 +133,94 @@ describe('PanelSession', () => {
     const { session: s } = session();
     s.show(parts(result(3)));
     expect(s.onReady()).toBe(false);
+  });
+
+  describe('tokens first (a computing snapshot)', () => {
+    const snapshots = (sent: ToWebview[]) => sent.filter((m) => m.type === 'snapshot').map((m) => (m as { snapshot: Snapshot }).snapshot);
+
+    it('the tokens go first, marked computing and not complete; the result replaces them', () => {
+      const { sent, session: s } = session();
+      s.onReady();
+      const run = s.beginRun();
+      const tokens = s.showTokens(run, parts(frame(300)));
+      expect(tokens?.computing).toBe(true);
+      expect(tokens?.result.layers[0].heads.map((h) => [h.name, h.weights.rows])).toEqual([['head 1', 0], ['head 2', 0]]);
+      expect(s.shown).toBe(tokens);
+      expect(s.complete).toBeUndefined();
+      const done = s.show(parts(result(300)));
+      expect(snapshots(sent).map((x) => [x.seq, x.computing ?? false])).toEqual([[tokens!.seq, true], [done.seq, false]]);
+      expect(done.seq).toBeGreaterThan(tokens!.seq);
+      expect(s.complete).toBe(done);
+    });
+
+    it('a superseded run shows no tokens', () => {
+      const { sent, session: s } = session();
+      s.onReady();
+      const first = s.beginRun();
+      s.supersede();
+      expect(s.showTokens(first, parts(frame(300)))).toBeUndefined();
+      const second = s.beginRun();
+      expect(s.showTokens(first, parts(frame(300)))).toBeUndefined();
+      expect(sent).toEqual([]);
+      expect(s.showTokens(second, parts(frame(301)))?.result.tokens).toHaveLength(301);
+    });
+
+    it('a run that fails takes its tokens back: the last finished result returns under the error', () => {
+      const { sent, session: s } = session();
+      s.onReady();
+      const before = s.show(parts(result(3)));
+      s.showTokens(s.beginRun(), parts(frame(300)));
+      sent.length = 0;
+      expect(s.showError({ message: 'over budget', problems: [] })).toBe(true);
+      expect(sent.map((m) => m.type)).toEqual(['snapshot', 'error']);
+      const back = snapshots(sent)[0];
+      expect(back.result).toBe(before.result);
+      expect(back.computing).toBeUndefined();
+      expect(s.shown).toBe(back);
+      expect(s.lastError?.message).toBe('over budget');
+    });
+
+    it('with no finished result before it, a failed run\'s tokens are withdrawn; before ready, they are never sent', () => {
+      const { sent, session: s } = session();
+      s.onReady();
+      const tokens = s.showTokens(s.beginRun(), parts(frame(300)))!;
+      sent.length = 0;
+      expect(s.showError({ message: 'crashed', problems: [] })).toBe(true);
+      expect(sent).toEqual([{ type: 'withdraw', seq: tokens.seq }, { type: 'error', message: 'crashed', problems: [] }]);
+      expect(s.shown).toBeUndefined();
+
+      const quiet = session();
+      quiet.session.showTokens(quiet.session.beginRun(), parts(frame(300)));
+      quiet.session.showError({ message: 'crashed', problems: [] });
+      quiet.session.onReady();
+      expect(quiet.sent.map((m) => m.type)).toEqual(['error']);
+    });
+
+    it('before ready, a run\'s tokens stay queued ahead of its own result; a newer run\'s result drops them', () => {
+      const { sent, session: s } = session();
+      const run = s.beginRun();
+      const tokens = s.showTokens(run, parts(frame(300)))!;
+      const done = s.show(parts(result(300)));
+      s.onReady();
+      expect(snapshots(sent)).toEqual([tokens, done]);
+
+      const later = session();
+      const stale = later.session.beginRun();
+      later.session.showTokens(stale, parts(frame(300)));
+      later.session.supersede();
+      later.session.beginRun();
+      const newer = later.session.show(parts(result(4)));
+      later.session.onReady();
+      expect(snapshots(later.sent)).toEqual([newer]);
+    });
+
+    it('an error over a finished result leaves it on screen', () => {
+      const { sent, session: s } = session();
+      s.onReady();
+      s.show(parts(result(3)));
+      sent.length = 0;
+      expect(s.showError({ message: 'bad', problems: [] })).toBe(false);
+      expect(sent.map((m) => m.type)).toEqual(['error']);
+    });
   });
 });

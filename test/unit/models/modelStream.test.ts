@@ -1,21 +1,21 @@
 /**
  * Layers stream into the panel as they finish: the order of what the worker hands over, the host's assembly of
- * partial results, the real worker thread (whose finished layers move to the host while the next one runs), and
+ * partial results, the real model process (which keeps the results and sends each layer's slice as it finishes), and
  * which partial results are stale or not worth sending.
  */
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/compute/computeClient';
 import { ModelClient } from '../../../src/compute/modelClient';
 import { ModelJobs } from '../../../src/compute/modelJob';
 import type { LayerMessage, ModelOutcome, ModelRequest } from '../../../src/compute/modelProtocol';
 import { StreamedRun, type PartialModelResult } from '../../../src/compute/modelStream';
-import type { AttentionResult, LayerResult } from '../../../src/core';
+import type { AttentionResult, HeadSummary, LayerResult } from '../../../src/core';
 import { PARTIAL_SNAPSHOT_BYTES, sendPartial } from '../../../src/panel/session';
 import { TINY_MODELS } from '../../fixtures/hfCache';
+import { buildModelProcess } from './modelProcess';
 
 const TEXT = 'The cat sat on the mat.';
 const request = (fixture: string): ModelRequest => ({ folder: path.join(TINY_MODELS, fixture), text: TEXT, maxTokens: 4096, budgetBytes: 2 ** 30 });
@@ -57,15 +57,18 @@ describe('StreamedRun assembles a run from its layers', () => {
   const frame = { result: { tokens: ['a'], keyTokens: ['a'], options: { scale: true, mask: { kind: 'causal' }, temperature: 1 }, cost: { computedPairs: 1, fullPairs: 1 }, provenance: { kind: 'model', description: 'm' } }, tokenRanges: [[0, 1]] } as LayerMessage['frame'];
   const layer = (tag: number): LayerResult => ({ input: null, heads: [], concat: null, attentionOutput: null, output: { rows: 1, cols: 1, data: new Float32Array([tag]) } });
 
-  it('gives the layers so far after each one, and puts them all back into the outcome', () => {
+  it('gives the layers so far after each one, with their summaries when every layer came with them', () => {
     const run = new StreamedRun();
     const first = run.add({ type: 'layer', id: 1, index: 0, total: 2, layer: layer(10), frame });
     expect([first.done, first.total, first.result.layers.length, first.result.tokens]).toEqual([1, 2, 1, ['a']]);
     const second = run.add({ type: 'layer', id: 1, index: 1, total: 2, layer: layer(11) });
     expect(second.result.layers.map((l) => l.output?.data[0])).toEqual([10, 11]);
     expect(first.result.layers).toHaveLength(1); // an earlier partial is not changed by later layers
-    const done = run.finish({ ok: true, result: { ...frame!.result, layers: [] }, tokenRanges: [[0, 1]], warnings: [] });
-    expect(okResult(done).layers.map((l) => l.output?.data[0])).toEqual([10, 11]);
+    expect(second.headSummaries).toBeUndefined();
+    const summary = { stats: { meanEntropy: 0 }, thumbnail: { rows: 0, cols: 0, data: new Float32Array(0) } } as unknown as HeadSummary;
+    const summarized = new StreamedRun();
+    summarized.add({ type: 'layer', id: 2, index: 0, total: 2, layer: layer(1), summaries: [summary], frame });
+    expect(summarized.add({ type: 'layer', id: 2, index: 1, total: 2, layer: layer(2), summaries: [summary, summary] }).headSummaries).toEqual([[summary], [summary, summary]]);
   });
 
   it('refuses a layer out of order, and a first layer without the tokens', () => {
@@ -76,13 +79,12 @@ describe('StreamedRun assembles a run from its layers', () => {
   });
 });
 
-describe('The real model worker streams layers to the host', () => {
+describe('The real model process streams layers to the host', () => {
   let dir: string;
   let script: string;
   beforeAll(async () => {
     dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'model-worker-')));
-    script = path.join(dir, 'modelWorker.js');
-    await esbuild.build({ entryPoints: [path.resolve(__dirname, '../../../src/compute/modelWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'warning' });
+    script = await buildModelProcess(dir);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -93,7 +95,8 @@ describe('The real model worker streams layers to the host', () => {
       const { outcome } = client.run(request(fixture), undefined, (p) => partials.push(p));
       const result = okResult(await outcome);
       expect(partials.map((p) => `${p.done}/${p.total}`)).toEqual(['1/2', '2/2']);
-      partials.forEach((p) => p.result.layers.forEach((l, i) => expect(l).toBe(result.layers[i])));
+      // A small result's layers come whole, as the outcome has them.
+      partials.forEach((p) => p.result.layers.forEach((l, i) => expect(layerNumbers(l)).toEqual(layerNumbers(result.layers[i]))));
       const direct = okResult(await new ModelJobs().run(1, request(fixture), { progress: () => {}, isCancelled: () => false }));
       result.layers.forEach((l, i) => expect(layerNumbers(l)).toEqual(layerNumbers(direct.layers[i])));
     } finally {
