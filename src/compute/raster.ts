@@ -2,7 +2,7 @@ import { finiteMax, isVisible, maxAbsFinite, type AttentionResult, type HeadResu
 import { blockFor, poolBlockMax } from '../core/pooling';
 import type { DataRefusal, MatrixKind, RasterAnswer, RasterRequest, RowAnswer, RowRequest } from '../shared/protocol';
 
-/** The most values one raster answer carries (4 MB of float32): a heatmap never needs more pixels than a screen has. */
+/** The most values one raster answer carries (4 MB of float32): above it the blocks grow (a screen has fewer pixels). */
 export const MAX_RASTER_VALUES = 1024 * 1024;
 
 /**
@@ -15,10 +15,9 @@ export function answerRaster(result: AttentionResult, request: RasterRequest): R
   const matrix = matrixOf(head, request.matrix);
   const rows = clampRange(request.rows, matrix.rows);
   const cols = clampRange(request.cols, matrix.cols);
-  const block = Math.max(blockFor(rows[1] - rows[0], request.outHeight), blockFor(cols[1] - cols[0], request.outWidth));
-  if (Math.ceil((rows[1] - rows[0]) / block) * Math.ceil((cols[1] - cols[0]) / block) > MAX_RASTER_VALUES) {
-    return refuse(request, `A raster of ${request.outWidth} × ${request.outHeight} values is over the limit of ${MAX_RASTER_VALUES}.`);
-  }
+  let block = Math.max(blockFor(rows[1] - rows[0], request.outHeight), blockFor(cols[1] - cols[0], request.outWidth));
+  // Coarser blocks rather than a refusal when a huge canvas asks for more values than the limit.
+  while (Math.ceil((rows[1] - rows[0]) / block) * Math.ceil((cols[1] - cols[0]) / block) > MAX_RASTER_VALUES) block++;
   const kind = matrix === head.weights ? 'weights' : request.matrix;
   // Weights are shown over the mask of the scaled scores (or of the result's mask, for weights alone); raw scores show none.
   const maskSource = kind === 'scaled' ? matrix : kind === 'weights' ? head.scaled ?? maskOf(result, matrix) : null;
