@@ -202,7 +202,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       have.layer === wanted.layer && have.head === wanted.head && have.matrix === wanted.matrix && haveBlock <= block && haveBlock * 2 > block
       && have.rows[0] <= i0 && have.rows[1] >= i1 && have.cols[0] <= j0 && have.cols[1] >= j1;
     const pending = this.asked && data.lastWanted === this.asked.wanted && fits(this.asked.wanted, this.asked.block);
-    if (!pending && !(answer && fits(answer, answer.block))) {
+    const waiting = this.asked && data.lastWanted !== this.asked.wanted && JSON.stringify(this.asked.wanted) === JSON.stringify(wanted);
+    if (!pending && !waiting && !(answer && fits(answer, answer.block))) {
       clearTimeout(this.rasterTimer);
       this.asked = { wanted, block };
       // The first picture asks at once; zoom and pan ask after a short pause, the last raster staying meanwhile.
