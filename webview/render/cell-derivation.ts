@@ -140,7 +140,11 @@ function rowParts(head: HeadResult, i: number, scaled: Float32Array): { max: num
 /** The step-by-step story of cell (i, j) of one head (`asked`: row i, when the head's matrices are withheld). */
 export function deriveCell(result: AttentionResult, layer: number, headIndex: number, i: number, j: number, asked?: CellRows): CellDerivation | null {
   const head = result.layers[layer]?.heads[headIndex];
-  if (!head || i < 0 || j < 0 || i >= result.tokens.length || j >= result.keyTokens.length) return null;
+  if (!head) return null;
+  // A withheld matrix is 0×0: the tokens give its shape.
+  const n = head.weights.rows > 0 ? head.weights.rows : result.tokens.length;
+  const m = head.weights.cols > 0 ? head.weights.cols : result.keyTokens.length;
+  if (i < 0 || j < 0 || i >= n || j >= m) return null;
   const rows = asked ?? rowsOf(head, i);
   if (!rows || j >= rows.weights.length) return null;
   // Tokens are counted from 1 on screen, as the token view counts them; the subscripts follow.
