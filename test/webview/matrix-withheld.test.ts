@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
 import type { AttentionResult, MaskSpec } from '../../src/shared/core';
-import { withheldMatrix, type RasterAnswer, type RowAnswer } from '../../src/shared/protocol';
+import { withheldMatrix, type RasterRequest, type RowRequest } from '../../src/shared/protocol';
 import { answerRaster, answerRow } from '../../src/compute/raster';
 import { WithheldData, type DataRequest } from '../../webview/withheld-data';
 import { fmt } from '../../webview/render/format';
@@ -78,7 +78,7 @@ describe('attn-matrix with a withheld matrix', () => {
       const el = await make(withheld(whole), fake.data);
       await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
       expect(fake.asked.map((a) => a.type)).toEqual(['raster']);
-      const request = fake.asked[0].request as RasterAnswer;
+      const request = fake.asked[0].request as RasterRequest;
       // The whole matrix, at the size the canvas draws it: far fewer values than cells.
       expect([request.rows, request.cols]).toEqual([[0, 700], [0, 700]]);
       expect(request.outWidth * request.outHeight).toBeLessThan(700 * 700 / 3);
@@ -93,7 +93,7 @@ describe('attn-matrix with a withheld matrix', () => {
     await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
     await hover(el, 250, 17);
     await settle(el, fake, () => fake.data.row(0, 0, 250) !== undefined);
-    const rows = fake.asked.filter((a) => a.type === 'row').map((a) => a.request as RowAnswer);
+    const rows = fake.asked.filter((a) => a.type === 'row').map((a) => a.request as RowRequest);
     expect(rows.map((r) => r.query)).toEqual([250]);
     const head = whole.layers[0].heads[0];
     const weight = head.weights.data[250 * 300 + 17];

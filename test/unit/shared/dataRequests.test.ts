@@ -11,7 +11,7 @@ import { isWithheld, withheldMatrix, type RasterAnswer, type Snapshot } from '..
 import { isRasterAnswer, isRowAnswer, isSnapshot, validateMessage } from '../../../src/shared/validateMessage';
 import { WithheldData, type DataRequest } from '../../../webview/withheld-data';
 
-const raster = { requestId: 3, seq: 2, layer: 0, head: 1, matrix: 'weights', rows: [0, 100], cols: [20, 300], outWidth: 140, outHeight: 50 };
+const raster = { requestId: 3, seq: 2, layer: 0, head: 1, matrix: 'weights' as const, rows: [0, 100] as const, cols: [20, 300] as const, outWidth: 140, outHeight: 50 };
 const row = { requestId: 4, seq: 2, layer: 1, head: 0, query: 17 };
 
 describe('raster and row requests from the webview', () => {
