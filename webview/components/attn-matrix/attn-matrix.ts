@@ -242,7 +242,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       const colours = this.colours();
       if (from.some((x, k) => x !== this.drawnFrom[k])) {
         const ctx = sizedContext(this.baseCanvas, this.viewport, dpr);
-        if (ctx) drawBase(ctx, this.viewport, p, this.raster, colours, { hiddenTokens: this.hiddenTokens, fontFamily: this.fontFamily });
+        // Until a withheld matrix's first raster comes the canvas stays empty (the note says it is on its way).
+        if (ctx && this.raster !== noRaster()) drawBase(ctx, this.viewport, p, this.raster, colours, { hiddenTokens: this.hiddenTokens, fontFamily: this.fontFamily });
         this.drawnFrom = from;
       }
       const overlay = sizedContext(this.overlayCanvas, this.viewport, dpr);
