@@ -6,6 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../webview/components/attn-matrix';
 import type { AttnMatrix } from '../../webview/components/attn-matrix';
+import '../../webview/components/attn-token-view';
+import type { AttnTokenView } from '../../webview/components/attn-token-view';
+import { keysToDraw } from '../../webview/render/line-selection';
 import type { AttentionResult, MaskSpec } from '../../src/shared/core';
 import { withheldMatrix, type RasterRequest, type RowRequest } from '../../src/shared/protocol';
 import { answerRaster, answerRow } from '../../src/compute/raster';
@@ -45,7 +48,7 @@ async function make(result: AttentionResult, data?: WithheldData): Promise<AttnM
 }
 
 /** Re-renders as the app does when an answer arrives, until `done`. */
-async function settle(el: AttnMatrix, data: { changes: () => number }, done: () => boolean): Promise<void> {
+async function settle(el: AttnMatrix | AttnTokenView, data: { changes: () => number }, done: () => boolean): Promise<void> {
   for (let k = 0; k < 100 && !done(); k++) {
     await new Promise((r) => setTimeout(r, 10));
     el.dataVersion = data.changes();
@@ -129,5 +132,24 @@ describe('attn-matrix with a withheld matrix', () => {
     expect(fake.data.receiveRaster(first)).toBe(false);
     expect(fake.data.receiveRaster({ ...second, seq: 2 })).toBe(false);
     expect(fake.data.raster(0, 0, 'weights')).toBe(second);
+  });
+});
+
+describe('attn-token-view with withheld weights', () => {
+  it('draws the active token\'s lines from the row it asked for, and says where it attends most', async () => {
+    const whole = bigResult(300, { kind: 'causal' });
+    const fake = host(whole);
+    const el = document.createElement('attn-token-view');
+    Object.assign(el, { result: withheld(whole), data: fake.data, activeToken: 120 });
+    await mount(el);
+    await settle(el, fake, () => fake.data.row(0, 0, 120) !== undefined);
+    expect(fake.asked.map((a) => (a.request as RowRequest).query)).toEqual([120]);
+    const row = whole.layers[0].heads[0].weights.data.subarray(120 * 300, 121 * 300);
+    const drawn = [...el.shadowRoot!.querySelectorAll('svg.lines line')].map((l) => Number(l.getAttribute('data-to'))).sort((a, b) => a - b);
+    expect(drawn).toEqual([...keysToDraw(row, 'top-k', 0.05)].sort((a, b) => a - b));
+    let best = 0;
+    for (let j = 0; j < 300; j++) if (row[j] > row[best]) best = j;
+    const label = el.shadowRoot!.querySelector('.tok[data-col="q"][data-index="120"]')!.getAttribute('aria-label');
+    expect(label).toContain(`attends most to t${best} (token ${best + 1}, ${row[best].toFixed(2)})`);
   });
 });
