@@ -1,5 +1,5 @@
 import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../shared/core';
-import { isSlimmed, withheldMatrix, type MatrixKind, type ViewName } from '../shared/protocol';
+import { isSlimmed, isWithheld, withheldMatrix, type MatrixKind, type ViewName } from '../shared/protocol';
 import { layerMatrices } from './transferables';
 
 /**
@@ -104,8 +104,10 @@ function focusedHead(head: HeadResult, focus: Focus, requested: boolean): HeadRe
   };
 }
 
+/** `m` withheld for `reason`, with its true shape (a result sliced again keeps the shape of what it withholds). */
 function withheldLike(m: Matrix, reason: 'summarized' | 'on-request'): Matrix {
-  return withheldMatrix(m.rows, m.cols, reason);
+  if (!isWithheld(m)) return withheldMatrix(m.rows, m.cols, reason);
+  return m.withheld.reason === reason ? m : withheldMatrix(m.withheld.rows, m.withheld.cols, reason);
 }
 
 function hasEveryHead(result: AttentionResult, summaries: HeadSummaries): boolean {

@@ -4,7 +4,7 @@ import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/cor
 import { headStats } from '../../../src/core/stats';
 import { runJob } from '../../../src/compute/job';
 import { transferables } from '../../../src/compute/transferables';
-import { MAX_LAYER_WEIGHT_CELLS, slimResult } from '../../../src/compute/slice';
+import { DEFAULT_FOCUS, MAX_LAYER_WEIGHT_CELLS, slimResult } from '../../../src/compute/slice';
 import { isSlimmed, isWithheld } from '../../../src/shared/protocol';
 
 const payloadBytes = (r: AttentionResult) => transferables(r).reduce((sum, b) => sum + b.byteLength, 0);
@@ -131,6 +131,9 @@ describe('the focused head of a large computed result', () => {
     expect(isWithheld(scores.scores) && scores.scores.withheld).toEqual(onRequest);
     expect(scores.scaled).toBeNull();
     expect(isWithheld(focusedHead('matrix', 'scaled').scaled)).toBe(true);
+    // Sliced again (the host slices what the worker sent), a withheld matrix keeps its true shape.
+    const again = slimResult(slimResult(outcome.result, { layer: 0, head: 1, view: 'tokens', matrix: 'weights' }, outcome.headSummaries), DEFAULT_FOCUS, outcome.headSummaries);
+    expect(again.layers[0].heads.map((h) => isWithheld(h.weights) && h.weights.withheld)).toEqual([onRequest, onRequest]);
     const pipeline = focusedHead('pipeline', 'weights');
     expect([pipeline.scores, pipeline.scaled].every((m) => m !== null)).toBe(true);
   });
