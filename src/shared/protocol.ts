@@ -2,7 +2,9 @@
  * Messages between the extension host and the webview. Both sides import this file.
  * A new result is a full snapshot, because VS Code drops messages sent to a hidden webview (the host sends it again
  * when the webview says ready). A large result stays in the compute worker: the snapshot carries the slice the
- * focused views draw, and a focus change sends only the new slice (`slice`), never the whole snapshot again.
+ * focused views draw, and a focus change sends only the new slice (`slice`), never the whole snapshot again. The
+ * matrices a slice leaves out are withheld by name (WithheldMatrix), and the token and matrix views ask for the rows
+ * and the heatmap raster they draw (`row`, `raster`), answered from where the result is held.
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
  * Both sides check what they receive with ./validateMessage.ts.
  */
@@ -185,8 +187,9 @@ export interface Snapshot {
   readonly warnings: readonly Problem[];
   /**
    * Large results only: statistics and a small thumbnail of every head, [layer][head]. Then only the
-   * focused layer's heads (or only the focused head) carry their weights; every other head's weights
-   * are an empty 0×0 matrix, and the host sends the new focus's slice (`slice`) when the focus moves.
+   * focused layer's heads (or only the focused head) carry their weights, or none in the token and matrix views
+   * (withheld 'on-request'); every other head's weights are withheld 'summarized', and the host sends the new
+   * focus's slice (`slice`) when the focus moves.
    */
   readonly headSummaries?: HeadSummaries;
   /** A real model's most likely next tokens after the last position. */
