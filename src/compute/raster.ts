@@ -1,4 +1,4 @@
-import { finiteMax, isVisible, maxAbsFinite, type AttentionResult, type HeadResult, type Matrix } from '../shared/core';
+import { finiteMax, hiddenPairs, maxAbsFinite, type AttentionResult, type HeadResult, type Matrix } from '../shared/core';
 import { blockFor, poolBlockMax } from '../core/pooling';
 import type { DataRefusal, MatrixKind, RasterAnswer, RasterRequest, RowAnswer, RowRequest } from '../shared/protocol';
 
@@ -85,13 +85,9 @@ const masks = new WeakMap<Matrix, Matrix | null>();
 
 /** −∞ wherever the result's mask hides a pair, for weights that came without scaled scores (a model's file). */
 function maskOf(result: AttentionResult, weights: Matrix): Matrix | null {
-  const spec = result.options.mask;
-  if (spec.kind === 'none') return null;
   let mask = masks.get(weights);
   if (mask === undefined) {
-    const data = new Float32Array(weights.rows * weights.cols);
-    for (let i = 0; i < weights.rows; i++) for (let j = 0; j < weights.cols; j++) if (!isVisible(spec, i, j)) data[i * weights.cols + j] = -Infinity;
-    mask = { rows: weights.rows, cols: weights.cols, data };
+    mask = hiddenPairs(result.options.mask, weights.rows, weights.cols);
     masks.set(weights, mask);
   }
   return mask;

@@ -4,7 +4,7 @@
  * A large result withholds the matrix (see isWithheld): then the raster is the one the view asked for (see
  * askedRaster), pooled by the same rule in the compute worker.
  */
-import { isVisible, type AttentionResult, type HeadResult, type IndexRange, type MaskSpec, type Matrix } from '../../../src/shared/core';
+import { hiddenPairs, type AttentionResult, type HeadResult, type IndexRange, type MaskSpec, type Matrix } from '../../../src/shared/core';
 import { isWithheld, type MatrixKind, type RasterAnswer } from '../../../src/shared/protocol';
 import { maxAbsFinite } from '../../../src/shared/core';
 import { differenceDomain, divergingDomain, matrixDomain, sequentialDomain, type ColourDomain } from '../../render/colour-scale';
@@ -48,15 +48,8 @@ const maskCache = new WeakMap<Matrix, Matrix | null>();
 
 /** −∞ wherever the mask hides a pair, for precomputed weights that have no scaled matrix. */
 function maskMatrixFor(weights: Matrix, mask: MaskSpec): Matrix | null {
-  if (mask.kind === 'none') return null;
-  if (maskCache.has(weights)) return maskCache.get(weights) ?? null;
-  const data = new Float32Array(weights.rows * weights.cols);
-  for (let i = 0; i < weights.rows; i++) {
-    for (let j = 0; j < weights.cols; j++) if (!isVisible(mask, i, j)) data[i * weights.cols + j] = -Infinity;
-  }
-  const m = { rows: weights.rows, cols: weights.cols, data };
-  maskCache.set(weights, m);
-  return m;
+  if (!maskCache.has(weights)) maskCache.set(weights, hiddenPairs(mask, weights.rows, weights.cols));
+  return maskCache.get(weights) ?? null;
 }
 
 /** The matrix of `kind` for one head, falling back to the weights when the result lacks it. */
