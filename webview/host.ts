@@ -6,11 +6,10 @@
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
 import type {
-  ComputeSettings, DataRefusal, ErrorPayload, ExportPayload, FromWebview, Intervention, RasterAnswer, RowAnswer, TokenEdit, NextTokens, Snapshot, ToWebview,
-  TokenFocusPayload, UiState,
+  ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState,
 } from '../src/shared/protocol';
 import { isNextTokens, isProblem, isRasterAnswer, isRowAnswer, isSnapshot } from '../src/shared/validateMessage';
-import type { DataRequest } from './withheld-data';
+import type { DataRequest, WithheldData } from './withheld-data';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
 /** What host.ts needs from `<attn-app>` (kept structural so tests can use a stub). */
@@ -24,9 +23,8 @@ export interface AppTarget extends EventTarget {
   hoverNextTokens?: NextTokens | null;
   /** The induction probe's answer: every head's score, or why it did not run. */
   inductionProbe?: InductionProbeAnswer | null;
-  /** Answers to the rows and rasters the views asked for (false: stale, dropped). */
-  receiveRaster?(answer: RasterAnswer | DataRefusal): boolean;
-  receiveRow?(answer: RowAnswer | DataRefusal): boolean;
+  /** Where the answers to the rows and rasters the views asked for go (it drops stale ones). */
+  readonly data?: WithheldData;
 }
 
 export interface InductionProbeAnswer {
@@ -105,9 +103,9 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       return true;
     }
     case 'raster':
-      return isRasterAnswer(msg.answer) && (app.receiveRaster?.(msg.answer) ?? false);
+      return isRasterAnswer(msg.answer) && (app.data?.receiveRaster(msg.answer) ?? false);
     case 'row':
-      return isRowAnswer(msg.answer) && (app.receiveRow?.(msg.answer) ?? false);
+      return isRowAnswer(msg.answer) && (app.data?.receiveRow(msg.answer) ?? false);
     case 'busy': {
       if (typeof msg.busy !== 'boolean') return false;
       app.busy = msg.busy;

@@ -5,7 +5,7 @@
  * stale answers (another snapshot, or a raster request superseded by a newer one).
  */
 import type { Matrix } from '../src/shared/core';
-import type { DataRefusal, MatrixKind, RasterAnswer, RasterRequest, RowAnswer, RowRequest } from '../src/shared/protocol';
+import { isWithheld, type DataRefusal, type MatrixKind, type RasterAnswer, type RasterRequest, type RowAnswer, type RowRequest } from '../src/shared/protocol';
 
 export type DataRequest = { readonly type: 'raster'; readonly request: RasterRequest } | { readonly type: 'row'; readonly request: RowRequest };
 
@@ -92,4 +92,11 @@ export class WithheldData {
 /** A row answer's weights as a 1 × m matrix (row 0), for the helpers that take a matrix and a row index. */
 export function rowMatrix(row: Float32Array): Matrix {
   return { rows: 1, cols: row.length, data: row };
+}
+
+/** Why a CSV or JSON export of `m` is not made, in one sentence; null when `m` is here to export. */
+export function withheldExportNote(m: Matrix): string | null {
+  if (!isWithheld(m)) return null;
+  const { rows, cols } = m.withheld;
+  return `CSV and JSON hold every number of the ${rows} × ${cols} matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).`;
 }

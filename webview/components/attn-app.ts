@@ -30,8 +30,8 @@ import { WhatIfController } from './attn-whatif/whatif-controller';
 import { renderRolloutOption } from './attn-whatif/rollout';
 import { renderGroupingOption, tokenWeights } from './attn-whatif/word-grouping';
 import { viewResult, type ViewResult } from './attn-whatif/view-result';
-import { rowMatrix, WithheldData } from '../withheld-data';
-import { isWithheld, type DataRefusal, type RasterAnswer, type RowAnswer } from '../../src/shared/protocol';
+import { rowMatrix, withheldExportNote, WithheldData } from '../withheld-data';
+import { isWithheld } from '../../src/shared/protocol';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -83,22 +83,12 @@ export class AttnApp extends LitElement implements AppTarget {
   private editorFocusKey = 'none';
   /** The "what if" list: its context menu, chips, undo and what each view shows. */
   private readonly whatIf = new WhatIfController(this);
-  /** The rows and rasters the views ask for when the snapshot withholds a matrix; dataVersion grows with each answer. */
-  private readonly data = new WithheldData(
-    (detail) => this.dispatchEvent(new CustomEvent('data-request', { detail, bubbles: true, composed: true })),
-    () => this.dataVersion++,
-  );
+  /** The rows and rasters the views ask for when the snapshot withholds a matrix (host.ts hands it the answers). */
+  readonly data = new WithheldData((detail) => this.dispatchEvent(new CustomEvent('data-request', { detail, bubbles: true, composed: true })), () => this.dataVersion++);
+  /** Grows with every answer the store takes: the views draw again. */
   @state() private dataVersion = 0;
   /** Why the last export did not happen, in one sentence (cleared by the next export or result). */
   @state() private exportNote: string | null = null;
-
-  receiveRaster(answer: RasterAnswer | DataRefusal): boolean {
-    return this.data.receiveRaster(answer);
-  }
-
-  receiveRow(answer: RowAnswer | DataRefusal): boolean {
-    return this.data.receiveRow(answer);
-  }
 
   constructor() {
     super();
@@ -330,12 +320,8 @@ export class AttnApp extends LitElement implements AppTarget {
     const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
     const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
-    this.exportNote = null;
-    if ((format === 'csv' || format === 'json') && isWithheld(cur.matrix)) {
-      const { rows, cols } = cur.matrix.withheld;
-      this.exportNote = `CSV and JSON hold every number of the ${rows} × ${cols} matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).`;
-      return null;
-    }
+    this.exportNote = format === 'csv' || format === 'json' ? withheldExportNote(cur.matrix) : null;
+    if (this.exportNote) return null;
     if (format === 'csv') {
       content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
     } else if (format === 'json') {

@@ -9,7 +9,8 @@ import { poolBlockMax } from '../../../src/core/pooling';
 import { answerRaster, answerRow } from '../../../src/compute/raster';
 import { isWithheld, withheldMatrix, type RasterAnswer, type Snapshot } from '../../../src/shared/protocol';
 import { isRasterAnswer, isRowAnswer, isSnapshot, validateMessage } from '../../../src/shared/validateMessage';
-import { WithheldData, type DataRequest } from '../../../webview/withheld-data';
+import { WithheldData, withheldExportNote, type DataRequest } from '../../../webview/withheld-data';
+import { applyMessage, type AppTarget } from '../../../webview/host';
 
 const raster = { requestId: 3, seq: 2, layer: 0, head: 1, matrix: 'weights' as const, rows: [0, 100] as const, cols: [20, 300] as const, outWidth: 140, outHeight: 50 };
 const row = { requestId: 4, seq: 2, layer: 1, head: 0, query: 17 };
@@ -170,5 +171,28 @@ describe('WithheldData (the webview\'s store)', () => {
     expect(data.receiveRaster(answer(newer))).toBe(true);
     expect(data.raster(0, 0, 'weights')?.requestId).toBe(newer);
     expect(data.raster(0, 1, 'weights')).toBeNull();
+  });
+});
+
+describe('the webview\'s host end', () => {
+  it('hands checked answers to the app\'s store and ignores malformed or stale ones', () => {
+    const sent: DataRequest[] = [];
+    const data = new WithheldData((r) => sent.push(r), () => undefined);
+    data.showing(5);
+    const app = Object.assign(new EventTarget(), { data }) as unknown as AppTarget;
+    data.row(0, 0, 2);
+    const answer = { requestId: 1, seq: 5, layer: 0, head: 0, query: 2, weights: new Float32Array([0.5, 0.5]), scores: null, scaled: null };
+    expect(applyMessage(app, { type: 'row', answer: { ...answer, weights: [0.5, 0.5] } })).toBe(false);
+    expect(applyMessage(app, { type: 'row', answer: { ...answer, seq: 4 } })).toBe(false);
+    expect(applyMessage(app, { type: 'row', answer })).toBe(true);
+    expect(data.row(0, 0, 2)).toBe(answer);
+    expect(applyMessage(app, { type: 'raster', answer: { requestId: 9, seq: 5, problem: 'gone' } })).toBe(false); // never asked
+  });
+
+  it('says in one sentence why a withheld matrix is not exported as CSV or JSON', () => {
+    expect(withheldExportNote(withheldMatrix(2000, 2000, 'on-request'))).toBe(
+      'CSV and JSON hold every number of the 2000 × 2000 matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).',
+    );
+    expect(withheldExportNote({ rows: 1, cols: 1, data: new Float32Array(1) })).toBeNull();
   });
 });
