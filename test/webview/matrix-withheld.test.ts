@@ -97,10 +97,15 @@ describe('attn-matrix with a withheld matrix', () => {
     const fake = host(whole);
     const el = await make(withheld(whole), fake.data);
     await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
+    // The keyboard: the live region reads the derivation once the cursor's row has come.
+    (el.shadowRoot!.querySelector('.viewport') as HTMLElement).focus();
+    await el.updateComplete;
+    await settle(el, fake, () => fake.data.row(0, 0, 0) !== undefined);
+    expect(el.shadowRoot!.querySelector('#live')?.textContent).toContain('Query 1 "t0", key 1 "t0": weight 1.0000.');
     await hover(el, 250, 17);
     await settle(el, fake, () => fake.data.row(0, 0, 250) !== undefined);
     const rows = fake.asked.filter((a) => a.type === 'row').map((a) => a.request as RowRequest);
-    expect(rows.map((r) => r.query)).toEqual([250]);
+    expect(rows.map((r) => r.query)).toEqual([0, 250]);
     const head = whole.layers[0].heads[0];
     const weight = head.weights.data[250 * 300 + 17];
     const scaled = head.scaled!.data[250 * 300 + 17];

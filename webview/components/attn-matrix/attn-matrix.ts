@@ -177,6 +177,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       this.fit(p);
       this.fittedTo = room;
     }
+    // The keyboard cursor's row of a withheld matrix has come: announce the derivation it waited for.
+    if (changed.has('dataVersion') && p.withheld && this.cell && this.liveText === '') this.announce();
     const cellDevicePx = cellSize(this.viewport) * (window.devicePixelRatio || 1);
     // Cached per matrix and block size: cheap when the cell size did not change. A withheld matrix: the raster asked for.
     this.raster = p.withheld ? this.askedRaster(p, cellDevicePx) : rasterFor(p, cellDevicePx);
