@@ -1,11 +1,15 @@
 /**
  * The one module that talks protocol: component events → FromWebview messages, ToWebview messages
  * → app properties. Unknown or malformed messages are ignored, and so are snapshots older than the
- * one on screen and slices of another snapshot.
+ * one on screen and slices of another snapshot. The rows and rasters the views ask for (`data-request`) go out as
+ * `row` and `raster` requests; their answers go to the app's WithheldData store, which drops stale ones.
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
-import type { ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState } from '../src/shared/protocol';
-import { isNextTokens, isProblem, isSnapshot } from '../src/shared/validateMessage';
+import type {
+  ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState,
+} from '../src/shared/protocol';
+import { isNextTokens, isProblem, isRasterAnswer, isRowAnswer, isSnapshot } from '../src/shared/validateMessage';
+import type { DataRequest, WithheldData } from './withheld-data';
 import { mergeUi, sanitizeUi } from '../src/shared/uiState';
 
 /** What host.ts needs from `<attn-app>` (kept structural so tests can use a stub). */
@@ -19,6 +23,8 @@ export interface AppTarget extends EventTarget {
   hoverNextTokens?: NextTokens | null;
   /** The induction probe's answer: every head's score, or why it did not run. */
   inductionProbe?: InductionProbeAnswer | null;
+  /** Where the answers to the rows and rasters the views asked for go (it drops stale ones). */
+  readonly data?: WithheldData;
 }
 
 export interface InductionProbeAnswer {
@@ -37,6 +43,7 @@ export interface AppEventMap {
   'next-tokens-request': CustomEvent<{ position: number }>;
   'whatif-change': CustomEvent<{ interventions: readonly Intervention[]; tokenEdit?: TokenEdit<string> }>;
   'induction-probe-request': CustomEvent<null>;
+  'data-request': CustomEvent<DataRequest>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -101,6 +108,10 @@ export function applyMessage(app: AppTarget, data: unknown): boolean {
       app.inductionProbe = { scores: msg.scores };
       return true;
     }
+    case 'raster':
+      return isRasterAnswer(msg.answer) && (app.data?.receiveRaster(msg.answer) ?? false);
+    case 'row':
+      return isRowAnswer(msg.answer) && (app.data?.receiveRow(msg.answer) ?? false);
     case 'busy': {
       if (typeof msg.busy !== 'boolean') return false;
       app.busy = msg.busy;
@@ -157,6 +168,7 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
       if (Number.isInteger(d?.position) && d.position >= 0) post({ type: 'nextTokens', position: d.position });
     }],
     ['induction-probe-request', () => post({ type: 'runInductionProbe' })],
+    ['data-request', (e) => post((e as AppEventMap['data-request']).detail)],
     ['whatif-change', (e) => {
       const d = (e as AppEventMap['whatif-change']).detail;
       if (Array.isArray(d?.interventions)) post({ type: 'setInterventions', interventions: d.interventions, ...(d.tokenEdit ? { tokenEdit: d.tokenEdit } : {}) });

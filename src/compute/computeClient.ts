@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { SliceLayers } from '../shared/protocol';
+import type { DataRefusal, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
 import type { ComputeOutcome, ComputeRequest, OnTokens, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
@@ -12,6 +12,7 @@ export class CancelledError extends Error {
   }
 }
 
+/** 'slice' stands for every quick question about the kept result (a slice, a raster, a row): none cancels a job. */
 type Job = 'compute' | 'check' | 'slice';
 
 interface Pending {
@@ -130,6 +131,20 @@ export class ComputeClient {
     return this.call('slice', { slice: { of, focus } }).then((reply) => reply.slice ?? undefined);
   }
 
+  /** The heatmap raster `request` asks for, of the last result computed; undefined when there is none. */
+  raster(request: RasterRequest): Promise<RasterAnswer | DataRefusal | undefined> {
+    const of = this.keptId;
+    if (of === undefined) return Promise.resolve(undefined);
+    return this.call('slice', { raster: { of, request } }).then((reply) => reply.raster ?? undefined);
+  }
+
+  /** One row of the last result computed; undefined when there is none. */
+  row(request: RowRequest): Promise<RowAnswer | DataRefusal | undefined> {
+    const of = this.keptId;
+    if (of === undefined) return Promise.resolve(undefined);
+    return this.call('slice', { row: { of, request } }).then((reply) => reply.row ?? undefined);
+  }
+
   /** Parses a tensor file's text in the worker: its problems and, for a sidecar, the binary file it names. */
   check(text: string): Promise<TensorCheck> {
     this.cancel();
@@ -208,7 +223,7 @@ export class ComputeClient {
         return;
       }
       this.pending.delete(message.id);
-      if (message.crash === undefined && (message.outcome || message.check || 'slice' in message)) pending.resolve(message);
+      if (message.crash === undefined && (message.outcome || message.check || 'slice' in message || 'raster' in message || 'row' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
     };
     relayed.onStop = (error) => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CancelledError } from './computeClient';
-import type { NextTokens, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { FromModelWorker, InductionProbeOutcome, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 import { StreamedRun, type PartialModelResult } from './modelStream';
 import type { Focus } from './slice';
@@ -68,6 +68,16 @@ export class ModelClient {
     return reply;
   }
 
+  /** A heatmap raster or one row of run `runId`'s result (undefined when the process no longer keeps that run). */
+  data(runId: number, request: { readonly raster: RasterRequest } | { readonly row: RowRequest }): Promise<RasterAnswer | RowAnswer | DataRefusal | undefined> {
+    const id = this.nextId++;
+    const reply = new Promise<RasterAnswer | RowAnswer | DataRefusal | undefined>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+    });
+    this.send('raster' in request ? { type: 'raster', id, runId, request: request.raster } : { type: 'row', id, runId, request: request.row });
+    return reply;
+  }
+
   /** Runs the induction probe on the model in `folder`, after the runs queued before it. */
   inductionProbe(folder: string): Promise<InductionProbeOutcome> {
     const id = this.nextId++;
@@ -119,6 +129,7 @@ export class ModelClient {
       else if (message.type === 'nextTokens') p.resolve(message.nextTokens as never);
       else if (message.type === 'inductionProbe') p.resolve(message.probe as never);
       else if (message.type === 'slice') p.resolve((message.layers ?? undefined) as never);
+      else if (message.type === 'raster' || message.type === 'row') p.resolve((message.answer ?? undefined) as never);
       else p.reject(new Error(`The model run failed: ${message.message}`));
     }, (error) => {
       if (this.worker !== worker) return;

@@ -135,6 +135,11 @@ export class ModelJobs {
     return run ? slimResult(run.result, focus, run.summaries).layers : null;
   }
 
+  /** Run `runId`'s whole result, while it is kept (for rasters and rows, see raster.ts). */
+  heldResult(runId: number): AttentionResult | undefined {
+    return this.held.get(runId)?.result;
+  }
+
   /** Keeps run `id`'s result, letting go of older ones (oldest first) beyond KEPT_RUNS or while they are over `budget`. */
   private hold(id: number, run: HeldRun, budget: number): void {
     this.held.set(id, run);

@@ -1,6 +1,6 @@
 /** Messages between the host's ModelClient and the model worker (modelWorker.ts, in the process modelProcess.ts). */
 import type { AttentionResult, HeadSummary, LayerResult, TokenEdit } from '../core';
-import type { NextTokens, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { ComputeOutcome, WhatIf } from './job';
 import type { Focus } from './slice';
 
@@ -33,6 +33,9 @@ export type ToModelWorker =
   | { readonly type: 'inductionProbe'; readonly id: number; readonly folder: string }
   /** The slice `focus` draws of run `runId`'s result, which the worker keeps (null when it no longer does). */
   | { readonly type: 'slice'; readonly id: number; readonly runId: number; readonly focus: Focus }
+  /** A heatmap raster or one row of run `runId`'s result, which the worker keeps (see raster.ts). */
+  | { readonly type: 'raster'; readonly id: number; readonly runId: number; readonly request: RasterRequest }
+  | { readonly type: 'row'; readonly id: number; readonly runId: number; readonly request: RowRequest }
   /** Stop run `id` and every run queued before it, at the next layer (the process sets the thread's cancel flag). */
   | { readonly type: 'cancel'; readonly id: number };
 
@@ -64,6 +67,8 @@ export type FromModelWorker =
   | { readonly type: 'nextTokens'; readonly id: number; readonly nextTokens: NextTokens | undefined }
   | { readonly type: 'inductionProbe'; readonly id: number; readonly probe: InductionProbeOutcome }
   | { readonly type: 'slice'; readonly id: number; readonly layers: SliceLayers | null }
+  | { readonly type: 'raster'; readonly id: number; readonly answer: RasterAnswer | DataRefusal | null }
+  | { readonly type: 'row'; readonly id: number; readonly answer: RowAnswer | DataRefusal | null }
   | { readonly type: 'crash'; readonly id: number; readonly message: string };
 
 /** Every head's induction score on the probe, [layer][head], or why it could not run. */

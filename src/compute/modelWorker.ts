@@ -8,10 +8,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelCancelled, type AttentionResult } from '../core';
 import { ModelJobs } from './modelJob';
+import { answerRaster, answerRow } from './raster';
 import { enableRelaxedSimd } from './relaxedSimd';
 import { DEFAULT_FOCUS, slimResult, type Focus } from './slice';
 import { slimWhatIf } from './whatIfSlice';
 import type { FromModelWorker, ToModelWorker } from './modelProtocol';
+import type { DataRefusal, RasterAnswer, RowAnswer } from '../shared/protocol';
 
 enableRelaxedSimd();
 const cancelledUpTo = new Int32Array(workerData as SharedArrayBuffer);
@@ -38,6 +40,13 @@ parentPort?.on('message', (message: ToModelWorker) => {
     case 'slice':
       post({ type: 'slice', id: message.id, layers: jobs.slice(message.runId, message.focus) });
       return;
+    case 'raster':
+    case 'row': {
+      const result = jobs.heldResult(message.runId);
+      const answer = !result ? null : message.type === 'raster' ? answerRaster(result, message.request) : answerRow(result, message.request);
+      post(message.type === 'raster' ? { type: 'raster', id: message.id, answer: answer as RasterAnswer | DataRefusal | null } : { type: 'row', id: message.id, answer: answer as RowAnswer | DataRefusal | null });
+      return;
+    }
     case 'cancel':
       // The process sets the flag itself (this thread is busy while a run goes); a message that gets here is late.
       return;

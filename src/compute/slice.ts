@@ -1,5 +1,5 @@
 import { formatMemory, type AttentionResult, type HeadResult, type HeadSummaries, type LayerResult, type Matrix } from '../shared/core';
-import { isSlimmed, type MatrixKind, type ViewName } from '../shared/protocol';
+import { isSlimmed, isWithheld, withheldMatrix, type MatrixKind, type ViewName } from '../shared/protocol';
 import { layerMatrices } from './transferables';
 
 /**
@@ -13,6 +13,11 @@ export interface Focus {
   readonly head: number;
   readonly view: ViewName;
   readonly matrix: MatrixKind;
+  /**
+   * The views compute from the focused head's whole matrices (a "what if" comparison, word grouping): it travels
+   * whole. Otherwise the token and matrix views of a large result ask for the rows and rasters they draw.
+   */
+  readonly whole?: boolean;
 }
 
 export const DEFAULT_FOCUS: Focus = { layer: 0, head: 0, view: 'tokens', matrix: 'weights' };
@@ -22,8 +27,10 @@ export function needsMatrix(focus: Focus, kind: 'scores' | 'scaled' | 'layer'): 
   return focus.view === 'pipeline' || (focus.view === 'matrix' && focus.matrix === kind);
 }
 
-/** The weights of a head that were not sent: its statistics and thumbnail are in Snapshot.headSummaries. */
-export const NO_WEIGHTS: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0) });
+/** Whether the focused layer's n×n matrices stay in the worker, and the views ask for rows and rasters. */
+export function onRequest(focus: Focus): boolean {
+  return !focus.whole && (focus.view === 'tokens' || focus.view === 'matrix');
+}
 
 /**
  * What crosses to the webview. Small results go whole. For large ones only the focused head keeps
@@ -33,23 +40,26 @@ export const NO_WEIGHTS: Matrix = Object.freeze({ rows: 0, cols: 0, data: new Fl
  * Weights: without `summaries` every head keeps them (the head grid computes from them). With
  * `summaries` (statistics and thumbnails of every head, see summarizeHeads) only the focused layer's
  * heads keep them, or only the focused head when the layer exceeds MAX_LAYER_WEIGHT_CELLS; every
- * other head gets NO_WEIGHTS.
+ * other head's are withheld ('summarized'). In the token and matrix views (see onRequest) the focused layer's
+ * n×n matrices are withheld too ('on-request'): those views ask for the rows and rasters they draw.
  */
 export function slimResult(result: AttentionResult, focus: Focus, summaries?: HeadSummaries): AttentionResult {
   if (!isSlimmed(result)) return standaloneWeights(result);
   const cells = result.tokens.length * result.keyTokens.length;
   const dropWeights = summaries !== undefined && hasEveryHead(result, summaries);
   const layerFits = (heads: number) => heads * cells <= MAX_LAYER_WEIGHT_CELLS;
+  const requested = dropWeights && onRequest(focus);
   return {
     ...result,
     layers: result.layers.map((layer, l): LayerResult => {
       const focused = l === focus.layer;
-      const keepWeights = (h: number): boolean => !dropWeights || (focused && (h === focus.head || layerFits(layer.heads.length)));
+      const keepWeights = (h: number): boolean | 'on-request' => (focused && requested ? 'on-request'
+        : !dropWeights || (focused && (h === focus.head || layerFits(layer.heads.length))));
       // The layer-wide matrices (X, concat, ·W_O, the encoder steps) are drawn by the pipeline view only.
       const whole = focused && needsMatrix(focus, 'layer');
       return {
         input: whole ? layer.input : null,
-        heads: layer.heads.map((head, h) => (focused && h === focus.head ? focusedHead(head, focus) : weightsOnly(head, keepWeights(h)))),
+        heads: layer.heads.map((head, h) => (focused && h === focus.head ? focusedHead(head, focus, requested) : weightsOnly(head, keepWeights(h)))),
         concat: whole ? layer.concat : null,
         attentionOutput: whole ? layer.attentionOutput : null,
         encoder: whole ? layer.encoder : undefined,
@@ -80,22 +90,33 @@ export function tokensOnly(result: AttentionResult): AttentionResult {
   };
 }
 
-/** The focused head keeps Q, K, V and Z (n×d, small) and only the n×n matrices its views draw. */
-function focusedHead(head: HeadResult, focus: Focus): HeadResult {
+/**
+ * The focused head keeps Q, K, V and Z (n×d, small) and only the n×n matrices its views draw: whole, or withheld
+ * 'on-request' (the views ask for rows and rasters of them).
+ */
+function focusedHead(head: HeadResult, focus: Focus, requested: boolean): HeadResult {
+  const drawn = (m: Matrix | null, kind: 'scores' | 'scaled'): Matrix | null => (!m || !needsMatrix(focus, kind) ? null : requested ? withheldLike(m, 'on-request') : m);
   return {
     ...head,
-    weights: standalone(head.weights),
-    scores: needsMatrix(focus, 'scores') ? head.scores : null,
-    scaled: needsMatrix(focus, 'scaled') ? head.scaled : null,
+    weights: requested ? withheldLike(head.weights, 'on-request') : standalone(head.weights),
+    scores: drawn(head.scores, 'scores'),
+    scaled: drawn(head.scaled, 'scaled'),
   };
+}
+
+/** `m` withheld for `reason`, with its true shape (a result sliced again keeps the shape of what it withholds). */
+function withheldLike(m: Matrix, reason: 'summarized' | 'on-request'): Matrix {
+  if (!isWithheld(m)) return withheldMatrix(m.rows, m.cols, reason);
+  return m.withheld.reason === reason ? m : withheldMatrix(m.withheld.rows, m.withheld.cols, reason);
 }
 
 function hasEveryHead(result: AttentionResult, summaries: HeadSummaries): boolean {
   return summaries.length === result.layers.length && result.layers.every((L, l) => summaries[l].length === L.heads.length);
 }
 
-function weightsOnly(head: HeadResult, keepWeights: boolean): HeadResult {
-  return { name: head.name, q: null, k: null, v: null, scores: null, scaled: null, weights: keepWeights ? standalone(head.weights) : NO_WEIGHTS, output: null, scale: head.scale };
+function weightsOnly(head: HeadResult, keep: boolean | 'on-request'): HeadResult {
+  const weights = keep === true ? standalone(head.weights) : withheldLike(head.weights, keep === false ? 'summarized' : keep);
+  return { name: head.name, q: null, k: null, v: null, scores: null, scaled: null, weights, output: null, scale: head.scale };
 }
 
 const copies = new WeakMap<Matrix, Matrix>();

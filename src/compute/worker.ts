@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
-import type { SliceLayers } from '../shared/protocol';
+import type { DataRefusal, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import { answerRaster, answerRow, answerTransferables } from './raster';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type JobTokens, type TensorCheck } from './job';
 import { enableRelaxedSimd } from './relaxedSimd';
 import { slimResult, tokensOnly, type Focus } from './slice';
@@ -11,17 +12,21 @@ import { slimWhatIf } from './whatIfSlice';
 export type ToComputeWorker =
   | { readonly id: number; readonly request: ComputeRequest; readonly budget: number; readonly first: Focus | 'tokens' }
   | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
-  | { readonly id: number; readonly check: string };
+  | { readonly id: number; readonly check: string }
+  | { readonly id: number; readonly raster: { readonly of: number; readonly request: RasterRequest } }
+  | { readonly id: number; readonly row: { readonly of: number; readonly request: RowRequest } };
 
 /**
- * The answer to message `id`: one of outcome, slice (null: that result is no longer kept), check or crash. A large
- * job first sends its `tokens` (not an answer: its outcome follows).
+ * The answer to message `id`: one of outcome, slice, raster, row (null: that result is no longer kept), check or crash.
+ * A large job first sends its `tokens` (not an answer: its outcome follows).
  */
 export interface FromComputeWorker {
   readonly id: number;
   readonly tokens?: JobTokens;
   readonly outcome?: ComputeOutcome;
   readonly slice?: SliceLayers | null;
+  readonly raster?: RasterAnswer | DataRefusal | null;
+  readonly row?: RowAnswer | DataRefusal | null;
   readonly check?: TensorCheck;
   readonly crash?: string;
 }
@@ -38,6 +43,8 @@ function answer(message: ToComputeWorker, post: (message: FromComputeWorker) => 
     const { of, focus } = message.slice;
     return { id: message.id, slice: kept?.id === of ? slimResult(kept.result, focus, kept.summaries).layers : null };
   }
+  if ('raster' in message) return { id: message.id, raster: kept?.id === message.raster.of ? answerRaster(kept.result, message.raster.request) : null };
+  if ('row' in message) return { id: message.id, row: kept?.id === message.row.of ? answerRow(kept.result, message.row.request) : null };
   kept = undefined;
   const outcome = runJob(message.request, message.budget, (tokens) => post({ id: message.id, tokens }));
   if (!outcome.ok) return { id: message.id, outcome };
@@ -63,5 +70,11 @@ function onMessage(message: ToComputeWorker, reply: (answer: FromComputeWorker) 
 }
 
 // The entry: a process forked by ComputeClient (a panel's, which keeps results), or a thread (a checker's, see WorkerKind).
-if (parentPort) parentPort.on('message', (message: ToComputeWorker) => onMessage(message, (m) => parentPort?.postMessage(m)));
+// A thread moves a raster's or a row's buffers to the host rather than copying them (a process's IPC copies anyway).
+if (parentPort) parentPort.on('message', (message: ToComputeWorker) => onMessage(message, (m) => parentPort?.postMessage(m, dataTransferables(m))));
 else process.on('message', (message: ToComputeWorker) => onMessage(message, (m) => process.send?.(m)));
+
+function dataTransferables(m: FromComputeWorker): ArrayBuffer[] {
+  const answer = m.raster ?? m.row;
+  return answer ? answerTransferables(answer) : [];
+}

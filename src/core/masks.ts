@@ -1,3 +1,4 @@
+import type { Matrix } from './matrix';
 import type { KernelMask } from './kernels';
 import type { MaskSpec } from './types';
 
@@ -50,6 +51,14 @@ export function isVisible(mask: MaskSpec, i: number, j: number): boolean {
       return back >= 0 && back % mask.dilation === 0 && back / mask.dilation < mask.window;
     }
   }
+}
+
+/** −∞ wherever `mask` hides a pair of a rows × cols matrix, else 0 (for weights that came without scaled scores); null: nothing hidden. */
+export function hiddenPairs(mask: MaskSpec, rows: number, cols: number): Matrix | null {
+  if (mask.kind === 'none') return null;
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!isVisible(mask, i, j)) data[i * cols + j] = -Infinity;
+  return { rows, cols, data };
 }
 
 /**

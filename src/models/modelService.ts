@@ -129,6 +129,11 @@ export class ModelService implements vscode.Disposable {
     return this.client.slice(runId, focus);
   }
 
+  /** A heatmap raster or one row of run `runId`, kept in the model process (undefined when it no longer keeps that run). */
+  data(runId: number, request: { readonly raster: RasterRequest } | { readonly row: RowRequest }): Promise<RasterAnswer | RowAnswer | DataRefusal | undefined> {
+    return this.client.data(runId, request);
+  }
+
   /** "Self-Attention: Choose Model…": cache models, Browse…, Random weights. Returns whether a model was chosen. */
   async choose(): Promise<boolean> {
     const hubs = hubCacheDirs(process.env, os.homedir());

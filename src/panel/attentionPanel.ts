@@ -3,7 +3,11 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import { isSlimmed, type ErrorPayload, type FromWebview, type Intervention, type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
+import {
+  isSlimmed, type DataRefusal, type ErrorPayload, type FromWebview, type Intervention, type RasterAnswer, type RasterRequest, type RowAnswer, type RowRequest,
+  type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState,
+} from '../shared/protocol';
+import { answerBytes } from '../compute/raster';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
@@ -26,6 +30,9 @@ const DEBOUNCE_MS = 120;
  */
 interface HeldResult {
   slice(focus: Focus): Promise<SliceLayers | undefined>;
+  /** The heatmap raster and the rows the webview asks for (see src/compute/raster.ts). */
+  raster(request: RasterRequest): Promise<RasterAnswer | DataRefusal | undefined>;
+  row(request: RowRequest): Promise<RowAnswer | DataRefusal | undefined>;
 }
 
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
@@ -35,6 +42,8 @@ export class AttentionPanel implements vscode.Disposable {
   private held: { readonly seq: number; readonly result: HeldResult } | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
+  /** The webview's newest raster request: an answer to an older one is not sent (the heatmap moved on). */
+  private latestRaster = -1;
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
   private readonly modelRun: RunTracker = {};
   /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
@@ -194,7 +203,11 @@ export class AttentionPanel implements vscode.Disposable {
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
       // The compute or model process keeps the whole result (a large one came without matrices, or as startFocus's slice).
-      const held = modelRun ? this.modelHeld() : { slice: (f: Focus) => this.compute.slice(f) };
+      const held: HeldResult = modelRun ? this.modelHeld() : {
+        slice: (f) => this.compute.slice(f),
+        raster: (request) => this.compute.raster(request),
+        row: (request) => this.compute.row(request),
+      };
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
         ...(outcome.result.provenance.kind !== 'model' ? runSettings : {}),
@@ -258,7 +271,12 @@ export class AttentionPanel implements vscode.Disposable {
   /** The model process keeps this panel's latest run (it answers a running run's slices once the run is done). */
   private modelHeld(): HeldResult {
     const runId = this.modelRun.lastId;
-    return { slice: (focus) => (runId === undefined ? Promise.resolve(undefined) : this.models.slice(runId, focus)) };
+    if (runId === undefined) return { slice: () => Promise.resolve(undefined), raster: () => Promise.resolve(undefined), row: () => Promise.resolve(undefined) };
+    return {
+      slice: (focus) => this.models.slice(runId, focus),
+      raster: (request) => this.models.data(runId, { raster: request }) as Promise<RasterAnswer | DataRefusal | undefined>,
+      row: (request) => this.models.data(runId, { row: request }) as Promise<RowAnswer | DataRefusal | undefined>,
+    };
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
@@ -299,11 +317,40 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.session.showError(error)) this.source.setTokenRanges(tokenRanges(this.session.shown?.source.tokenRanges));
   }
 
+  /**
+   * The webview asks for a raster or a row of a matrix its snapshot withholds: answered from where the result is held,
+   * if that snapshot is still on screen (and, for a raster, the request is still the newest).
+   */
+  private answerData(kind: 'raster' | 'row', request: RasterRequest | RowRequest): void {
+    const held = this.held;
+    if (kind === 'raster') this.latestRaster = Math.max(this.latestRaster, request.requestId);
+    const refuse = (problem: string) => this.session.post({ type: kind, answer: { requestId: request.requestId, seq: request.seq, problem } });
+    if (!held || held.seq !== request.seq || this.session.shown?.seq !== request.seq) {
+      refuse('That result is no longer on screen.');
+      return;
+    }
+    const asked = Date.now();
+    const answer = kind === 'raster' ? held.result.raster(request as RasterRequest) : held.result.row(request as RowRequest);
+    void answer.then((answer) => {
+      if (kind === 'raster' && request.requestId !== this.latestRaster) return;
+      if (this.session.shown?.seq !== request.seq) return;
+      if (!answer) {
+        refuse('That result is no longer held.');
+        return;
+      }
+      this.log.info(`${kind} ${request.requestId} of snapshot ${request.seq} carries ${(answerBytes(answer) / 1e6).toFixed(2)} MB (answered in ${Date.now() - asked} ms)`);
+      this.session.post(kind === 'raster' ? { type: 'raster', answer: answer as RasterAnswer | DataRefusal } : { type: 'row', answer: answer as RowAnswer | DataRefusal });
+    }, (error: unknown) => {
+      if (!(error instanceof CancelledError)) refuse(error instanceof Error ? error.message : String(error));
+    });
+  }
+
   private send(message: ToWebview): void {
     const sent = Date.now();
     void this.panel.webview.postMessage(message).then(() => {
       if (message.type === 'snapshot') this.log.info(`snapshot ${message.snapshot.seq} delivered in ${Date.now() - sent} ms`);
       if (message.type === 'slice') this.log.info(`slice of snapshot ${message.seq} delivered in ${Date.now() - sent} ms`);
+      if (message.type === 'raster') this.log.info(`raster ${message.answer.requestId} of snapshot ${message.answer.seq} delivered in ${Date.now() - sent} ms`);
     });
   }
 
@@ -349,7 +396,11 @@ export class AttentionPanel implements vscode.Disposable {
           this.rollout = message.ui.rollout ?? false;
           if (this.rollout && !this.current?.rollout) this.refresh(0);
         }
-        this.setFocus({ layer: message.ui.layer, head: message.ui.head, view: message.ui.view, matrix: message.ui.matrix });
+        this.setFocus(focusOf(message.ui));
+        return;
+      case 'raster':
+      case 'row':
+        this.answerData(message.type, message.request);
         return;
       case 'export':
         void saveExport(message, this.source.uri);
@@ -408,6 +459,12 @@ export class AttentionPanel implements vscode.Disposable {
     const last = ranges.queries[Math.min(lastIndex ?? index, ranges.queries.length - 1)];
     this.decorations.show(this.source.uri, last ? ranges.queries[index].union(last) : ranges.queries[index], ranges.keys, shown);
   }
+}
+
+/** What the webview's UI draws: whole matrices while a "what if" or word grouping computes from them. */
+function focusOf(ui: UiState): Focus {
+  const whole = ui.grouping !== undefined || (ui.interventions?.length ?? 0) > 0 || ui.tokenEdit !== undefined;
+  return { layer: ui.layer, head: ui.head, view: ui.view, matrix: ui.matrix, ...(whole ? { whole } : {}) };
 }
 
 /** The request with the panel's interventions (a request the host could not even gather stays as it is). */

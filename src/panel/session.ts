@@ -5,7 +5,7 @@
  * draws). AttentionPanel is the VS Code glue around it.
  */
 import { isSlimmed, type ErrorPayload, type Snapshot, type SliceLayers, type ToWebview } from '../shared/protocol';
-import { DEFAULT_FOCUS, needsMatrix, type Focus } from '../compute/slice';
+import { DEFAULT_FOCUS, needsMatrix, onRequest, type Focus } from '../compute/slice';
 
 /** What a run's partial snapshots may carry in all: beyond it the panel waits for the whole result. */
 export const PARTIAL_SNAPSHOT_BYTES = 64 * 1024 * 1024;
@@ -22,7 +22,7 @@ export function sendPartial(done: number, total: number, bytes: number, alreadyS
 
 /** Whether the webview needs another slice of a large result when the focus moves from `before` to `after`. */
 export function needsSlice(before: Focus, after: Focus): boolean {
-  return after.layer !== before.layer || after.head !== before.head
+  return after.layer !== before.layer || after.head !== before.head || onRequest(after) !== onRequest(before)
     || (['scores', 'scaled', 'layer'] as const).some((kind) => needsMatrix(after, kind) !== needsMatrix(before, kind));
 }
 

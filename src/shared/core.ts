@@ -9,8 +9,9 @@ export type {
 } from '../core/types';
 export { ropeAngles } from '../core/model/rope';
 export {
-  MASK_KINDS, type MaskKind, contiguousSpan, countVisiblePairs, describeMask, isVisible, maskDilation, maskOf, maskWindow,
+  MASK_KINDS, type MaskKind, contiguousSpan, countVisiblePairs, describeMask, hiddenPairs, isVisible, maskDilation, maskOf, maskWindow,
 } from '../core/masks';
+export { blockFor, poolBlockMax, type IndexRange, type PoolScale, type PooledBlocks } from '../core/pooling';
 export { cachedHeadStats, downsampleMax, finiteMax, finiteRange, maxAbsFinite, type HeadStats } from '../core/stats';
 export type { HeadSummaries, HeadSummary } from '../core/summaries';
 export { displayToken } from '../core/tokenize/display';

@@ -2,12 +2,14 @@
  * Messages between the extension host and the webview. Both sides import this file.
  * A new result is a full snapshot, because VS Code drops messages sent to a hidden webview (the host sends it again
  * when the webview says ready). A large result stays in the compute worker: the snapshot carries the slice the
- * focused views draw, and a focus change sends only the new slice (`slice`), never the whole snapshot again.
+ * focused views draw, and a focus change sends only the new slice (`slice`), never the whole snapshot again. The
+ * matrices a slice leaves out are withheld by name (WithheldMatrix), and the token and matrix views ask for the rows
+ * and the heatmap raster they draw (`row`, `raster`), answered from where the result is held.
  * Matrices travel as Float32Array (structured clone), never as nested JSON lists.
  * Both sides check what they receive with ./validateMessage.ts.
  */
 import type { SelectionSettings } from '../core/selection';
-import type { AttentionResult, HeadSummaries, Intervention, Matrix, Problem, TokenEdit, WordGrouping } from './core';
+import type { AttentionResult, HeadSummaries, IndexRange, Intervention, Matrix, Problem, TokenEdit, WordGrouping } from './core';
 import type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
 
 export type { CompareMode, ExportFormat, LineRule, MatrixKind, ViewName } from './enums';
@@ -75,6 +77,99 @@ export function isSlimmed(result: AttentionResult): boolean {
   return result.tokens.length * result.keyTokens.length > FULL_SNAPSHOT_CELLS;
 }
 
+/**
+ * Why a snapshot does not carry a matrix. 'summarized': a head outside the focus of a large result, whose statistics
+ * and thumbnail (Snapshot.headSummaries) stand in. 'on-request': the focused head of a large result, whose views ask
+ * for what they draw (`raster`, `row`).
+ */
+export type WithheldReason = 'summarized' | 'on-request';
+
+/** What a withheld matrix stands for: its true shape and why it is not here. */
+export interface Withheld {
+  readonly kind: 'withheld';
+  readonly rows: number;
+  readonly cols: number;
+  readonly reason: WithheldReason;
+}
+
+/** A matrix a snapshot does not carry: 0×0, so nothing indexes into it, and named by `withheld`. */
+export interface WithheldMatrix extends Matrix {
+  readonly withheld: Withheld;
+}
+
+export function withheldMatrix(rows: number, cols: number, reason: WithheldReason): WithheldMatrix {
+  return Object.freeze({ rows: 0, cols: 0, data: new Float32Array(0), withheld: { kind: 'withheld' as const, rows, cols, reason } });
+}
+
+export function isWithheld(m: Matrix | null | undefined): m is WithheldMatrix {
+  return !!m && (m as Partial<WithheldMatrix>).withheld?.kind === 'withheld';
+}
+
+/**
+ * The heatmap asks for the part of a withheld matrix it draws: rows × cols of it, pooled by block max (the rule of
+ * poolBlockMax, which the webview uses for the matrices it holds) into at most outWidth × outHeight values.
+ */
+export interface RasterRequest {
+  /** Grows with every request of the webview: an answer to an older one than the last asked is dropped. */
+  readonly requestId: number;
+  /** The snapshot whose result is pooled. */
+  readonly seq: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly matrix: MatrixKind;
+  readonly rows: IndexRange;
+  readonly cols: IndexRange;
+  readonly outWidth: number;
+  readonly outHeight: number;
+}
+
+export interface RasterAnswer {
+  readonly requestId: number;
+  readonly seq: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly matrix: MatrixKind;
+  readonly rows: IndexRange;
+  readonly cols: IndexRange;
+  /** Cells per value along each axis. */
+  readonly block: number;
+  /** The pooled grid: `height` rows of `width` values. */
+  readonly width: number;
+  readonly height: number;
+  /** Block maxima (see PooledBlocks.values): −∞ where every cell of the block is masked. */
+  readonly values: Float32Array;
+  /** The colour domain of the whole matrix, so zoom and pan keep the colours. */
+  readonly domain: { readonly min: number; readonly max: number };
+}
+
+/** One query's row of a withheld matrix: the hover line, the tooltip, "attends most to", a traced row. */
+export interface RowRequest {
+  readonly requestId: number;
+  readonly seq: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly query: number;
+}
+
+export interface RowAnswer {
+  readonly requestId: number;
+  readonly seq: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly query: number;
+  readonly weights: Float32Array;
+  /** The raw and scaled scores of the row, when the result has them (a file's weights alone have not). */
+  readonly scores: Float32Array | null;
+  readonly scaled: Float32Array | null;
+}
+
+/** A request that could not be answered (its snapshot is gone, or it is over the budget): one sentence why. */
+export interface DataRefusal {
+  readonly requestId: number;
+  readonly seq: number;
+  readonly problem: string;
+}
+
 /** A result's layers as one slice carries them (see src/compute/slice.ts for what a slice holds). */
 export type SliceLayers = AttentionResult['layers'];
 
@@ -92,8 +187,9 @@ export interface Snapshot {
   readonly warnings: readonly Problem[];
   /**
    * Large results only: statistics and a small thumbnail of every head, [layer][head]. Then only the
-   * focused layer's heads (or only the focused head) carry their weights; every other head's weights
-   * are an empty 0×0 matrix, and the host sends the new focus's slice (`slice`) when the focus moves.
+   * focused layer's heads (or only the focused head) carry their weights, or none in the token and matrix views
+   * (withheld 'on-request'); every other head's weights are withheld 'summarized', and the host sends the new
+   * focus's slice (`slice`) when the focus moves.
    */
   readonly headSummaries?: HeadSummaries;
   /** A real model's most likely next tokens after the last position. */
@@ -223,7 +319,11 @@ export type ToWebview =
   /** The induction probe's answer (`runInductionProbe`): every head's score, [layer][head], or why it did not run. */
   | { readonly type: 'inductionProbe'; readonly scores?: readonly (readonly number[])[]; readonly message?: string }
   /** A computation is running (for a spinner) or finished. */
-  | { readonly type: 'busy'; readonly busy: boolean };
+  | { readonly type: 'busy'; readonly busy: boolean }
+  /** The answer to a `raster` request (or why there is none). */
+  | { readonly type: 'raster'; readonly answer: RasterAnswer | DataRefusal }
+  /** The answer to a `row` request (or why there is none). */
+  | { readonly type: 'row'; readonly answer: RowAnswer | DataRefusal };
 
 export type FromWebview =
   /** The webview has loaded and listens. The host queues messages until it arrives. */
@@ -243,4 +343,8 @@ export type FromWebview =
   | { readonly type: 'runInductionProbe' }
   /** UI state changed; the host keeps the focus it implies and answers with a `slice` when the views need one. */
   | { readonly type: 'uiState'; readonly ui: UiState }
-  | ({ readonly type: 'export' } & ExportPayload);
+  | ({ readonly type: 'export' } & ExportPayload)
+  /** The heatmap of a withheld matrix at the current zoom and viewport (answered with `raster`). */
+  | { readonly type: 'raster'; readonly request: RasterRequest }
+  /** One row of a withheld matrix (answered with `row`). */
+  | { readonly type: 'row'; readonly request: RowRequest };

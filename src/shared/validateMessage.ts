@@ -2,9 +2,9 @@
  * Checks of everything that crosses between host and webview. Messages are untrusted both ways: the host checks
  * what the webview sends (validateMessage), the webview checks what it is given (isSnapshot, isProblem).
  */
-import { isOneOf, EXPORT_FORMATS } from './enums';
+import { isOneOf, EXPORT_FORMATS, MATRIX_KINDS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
-import type { ComputeSettings, FromWebview, NextTokens, Snapshot, SourceRef } from './protocol';
+import type { ComputeSettings, DataRefusal, FromWebview, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
 import { interventionList, isIndex, isObject, tokenEditOf, validateUi } from './uiState';
 
@@ -56,6 +56,14 @@ export function validateMessage(raw: unknown): FromWebview | null {
       const ui = validateUi(raw.ui);
       return ui ? { type: 'uiState', ui } : null;
     }
+    case 'raster': {
+      const request = rasterRequestOf(raw.request);
+      return request ? { type: 'raster', request } : null;
+    }
+    case 'row': {
+      const request = rowRequestOf(raw.request);
+      return request ? { type: 'row', request } : null;
+    }
     case 'export': {
       if (!isOneOf(EXPORT_FORMATS, raw.format) || typeof raw.suggestedName !== 'string' || typeof raw.content !== 'string') return null;
       if (raw.content.length > MAX_EXPORT_CHARS) return null;
@@ -64,6 +72,51 @@ export function validateMessage(raw: unknown): FromWebview | null {
     default:
       return null;
   }
+}
+
+/** The most values a raster request may ask for along one axis (a screen's pixels, with room to spare). */
+const MAX_RASTER_SIDE = 8192;
+
+function isRange(x: unknown): x is readonly [number, number] {
+  return Array.isArray(x) && x.length === 2 && isIndex(x[0]) && isIndex(x[1]) && x[0] <= x[1];
+}
+
+function rowRequestOf(raw: unknown): RowRequest | null {
+  if (!isObject(raw) || !isIndex(raw.requestId) || !isIndex(raw.seq) || !isIndex(raw.layer) || !isIndex(raw.head) || !isIndex(raw.query)) return null;
+  return { requestId: raw.requestId, seq: raw.seq, layer: raw.layer, head: raw.head, query: raw.query };
+}
+
+function rasterRequestOf(raw: unknown): RasterRequest | null {
+  if (!isObject(raw) || !isIndex(raw.requestId) || !isIndex(raw.seq) || !isIndex(raw.layer) || !isIndex(raw.head)) return null;
+  if (!isOneOf(MATRIX_KINDS, raw.matrix) || !isRange(raw.rows) || !isRange(raw.cols)) return null;
+  const side = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_RASTER_SIDE;
+  if (!side(raw.outWidth) || !side(raw.outHeight)) return null;
+  return {
+    requestId: raw.requestId, seq: raw.seq, layer: raw.layer, head: raw.head, matrix: raw.matrix,
+    rows: [raw.rows[0], raw.rows[1]], cols: [raw.cols[0], raw.cols[1]], outWidth: raw.outWidth, outHeight: raw.outHeight,
+  };
+}
+
+/** A raster answer (or refusal) the webview can draw without indexing out of range. */
+export function isRasterAnswer(x: unknown): x is RasterAnswer | DataRefusal {
+  if (isRefusal(x)) return true;
+  if (!isObject(x) || !isIndex(x.requestId) || !isIndex(x.seq) || !isIndex(x.layer) || !isIndex(x.head) || !isOneOf(MATRIX_KINDS, x.matrix)) return false;
+  if (!isRange(x.rows) || !isRange(x.cols) || !isIndex(x.block) || x.block < 1 || !isIndex(x.width) || !isIndex(x.height)) return false;
+  if (!(x.values instanceof Float32Array) || x.values.length !== x.width * x.height) return false;
+  return isObject(x.domain) && Number.isFinite(x.domain.min) && Number.isFinite(x.domain.max) && (x.domain.max as number) > (x.domain.min as number);
+}
+
+/** A row answer (or refusal): rows of one length. */
+export function isRowAnswer(x: unknown): x is RowAnswer | DataRefusal {
+  if (isRefusal(x)) return true;
+  if (!isObject(x) || !isIndex(x.requestId) || !isIndex(x.seq) || !isIndex(x.layer) || !isIndex(x.head) || !isIndex(x.query)) return false;
+  if (!(x.weights instanceof Float32Array)) return false;
+  const n = x.weights.length;
+  return [x.scores, x.scaled].every((r) => r === null || (r instanceof Float32Array && r.length === n));
+}
+
+function isRefusal(x: unknown): x is DataRefusal {
+  return isObject(x) && isIndex(x.requestId) && isIndex(x.seq) && typeof x.problem === 'string';
 }
 
 /** What a restored panel's saved state may hold; undefined fields were missing or malformed. */
@@ -163,12 +216,20 @@ export function isSnapshot(x: unknown): x is Snapshot {
     if (!isObject(layer) || !Array.isArray(layer.heads) || layer.heads.length === 0) return false;
     for (const [i, h] of layer.heads.entries()) {
       if (!isObject(h) || !isMatrixLike(h.weights)) return false;
-      const w = h.weights as { rows: number; cols: number };
-      const summarized = w.rows === 0 && w.cols === 0 && (x.computing === true || isSummary((summaries?.[l] as unknown[] | undefined)?.[i]));
-      if (!summarized && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
+      const w = h.weights as { rows: number; cols: number; withheld?: unknown };
+      if (w.withheld !== undefined && !isWithheldOf(w.withheld, r.tokens.length, r.keyTokens.length)) return false;
+      // Withheld 'summarized': its summary stands in; 'on-request': the views ask for its rows and rasters.
+      const stands = w.withheld !== undefined && ((w.withheld as { reason: string }).reason === 'on-request' || isSummary((summaries?.[l] as unknown[] | undefined)?.[i]));
+      // A computing run's frame (its tokens, drawn before its weights exist) has 0 × 0 weights.
+      const computing = x.computing === true && w.rows === 0 && w.cols === 0;
+      if (!stands && !computing && (w.rows !== r.tokens.length || w.cols !== r.keyTokens.length)) return false;
     }
   }
   return true;
+}
+
+function isWithheldOf(x: unknown, rows: number, cols: number): boolean {
+  return isObject(x) && x.kind === 'withheld' && x.rows === rows && x.cols === cols && (x.reason === 'summarized' || x.reason === 'on-request');
 }
 
 /** Per-head matrices laid out as the result's heads, each the head's shape or 0×0 (left out of a slimmed snapshot). */

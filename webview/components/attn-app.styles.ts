@@ -28,6 +28,10 @@ export const appStyles = [
     font-size: 12px;
   }
   .spacer { flex: 1; }
+  .export-note {
+    font-size: 12px;
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+  }
   .busy {
     display: inline-flex;
     align-items: center;

@@ -30,6 +30,8 @@ import { WhatIfController } from './attn-whatif/whatif-controller';
 import { renderRolloutOption } from './attn-whatif/rollout';
 import { renderGroupingOption, tokenWeights } from './attn-whatif/word-grouping';
 import { viewResult, type ViewResult } from './attn-whatif/view-result';
+import { rowMatrix, withheldExportNote, WithheldData } from '../withheld-data';
+import { isWithheld } from '../../src/shared/protocol';
 
 const VIEW_LABELS: Readonly<Record<ViewName, string>> = {
   tokens: 'Tokens',
@@ -81,6 +83,12 @@ export class AttnApp extends LitElement implements AppTarget {
   private editorFocusKey = 'none';
   /** The "what if" list: its context menu, chips, undo and what each view shows. */
   private readonly whatIf = new WhatIfController(this);
+  /** The rows and rasters the views ask for when the snapshot withholds a matrix (host.ts hands it the answers). */
+  readonly data = new WithheldData((detail) => this.dispatchEvent(new CustomEvent('data-request', { detail, bubbles: true, composed: true })), () => this.dataVersion++);
+  /** Grows with every answer the store takes: the views draw again. */
+  @state() private dataVersion = 0;
+  /** Why the last export did not happen, in one sentence (cleared by the next export or result). */
+  @state() private exportNote: string | null = null;
 
   constructor() {
     super();
@@ -184,6 +192,8 @@ export class AttnApp extends LitElement implements AppTarget {
       this.hoverToken = null;
     }
     if (changed.has('snapshot')) {
+      if (this.snapshot) this.data.showing(this.snapshot.seq);
+      this.exportNote = null;
       this.hoverNextTokens = null;
       this.requestedNext = null;
     }
@@ -201,13 +211,15 @@ export class AttnApp extends LitElement implements AppTarget {
   private syncEditorFocus(): void {
     const index = this.editorToken;
     const { layer, head, hiddenTokens } = this.ui;
-    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq, this.whatIf.mode]);
+    const weights = index === null ? undefined : this.shown()?.weights.layers[layer]?.heads[head]?.weights;
+    // A withheld matrix: its row comes on request (the tints follow when it is here).
+    const asked = weights && index !== null && isWithheld(weights) ? this.data.row(layer, head, index)?.weights : undefined;
+    const key = index === null ? 'none' : JSON.stringify([index, layer, head, hiddenTokens, this.snapshot?.seq, this.whatIf.mode, asked !== undefined]);
     if (key === this.editorFocusKey) return;
     this.editorFocusKey = key;
-    const shown = this.shown();
-    const weights = index === null ? undefined : shown?.weights.layers[layer]?.heads[head]?.weights;
-    const groups = shown?.groups;
-    const row = weights && index !== null && index < weights.rows ? shownWeights(weights, index, hiddenTokens) : null;
+    const groups = this.shown()?.groups;
+    const row = asked ? shownWeights(rowMatrix(asked), 0, hiddenTokens)
+      : weights && index !== null && index < weights.rows ? shownWeights(weights, index, hiddenTokens) : null;
     const word = groups && index !== null ? groups.queries.groups[index] : undefined;
     const detail: TokenFocusPayload = !row || index === null ? { index: null, layer, head }
       : groups && word ? { index: word[0], lastIndex: word[word.length - 1], layer, head, weights: tokenWeights(row, groups.keys) }
@@ -281,7 +293,7 @@ export class AttnApp extends LitElement implements AppTarget {
     if (!r || !head) return null;
     const kind: MatrixKind = this.ui.view === 'matrix' ? this.ui.matrix : 'weights';
     const m = head[kind];
-    if (kind === 'weights' || !m) return { matrix: hideTokens(head.weights, this.ui.hiddenTokens), kind: 'weights' };
+    if (kind === 'weights' || !m) return { matrix: isWithheld(head.weights) ? head.weights : hideTokens(head.weights, this.ui.hiddenTokens), kind: 'weights' };
     return { matrix: m, kind };
   }
 
@@ -308,6 +320,8 @@ export class AttnApp extends LitElement implements AppTarget {
     const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
     const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
+    this.exportNote = format === 'csv' || format === 'json' ? withheldExportNote(cur.matrix) : null;
+    if (this.exportNote) return null;
     if (format === 'csv') {
       content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
     } else if (format === 'json') {
@@ -373,14 +387,14 @@ export class AttnApp extends LitElement implements AppTarget {
     switch (ui.view) {
       case 'tokens':
         // The options follow the tokens, so the first token stays the first stop after the tabs.
-        return html`<attn-token-view .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-token-view .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active} .data=${this.data} .dataVersion=${this.dataVersion}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .overlayHeads=${ui.overlayHeads}
           .threshold=${ui.threshold} .lineRule=${ui.lineRule ?? 'top-k'}
           ?editorTints=${snap.source.tokenRanges !== undefined}></attn-token-view>
         ${options}`;
       case 'matrix':
         return html`${options}
-        <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active}
+        <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active} .data=${this.data} .dataVersion=${this.dataVersion}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout}></attn-matrix>`;
       case 'pipeline':
         return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
@@ -413,6 +427,7 @@ export class AttnApp extends LitElement implements AppTarget {
                 : snap?.computing ? 'Computing the attention weights…' : 'Computing…'}</span>`
           : nothing}
         <attn-export ?disabled=${!snap || snap.computing === true}></attn-export>
+        ${this.exportNote ? html`<span class="export-note" role="status">${this.exportNote}</span>` : nothing}
       </header>
       <main>
       ${this.renderBanners(snap)}

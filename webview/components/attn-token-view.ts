@@ -4,7 +4,9 @@ import { AttnView } from './attn-view';
 import { customElement, property } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/shared/core';
-import { hideTokens } from '../hidden-tokens';
+import { hideTokens, shownWeights } from '../hidden-tokens';
+import { isWithheld } from '../../src/shared/protocol';
+import { rowMatrix } from '../withheld-data';
 import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';
 import { TOKEN_ROW_HEIGHT, tokenViewSvg, type SvgColors, type TokenSvgLine } from '../export';
@@ -103,7 +105,19 @@ export class AttnTokenView extends AttnView {
 
   private weightsOf(head: number): Matrix | null {
     const h = this.result?.layers[this.layer]?.heads[head];
-    return h ? hideTokens(h.weights, this.hiddenTokens) : null;
+    return h && !isWithheld(h.weights) ? hideTokens(h.weights, this.hiddenTokens) : null;
+  }
+
+  /** Whether the focused layer's weights are withheld: lines are drawn for the active token only, from its asked-for row. */
+  private get onRequest(): boolean {
+    return isWithheld(this.result?.layers[this.layer]?.heads[this.head]?.weights);
+  }
+
+  /** Row i of a head as shown (hidden keys renormalised): from the matrix, or asked for when it is withheld (null until here). */
+  private rowOf(head: number, i: number, whole: Matrix | null): Float32Array | null {
+    if (whole) return whole.data.subarray(i * whole.cols, (i + 1) * whole.cols);
+    const asked = this.data?.row(this.layer, head, i);
+    return asked ? shownWeights(rowMatrix(asked.weights), 0, this.hiddenTokens) : null;
   }
 
   /** The lines currently drawn (also used for export). */
@@ -112,16 +126,16 @@ export class AttnTokenView extends AttnView {
     if (!r) return [];
     const n = r.tokens.length;
     const active = this.shownToken;
-    if (active === null && n > ALL_LINES_LIMIT) return [];
+    if (active === null && (n > ALL_LINES_LIMIT || this.onRequest)) return [];
     const lines: DrawnLine[] = [];
     for (const head of this.drawnHeads) {
       const w = this.weightsOf(head);
-      if (!w) continue;
       const color = this.lineColour(head);
       const from = active ?? 0;
-      const to = active === null ? w.rows : active + 1;
+      const to = active === null ? w?.rows ?? 0 : active + 1;
       for (let i = from; i < to; i++) {
-        const row = w.data.subarray(i * w.cols, (i + 1) * w.cols);
+        const row = this.rowOf(head, i, w);
+        if (!row) continue;
         for (const j of keysToDraw(row, this.lineRule, this.threshold)) lines.push({ from: i, to: j, weight: row[j], color, head });
       }
     }
@@ -182,15 +196,17 @@ export class AttnTokenView extends AttnView {
     }
   }
 
-  private queryLabel(i: number, w: Matrix | null): string {
+  private queryLabel(i: number, w: Matrix | null, activeRow: Float32Array | null): string {
     const r = this.result;
     if (!r) return '';
     let label = `Token ${i + 1}: ${shortToken(r.tokens[i])}`;
-    if (w && w.cols > 0) {
+    // A withheld matrix: only the active token's row is here (asked for), so only it says where it attends most.
+    const row = w ? w.data.subarray(i * w.cols, (i + 1) * w.cols) : i === this.shownToken ? activeRow : null;
+    if (row && row.length > 0) {
       let best = -1;
       let bestW = -Infinity;
-      for (let j = 0; j < w.cols; j++) {
-        const v = w.data[i * w.cols + j];
+      for (let j = 0; j < row.length; j++) {
+        const v = row[j];
         if (v > bestW) { bestW = v; best = j; }
       }
       if (best >= 0 && bestW > 0) label += `, attends most to ${shortToken(r.keyTokens[best])} (token ${best + 1}, ${bestW.toFixed(2)})`;
@@ -214,7 +230,7 @@ export class AttnTokenView extends AttnView {
     const heads = this.drawnHeads;
     const layerHeads = r.layers[this.layer].heads;
     // No row while the weights are still being computed (0 × 0): the tokens are drawn without lines.
-    const activeRow = active !== null && focused && focused.cols > 0 ? focused.data.subarray(active * focused.cols, (active + 1) * focused.cols) : null;
+    const activeRow = active !== null && focused?.cols !== 0 ? this.rowOf(this.head, active, focused) : null;
     const drawnKeys = new Set(activeRow ? keysToDraw(activeRow, this.lineRule, this.threshold) : []);
     const rowMax = activeRow ? Math.max(0, ...[...drawnKeys].map((j) => activeRow[j])) : 0;
     // Line strength is relative to the strongest line drawn: absolute weights vanish at thousands of tokens.
@@ -228,7 +244,7 @@ export class AttnTokenView extends AttnView {
           ? html`<li class="scale">Editor tints: darkest = ${fmtWeight(rowMax)}, this token's largest weight</li>`
           : nothing}
       </ul>
-      ${n > ALL_LINES_LIMIT && active === null
+      ${(n > ALL_LINES_LIMIT || this.onRequest) && active === null
         ? html`<p class="hint">${n} tokens: hover or select a token to see its lines.</p>`
         : nothing}
       <div class="board" ${styleProps({ '--row': `${rh}px`, '--gap': `${gap}px` })} @mouseleave=${() => this.fire('token-hover', null)}
@@ -242,7 +258,7 @@ export class AttnTokenView extends AttnView {
               data-index=${i}
               tabindex=${this.keys.tabIndex(QUERIES, i)}
               aria-pressed=${i === this.lockedToken ? 'true' : 'false'}
-              aria-label=${this.queryLabel(i, focused)}
+              aria-label=${this.queryLabel(i, focused, activeRow)}
               @mouseenter=${() => this.fire('token-hover', i)}
               @focus=${() => { this.keys.setPosition({ row: QUERIES, col: i }); this.fire('token-hover', i); }}
               @blur=${() => this.fire('token-hover', null)}

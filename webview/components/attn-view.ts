@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import type { AttentionResult } from '../../src/shared/core';
 import type { ViewName } from '../../src/shared/protocol';
 import { registerExport, type ViewExport } from '../export-provider';
+import type { WithheldData } from '../withheld-data';
 
 /**
  * What every attention view takes from `<attn-app>`. Views fire bubbling, composed `token-hover`,
@@ -18,6 +19,10 @@ export class AttnView extends LitElement {
   @property({ attribute: false }) lockedToken: number | null = null;
   /** Key tokens hidden by the user; the views renormalise or dim them. */
   @property({ attribute: false }) hiddenTokens: readonly number[] = [];
+  /** Where a view asks for the rows and rasters of matrices the snapshot withholds (see isWithheld). */
+  @property({ attribute: false }) data: WithheldData | null = null;
+  /** Grows with every answer the store receives: views that drew from it draw again. */
+  @property({ type: Number }) dataVersion = 0;
   /** Grows when the VS Code theme changes: views that paint canvases repaint on it. */
   @state() protected themeTick = 0;
   private unregisterExport?: () => void;

@@ -72,22 +72,21 @@ function vectorText(v: ArrayLike<number>, digits = 3): string {
   return `[${parts.join(', ')}]`;
 }
 
-const shareCache = new WeakMap<Matrix, Map<number, number>>();
+const shareCache = new WeakMap<object, Map<number, number>>();
 
-/** Σ_j ‖w_ij · v_j‖ for row i. */
-function rowContributionNormSum(head: HeadResult, i: number): number {
-  const w = head.weights;
-  const v = head.v as Matrix;
-  let byRow = shareCache.get(w);
+/** Σ_j ‖w_ij · v_j‖ for row i (`row`: its weights), cached per matrix (or asked-for row) and row. */
+function rowContributionNormSum(head: HeadResult, i: number, row: Float32Array): number {
+  const key: object = head.weights.rows > i ? head.weights : row;
+  let byRow = shareCache.get(key);
   if (!byRow) {
     byRow = new Map();
-    shareCache.set(w, byRow);
+    shareCache.set(key, byRow);
   }
   const hit = byRow.get(i);
   if (hit !== undefined) return hit;
-  const norms = vNorms(v);
+  const norms = vNorms(head.v as Matrix);
   let total = 0;
-  for (let j = 0; j < w.cols; j++) total += Math.abs(at(w, i, j)) * norms[j];
+  for (let j = 0; j < row.length; j++) total += Math.abs(row[j]) * norms[j];
   byRow.set(i, total);
   return total;
 }
@@ -109,22 +108,55 @@ function vNorms(v: Matrix): Float64Array {
   return n;
 }
 
-/** The step-by-step story of cell (i, j) of one head. */
-export function deriveCell(result: AttentionResult, layer: number, headIndex: number, i: number, j: number): CellDerivation | null {
+/**
+ * Row i of a head's n×n matrices. A large result withholds them (see isWithheld): then the row the view asked for
+ * (RowAnswer), and Q, K, V and Z of the focused head, which travel whole, give the same derivation.
+ */
+export interface CellRows {
+  readonly weights: Float32Array;
+  readonly scores: Float32Array | null;
+  readonly scaled: Float32Array | null;
+}
+
+function rowsOf(head: HeadResult, i: number): CellRows | null {
+  const row = (m: Matrix | null) => (m && i < m.rows ? m.data.subarray(i * m.cols, (i + 1) * m.cols) : null);
+  const weights = row(head.weights);
+  return weights ? { weights, scores: row(head.scores), scaled: row(head.scaled) } : null;
+}
+
+const rowPartsCache = new WeakMap<Float32Array, { max: number; sum: number }>();
+
+/** max and Σ e^(s−max) of an asked-for row of scaled scores. */
+function rowParts(head: HeadResult, i: number, scaled: Float32Array): { max: number; sum: number } {
+  if (head.scaled && head.scaled.rows > i) return rowSoftmaxParts(head.scaled, i);
+  let parts = rowPartsCache.get(scaled);
+  if (!parts) {
+    parts = rowSoftmaxParts({ rows: 1, cols: scaled.length, data: scaled }, 0);
+    rowPartsCache.set(scaled, parts);
+  }
+  return parts;
+}
+
+/** The step-by-step story of cell (i, j) of one head (`asked`: row i, when the head's matrices are withheld). */
+export function deriveCell(result: AttentionResult, layer: number, headIndex: number, i: number, j: number, asked?: CellRows): CellDerivation | null {
   const head = result.layers[layer]?.heads[headIndex];
   if (!head) return null;
-  const w = head.weights;
-  if (i < 0 || j < 0 || i >= w.rows || j >= w.cols) return null;
+  // A withheld matrix is 0×0: the tokens give its shape.
+  const n = head.weights.rows > 0 ? head.weights.rows : result.tokens.length;
+  const m = head.weights.cols > 0 ? head.weights.cols : result.keyTokens.length;
+  if (i < 0 || j < 0 || i >= n || j >= m) return null;
+  const rows = asked ?? rowsOf(head, i);
+  if (!rows || j >= rows.weights.length) return null;
   // Tokens are counted from 1 on screen, as the token view counts them; the subscripts follow.
   const qn = i + 1;
   const kn = j + 1;
   const query = result.tokens[i] ?? `#${qn}`;
   const keyTok = result.keyTokens[j] ?? `#${kn}`;
   const lines: DerivationLine[] = [];
-  const weight = at(w, i, j);
-  const masked = head.scaled ? at(head.scaled, i, j) === -Infinity : false;
+  const weight = rows.weights[j];
+  const masked = rows.scaled ? rows.scaled[j] === -Infinity : false;
 
-  if (head.q && head.k && head.scores) {
+  if (head.q && head.k && rows.scores) {
     const qi = head.q.data.subarray(i * head.q.cols, (i + 1) * head.q.cols);
     const kj = head.k.data.subarray(j * head.k.cols, (j + 1) * head.k.cols);
     const dk = qi.length;
@@ -132,10 +164,10 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
     const terms: string[] = [];
     for (let t = 0; t < shown; t++) terms.push(`(${fmt(qi[t], 3)}×${fmt(kj[t], 3)})`);
     if (shown < dk) terms.push(`… (${dk} terms)`);
-    const score = at(head.scores, i, j);
+    const score = rows.scores[j];
     lines.push({ key: 'score', label: 'score q·k', text: `${terms.join(' + ')} = ${fmt(score)}`, value: score });
-    if (head.scaled) {
-      const s = at(head.scaled, i, j);
+    if (rows.scaled) {
+      const s = rows.scaled[j];
       const temp = result.options.temperature;
       lines.push(
         masked
@@ -154,9 +186,9 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
     });
   }
 
-  if (head.scaled) {
-    const s = at(head.scaled, i, j);
-    const { max, sum } = rowSoftmaxParts(head.scaled, i);
+  if (rows.scaled) {
+    const s = rows.scaled[j];
+    const { max, sum } = rowParts(head, i, rows.scaled);
     if (masked) {
       lines.push({ key: 'weight', label: 'weight', text: `e^(-∞) = 0, so the weight is ${fmt(weight)}`, value: weight });
     } else {
@@ -176,7 +208,7 @@ export function deriveCell(result: AttentionResult, layer: number, headIndex: nu
     const vj = head.v.data.subarray(j * head.v.cols, (j + 1) * head.v.cols);
     const contrib = Array.from(vj, (x) => x * weight);
     lines.push({ key: 'contribution', label: 'w·v_j', text: `${fmt(weight)} × v_${kn} = ${vectorText(contrib)}` });
-    const total = rowContributionNormSum(head, i);
+    const total = rowContributionNormSum(head, i, rows.weights);
     const mine = Math.abs(weight) * vNorms(head.v)[j];
     const share = total > 0 ? mine / total : 0;
     lines.push({ key: 'share', label: 'share of z', text: `‖w·v_${kn}‖ / Σ‖w·v‖ = ${fmt(mine)} / ${fmt(total)} = ${(share * 100).toFixed(1)}% of z_${qn}`, value: share });

@@ -4,8 +4,8 @@ import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/cor
 import { headStats } from '../../../src/core/stats';
 import { runJob } from '../../../src/compute/job';
 import { transferables } from '../../../src/compute/transferables';
-import { MAX_LAYER_WEIGHT_CELLS, NO_WEIGHTS, slimResult } from '../../../src/compute/slice';
-import { isSlimmed } from '../../../src/shared/protocol';
+import { DEFAULT_FOCUS, MAX_LAYER_WEIGHT_CELLS, slimResult } from '../../../src/compute/slice';
+import { isSlimmed, isWithheld } from '../../../src/shared/protocol';
 
 const payloadBytes = (r: AttentionResult) => transferables(r).reduce((sum, b) => sum + b.byteLength, 0);
 
@@ -50,8 +50,8 @@ describe('slimResult with summaries', () => {
     expect(isSlimmed(r)).toBe(true);
     const s = summarizeHeads(r);
     const slim = slimResult(r, { layer: 2, head: 1, view: 'pipeline', matrix: 'weights' }, s);
-    expect(slim.layers[0].heads[0].weights).toBe(NO_WEIGHTS);
-    expect(slim.layers[3].heads[2].weights).toBe(NO_WEIGHTS);
+    expect(isWithheld(slim.layers[0].heads[0].weights) && slim.layers[0].heads[0].weights.withheld).toEqual({ kind: 'withheld', rows: 300, cols: 300, reason: 'summarized' });
+    expect(isWithheld(slim.layers[3].heads[2].weights)).toBe(true);
     for (const h of slim.layers[2].heads) {
       expect(h.weights.rows).toBe(300);
       expect(h.weights.data.buffer.byteLength).toBe(300 * 300 * 4); // not the whole file buffer
@@ -123,10 +123,17 @@ describe('the focused head of a large computed result', () => {
     const tokens = focusedHead('tokens', 'weights');
     expect([tokens.scores, tokens.scaled]).toEqual([null, null]);
     expect([tokens.q, tokens.k, tokens.v, tokens.output].every((m) => m !== null)).toBe(true);
-    expect(tokens.weights.rows).toBe(300);
-    expect(focusedHead('matrix', 'scores').scores).not.toBeNull();
-    expect(focusedHead('matrix', 'scores').scaled).toBeNull();
-    expect(focusedHead('matrix', 'scaled').scaled).not.toBeNull();
+    // The token and matrix views ask for rows and rasters: the n×n matrices they draw are withheld by name.
+    const onRequest = { kind: 'withheld', rows: 300, cols: 300, reason: 'on-request' };
+    expect(isWithheld(tokens.weights) && tokens.weights.withheld).toEqual(onRequest);
+    expect(focusedHead('grid', 'weights').weights.rows).toBe(300);
+    const scores = focusedHead('matrix', 'scores');
+    expect(isWithheld(scores.scores) && scores.scores.withheld).toEqual(onRequest);
+    expect(scores.scaled).toBeNull();
+    expect(isWithheld(focusedHead('matrix', 'scaled').scaled)).toBe(true);
+    // Sliced again (the host slices what the worker sent), a withheld matrix keeps its true shape.
+    const again = slimResult(slimResult(outcome.result, { layer: 0, head: 1, view: 'tokens', matrix: 'weights' }, outcome.headSummaries), DEFAULT_FOCUS, outcome.headSummaries);
+    expect(again.layers[0].heads.map((h) => isWithheld(h.weights) && h.weights.withheld)).toEqual([onRequest, onRequest]);
     const pipeline = focusedHead('pipeline', 'weights');
     expect([pipeline.scores, pipeline.scaled].every((m) => m !== null)).toBe(true);
   });

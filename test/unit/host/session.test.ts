@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, resultFrame, type AttentionResult, type AttentionSpec } from '../../../src/core';
-import { DEFAULT_FOCUS, NO_WEIGHTS, slimResult } from '../../../src/compute/slice';
+import { DEFAULT_FOCUS, slimResult } from '../../../src/compute/slice';
 import { needsSlice, PanelSession } from '../../../src/panel/session';
-import type { Snapshot, ToWebview } from '../../../src/shared/protocol';
+import { isWithheld, type Snapshot, type ToWebview } from '../../../src/shared/protocol';
 
 /** A precomputed result of `heads` uniform causal heads over n tokens (n above 256 is a large, slimmed result). */
 function result(n: number, heads = 2): AttentionResult {
@@ -93,11 +93,15 @@ describe('PanelSession', () => {
     s.show(parts(result(3)));
     expect(s.setFocus({ ...DEFAULT_FOCUS, head: 1 })).toBe(false); // small: every head travelled whole
     s.show(parts(slimResult(result(300), s.focus)));
-    expect(s.setFocus({ ...DEFAULT_FOCUS, head: 1, view: 'grid' })).toBe(false); // the same head's weights
+    // The token view asked for rows; the head grid draws the layer's weights.
+    expect(s.setFocus({ ...DEFAULT_FOCUS, head: 1, view: 'grid' })).toBe(true);
+    expect(s.setFocus({ ...DEFAULT_FOCUS, head: 1, view: 'grid', matrix: 'scores' })).toBe(false); // the same head's weights
     expect(s.setFocus({ ...DEFAULT_FOCUS, head: 0, view: 'grid' })).toBe(true);
     expect(s.setFocus({ ...DEFAULT_FOCUS, head: 0, view: 'matrix', matrix: 'scores' })).toBe(true);
     expect(needsSlice(DEFAULT_FOCUS, { ...DEFAULT_FOCUS, view: 'matrix', matrix: 'weights' })).toBe(false);
     expect(needsSlice(DEFAULT_FOCUS, { ...DEFAULT_FOCUS, view: 'pipeline' })).toBe(true);
+    // A "what if" or word grouping computes from whole matrices: the rows-and-rasters slice will not do.
+    expect(needsSlice(DEFAULT_FOCUS, { ...DEFAULT_FOCUS, whole: true })).toBe(true);
   });
 
   it('a slice travels alone, to a ready webview, for the snapshot on screen only, and is not kept', () => {
@@ -105,7 +109,7 @@ describe('PanelSession', () => {
     s.onReady();
     const big = result(300);
     const shown = s.show(parts(slimResult(big, s.focus)));
-    expect(shown.result.layers[0].heads[1].weights).not.toBe(NO_WEIGHTS); // one layer of 2 × 300² fits: every head keeps weights
+    expect(isWithheld(shown.result.layers[0].heads[1].weights)).toBe(false); // no summaries: every head keeps weights
     s.setFocus({ ...DEFAULT_FOCUS, view: 'matrix', matrix: 'scores' });
     const layers = slimResult(big, s.focus).layers;
     sent.length = 0;

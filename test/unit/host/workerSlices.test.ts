@@ -10,7 +10,8 @@ import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeClient } from '../../../src/compute/computeClient';
 import { runJob, type ComputeOutcome, type ComputeRequest } from '../../../src/compute/job';
-import { DEFAULT_FOCUS, NO_WEIGHTS, slimResult, type Focus } from '../../../src/compute/slice';
+import { DEFAULT_FOCUS, slimResult, type Focus } from '../../../src/compute/slice';
+import { withheldMatrix } from '../../../src/shared/protocol';
 import type { AttentionResult } from '../../../src/core';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 
@@ -51,8 +52,9 @@ describe('results live in the worker', () => {
     expect(outcome.result).toEqual(slimResult(whole.result, DEFAULT_FOCUS, whole.headSummaries));
     const head = outcome.result.layers[0].heads[0];
     expect([head.scores, head.scaled, outcome.result.layers[0].input]).toEqual([null, null, null]);
-    // Two layers of 3 × 300² weights fit the per-layer limit: the focused layer's heads keep weights, the other layer's not.
-    expect(outcome.result.layers[1].heads[0].weights).toEqual(NO_WEIGHTS);
+    // The token view asks for the rows it draws: the focused layer's weights stay here, the other layer's are summarized.
+    expect(outcome.result.layers[0].heads[1].weights).toEqual(withheldMatrix(300, 300, 'on-request'));
+    expect(outcome.result.layers[1].heads[0].weights).toEqual(withheldMatrix(300, 300, 'summarized'));
   });
 
   it('asked for tokens first, a large result comes with no matrix at all: summaries stand in, the slice follows', async () => {
@@ -61,10 +63,10 @@ describe('results live in the worker', () => {
     expect(outcome.ok && outcome.headSummaries?.length).toBe(2);
     for (const layer of result.layers) {
       expect([layer.input, layer.concat, layer.attentionOutput, layer.output]).toEqual([null, null, null, null]);
-      for (const head of layer.heads) expect([head.weights, head.q, head.scores]).toEqual([NO_WEIGHTS, null, null]);
+      for (const head of layer.heads) expect([head.weights, head.q, head.scores]).toEqual([withheldMatrix(300, 300, 'summarized'), null, null]);
     }
     expect(result.tokens).toHaveLength(300);
-    const layers = await client.slice(DEFAULT_FOCUS);
+    const layers = await client.slice({ ...DEFAULT_FOCUS, view: 'grid' });
     expect(layers![0].heads[0].weights).toEqual(resultOf(runJob(request(1))).layers[0].heads[0].weights);
   });
 
@@ -86,13 +88,13 @@ describe('results live in the worker', () => {
       const layers = await client.slice(focus);
       expect(layers).toEqual(slimResult(whole, focus, summaries.ok ? summaries.headSummaries : undefined).layers);
     }
-    const scores = (await client.slice(focuses[1]))![1].heads[1].scores;
+    const scores = (await client.slice({ ...focuses[1], view: 'pipeline' }))![1].heads[1].scores;
     expect(scores).toEqual(whole.layers[1].heads[1].scores);
   });
 
   it('a new computation replaces the kept result; a failed one leaves none to slice', async () => {
     resultOf(await client.compute(request(2)));
-    const layers = await client.slice({ layer: 0, head: 1, view: 'matrix', matrix: 'scaled' });
+    const layers = await client.slice({ layer: 0, head: 1, view: 'pipeline', matrix: 'scaled' });
     expect(layers![0].heads[1].scaled).toEqual(resultOf(runJob(request(2))).layers[0].heads[1].scaled);
     const failed = await client.compute({ kind: 'selection', text: '   ', settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
     expect(failed.ok).toBe(false);
@@ -105,4 +107,65 @@ describe('results live in the worker', () => {
     expect(await client.slice(DEFAULT_FOCUS)).toBeUndefined();
     resultOf(await running);
   });
+
+  it('answers the heatmap\'s raster from the kept result: block maxima of the asked part, masked blocks −∞', async () => {
+    const causal = { ...request(4), settings: { ...DEFAULT_COMPUTE_SETTINGS, heads: 3, layers: 2, seed: 4, mask: { kind: 'causal' } } } as ComputeRequest;
+    const shown = resultOf(await client.compute(causal, undefined, 'tokens'));
+    expect(shown.layers[0].heads[1].weights.rows).toBe(0);
+    const whole = resultOf(runJob(causal)).layers[0].heads[1];
+    const ask = { requestId: 7, seq: 1, layer: 0, head: 1, rows: [10, 250] as const, cols: [0, 300] as const, outWidth: 75, outHeight: 60 };
+    const weights = await client.raster({ ...ask, matrix: 'weights' });
+    if (!weights || 'problem' in weights) throw new Error('no raster');
+    // 240 rows into 60 and 300 columns into 75: blocks of 4 cells along both axes.
+    expect([weights.block, weights.height, weights.width]).toEqual([4, 60, 75]);
+    expect(weights.values).toEqual(blockMax(whole.weights.data, 300, ask.rows, ask.cols, 4, whole.scaled!.data));
+    // Above the diagonal every cell of a block is masked: the block says so; the colours are the whole matrix's.
+    expect(weights.values[0 * 75 + 74]).toBe(-Infinity);
+    expect(weights.domain).toEqual({ min: 0, max: Math.max(...whole.weights.data) });
+    const scaled = await client.raster({ ...ask, matrix: 'scaled' });
+    if (!scaled || 'problem' in scaled) throw new Error('no raster');
+    expect(scaled.values).toEqual(blockMax(whole.scaled!.data, 300, ask.rows, ask.cols, 4, null, true));
+  });
+
+  it('answers one row of the kept result; none for a result it no longer keeps', async () => {
+    resultOf(await client.compute(request(5), undefined, 'tokens'));
+    const whole = resultOf(runJob(request(5))).layers[1].heads[2];
+    const row = await client.row({ requestId: 1, seq: 1, layer: 1, head: 2, query: 123 });
+    if (!row || 'problem' in row) throw new Error('no row');
+    expect(Array.from(row.weights)).toEqual(Array.from(whole.weights.data.subarray(123 * 300, 124 * 300)));
+    expect(Array.from(row.scaled!)).toEqual(Array.from(whole.scaled!.data.subarray(123 * 300, 124 * 300)));
+    expect(await client.row({ requestId: 2, seq: 1, layer: 1, head: 2, query: 300 })).toEqual({ requestId: 2, seq: 1, problem: 'Query 301 is not in this result.' });
+    const running = client.compute(request(6));
+    expect(await client.row({ requestId: 3, seq: 1, layer: 0, head: 0, query: 0 })).toBeUndefined();
+    resultOf(await running);
+  });
 });
+
+/**
+ * Block maxima written out plainly (not the product's loop): per block, the largest visible value (signed: the value
+ * of largest magnitude); a block whose every cell is masked (−∞ in `mask`, or −∞ itself) is −∞.
+ */
+function blockMax(data: Float32Array, cols: number, [r0, r1]: readonly [number, number], [c0, c1]: readonly [number, number], block: number, mask: Float32Array | null, signed = false): Float32Array {
+  const gh = Math.ceil((r1 - r0) / block);
+  const gw = Math.ceil((c1 - c0) / block);
+  const out = new Float32Array(gh * gw);
+  for (let bi = 0; bi < gh; bi++) {
+    for (let bj = 0; bj < gw; bj++) {
+      let best = -Infinity;
+      let value = -Infinity;
+      for (let i = r0 + bi * block; i < Math.min(r1, r0 + (bi + 1) * block); i++) {
+        for (let j = c0 + bj * block; j < Math.min(c1, c0 + (bj + 1) * block); j++) {
+          const v = data[i * cols + j];
+          if (v === -Infinity || (mask && mask[i * cols + j] === -Infinity)) continue;
+          const key = signed ? Math.abs(v) : v;
+          if (key > best) {
+            best = key;
+            value = v;
+          }
+        }
+      }
+      out[bi * gw + bj] = value;
+    }
+  }
+  return out;
+}

@@ -21,10 +21,12 @@ import { readVar } from '../../theme';
 import { HostWidthController } from '../../controllers/host-width';
 import { RovingTabindexController, type GridPosition } from '../../controllers/roving-tabindex';
 import { matrixStyles } from './styles';
-import { prepare, rasterFor, type Prepared, type PreparedRaster } from './prepared';
+import { askedRaster, blockForCell, noRaster, prepare, rasterFor, type Prepared, type PreparedRaster } from './prepared';
+import type { IndexRange } from '../../../src/shared/core';
+import type { RasterWanted } from '../../withheld-data';
 import { drawBase, drawOverlay, sizedContext, widestLabel, type MatrixColours } from './painter';
 import {
-  cellAt, cellCenter, cellSize, EMPTY_VIEWPORT, ensureVisible, fitViewport, labelSizes, resetZoom, visibleCellBox, zoomAt,
+  cellAt, cellCenter, cellSize, EMPTY_VIEWPORT, ensureVisible, fitViewport, labelSizes, resetZoom, visibleCellBox, visibleRange, zoomAt,
   type Cell, type Viewport,
 } from './viewport';
 import { MatrixPointerController, type MatrixPointerHost } from './pointer-controller';
@@ -41,6 +43,9 @@ const KIND_TITLE: Record<MatrixKind, string> = {
   scaled: 'Scaled scores (× scale ÷ temperature, masked)',
   weights: 'Attention weights (softmax)',
 };
+
+/** The pause after a zoom or pan before a withheld matrix's next raster is asked for. */
+const RASTER_DEBOUNCE_MS = 80;
 
 const DIFFERENCE_TITLE = 'Δweight (what if − original)';
 const ROLLOUT_TITLE = 'Attention rollout, an approximation (Abnar & Zuidema 2020)';
@@ -70,7 +75,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   private readonly hostWidth = new HostWidthController(this);
   private readonly pointer = new MatrixPointerController(this);
   private readonly keys = new RovingTabindexController(this, {
-    shape: () => ({ rows: this.prepared?.matrix.rows ?? 0, cols: () => this.prepared?.matrix.cols ?? 0 }),
+    shape: () => ({ rows: this.prepared?.rows ?? 0, cols: () => this.prepared?.cols ?? 0 }),
     onMove: (at) => this.moveTo({ i: at.row, j: at.col }),
     onActivate: (at) => this.toggleLock(at.row),
   });
@@ -81,6 +86,9 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   private fittedTo: readonly unknown[] = [];
   private drawnFrom: readonly unknown[] = [];
   private lastHoverRow: number | null = null;
+  /** The raster last asked for (a withheld matrix) and its block size, and the pause before asking for the next. */
+  private asked: { readonly wanted: RasterWanted; readonly block: number } | null = null;
+  private rasterTimer: ReturnType<typeof setTimeout> | undefined;
   private fontFamily = 'sans-serif';
 
   constructor() {
@@ -96,6 +104,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.rasterTimer);
     window.removeEventListener('resize', this.onWindowResize);
   }
 
@@ -122,7 +131,12 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   /** Derivation of the active cell, as shown in the tooltip. */
   get derivation(): CellDerivation | null {
     if (!this.cell || !this.result) return null;
-    return (this.difference ? deriveDifferenceCell : deriveCell)(this.result, this.layer, this.head, this.cell.i, this.cell.j);
+    const { i, j } = this.cell;
+    if (this.difference) return deriveDifferenceCell(this.result, this.layer, this.head, i, j);
+    if (!this.prepared?.withheld) return deriveCell(this.result, this.layer, this.head, i, j);
+    // A withheld matrix: the row is asked for once, and the tooltip comes with it.
+    const row = this.data?.row(this.layer, this.head, i);
+    return row ? deriveCell(this.result, this.layer, this.head, i, j, row) : null;
   }
 
   protected override exportView() {
@@ -134,7 +148,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     const p = this.prepared;
     const r = this.result;
     if (!p || !r) return matrixToSvg({ rows: 0, cols: 0, data: new Float32Array(0) }, [], [], { title: ctx.title, colors: ctx.colors });
-    const m = p.kind === 'weights' ? hideTokens(p.matrix, this.hiddenTokens) : p.matrix;
+    // A withheld matrix is exported as drawn: the heatmap picture, its shape and labels.
+    const m = p.withheld ? { rows: p.rows, cols: p.cols, data: new Float32Array(0) } : p.kind === 'weights' ? hideTokens(p.matrix, this.hiddenTokens) : p.matrix;
     const png = this.baseCanvas?.toDataURL('image/png');
     return matrixToSvg(m, r.tokens.map(tokenText), r.keyTokens.map(tokenText), { title: ctx.title, colors: ctx.colors, kind: p.kind, mask: r.options.mask, pngDataUrl: png });
   }
@@ -146,7 +161,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('result') || changed.has('layer') || changed.has('head') || changed.has('kind') || changed.has('difference')) {
-      const shape = (p: Prepared | null): string => (p ? `${p.matrix.rows}x${p.matrix.cols}` : '');
+      const shape = (p: Prepared | null): string => (p ? `${p.rows}x${p.cols}` : '');
       const before = shape(this.prepared);
       this.prepared = prepare(this.result, this.layer, this.head, this.kind, this.difference);
       if (shape(this.prepared) !== before) {
@@ -162,20 +177,54 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       this.fit(p);
       this.fittedTo = room;
     }
-    // Cached per matrix and block size: cheap when the cell size did not change.
-    this.raster = rasterFor(p, cellSize(this.viewport) * (window.devicePixelRatio || 1));
+    // The keyboard cursor's row of a withheld matrix has come: announce the derivation it waited for.
+    if (changed.has('dataVersion') && p.withheld && this.cell && this.liveText === '') this.announce();
+    const cellDevicePx = cellSize(this.viewport) * (window.devicePixelRatio || 1);
+    // Cached per matrix and block size: cheap when the cell size did not change. A withheld matrix: the raster asked for.
+    this.raster = p.withheld ? this.askedRaster(p, cellDevicePx) : rasterFor(p, cellDevicePx);
+  }
+
+  /**
+   * The raster of a withheld matrix: the last one the worker sent for this head and kind (it stays on screen while
+   * the next comes), and a request for another when it does not cover the visible cells at the cell size drawn.
+   * Zoom and pan ask again after a short pause; the first picture asks at once.
+   */
+  private askedRaster(p: Prepared, cellDevicePx: number): PreparedRaster {
+    const data = this.data;
+    const answer = data?.raster(this.layer, this.head, p.kind) ?? null;
+    if (!data) return noRaster();
+    const block = blockForCell(cellDevicePx);
+    const { i0, i1, j0, j1 } = visibleRange(this.viewport);
+    const wanted: RasterWanted = {
+      layer: this.layer, head: this.head, matrix: p.kind, rows: [i0, i1], cols: [j0, j1],
+      outWidth: Math.max(1, Math.ceil((j1 - j0) / block)), outHeight: Math.max(1, Math.ceil((i1 - i0) / block)),
+    };
+    // Good enough: the same head and kind, covering the visible cells, at about the block size drawn (not coarser).
+    const fits = (have: { layer: number; head: number; matrix: MatrixKind; rows: IndexRange; cols: IndexRange }, haveBlock: number) =>
+      have.layer === wanted.layer && have.head === wanted.head && have.matrix === wanted.matrix && haveBlock <= block && haveBlock * 2 > block
+      && have.rows[0] <= i0 && have.rows[1] >= i1 && have.cols[0] <= j0 && have.cols[1] >= j1;
+    const pending = this.asked && data.lastWanted === this.asked.wanted && fits(this.asked.wanted, this.asked.block);
+    const waiting = this.asked && data.lastWanted !== this.asked.wanted && JSON.stringify(this.asked.wanted) === JSON.stringify(wanted);
+    if (!pending && !waiting && !(answer && fits(answer, answer.block))) {
+      clearTimeout(this.rasterTimer);
+      this.asked = { wanted, block };
+      // The first picture asks at once; zoom and pan ask after a short pause, the last raster staying meanwhile.
+      if (answer) this.rasterTimer = setTimeout(() => data.askRaster(wanted), RASTER_DEBOUNCE_MS);
+      else data.askRaster(wanted);
+    }
+    return answer ? askedRaster(answer) : noRaster();
   }
 
   /** Fits the viewport to the room below the matrix's top edge and to its labels (measured in the theme's font). */
   private fit(p: Prepared): void {
     this.fontFamily = getComputedStyle(this).fontFamily || 'sans-serif';
     const rowW = widestLabel(p.rowLabels, this.fontFamily);
-    const same = this.result?.keyTokens === this.result?.tokens && p.matrix.rows === p.matrix.cols;
+    const same = this.result?.keyTokens === this.result?.tokens && p.rows === p.cols;
     const { labelW, labelH } = labelSizes(rowW, same ? rowW : widestLabel(p.colLabels, this.fontFamily));
     // Fill the height from the matrix's top edge to the bottom of the panel (the page scrolls below a floor).
     const top = this.renderRoot.querySelector('.viewport')?.getBoundingClientRect().top ?? this.getBoundingClientRect().top + 64;
     const room = { width: this.hostWidth.width || this.clientWidth || 640, height: this.windowHeight - (top + window.scrollY) - 12 };
-    this.viewport = fitViewport(this.viewport, { rows: p.matrix.rows, cols: p.matrix.cols, labelW, labelH }, room);
+    this.viewport = fitViewport(this.viewport, { rows: p.rows, cols: p.cols, labelW, labelH }, room);
   }
 
   private colours(): MatrixColours {
@@ -195,7 +244,8 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       const colours = this.colours();
       if (from.some((x, k) => x !== this.drawnFrom[k])) {
         const ctx = sizedContext(this.baseCanvas, this.viewport, dpr);
-        if (ctx) drawBase(ctx, this.viewport, p, this.raster, colours, { hiddenTokens: this.hiddenTokens, fontFamily: this.fontFamily });
+        // Until a withheld matrix's first raster comes the canvas stays empty (the note says it is on its way).
+        if (ctx && this.raster !== noRaster()) drawBase(ctx, this.viewport, p, this.raster, colours, { hiddenTokens: this.hiddenTokens, fontFamily: this.fontFamily });
         this.drawnFrom = from;
       }
       const overlay = sizedContext(this.overlayCanvas, this.viewport, dpr);
@@ -278,7 +328,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
       this.liveText = '';
       return;
     }
-    const v = p.matrix.data[d.row * p.matrix.cols + d.col];
+    const v = p.withheld ? d.lines.find((l) => l.key === (p.kind === 'scores' ? 'score' : 'scaled'))?.value ?? NaN : p.matrix.data[d.row * p.matrix.cols + d.col];
     const valueText = p.kind === 'weights' ? '' : ` ${p.kind === 'scores' ? 'Score' : 'Scaled score'} ${fmt(v)}.`;
     // The whole derivation, not only the weight: keyboard and screen-reader users get what the tooltip shows.
     const steps = d.lines.map((l) => `${l.label}: ${l.text}.`).join(' ');
@@ -290,7 +340,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     if (!p) return;
     const start: GridPosition = this.cell
       ? { row: this.cell.i, col: this.cell.j }
-      : { row: Math.min(p.matrix.rows - 1, this.lockedToken ?? this.activeToken ?? 0), col: 0 };
+      : { row: Math.min(p.rows - 1, this.lockedToken ?? this.activeToken ?? 0), col: 0 };
     this.keys.setPosition(start);
     this.moveTo({ i: start.row, j: start.col });
   }
@@ -299,7 +349,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
   private openMenu(cell: Cell, anchor: Box): void {
     const p = this.prepared;
     if (!p || !this.result) return;
-    const masked = p.maskSource !== null && p.maskSource.data[cell.i * p.matrix.cols + cell.j] === -Infinity;
+    const masked = p.withheld ? this.derivation?.masked ?? false : p.maskSource !== null && p.maskSource.data[cell.i * p.matrix.cols + cell.j] === -Infinity;
     if (masked) return;
     const name = headTitle(this.layer, this.head, p.head.name);
     requestWhatIfMenu(this, {
@@ -345,7 +395,7 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
 
   private renderLegend(p: Prepared, r: PreparedRaster): TemplateResult {
     const d = r.domain;
-    const showMasked = p.kind !== 'scores' && p.maskSource !== null;
+    const showMasked = p.kind !== 'scores' && (p.withheld ? p.maskSpec.kind !== 'none' : p.maskSource !== null);
     const mid = d.kind !== 'sequential' ? html`<span>0</span>` : nothing;
     const meaning = p.difference ? 'Δweight: with the interventions − without' : d.kind === 'diverging' ? 'symmetric around 0' : 'weight';
     const scaleName = d.kind === 'sequential' ? 'Sequential colour scale: dark low, yellow high' : `Diverging colour scale: blue ${p.difference ? 'lower' : 'negative'}, light zero, red ${p.difference ? 'higher' : 'positive'}`;
@@ -389,15 +439,16 @@ export class AttnMatrix extends AttnView implements MatrixPointerHost {
     const name = headTitle(this.layer, this.head, p.head.name);
     const fallback = p.kind !== this.kind;
     const title = this.rollout ? ROLLOUT_TITLE : p.difference ? DIFFERENCE_TITLE : KIND_TITLE[p.kind];
-    const label = `${title}, ${name}: ${p.matrix.rows} queries × ${p.matrix.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
+    const label = `${title}, ${name}: ${p.rows} queries × ${p.cols} keys, counted from 1. Arrow keys move between cells, Enter locks the query token, Escape hides the details, plus and minus zoom.`;
     return html`
       <div class="toolbar">
-        <span class="title">${title} · ${name} · ${p.matrix.rows}×${p.matrix.cols}</span>
+        <span class="title">${title} · ${name} · ${p.rows}×${p.cols}</span>
         <button type="button" aria-label="Zoom out" title="Zoom out" @click=${() => this.zoomAt(0.8)}>−</button>
         <button type="button" aria-label="Zoom in" title="Zoom in" @click=${() => this.zoomAt(1.25)}>+</button>
         <button type="button" aria-label="Fit matrix" title="Fit" @click=${() => (this.viewport = resetZoom(this.viewport))}>Fit</button>
       </div>
       ${fallback ? html`<p class="note">${this.missingNote()}</p>` : nothing}
+      ${p.withheld && r === noRaster() ? html`<p class="note" role="status">${this.data?.problem ?? 'Asking the compute process for the heatmap…'}</p>` : nothing}
       ${this.renderLegend(p, r)}
       <div
         class="viewport ${this.panning ? 'panning' : ''}"

@@ -91,20 +91,25 @@ function drawCells(ctx: CanvasRenderingContext2D, v: Viewport, p: Prepared, r: P
   ctx.save();
   clipTo(ctx, labelW, labelH, cssW - labelW, cssH - labelH);
   ctx.imageSmoothingEnabled = false;
-  if (i1 > i0 && j1 > j0) {
+  // The part of the visible cells the raster covers (an asked-for raster may cover less while the next one comes).
+  const [r0, r1] = r.rows;
+  const [c0, c1] = r.cols;
+  const ti0 = Math.max(i0, r0);
+  const ti1 = Math.min(i1, r1);
+  const tj0 = Math.max(j0, c0);
+  const tj1 = Math.min(j1, c1);
+  if (ti1 > ti0 && tj1 > tj0) {
     const b = r.block;
-    ctx.drawImage(r.raster, j0 / b, i0 / b, (j1 - j0) / b, (i1 - i0) / b, ox + j0 * c, oy + i0 * c, (j1 - j0) * c, (i1 - i0) * c);
+    ctx.drawImage(r.raster, (tj0 - c0) / b, (ti0 - r0) / b, (tj1 - tj0) / b, (ti1 - ti0) / b, ox + tj0 * c, oy + ti0 * c, (tj1 - tj0) * c, (ti1 - ti0) * c);
   }
-  const data = p.matrix.data;
-  const cols = p.matrix.cols;
-  const mask = shownMask(p)?.data;
-  if (mask && c >= MIN_HATCH_CELL) {
+  const cell = cellReader(p, r);
+  if (cell.masked && c >= MIN_HATCH_CELL) {
     ctx.strokeStyle = MASKED_HATCH;
     ctx.lineWidth = 1;
     ctx.beginPath();
     for (let i = i0; i < i1; i++) {
       for (let j = j0; j < j1; j++) {
-        if (mask[i * cols + j] !== -Infinity) continue;
+        if (!cell.masked(i, j)) continue;
         const x = ox + j * c;
         const y = oy + i * c;
         // Two short diagonals near opposite corners: the cell centre keeps the masked colour.
@@ -122,8 +127,9 @@ function drawCells(ctx: CanvasRenderingContext2D, v: Viewport, p: Prepared, r: P
     ctx.textBaseline = 'middle';
     for (let i = i0; i < i1; i++) {
       for (let j = j0; j < j1; j++) {
-        const value = data[i * cols + j];
-        const masked = mask ? mask[i * cols + j] === -Infinity : false;
+        const value = cell.value(i, j);
+        if (value === undefined) continue;
+        const masked = cell.masked?.(i, j) ?? false;
         ctx.fillStyle = textOn(colourOf(value, r.domain, masked));
         ctx.fillText(fmtShort(value), ox + (j + 0.5) * c, oy + (i + 0.5) * c + c * 0.18);
       }
@@ -139,6 +145,35 @@ function drawCells(ctx: CanvasRenderingContext2D, v: Viewport, p: Prepared, r: P
     ctx.globalAlpha = 1;
   }
   ctx.restore();
+}
+
+interface CellReader {
+  /** The cell's value, undefined where it is not here (an asked-for raster pooled it or does not cover it). */
+  value(i: number, j: number): number | undefined;
+  /** Whether the cell is masked; absent when nothing is masked. */
+  masked?(i: number, j: number): boolean;
+}
+
+/** The cells' values and mask: from the matrix, or from an asked-for raster at one value per cell. */
+function cellReader(p: Prepared, r: PreparedRaster): CellReader {
+  if (!p.withheld) {
+    const { data, cols } = p.matrix;
+    const mask = shownMask(p)?.data;
+    return { value: (i, j) => data[i * cols + j], ...(mask ? { masked: (i: number, j: number) => mask[i * cols + j] === -Infinity } : {}) };
+  }
+  const cells = r.cells;
+  const [r0, r1] = r.rows;
+  const [c0, c1] = r.cols;
+  const width = c1 - c0;
+  const raw = (i: number, j: number) => (cells && i >= r0 && i < r1 && j >= c0 && j < c1 ? cells[(i - r0) * width + (j - c0)] : undefined);
+  // −∞ is a masked cell: its weight is 0, its scaled score −∞ (raw scores show no mask).
+  return {
+    value: (i, j) => {
+      const v = raw(i, j);
+      return v === -Infinity && p.kind === 'weights' ? 0 : v;
+    },
+    ...(p.kind === 'scores' ? {} : { masked: (i: number, j: number) => raw(i, j) === -Infinity }),
+  };
 }
 
 /** Row and column labels, every k-th when they would overlap; hidden tokens' labels dimmed. */

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AttentionPanel } from '../../src/panel/attentionPanel';
+import { isWithheld, type RasterAnswer, type RowAnswer, type ToWebview } from '../../src/shared/protocol';
+import { DEFAULT_UI } from '../../src/shared/uiState';
+import { api, closeAll, waitFor } from './helpers';
+
+/** What a message carries in typed arrays (what dominates its time on code-server's channel). */
+function binaryBytes(value: unknown, seen = new Set<unknown>()): number {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return 0;
+  seen.add(value);
+  return Object.values(value).reduce((sum: number, v) => sum + binaryBytes(v, seen), 0);
+}
+
+/** Every message the panel posts to its webview from now on, with its bytes. */
+function recordPosts(panel: AttentionPanel): { type: string; bytes: number; message: ToWebview }[] {
+  const posted: { type: string; bytes: number; message: ToWebview }[] = [];
+  const webview = panel.panel.webview;
+  const post = webview.postMessage.bind(webview);
+  Object.assign(webview, {
+    postMessage: (message: ToWebview) => {
+      posted.push({ type: message.type, bytes: binaryBytes(message), message });
+      return post(message);
+    },
+  });
+  return posted;
+}
+
+const MB = 1024 * 1024;
+
+/** Issue 14: a 2,000-token selection's matrices stay in the compute process; the webview asks for what it draws. */
+describe('The webview asks for what it draws, through the panel host', () => {
+  afterEach(closeAll);
+
+  it('a 2,000-token selection: the heatmap raster and a row come on request, and no message carries more than 2 MB', async function () {
+    this.timeout(180_000);
+    const { panels } = await api();
+    const words = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
+    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
+    const panel = await waitFor(() => panels.all().find((p) => p.current?.result.tokens.length === 2000), 'a 2,000-token result', 120_000);
+    const posted = recordPosts(panel);
+    const seq = panel.current!.seq;
+    assert.ok(binaryBytes(panel.current) <= 2 * MB, 'the snapshot carries at most 2 MB');
+    const first = panel.current!.result.layers[0].heads[0].weights;
+    assert.ok(isWithheld(first), 'the snapshot withholds the weights by name');
+    assert.deepEqual([first.withheld.rows, first.withheld.cols], [2000, 2000]);
+
+    // Play the webview: the Matrix view, then the raster it draws and the row under the pointer.
+    panel.onMessage({ type: 'uiState', ui: { ...DEFAULT_UI, view: 'matrix', matrix: 'weights' } });
+    panel.onMessage({ type: 'raster', request: { requestId: 1_000_000, seq, layer: 0, head: 0, matrix: 'weights', rows: [0, 2000], cols: [0, 2000], outWidth: 700, outHeight: 700 } });
+    panel.onMessage({ type: 'row', request: { requestId: 1_000_001, seq, layer: 0, head: 0, query: 1999 } });
+    const raster = await waitFor(() => posted.find((p) => p.type === 'raster' && (p.message as { answer: RasterAnswer }).answer.requestId === 1_000_000), 'the raster answer', 60_000);
+    const answer = (raster.message as { answer: RasterAnswer }).answer;
+    assert.deepEqual([answer.block, answer.width, answer.height], [3, 667, 667]);
+    assert.ok(answer.values.every((v) => v === -Infinity || (v >= 0 && v <= 1)), 'block maxima of weights, or masked');
+    const row = await waitFor(() => posted.find((p) => p.type === 'row' && (p.message as { answer: RowAnswer }).answer.requestId === 1_000_001), 'the row answer', 60_000);
+    const weights = (row.message as { answer: RowAnswer }).answer.weights;
+    assert.equal(weights.length, 2000);
+    assert.ok(Math.abs(weights.reduce((s, w) => s + w, 0) - 1) < 1e-4, 'the row is a softmax row');
+
+    // A stale request (another snapshot) is refused in one sentence, not answered with data.
+    panel.onMessage({ type: 'row', request: { requestId: 1_000_002, seq: seq + 99, layer: 0, head: 0, query: 0 } });
+    const refused = await waitFor(() => posted.find((p) => p.type === 'row' && (p.message as { answer: { requestId: number } }).answer.requestId === 1_000_002), 'the refusal');
+    assert.deepEqual(refused.message, { type: 'row', answer: { requestId: 1_000_002, seq: seq + 99, problem: 'That result is no longer on screen.' } });
+
+    const largest = Math.max(...posted.map((p) => p.bytes));
+    console.log(`data requests at 2,000 tokens: ${posted.map((p) => `${p.type} ${(p.bytes / MB).toFixed(2)} MB`).join(', ')}`);
+    assert.ok(largest <= 2 * MB, `every message carries at most 2 MB (largest: ${(largest / MB).toFixed(2)} MB)`);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The webview's end of the data it asks for: a large result's snapshot withholds the focused head's n×n matrices
+ * (see isWithheld), and the views ask for the rows and the heatmap raster they draw. One store per panel, owned by
+ * `<attn-app>`: it numbers the requests, asks for a row once, keeps the answers of the snapshot on screen, and drops
+ * stale answers (another snapshot, or a raster request superseded by a newer one).
+ */
+import type { Matrix } from '../src/shared/core';
+import { isWithheld, type DataRefusal, type MatrixKind, type RasterAnswer, type RasterRequest, type RowAnswer, type RowRequest } from '../src/shared/protocol';
+
+export type DataRequest = { readonly type: 'raster'; readonly request: RasterRequest } | { readonly type: 'row'; readonly request: RowRequest };
+
+/** What a view asks for a raster: everything but the numbering. */
+export type RasterWanted = Omit<RasterRequest, 'requestId' | 'seq'>;
+
+/** The most rows kept per snapshot (a hover sweep over thousands of tokens asks for many). */
+const MAX_ROWS = 512;
+
+export class WithheldData {
+  private seq = -1;
+  private nextId = 1;
+  private latestRaster = 0;
+  private readonly rows = new Map<string, RowAnswer>();
+  private readonly asked = new Set<string>();
+  private rasterAnswer: RasterAnswer | null = null;
+  private wanted: RasterWanted | null = null;
+  /** Why the last request was refused, if it was (the views show it). */
+  problem: string | null = null;
+
+  /** @param send posts a request to the host; @param changed is told when an answer arrived. */
+  constructor(private readonly send: (request: DataRequest) => void, private readonly changed: () => void) {}
+
+  /** The snapshot on screen: answers of any other are dropped, and a new one starts afresh. */
+  showing(seq: number): void {
+    if (seq === this.seq) return;
+    this.seq = seq;
+    this.rows.clear();
+    this.asked.clear();
+    this.rasterAnswer = null;
+    this.wanted = null;
+    this.problem = null;
+  }
+
+  /** Row `query` of a head's weights (and scores), asked for once if not here yet (undefined until it comes). */
+  row(layer: number, head: number, query: number): RowAnswer | undefined {
+    const key = `${layer}/${head}/${query}`;
+    const row = this.rows.get(key);
+    if (row || this.asked.has(key) || this.seq < 0) return row;
+    this.asked.add(key);
+    this.send({ type: 'row', request: { requestId: this.nextId++, seq: this.seq, layer, head, query } });
+    return undefined;
+  }
+
+  /** The newest raster answered for this layer, head and matrix (it stays on screen while a newer one comes). */
+  raster(layer: number, head: number, matrix: MatrixKind): RasterAnswer | null {
+    const r = this.rasterAnswer;
+    return r && r.layer === layer && r.head === head && r.matrix === matrix ? r : null;
+  }
+
+  /** The raster asked for last (so a view asks again only when it needs another). */
+  get lastWanted(): RasterWanted | null {
+    return this.wanted;
+  }
+
+  askRaster(wanted: RasterWanted): void {
+    if (this.seq < 0) return;
+    this.wanted = wanted;
+    this.latestRaster = this.nextId++;
+    this.send({ type: 'raster', request: { ...wanted, requestId: this.latestRaster, seq: this.seq } });
+  }
+
+  receiveRaster(answer: RasterAnswer | DataRefusal): boolean {
+    if (answer.seq !== this.seq || answer.requestId !== this.latestRaster) return false;
+    if ('problem' in answer) this.problem = answer.problem;
+    else this.rasterAnswer = answer;
+    this.changed();
+    return true;
+  }
+
+  receiveRow(answer: RowAnswer | DataRefusal): boolean {
+    if (answer.seq !== this.seq) return false;
+    if ('problem' in answer) {
+      this.problem = answer.problem;
+    } else {
+      if (this.rows.size >= MAX_ROWS) this.rows.delete(this.rows.keys().next().value as string);
+      this.rows.set(`${answer.layer}/${answer.head}/${answer.query}`, answer);
+    }
+    this.changed();
+    return true;
+  }
+}
+
+/** A row answer's weights as a 1 × m matrix (row 0), for the helpers that take a matrix and a row index. */
+export function rowMatrix(row: Float32Array): Matrix {
+  return { rows: 1, cols: row.length, data: row };
+}
+
+/** Why a CSV or JSON export of `m` is not made, in one sentence; null when `m` is here to export. */
+export function withheldExportNote(m: Matrix): string | null {
+  if (!isWithheld(m)) return null;
+  const { rows, cols } = m.withheld;
+  return `CSV and JSON hold every number of the ${rows} × ${cols} matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).`;
+}
