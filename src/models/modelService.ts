@@ -7,7 +7,7 @@ import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
 import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
 import type { PartialModelResult } from '../compute/modelStream';
-import type { NextTokens, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { Focus } from '../compute/slice';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';

@@ -11,6 +11,7 @@ import { ModelClient } from '../../../src/compute/modelClient';
 import { ModelJobs } from '../../../src/compute/modelJob';
 import type { ModelOutcome, ModelRequest } from '../../../src/compute/modelProtocol';
 import type { PartialModelResult } from '../../../src/compute/modelStream';
+import { answerRaster, answerRow } from '../../../src/compute/raster';
 import { DEFAULT_FOCUS, payloadBytes, slimResult, type Focus } from '../../../src/compute/slice';
 import type { AttentionResult } from '../../../src/core';
 import { isSnapshot } from '../../../src/shared/validateMessage';
@@ -98,6 +99,17 @@ describe('a real model\'s result stays in the model process', () => {
     ];
     for (const focus of focuses) expectSame(await client.slice(run.id, focus), slimResult(full, focus, summaries).layers);
     expect(await client.slice(run.id + 1000, DEFAULT_FOCUS)).toBeUndefined();
+  });
+
+  it('rows and rasters of a kept run are answered by the model process, as the compute process answers them', async () => {
+    const run = client.run(request(), undefined);
+    await run.outcome;
+    const full = resultOf(whole);
+    const row = await client.data(run.id, { row: { requestId: 1, seq: 1, layer: 1, head: 2, query: 300 } });
+    expect(row).toEqual(answerRow(full, { requestId: 1, seq: 1, layer: 1, head: 2, query: 300 }));
+    const rasterRequest = { requestId: 2, seq: 1, layer: 0, head: 1, matrix: 'weights' as const, rows: [0, 512] as const, cols: [0, 512] as const, outWidth: 100, outHeight: 100 };
+    expect(await client.data(run.id, { raster: rasterRequest })).toEqual(answerRaster(full, rasterRequest));
+    expect(await client.data(run.id + 1000, { row: { requestId: 3, seq: 1, layer: 0, head: 0, query: 0 } })).toBeUndefined();
   });
 
   it('a run started with another focus streams and returns that focus\'s slice', async () => {
