@@ -64,7 +64,7 @@ function llamaLike(json: Json, family: 'llama' | 'qwen2'): ModelConfig {
   const bos = bosId(json);
   return {
     family, layers: count(json, 'num_hidden_layers'), heads, kvHeads: count(json, 'num_key_value_heads', heads), hidden, headDim,
-    intermediate: count(json, 'intermediate_size'), vocabSize: count(json, 'vocab_size'), maxPositions: count(json, 'max_position_embeddings', 2048),
+    intermediate: count(json, 'intermediate_size'), vocabSize: count(json, 'vocab_size'), maxPositions: count(json, 'max_position_embeddings', family === 'qwen2' ? 32768 : 2048),
     normEps: num(json, 'rms_norm_eps', 1e-6), rotaryDims: headDim, ropeTheta: num(json, 'rope_theta', 10000), activation: activation(json.hidden_act ?? 'silu'),
     tiedEmbeddings: json.tie_word_embeddings === true || (json.tie_word_embeddings === undefined && family === 'qwen2'),
     parallelResidual: false, bosTokenId: bos, prependBosByDefault: family === 'llama' && bos !== null,

@@ -63,8 +63,8 @@ describe('fields given', () => {
     expect(parse({ ...llama, rope_scaling: null, use_sliding_window: false }).family).toBe('llama');
   });
 
-  it('qwen2 ties its embeddings unless told not to, and does not prepend BOS', () => {
-    expect(parse({ ...llama, model_type: 'qwen2', bos_token_id: 5 })).toMatchObject({ family: 'qwen2', tiedEmbeddings: true, bosTokenId: 5, prependBosByDefault: false });
+  it('qwen2 ties its embeddings unless told not to, does not prepend BOS, and has 32768 positions (Qwen2Config\'s default)', () => {
+    expect(parse({ ...llama, model_type: 'qwen2', bos_token_id: 5 })).toMatchObject({ family: 'qwen2', tiedEmbeddings: true, bosTokenId: 5, prependBosByDefault: false, maxPositions: 32768 });
     expect(parse({ ...llama, model_type: 'qwen2', tie_word_embeddings: false }).tiedEmbeddings).toBe(false);
     expect(parse({ ...llama, tie_word_embeddings: 'yes' }).tiedEmbeddings).toBe(false);
   });
