@@ -153,4 +153,13 @@ describe('luminance, text colour and readable colours', () => {
     expect(readableOn('red', '#ffffff')).toBe('red');
     expect(readableOn('#ff0000', 'none')).toBe('#ff0000');
   });
+
+  it('readableOn at its two boundaries: a background of luminance exactly 0.18 is dark; a ratio met exactly is enough', () => {
+    // 0.2126·lin(0) + 0.7152·lin(109) + 0.0722·lin(252.54248697958283) is 0.18 to the last bit.
+    expect(luminance([0, 109, 252.54248697958283])).toBe(0.18);
+    expect(readableOn('#006dfc', 'rgb(0, 109, 252.54248697958283)')).toBe('#bfdbfe');
+    const exact = contrastRatio([0x77, 0x77, 0x77], [255, 255, 255]);
+    expect(readableOn('#777777', '#ffffff', 1, exact)).toBe('#777777');
+    expect(readableOn('#777777', '#ffffff', 1, exact + 1e-12)).toBe('#717171');
+  });
 });
