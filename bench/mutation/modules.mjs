@@ -12,21 +12,27 @@ export const GROUPS = {
   selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/selection.test.ts', 'test/unit/core/selection-literal.test.ts'] },
   validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
   kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
-  tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/seeds.test.ts'] },
+  tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/tokenize-literal.test.ts', 'test/unit/core/seeds.test.ts'] },
   // The other tests of test/unit/budget (archives, the host thread, inline jobs) build large inputs; these groups run the
   // tests written for each module, so a re-run takes minutes.
   budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   // src/core/tensorFile (~1,900 lines) in three groups, so that each run finishes within an hour on the shared machine
-  // and is counted: the JSON scanner and tree, the matrix and layer readers, the top level and its checks.
-  ...Object.fromEntries(Object.entries({
-    tensorFileJson: ['json', 'jsonParser', 'jsonScanner', 'limits'],
-    tensorFileRead: ['read', 'layers', 'layout', 'reference'],
-    tensorFileCheck: ['index', 'modes', 'options', 'problems', 'validate'],
-  }).map(([name, files]) => [name, {
-    mutate: files.map((f) => `src/core/tensorFile/${f}.ts`),
+  // and is counted: the JSON scanner and tree, the matrix and layer readers, the top level and its checks. The fuzz
+  // tests (30 s, and every surviving mutant reruns them) check only that parsing never throws, so the readers run
+  // without them: a lower bound. The scanner keeps them: they compare it with JSON.parse.
+  tensorFileJson: {
+    mutate: ['json', 'jsonParser', 'jsonScanner', 'limits'].map((f) => `src/core/tensorFile/${f}.ts`),
     tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'],
-  }])),
+  },
+  tensorFileRead: {
+    mutate: ['read', 'layers', 'layout', 'reference'].map((f) => `src/core/tensorFile/${f}.ts`),
+    tests: [...['bad-inputs', 'examples', 'parse', 'schema'].map((f) => `test/unit/tensorFile/${f}.test.ts`), 'test/unit/hostile/corpus.test.ts'],
+  },
+  tensorFileCheck: {
+    mutate: ['index', 'modes', 'options', 'problems', 'validate'].map((f) => `src/core/tensorFile/${f}.ts`),
+    tests: [...['bad-inputs', 'examples', 'parse', 'schema'].map((f) => `test/unit/tensorFile/${f}.test.ts`), 'test/unit/hostile/corpus.test.ts'],
+  },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
