@@ -1,5 +1,10 @@
 // Which tests StrykerJS runs against which modules (bench/mutation/run.mjs). Each group names the files it
 // mutates and the tests aimed at them; a group's tests must pass unmutated.
+const TENSOR_FILE_READER_TESTS = [
+  ...['bad-inputs', 'examples', 'parse', 'schema', 'messages-golden'].map((f) => `test/unit/tensorFile/${f}.test.ts`),
+  'test/unit/hostile/corpus.test.ts',
+];
+
 export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   // evaluate.ts and layer.ts carry the interventions option, whose tests are in test/unit/interventions.
@@ -27,11 +32,11 @@ export const GROUPS = {
   },
   tensorFileRead: {
     mutate: ['read', 'layers', 'layout', 'reference'].map((f) => `src/core/tensorFile/${f}.ts`),
-    tests: [...['bad-inputs', 'examples', 'parse', 'schema'].map((f) => `test/unit/tensorFile/${f}.test.ts`), 'test/unit/hostile/corpus.test.ts'],
+    tests: TENSOR_FILE_READER_TESTS,
   },
   tensorFileCheck: {
     mutate: ['index', 'modes', 'options', 'problems', 'validate'].map((f) => `src/core/tensorFile/${f}.ts`),
-    tests: [...['bad-inputs', 'examples', 'parse', 'schema'].map((f) => `test/unit/tensorFile/${f}.test.ts`), 'test/unit/hostile/corpus.test.ts'],
+    tests: TENSOR_FILE_READER_TESTS,
   },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
