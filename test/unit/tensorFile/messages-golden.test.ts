@@ -180,6 +180,69 @@ const CASES: readonly (readonly [string, string])[] = [
   ['head names, not an array', attention([I2], { head_names: {} })],
   ['head names, empty', attention([I2], { head_names: [] })],
   ['head names on bad attention', attention([[-1, 2], [1, 0]], { head_names: ['x'] })],
+  // JSON syntax (jsonScanner.ts, jsonParser.ts): the first error stops the parse.
+  ['syntax: a stray word after the value', '{"tokens": ["a"]} x'],
+  ['syntax: a second value', '{}\n{}'],
+  ['syntax: a missing colon', '{"tokens" ["a"]}'],
+  ['syntax: end after a property name', '{"tokens"'],
+  ['syntax: end after a comma in an object', '{"tokens": ["a"],'],
+  ['syntax: end inside an array', '{"tokens": ["a"'],
+  ['syntax: end after a colon', '{"tokens":'],
+  ['syntax: end after an opening brace', '{'],
+  ['syntax: a single-quoted key', "{'tokens': 1}"],
+  ['syntax: a bare key', '{tokens: 1}'],
+  ['syntax: a number as a key', '{1: 2}'],
+  ['syntax: a missing comma in an array', '{"tokens": ["a" "b"]}'],
+  ['syntax: a missing comma in an array, before a word', '{"tokens": [1 true]}'],
+  ['syntax: a missing comma in an object, before a long string', '{"a": 1 "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb": 2}'],
+  ['syntax: a missing comma in an object, before a string over two lines', '{"a": 1 "b\nc": 2}'],
+  ['syntax: a missing comma in an object, before a symbol', '{"a": 1 @}'],
+  ['syntax: trailing comma in an object', '{"a": 1, }'],
+  ['syntax: trailing comma in an array', '{"a": [1, 2 , ]}'],
+  ['syntax: a comma where a value belongs', '{"a": [,]}'],
+  ['syntax: a value missing before ]', '{"a": ]}'],
+  ['syntax: a value missing before }', '{"a": }'],
+  ['syntax: a single-quoted string', "{\"a\": 'x'}"],
+  ['syntax: +1', '{"a": [+1]}'],
+  ['syntax: .5', '{"a": [.5]}'],
+  ['syntax: NaN', '{"a": [NaN]}'],
+  ['syntax: Infinity', '{"a": Infinity}'],
+  ['syntax: -Infinity', '{"a": [1, -Infinity]}'],
+  ['syntax: inf', '{"a": inf}'],
+  ['syntax: -inf', '{"a": -inf}'],
+  ['syntax: nan', '{"a": nan}'],
+  ['syntax: information is a word, not inf', '{"a": information}'],
+  ['syntax: True', '{"a": True}'],
+  ['syntax: a symbol where a value belongs', '{"a": #}'],
+  ['syntax: a minus alone', '{"a": [-]}'],
+  ['syntax: a minus before a letter', '{"a": -x}'],
+  ['syntax: leading zeros', '{"a": [007]}'],
+  ['syntax: negative leading zeros', '{"a": -01}'],
+  ['syntax: a decimal point without digits', '{"a": 1.}'],
+  ['syntax: a decimal point before e', '{"a": 1.e5}'],
+  ['syntax: an exponent without digits', '{"a": 1e}'],
+  ['syntax: an exponent sign without digits', '{"a": 1e+}'],
+  ['syntax: a letter after a number', '{"a": 12abc}'],
+  ['syntax: an underscore after a number', '{"a": 1_000}'],
+  ['syntax: a capital letter after an exponent', '{"a": 1e5Z}'],
+  ['syntax: an unterminated string', '{"a": "abc'],
+  ['syntax: a string over a line break', '{"a": "ab\ncd"}'],
+  ['syntax: a string over a carriage return', '{"a": "ab\rcd"}'],
+  ['syntax: a tab in a string', '{"a": "a\tb"}'],
+  ['syntax: a bad escape', '{"a": "\\x"}'],
+  ['syntax: a backslash at the end', '{"a": "\\'],
+  ['syntax: a short unicode escape', '{"a": "\\u12"}'],
+  ['syntax: a non-hex unicode escape', '{"a": "\\u12G4"}'],
+  ['syntax: an unterminated block comment', '{"a": 1 /* x'],
+  ['syntax: a lone slash', '{"a": 1 / 2}'],
+  ['syntax: comments everywhere', '/*a*/{//b\n"tokens"/**/:/**/["a"]//c\r,"embeddings":[[1]]/*d*/}//e'],
+  ['syntax: 65 nested arrays', `{"a": ${'['.repeat(65)}${']'.repeat(65)}}`],
+  ['syntax: 64 nested arrays', `{"a": ${'['.repeat(63)}${']'.repeat(63)}}`],
+  ['syntax: 65 nested objects', `${'{"a":'.repeat(64)}{}${'}'.repeat(64)}`],
+  ['strings: every escape', '{"tokens": ["\\"\\\\\\/\\b\\f\\n\\r\\t", "\\u00e9\\u00C9x", "plain"], "embeddings": [[1], [2], [3]]}'],
+  ['numbers: short and long decimals, exponents', '{"tokens": ["a"], "embeddings": [[0, -0, 0.5, -0.25, 1.5e2, 2E-2, 1e+2, 0.000001, 0.1234567890123456789, 123456789.123456789, 1.0000000000000002, 1e-30, 0.00000000000000000000000001, 12.5e-1, 100e-2, 3]]}'],
+  ['duplicates in a big object, the first occurrence named', `{${Array.from({ length: 20 }, (_, i) => `"k${i}": ${i}`).join(', ')}, "k3": 0, "k19": 0, "k3": 1, "tokens": ["a"], "embeddings": [[1]]}`],
+  ['duplicates inside arrays', '{"tokens": ["a"], "embeddings": [[1]], "layers": [{"heads": [{"wq": [[1]], "wq": [[1]]}]}]}'],
   // The problem list (problems.ts): 100 listed, then one line for the rest.
   ['101 problems: one more error', file({ tokens: Array(101).fill(1), embeddings: [[1]] })],
   ['102 problems: two more errors', file({ tokens: Array(102).fill(1), embeddings: [[1]] })],
@@ -195,13 +258,15 @@ const CASES: readonly (readonly [string, string])[] = [
 /** One problem per line: severity, offset+length, 0-based line:column, the JSON path, then the message. */
 function render(name: string, text: string): string {
   const r = parseTensorFile(text);
-  const shown = text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+  const cut = text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+  const shown = cut.replace(/\r/g, '␍');
   const lines = [`## ${name}`, shown];
   const problems = r.ok ? r.warnings : r.problems;
-  if (r.ok) lines.push(`ok ${r.spec.kind}: ${JSON.stringify({ provenance: r.spec.provenance, options: r.spec.options, headNames: 'headNames' in r.spec ? r.spec.headNames : undefined, reference: r.reference && { ...r.reference } })}`);
+  if (r.ok) lines.push(`ok ${r.spec.kind}: ${JSON.stringify({ tokens: r.spec.tokens, provenance: r.spec.provenance, options: r.spec.options, headNames: 'headNames' in r.spec ? r.spec.headNames : undefined, reference: r.reference && { ...r.reference } })}`);
   // Long lists: the first three and the last two are enough to pin the wording, the count and the closing line.
   const listed = problems.length > 8 ? [...problems.slice(0, 3), ...problems.slice(-2)] : problems;
   if (listed.length < problems.length) lines.push(`(${problems.length} problems; the first 3 and the last 2)`);
+  if (r.ok && r.spec.kind === 'compute' && r.spec.embeddings !== undefined) lines.push(`embeddings ${Array.from(r.spec.embeddings.data).join(' ')}`);
   for (const p of listed) {
     const l = p.location;
     const where = l === undefined ? '(nowhere)' : `${l.offset}+${l.length} ${l.line}:${l.column} ${JSON.stringify(l.path)}`;
