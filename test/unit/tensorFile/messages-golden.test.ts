@@ -138,7 +138,7 @@ const CASES: readonly (readonly [string, string])[] = [
   ['attention 4 axes, a layer not an array', attention([[I2], 3])],
   ['attention 4 axes, layers of different head counts', attention([[I2, I2], [I2]])],
   ['attention 5 axes, batch of 2', attention([[[I2], [I2]]])],
-  ['attention 5 axes, inner not an array', attention([[3]].map((x) => [x]).concat([[[I2]]]))],
+  ['attention 5 axes, a batch item not an array', attention([[[I2]], [3]])],
   ['attention 5 axes', attention([[[I2, I2]]])],
   ['attention query rows', attention([[1, 0]])],
   ['attention one query row against one token', file({ tokens: ['a'], attention: [[1, 0], [0, 1]] })],
