@@ -75,7 +75,7 @@ const CASES: readonly (readonly [string, string])[] = [
   ['a large but allowed number in an item list', '{"tokens": ["a"], "embeddings": [[1e9, -1e9, "x"]]}'],
   ['strings that are almost non-finite or blank', base({ embeddings: [['xinf', 'nanx'], [' ', '+Infinity'], [1, 1]] })],
   ['a string of exactly 40 characters where a number belongs', base({ embeddings: [['b'.repeat(40), 1], [1, 1], [1, 1]] })],
-  ['options: mask window overflowing', base({ options: { mask: { window: 1e999 } } }).replace('null', '1e999')],
+  ['options: mask window overflowing', base({ options: { mask: { window: Infinity } } }).replace('null', '1e999')],
   ['unknown fields: three letters too many, an inherited name, a tie between two names', base({ tokensabc: 1, toString: 1, heads: [{ ...head, wz: 1 }] })],
   ['matrix not an array', base({ embeddings: 'x' })],
   ['matrix with no rows', base({ embeddings: [] })],
@@ -110,6 +110,12 @@ const CASES: readonly (readonly [string, string])[] = [
   ['ffn b1 not a vector', base({ heads: [head], ffn: { ...ffn, b1: 'x' } })],
   ['ffn b1 empty', base({ heads: [head], ffn: { ...ffn, b1: [] } })],
   ['ffn b2 with a string', base({ heads: [head], ffn: { ...ffn, b2: [0, '1'] } })],
+  ['shorthand with query only, no embeddings', file({ tokens: TOKENS, query: W })],
+  ['shorthand with key only, no embeddings', file({ tokens: TOKENS, key: W })],
+  ['shorthand with value only, no embeddings', file({ tokens: TOKENS, value: W })],
+  ['shorthand with a name, which only heads in "heads" have', file({ tokens: ['a'], query: [[1]], key: [[1]], value: [[1]], name: 3 })],
+  ['a stacked layer written as the shorthand', base({ layers: [{ query: X3, key: X3, value: X3 }] })],
+  ['a head with wq and wk and query', base({ heads: [{ wq: W, wk: W, query: W }] })],
   ['a named computed stack', base({ layers: [{ heads: [{ name: 'first', ...head }], wo: I2, ffn }, { heads: [head, head], wo: [[1, 0], [0, 1], [1, 0], [0, 1]] }] })],
   // Shapes (validate.ts).
   ['embeddings rows against tokens', file({ tokens: ['a'], embeddings: [[1], [2]] })],
@@ -144,6 +150,12 @@ const CASES: readonly (readonly [string, string])[] = [
   ['attention 4 axes, layers of different head counts', attention([[I2, I2], [I2]])],
   ['attention 5 axes, batch of 2', attention([[[I2], [I2]]])],
   ['attention 5 axes, a batch item not an array', attention([[[I2]], [3]])],
+  ['attention: a layer not an array, next to a layer with a row off 1', attention([[[[0.5, 0.4], [1, 0]]], 3])],
+  ['attention: a batch of 2 and a batch item not an array, next to a row off 1', attention([[[[[0.5, 0.4], [1, 0]]]], [[I2], [I2]], [3]])],
+  ['attention: layers of different head counts, with a row off 1', attention([[[[0.5, 0.4], [1, 0]], I2], [I2]])],
+  ['attention: a ragged head next to a head with a row off 1', attention([[[0.5, 0.4], [1]], [[0.5, 0.4], [1, 0]]])],
+  ['attention: two heads with too few query rows, and a row off 1', attention([[[0.5, 0.4]], [[1, 0]]])],
+  ['attention: two heads with too few key columns, and a row off 1', attention([[[0.5], [1]], [[1], [1]]])],
   ['attention 5 axes', attention([[[I2, I2]]])],
   ['attention query rows', attention([[1, 0]])],
   ['attention one query row against one token', file({ tokens: ['a'], attention: [[1, 0], [0, 1]] })],
@@ -168,6 +180,8 @@ const CASES: readonly (readonly [string, string])[] = [
   ['attention_file of another type', file({ tokens: ['a'], attention_file: 'a.pt' })],
   ['attention_file with backslashes and a tensor', file({ tokens: ['a'], attention_file: 'sub\\A.NPZ', attention_tensor: 'attn', description: 'd', source: 's' })],
   ['attention_file .npy with a tensor', file({ tokens: ['a'], attention_file: 'a.npy', attention_tensor: 'attn' })],
+  ['attention_file .npy with a tensor not a string', file({ tokens: ['a'], attention_file: 'a.npy', attention_tensor: 1 })],
+  ['attention_file with a colon inside a relative path', file({ tokens: ['a'], attention_file: 'data/run:1.npz' })],
   ['attention_file with a tensor not a string', file({ tokens: ['a'], attention_file: 'a.safetensors', attention_tensor: 1 })],
   ['attention_file with flat head names', file({ tokens: ['a'], key_tokens: ['b'], attention_file: 'a.npz', head_names: ['x', 'y'] })],
   ['attention_file with nested head names', file({ tokens: ['a'], attention_file: 'a.npz', head_names: [['x'], ['y', 'z']] })],
@@ -271,6 +285,7 @@ function render(name: string, text: string): string {
   // Long lists: the first three and the last two are enough to pin the wording, the count and the closing line.
   const listed = problems.length > 8 ? [...problems.slice(0, 3), ...problems.slice(-2)] : problems;
   if (listed.length < problems.length) lines.push(`(${problems.length} problems; the first 3 and the last 2)`);
+  if (r.ok && r.spec.kind === 'compute') lines.push(`head names ${JSON.stringify(r.spec.layers.map((l) => l.heads.map((h) => h.name ?? null)))}`);
   if (r.ok && r.spec.kind === 'compute' && r.spec.embeddings !== undefined) lines.push(`embeddings ${Array.from(r.spec.embeddings.data).join(' ')}`);
   for (const p of listed) {
     const l = p.location;
