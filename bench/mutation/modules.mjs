@@ -22,8 +22,9 @@ export const GROUPS = {
   // tests written for each module, so a re-run takes minutes.
   budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
-  // src/core/tensorFile (~1,900 lines) in three groups, so that each run finishes within an hour on the shared machine
-  // and is counted: the JSON scanner and tree, the matrix and layer readers, the top level and its checks. The fuzz
+  // src/core/tensorFile (~1,900 lines) in five groups, so that each run finishes within the hour on the shared machine
+  // and is counted: the JSON scanner and tree; the matrix and layer readers; modes, options and the problem list; the
+  // shape checks; the top level. The fuzz
   // tests (30 s, and every surviving mutant reruns them) check only that parsing never throws, so the readers run
   // without them: a lower bound. The scanner keeps them: they compare it with JSON.parse.
   tensorFileJson: {
@@ -35,9 +36,11 @@ export const GROUPS = {
     tests: TENSOR_FILE_READER_TESTS,
   },
   tensorFileCheck: {
-    mutate: ['index', 'modes', 'options', 'problems', 'validate'].map((f) => `src/core/tensorFile/${f}.ts`),
+    mutate: ['modes', 'options', 'problems'].map((f) => `src/core/tensorFile/${f}.ts`),
     tests: TENSOR_FILE_READER_TESTS,
   },
+  tensorFileShapes: { mutate: ['src/core/tensorFile/validate.ts'], tests: TENSOR_FILE_READER_TESTS },
+  tensorFileTop: { mutate: ['src/core/tensorFile/index.ts'], tests: TENSOR_FILE_READER_TESTS },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
