@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/core/evaluate';
 import { fromRows, zeros } from '../../../src/core/matrix';
 import type { AttentionResult, ComputeSpec } from '../../../src/core/types';
-import { deriveCell, rowSoftmaxParts } from '../../../webview/render/cell-derivation';
+import { deriveCell, deriveDifferenceCell, rowSoftmaxParts } from '../../../webview/render/cell-derivation';
 
 const provenance = { kind: 'file', description: 'hand-worked' } as const;
 function spec(overrides: Partial<ComputeSpec> = {}): ComputeSpec {
@@ -67,6 +67,14 @@ describe('deriveCell', () => {
     ]);
   });
 
+  it('exactly 8 terms and 8 values are all written out', () => {
+    const q = zeros(1, 8);
+    q.data.fill(0.5);
+    const r = evaluate(spec({ tokens: ['a'], layers: [{ heads: [{ query: q, key: q, value: q }] }], options: { scale: false, mask: { kind: 'none' }, temperature: 1 } }));
+    expect(texts(r, 0, 0)[0]).toBe(`score: ${Array(8).fill('(0.500×0.500)').join(' + ')} = 2.0000`);
+    expect(texts(r, 0, 0)[3]).toBe(`contribution: 1.0000 × v_1 = [${Array(8).fill('0.500').join(', ')}]`);
+  });
+
   it('exported weights: a note, and the weight alone; a head sent without Q and K says how to see it', () => {
     const w = fromRows([[0.75, 0.25], [0.5, 0.5]]);
     const precomputed = evaluate({ kind: 'precomputed', tokens: ['a', 'b'], attention: [[w]], options: { scale: true, mask: { kind: 'none' }, temperature: 1 }, provenance });
@@ -87,5 +95,29 @@ describe('rowSoftmaxParts', () => {
     expect(sum).toBeCloseTo(1 + Math.exp(-1), 12);
     expect(rowSoftmaxParts(m, 1)).toEqual({ max: -Infinity, sum: 0 });
     expect(rowSoftmaxParts(m, 0)).toBe(rowSoftmaxParts(m, 0));
+  });
+});
+
+describe('deriveDifferenceCell', () => {
+  const computed = evaluate(spec());
+  const delta: AttentionResult = {
+    ...computed,
+    layers: [{ ...computed.layers[0], heads: [{ ...computed.layers[0].heads[0], weights: fromRows([[0.125, -0.25], [0, 0.5]]) }] }],
+  };
+
+  it('one line: Δweight, the run with the interventions minus the run without', () => {
+    expect(deriveDifferenceCell(delta, 0, 0, 0, 1)).toEqual({
+      row: 0, col: 1, query: 'a', key: 'b', masked: false,
+      lines: [{ key: 'delta', label: 'Δweight', text: '-0.2500 (with the interventions − without)', value: -0.25 }],
+      summary: 'Query 1 to key 2: Δweight -0.2500.',
+    });
+    const unnamed = deriveDifferenceCell({ ...delta, tokens: [], keyTokens: [] }, 0, 0, 1, 0)!;
+    expect([unnamed.query, unnamed.key, unnamed.lines[0].value]).toEqual(['#2', '#1', 0]);
+  });
+
+  it('outside the matrix, or no such layer or head: null', () => {
+    for (const [l, h, i, j] of [[0, 0, 2, 0], [0, 0, 0, 2], [0, 0, -1, 0], [0, 0, 0, -1], [1, 0, 0, 0], [0, 1, 0, 0]]) {
+      expect(deriveDifferenceCell(delta, l, h, i, j)).toBeNull();
+    }
   });
 });

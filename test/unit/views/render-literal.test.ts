@@ -3,7 +3,7 @@
 // readable colours. Written for mutation testing (bench/mutation/README.md); no DOM needed.
 import { describe, expect, it } from 'vitest';
 import {
-  colourOf, cssGradient, divergingDomain, LUT_SIZE, luminance, lutIndex, MASKED_PACKED, MASKED_RGB, matrixDomain, packedTable, rgbCss, rgbHex,
+  colourOf, cssGradient, differenceDomain, divergingDomain, LUT_SIZE, luminance, lutIndex, MASKED_PACKED, MASKED_RGB, matrixDomain, packedTable, rgbCss, rgbHex,
   sequentialDomain, textOn,
 } from '../../../webview/render/colour-scale';
 import { contrastRatio, parseColour, readableOn } from '../../../webview/render/contrast';
@@ -75,6 +75,16 @@ describe('colour scales', () => {
     expect([0, 64, 85, 128, 255].map((v) => colourOf(v, seq))).toEqual([[38, 20, 71], [45, 88, 140], [41, 107, 140], [32, 144, 140], [248, 230, 40]]);
     const div = divergingDomain(127.5);
     expect([-127.5, -0.5, 0, 127.5].map((v) => colourOf(v, div))).toEqual([[33, 80, 160], [235, 235, 236], [236, 235, 235], [170, 25, 40]]);
+  });
+
+  it('the difference ramp (Δweight): blue, pale blue, near-white, salmon, red; symmetric around 0', () => {
+    const d = differenceDomain(127.5);
+    expect(d).toEqual({ kind: 'difference', min: -127.5, max: 127.5 });
+    expect([differenceDomain(0), differenceDomain(-2)]).toEqual([{ kind: 'difference', min: -1, max: 1 }, { kind: 'difference', min: -1, max: 1 }]);
+    // −63.75 → entry 64 of 255 → 1.0039 stops: [140, 180, 235] + 0.0039 × ([236, 236, 236] − [140, 180, 235]);
+    // 63.75 → entry 191 → 2.9961 stops: [236, 236, 236] + 0.9961 × ([235, 150, 130] − [236, 236, 236]).
+    expect([-127.5, -63.75, 0, 63.75, 127.5].map((v) => colourOf(v, d))).toEqual([[40, 120, 230], [140, 180, 235], [236, 235, 235], [235, 150, 130], [225, 60, 50]]);
+    expect(cssGradient('difference', 2)).toBe('linear-gradient(to right, rgb(40, 120, 230) 0.0%, rgb(225, 60, 50) 100.0%)');
   });
 
   it('values outside the domain clamp to its ends; −∞, NaN and masked cells are grey', () => {
@@ -152,5 +162,14 @@ describe('luminance, text colour and readable colours', () => {
     expect(readableOn('#ffffff', '#ffffff', 0)).toBe('#000000');
     expect(readableOn('red', '#ffffff')).toBe('red');
     expect(readableOn('#ff0000', 'none')).toBe('#ff0000');
+  });
+
+  it('readableOn at its two boundaries: a background of luminance exactly 0.18 is dark; a ratio met exactly is enough', () => {
+    // 0.2126·lin(0) + 0.7152·lin(109) + 0.0722·lin(252.54248697958283) is 0.18 to the last bit.
+    expect(luminance([0, 109, 252.54248697958283])).toBe(0.18);
+    expect(readableOn('#006dfc', 'rgb(0, 109, 252.54248697958283)')).toBe('#bfdbfe');
+    const exact = contrastRatio([0x77, 0x77, 0x77], [255, 255, 255]);
+    expect(readableOn('#777777', '#ffffff', 1, exact)).toBe('#777777');
+    expect(readableOn('#777777', '#ffffff', 1, exact + 1e-12)).toBe('#717171');
   });
 });
