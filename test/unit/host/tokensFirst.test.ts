@@ -2,32 +2,14 @@
  * Tokens first (issue 14): the real worker script sends a large job's tokens, as the result's frame, before it
  * computes; the outcome follows. A small job's tokens come with its result only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComputeClient } from '../../../src/compute/computeClient';
+import { describe, expect, it } from 'vitest';
+import { useComputeWorker } from './computeWorker';
 import { type ComputeOutcome, type ComputeRequest, type JobTokens } from '../../../src/compute/job';
 import { evaluate, resultFrame, type AttentionResult, type AttentionSpec } from '../../../src/core';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { isSnapshot } from '../../../src/shared/validateMessage';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tokens-first-'));
-const script = path.join(dir, 'worker.js');
-let client: ComputeClient;
-
-beforeAll(async () => {
-  await esbuild.build({
-    entryPoints: [path.resolve(__dirname, '../../../src/compute/worker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'warning',
-    mainFields: ['module', 'main'],
-  });
-  client = new ComputeClient(script);
-});
-afterAll(() => {
-  client?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useComputeWorker('tokens-first-');
 
 const selection = (words: number, more: Partial<ComputeRequest & { kind: 'selection' }> = {}): ComputeRequest => ({
   kind: 'selection', text: Array.from({ length: words }, (_, i) => `w${i % 23}`).join(' '), maxTokens: 4096,
@@ -43,7 +25,7 @@ function resultOf(outcome: ComputeOutcome): AttentionResult {
 async function inOrder(request: ComputeRequest): Promise<{ order: string[]; tokens: JobTokens[]; outcome: ComputeOutcome }> {
   const order: string[] = [];
   const tokens: JobTokens[] = [];
-  const outcome = await client.compute(request, undefined, 'tokens', (t) => {
+  const outcome = await worker.client().compute(request, undefined, 'tokens', (t) => {
     order.push('tokens');
     tokens.push(t);
   });
@@ -83,7 +65,7 @@ describe('tokens first', () => {
 
   it('a refused job sends no tokens: over the budget, nothing is announced', async () => {
     const heard: string[] = [];
-    const refused = await client.compute(selection(2000), 1024 * 1024, 'tokens', () => heard.push('tokens'));
+    const refused = await worker.client().compute(selection(2000), 1024 * 1024, 'tokens', () => heard.push('tokens'));
     expect([refused.ok, refused.ok || refused.overBudget, heard]).toEqual([false, true, []]);
   });
 

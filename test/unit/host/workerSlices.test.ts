@@ -3,33 +3,15 @@
  * sends the host the slice the focused views draw, and answers later focus changes with another slice, equal to
  * slicing the same result in one piece.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComputeClient } from '../../../src/compute/computeClient';
+import { describe, expect, it } from 'vitest';
+import { useComputeWorker } from './computeWorker';
 import { runJob, type ComputeOutcome, type ComputeRequest } from '../../../src/compute/job';
 import { DEFAULT_FOCUS, slimResult, type Focus } from '../../../src/compute/slice';
 import { withheldMatrix } from '../../../src/shared/protocol';
 import type { AttentionResult } from '../../../src/core';
 import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'slices-worker-'));
-const script = path.join(dir, 'worker.js');
-let client: ComputeClient;
-
-beforeAll(async () => {
-  await esbuild.build({
-    entryPoints: [path.resolve(__dirname, '../../../src/compute/worker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'warning',
-    mainFields: ['module', 'main'],
-  });
-  client = new ComputeClient(script);
-});
-afterAll(() => {
-  client?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useComputeWorker('slices-worker-');
 
 /** 300 tokens: over FULL_SNAPSHOT_CELLS, so the result is sliced. */
 const request = (seed: number): ComputeRequest => ({
@@ -44,7 +26,7 @@ function resultOf(outcome: ComputeOutcome): AttentionResult {
 
 describe('results live in the worker', () => {
   it('the outcome carries the slice the focus draws, equal to slicing the whole result here', async () => {
-    const outcome = await client.compute(request(1), undefined, DEFAULT_FOCUS);
+    const outcome = await worker.client().compute(request(1), undefined, DEFAULT_FOCUS);
     const whole = runJob(request(1));
     expect(whole.ok && outcome.ok).toBe(true);
     if (!whole.ok || !outcome.ok) return;
@@ -58,7 +40,7 @@ describe('results live in the worker', () => {
   });
 
   it('asked for tokens first, a large result comes with no matrix at all: summaries stand in, the slice follows', async () => {
-    const outcome = await client.compute(request(1), undefined, 'tokens');
+    const outcome = await worker.client().compute(request(1), undefined, 'tokens');
     const result = resultOf(outcome);
     expect(outcome.ok && outcome.headSummaries?.length).toBe(2);
     for (const layer of result.layers) {
@@ -66,17 +48,17 @@ describe('results live in the worker', () => {
       for (const head of layer.heads) expect([head.weights, head.q, head.scores]).toEqual([withheldMatrix(300, 300, 'summarized'), null, null]);
     }
     expect(result.tokens).toHaveLength(300);
-    const layers = await client.slice({ ...DEFAULT_FOCUS, view: 'grid' });
+    const layers = await worker.client().slice({ ...DEFAULT_FOCUS, view: 'grid' });
     expect(layers![0].heads[0].weights).toEqual(resultOf(runJob(request(1))).layers[0].heads[0].weights);
   });
 
   it('a small result comes whole, whatever comes first', async () => {
     const small: ComputeRequest = { ...request(1), text: 'the cat sat on the mat' } as ComputeRequest;
-    expect(resultOf(await client.compute(small, undefined, 'tokens'))).toEqual(resultOf(runJob(small)));
+    expect(resultOf(await worker.client().compute(small, undefined, 'tokens'))).toEqual(resultOf(runJob(small)));
   });
 
   it('a later focus gets its slice from the kept result: another layer, the raw scores, the pipeline', async () => {
-    resultOf(await client.compute(request(1)));
+    resultOf(await worker.client().compute(request(1)));
     const whole = resultOf(runJob(request(1)));
     const summaries = runJob(request(1));
     const focuses: Focus[] = [
@@ -85,36 +67,36 @@ describe('results live in the worker', () => {
       { layer: 0, head: 2, view: 'pipeline', matrix: 'weights' },
     ];
     for (const focus of focuses) {
-      const layers = await client.slice(focus);
+      const layers = await worker.client().slice(focus);
       expect(layers).toEqual(slimResult(whole, focus, summaries.ok ? summaries.headSummaries : undefined).layers);
     }
-    const scores = (await client.slice({ ...focuses[1], view: 'pipeline' }))![1].heads[1].scores;
+    const scores = (await worker.client().slice({ ...focuses[1], view: 'pipeline' }))![1].heads[1].scores;
     expect(scores).toEqual(whole.layers[1].heads[1].scores);
   });
 
   it('a new computation replaces the kept result; a failed one leaves none to slice', async () => {
-    resultOf(await client.compute(request(2)));
-    const layers = await client.slice({ layer: 0, head: 1, view: 'pipeline', matrix: 'scaled' });
+    resultOf(await worker.client().compute(request(2)));
+    const layers = await worker.client().slice({ layer: 0, head: 1, view: 'pipeline', matrix: 'scaled' });
     expect(layers![0].heads[1].scaled).toEqual(resultOf(runJob(request(2))).layers[0].heads[1].scaled);
-    const failed = await client.compute({ kind: 'selection', text: '   ', settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
+    const failed = await worker.client().compute({ kind: 'selection', text: '   ', settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
     expect(failed.ok).toBe(false);
-    expect(await client.slice(DEFAULT_FOCUS)).toBeUndefined();
+    expect(await worker.client().slice(DEFAULT_FOCUS)).toBeUndefined();
   });
 
   it('a slice asked for while a newer computation runs is answered for no result', async () => {
-    resultOf(await client.compute(request(1)));
-    const running = client.compute(request(3));
-    expect(await client.slice(DEFAULT_FOCUS)).toBeUndefined();
+    resultOf(await worker.client().compute(request(1)));
+    const running = worker.client().compute(request(3));
+    expect(await worker.client().slice(DEFAULT_FOCUS)).toBeUndefined();
     resultOf(await running);
   });
 
   it('answers the heatmap\'s raster from the kept result: block maxima of the asked part, masked blocks −∞', async () => {
     const causal = { ...request(4), settings: { ...DEFAULT_COMPUTE_SETTINGS, heads: 3, layers: 2, seed: 4, mask: { kind: 'causal' } } } as ComputeRequest;
-    const shown = resultOf(await client.compute(causal, undefined, 'tokens'));
+    const shown = resultOf(await worker.client().compute(causal, undefined, 'tokens'));
     expect(shown.layers[0].heads[1].weights.rows).toBe(0);
     const whole = resultOf(runJob(causal)).layers[0].heads[1];
     const ask = { requestId: 7, seq: 1, layer: 0, head: 1, rows: [10, 250] as const, cols: [0, 300] as const, outWidth: 75, outHeight: 60 };
-    const weights = await client.raster({ ...ask, matrix: 'weights' });
+    const weights = await worker.client().raster({ ...ask, matrix: 'weights' });
     if (!weights || 'problem' in weights) throw new Error('no raster');
     // 240 rows into 60 and 300 columns into 75: blocks of 4 cells along both axes.
     expect([weights.block, weights.height, weights.width]).toEqual([4, 60, 75]);
@@ -122,21 +104,21 @@ describe('results live in the worker', () => {
     // Above the diagonal every cell of a block is masked: the block says so; the colours are the whole matrix's.
     expect(weights.values[0 * 75 + 74]).toBe(-Infinity);
     expect(weights.domain).toEqual({ min: 0, max: Math.max(...whole.weights.data) });
-    const scaled = await client.raster({ ...ask, matrix: 'scaled' });
+    const scaled = await worker.client().raster({ ...ask, matrix: 'scaled' });
     if (!scaled || 'problem' in scaled) throw new Error('no raster');
     expect(scaled.values).toEqual(blockMax(whole.scaled!.data, 300, ask.rows, ask.cols, 4, null, true));
   });
 
   it('answers one row of the kept result; none for a result it no longer keeps', async () => {
-    resultOf(await client.compute(request(5), undefined, 'tokens'));
+    resultOf(await worker.client().compute(request(5), undefined, 'tokens'));
     const whole = resultOf(runJob(request(5))).layers[1].heads[2];
-    const row = await client.row({ requestId: 1, seq: 1, layer: 1, head: 2, query: 123 });
+    const row = await worker.client().row({ requestId: 1, seq: 1, layer: 1, head: 2, query: 123 });
     if (!row || 'problem' in row) throw new Error('no row');
     expect(Array.from(row.weights)).toEqual(Array.from(whole.weights.data.subarray(123 * 300, 124 * 300)));
     expect(Array.from(row.scaled!)).toEqual(Array.from(whole.scaled!.data.subarray(123 * 300, 124 * 300)));
-    expect(await client.row({ requestId: 2, seq: 1, layer: 1, head: 2, query: 300 })).toEqual({ requestId: 2, seq: 1, problem: 'Query 301 is not in this result.' });
-    const running = client.compute(request(6));
-    expect(await client.row({ requestId: 3, seq: 1, layer: 0, head: 0, query: 0 })).toBeUndefined();
+    expect(await worker.client().row({ requestId: 2, seq: 1, layer: 1, head: 2, query: 300 })).toEqual({ requestId: 2, seq: 1, problem: 'Query 301 is not in this result.' });
+    const running = worker.client().compute(request(6));
+    expect(await worker.client().row({ requestId: 3, seq: 1, layer: 0, head: 0, query: 0 })).toBeUndefined();
     resultOf(await running);
   });
 });
