@@ -5,20 +5,32 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  estimateModelMemory, loadModel, loadModelFromTensors, logitsAt, ModelError, parseModelConfig, runModel, tokenFrame, topTokens,
+  estimateModelMemory, loadModel, loadModelFromTensors, logitsAt, ModelCancelled, ModelError, parseModelConfig, runModel, tokenFrame, topTokens,
   type TensorInfo, type TensorSource,
 } from '../../../src/core';
 import { expectedTensors, modelNames } from '../../../src/core/model/families';
-import { folderInput } from './fixtures';
+import { folderInput, golden } from './fixtures';
 
 function refusal(run: () => unknown): string {
+  return refusalError(run).message;
+}
+
+function refusalError(run: () => unknown): ModelError {
   try {
     run();
   } catch (e) {
     expect(e).toBeInstanceOf(ModelError);
-    return (e as Error).message;
+    return e as ModelError;
   }
   throw new Error('expected a ModelError');
+}
+
+/** Largest |a − b| over two equally long lists. */
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
 }
 
 /** A source that has every tensor `config` needs (headers only: loading reads no data). */
@@ -43,6 +55,15 @@ describe('what a loaded model says about itself', () => {
     expect(label(300, 1, 10).parameterLabel).toBe(`${Math.round(count(300, 1, 10) / 1e6)}M`);
     expect(label(4096, 6, 10)).toMatchObject({ parameterLabel: `${(count(4096, 6, 10) / 1e9).toFixed(1)}B`, familyName: 'GPT-2', dtype: 'F32', hasTokenizer: false });
     expect(count(4096, 6, 10)).toBeGreaterThan(1e9);
+  });
+
+  it('labels exactly a thousand, a million and a billion parameters 1K, 1M and 1.0B', () => {
+    // D 1, one layer: V (wte, tied head) + 8 (wpe) + 2 (ln_f) + 25 (12D² + 13D) = V + 35.
+    const label = (V: number) => loadModelFromTensors(gpt2Config(1, 1, V), headersOnly(gpt2Config(1, 1, V))).description;
+    expect(label(964)).toMatchObject({ parameters: 999, parameterLabel: '999' });
+    expect(label(965)).toMatchObject({ parameters: 1000, parameterLabel: '1K' });
+    expect(label(999_965)).toMatchObject({ parameters: 1e6, parameterLabel: '1M' });
+    expect(label(1e9 - 35)).toMatchObject({ parameters: 1e9, parameterLabel: '1.0B' });
   });
 
   it('lists mixed dtypes in order, and ignores tensors the forward pass does not read', () => {
@@ -121,14 +142,81 @@ describe('running, literal values', () => {
     expect(refusal(() => runModel(model, { ids: [-1], prependBos: false }))).toBe('Token id -1 is outside the vocabulary (0 to 304, vocab_size in config.json).');
     expect(refusal(() => runModel(model, { ids: [1.5], prependBos: false }))).toBe('Token id 1.5 is outside the vocabulary (0 to 304, vocab_size in config.json).');
     expect(refusal(() => runModel(model, { ids: [305], prependBos: false }))).toBe('Token id 305 is outside the vocabulary (0 to 304, vocab_size in config.json).');
-    expect(runModel(model, { ids: [304], prependBos: false }).ids).toEqual([304]);
+    expect(runModel(model, { ids: [0, 304], prependBos: false }).ids).toEqual([0, 304]);
     expect(runModel(model, { ids: new Array<number>(32).fill(1), prependBos: false }).ids).toHaveLength(32);
     expect(refusal(() => runModel(model, { ids: new Array<number>(33).fill(1), prependBos: false })))
       .toBe("The input is 33 tokens long, over the model's max_position_embeddings of 32 (config.json); select less text.");
     const noBos = loadModel({ ...gpt2, config: JSON.stringify({ ...JSON.parse(gpt2.config), bos_token_id: null }) });
     expect(refusal(() => runModel(noBos, { ids: [1], prependBos: true }))).toBe('config.json has no bos_token_id, so no BOS token can be prepended.');
     expect(refusal(() => loadModel({ ...gpt2, weightFiles: ['a.safetensors', 'b.safetensors'] }))).toBe('1 weights files were given for 2 names (a.safetensors, b.safetensors).');
-    expect(() => logitsAt(model, runModel(model, { ids: [1, 2], prependBos: false }), 2)).toThrow(new RangeError('position 2 is outside 0…1'));
+    const two = runModel(model, { ids: [1, 2], prependBos: false });
+    expect(() => logitsAt(model, two, 2)).toThrow(new RangeError('position 2 is outside 0…1'));
+    expect(() => logitsAt(model, two, -1)).toThrow(new RangeError('position -1 is outside 0…1'));
+    expect(() => logitsAt(model, two, 0.5)).toThrow(new RangeError('position 0.5 is outside 0…1'));
+  });
+
+  it('names the file to fix in each refusal about the checkpoint, and calls itself ModelError', () => {
+    const gpt2 = folderInput('gpt2');
+    const model = loadModel(gpt2);
+    const bare = loadModel({ ...gpt2, tokenizer: undefined });
+    const noBos = loadModel({ ...gpt2, config: JSON.stringify({ ...JSON.parse(gpt2.config), bos_token_id: null }) });
+    const small = gpt2Config(4, 1, 10);
+    const cases: [() => unknown, string, string | undefined][] = [
+      [() => loadModelFromTensors(small, headersOnly(small), gpt2.tokenizer), "tokenizer.json has 305 tokens, more than config.json's vocab_size of 10.", 'tokenizer.json'],
+      [() => runModel(bare, { text: 'hi' }), 'This model folder has no tokenizer.json, so it runs on token ids only.', 'tokenizer.json'],
+      [() => runModel(noBos, { ids: [1], prependBos: true }), 'config.json has no bos_token_id, so no BOS token can be prepended.', 'config.json'],
+      [() => runModel(model, { ids: new Array<number>(33).fill(1), prependBos: false }), "The input is 33 tokens long, over the model's max_position_embeddings of 32 (config.json); select less text.", 'config.json'],
+      [() => runModel(model, { ids: [305], prependBos: false }), 'Token id 305 is outside the vocabulary (0 to 304, vocab_size in config.json).', 'config.json'],
+      [() => runModel(model, {}), 'Give runModel either ids or text.', undefined],
+    ];
+    for (const [run, message, file] of cases) {
+      const error = refusalError(run);
+      expect([error.message, error.file, error.name]).toEqual([message, file, 'ModelError']);
+    }
+  });
+
+  it('stops between layers when cancelled, with its own error', () => {
+    const model = loadModel(folderInput('gpt2'));
+    let error: unknown;
+    try {
+      runModel(model, { ids: [1], prependBos: false, isCancelled: () => true });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ModelCancelled);
+    expect([(error as Error).name, (error as Error).message]).toEqual(['ModelCancelled', 'The model run was cancelled.']);
+  });
+
+  it('loads one weights file given alone, and shards named by the index, to the reference numbers', () => {
+    const gpt2 = folderInput('gpt2');
+    const single = loadModel({ config: gpt2.config, weights: (gpt2.weights as Uint8Array[])[0], tokenizer: gpt2.tokenizer });
+    const g = golden('gpt2');
+    expect(maxDiff(runModel(single, { ids: g.ids, prependBos: false }).logits, g.logits[g.logits.length - 1])).toBeLessThan(1e-4);
+    const qwen = folderInput('qwen2');
+    const sharded = loadModel({ config: qwen.config, weights: qwen.weights, index: qwen.index, tokenizer: qwen.tokenizer });
+    const q = golden('qwen2');
+    expect(maxDiff(runModel(sharded, { ids: q.ids, prependBos: false }).logits, q.logits[q.logits.length - 1])).toBeLessThan(1e-4);
+  });
+
+  it('runs a model object copied from a loaded one (its tensor names worked out again)', () => {
+    const copy = { ...loadModel(folderInput('llama')) };
+    const g = golden('llama');
+    expect(maxDiff(runModel(copy, { ids: g.ids, prependBos: false }).logits, g.logits[g.logits.length - 1])).toBeLessThan(1e-4);
+  });
+
+  it('applies a token edit to the tokens it runs, naming a new token by the tokenizer, or #id without one', () => {
+    const gpt2 = folderInput('gpt2');
+    const model = loadModel(gpt2);
+    // The golden text's second token covers characters 3…7; gpt2's tiny vocabulary has id 7 = "(".
+    const replaced = runModel(model, { text: golden('gpt2').text, tokenEdit: { kind: 'replace-token', position: 1, token: 7 } });
+    expect(replaced.ids.slice(0, 3)).toEqual([262, 7, 276]);
+    expect(replaced.modelTokens[1]).toEqual({ id: 7, text: '(', start: 3, end: 7, fromText: false });
+    const bare = loadModel({ ...gpt2, tokenizer: undefined });
+    const inserted = runModel(bare, { ids: [3, 4], prependBos: false, tokenEdit: { kind: 'insert-token', position: 1, token: 7 } });
+    expect(inserted.tokens).toEqual(['#3', '#7', '#4']);
+    expect(inserted.modelTokens[1]).toEqual({ id: 7, text: '#7', start: 0, end: 0, fromText: false });
+    expect(() => runModel(model, { ids: [3], prependBos: false, tokenEdit: { kind: 'insert-token', position: 1, token: 305 } }))
+      .toThrow('The insert-token edit gives token id 305, outside the vocabulary (0 to 304).');
   });
 
   it('prepends BOS by the toggle, else by the tokenizer or the family, named by the tokenizer', () => {
@@ -140,6 +228,10 @@ describe('running, literal values', () => {
     const bare = loadModel({ ...folderInput('llama'), tokenizer: undefined });
     expect(bare.prependsBos).toBe(true); // llama's default without a tokenizer
     expect(runModel(bare, { ids: [7] }).modelTokens[0]).toMatchObject({ id: 1, text: '#1' });
+    const llama = folderInput('llama');
+    const bosless = loadModel({ ...llama, tokenizer: undefined, config: JSON.stringify({ ...JSON.parse(llama.config), bos_token_id: null }) });
+    expect(bosless.prependsBos).toBe(false); // no BOS to prepend, whatever the family's default
+    expect(runModel(bosless, { ids: [7] }).ids).toEqual([7]);
   });
 });
 
@@ -153,6 +245,8 @@ describe('topTokens', () => {
     expect(topTokens(logits, 9).map((t) => t.id)).toEqual([1, 2, 4, 0, 3]);
     expect(topTokens(logits, 0)).toEqual([]);
     expect(topTokens(Float32Array.from([-5, -1]), 1)).toEqual([{ id: 1, logit: -1, probability: 1 / (1 + Math.exp(-4)) }]);
+    // Logits far apart, the largest not last: e^1000 would overflow, e^(0 − 1000) is 0.
+    expect(topTokens(Float32Array.from([1000, 0]), 2)).toEqual([{ id: 0, logit: 1000, probability: 1 }, { id: 1, logit: 0, probability: 0 }]);
   });
 });
 
@@ -166,6 +260,12 @@ describe('estimateModelMemory, term by term', () => {
     const kept = (squares: number) => 4 * (2 * perLayer(squares) + 3 * 16 * 2 + 10);
     expect(estimateModelMemory(config, 3)).toEqual({ weightBytes, keptBytes: kept(3), totalBytes: weightBytes + kept(3) });
     expect(estimateModelMemory(config, 3, 'weights')).toEqual({ weightBytes, keptBytes: kept(1), totalBytes: weightBytes + kept(1) });
+  });
+
+  it('qwen2: three MLP matrices (gate, up, down), as llama', () => {
+    const config = parseModelConfig(JSON.stringify({ model_type: 'qwen2', num_hidden_layers: 1, hidden_size: 8, num_attention_heads: 2, num_key_value_heads: 2, intermediate_size: 16, vocab_size: 10, tie_word_embeddings: true }));
+    // D 8, H 2, KV 2, hd 4, I 16, V 10, tied: q, k, v 8·6·4 = 192, o 2·4·8 = 64, MLP 3·8·16 = 384, embeddings 80.
+    expect(estimateModelMemory(config, 1).weightBytes).toBe(4 * (192 + 64 + 384 + 80));
   });
 
   it('gpt2: two MLP matrices, the position table, a tied head', () => {
