@@ -65,7 +65,7 @@ export const GROUPS = {
   modelConfig: { mutate: ['config', 'families'].map((f) => `src/core/model/${f}.ts`), tests: modelTests('config-literal', 'model-literal', 'badInput', 'loading') },
   modelFiles: { mutate: ['folder', 'safetensors'].map((f) => `src/core/model/${f}.ts`), tests: modelTests('safetensors-literal', 'badInput', 'loading') },
   modelTokenizer: { mutate: ['src/core/model/tokenizer.ts'], tests: modelTests('tokenizer', 'tokenizer-literal') },
-  forward: { mutate: ['forward', 'ops', 'rope', 'steps'].map((f) => `src/core/model/${f}.ts`), tests: modelTests('ops-literal', 'golden', 'steps', 'loading') },
+  forward: { mutate: ['forward', 'ops', 'rope', 'steps'].map((f) => `src/core/model/${f}.ts`), tests: modelTests('ops-literal', 'forward-literal', 'golden', 'steps', 'loading') },
   modelRun: {
     mutate: ['model', 'types', 'index'].map((f) => `src/core/model/${f}.ts`),
     tests: [...modelTests('model-literal', 'badInput', 'loading', 'golden'), 'test/unit/interventions/modelGolden.test.ts'],
