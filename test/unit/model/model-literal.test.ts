@@ -229,8 +229,9 @@ describe('running, literal values', () => {
     expect(bare.prependsBos).toBe(true); // llama's default without a tokenizer
     expect(runModel(bare, { ids: [7] }).modelTokens[0]).toMatchObject({ id: 1, text: '#1' });
     const llama = folderInput('llama');
-    const bosless = loadModel({ ...llama, tokenizer: undefined, config: JSON.stringify({ ...JSON.parse(llama.config), bos_token_id: null }) });
-    expect(bosless.prependsBos).toBe(false); // no BOS to prepend, whatever the family's default
+    expect(loadModel(llama).tokenizer?.addsBos).toBe(true); // its post-processor starts with <s>
+    const bosless = loadModel({ ...llama, config: JSON.stringify({ ...JSON.parse(llama.config), bos_token_id: null }) });
+    expect(bosless.prependsBos).toBe(false); // no BOS to prepend, whatever the tokenizer says
     expect(runModel(bosless, { ids: [7] }).ids).toEqual([7]);
   });
 });
