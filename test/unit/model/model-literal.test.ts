@@ -1,7 +1,8 @@
 /**
  * loadModel / runModel / topTokens / estimateModelMemory, literal values: the parameter labels and descriptions,
- * each family's tensor names, the refusals' sentences, ties among the top tokens, and the memory estimate worked out
- * by hand from the formula's parts.
+ * each family's tensor names, the refusals' sentences and the files they name, loadModel's input forms, BOS, token
+ * edits and cancellation, ties and far-apart logits among the top tokens, and the memory estimate worked out by hand
+ * from the formula's parts.
  */
 import { describe, expect, it } from 'vitest';
 import {
