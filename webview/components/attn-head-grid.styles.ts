@@ -67,12 +67,23 @@ export const headGridStyles = [
     font: inherit;
     cursor: pointer;
   }
+  .ablated-badge {
+    padding: 0 4px;
+    border-radius: 6px;
+    font-size: 0.8em;
+    border: 1px solid currentColor;
+  }
   button.card:hover {
     background: var(--vscode-list-hoverBackground, #2a2d2e);
   }
   button.card[aria-pressed='true'] {
     border: 2px solid var(--vscode-focusBorder, #0078d4);
     background: var(--vscode-list-inactiveSelectionBackground, transparent);
+  }
+  /* An ablated head: a dashed border at every card size, selected or not, and a badge where the card shows text. */
+  button.card.ablated {
+    border-style: dashed;
+    border-width: 2px;
   }
   button.card:focus-visible {
     outline: 2px solid var(--vscode-focusBorder, #0078d4);
