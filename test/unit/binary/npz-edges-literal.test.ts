@@ -139,6 +139,78 @@ describe('the end record and the archive comment', () => {
   });
 });
 
+/**
+ * `archive` (from `zip`, no archive comment) with its end record written the zip64 way: a zip64 end record, its
+ * locator, and an end record whose count, size and offset say "see zip64". `edit` may change the zip64 record.
+ */
+function zip64End(archive: Uint8Array, edit?: (dv: DataView, record: number) => void): Uint8Array {
+  const end = archive.length - 22;
+  const old = new DataView(archive.buffer, archive.byteOffset);
+  const out = new Uint8Array(end + 56 + 20 + 22);
+  out.set(archive.subarray(0, end));
+  const dv = new DataView(out.buffer);
+  dv.setUint32(end, 0x06064b50, true);
+  dv.setUint32(end + 4, 44, true);
+  dv.setUint32(end + 32, old.getUint16(end + 10, true), true); // entries
+  dv.setUint32(end + 40, old.getUint32(end + 12, true), true); // directory size
+  dv.setUint32(end + 48, old.getUint32(end + 16, true), true); // directory offset
+  dv.setUint32(end + 56, 0x07064b50, true);
+  dv.setUint32(end + 56 + 8, end, true);
+  const eocd = end + 76;
+  dv.setUint32(eocd, 0x06054b50, true);
+  dv.setUint16(eocd + 10, 0xffff, true);
+  dv.setUint32(eocd + 12, 0xffffffff, true);
+  dv.setUint32(eocd + 16, 0xffffffff, true);
+  edit?.(dv, end);
+  return out;
+}
+
+describe('zip64 records at the edges of the file', () => {
+  /**
+   * An empty zip64 archive laid out backwards: the locator at offset 0, the end record after it, and the zip64 end
+   * record in the end record's comment, its last `cut` bytes missing.
+   */
+  function locatorFirst(cut = 0): Uint8Array {
+    const out = new Uint8Array(20 + 22 + 56 - cut);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, 0x07064b50, true);
+    dv.setUint32(8, 42, true); // the zip64 end record's offset
+    dv.setUint32(20, 0x06054b50, true);
+    dv.setUint16(20 + 10, 0xffff, true);
+    dv.setUint32(20 + 12, 0xffffffff, true);
+    dv.setUint32(20 + 16, 0xffffffff, true);
+    dv.setUint16(20 + 20, 56 - cut, true);
+    dv.setUint32(42, 0x06064b50, true);
+    dv.setUint32(42 + 4, 44, true); // entries, directory size and offset stay 0
+    return out;
+  }
+
+  it('a locator at offset 0 and a zip64 record ending at the last byte are read', () => {
+    expect(npz(locatorFirst())).toBe('z.npz holds no arrays.');
+  });
+
+  it('a zip64 record with fewer than its 56 bytes left in the file is refused, not read past the end', () => {
+    expect(npz(locatorFirst(1))).toBe('z.npz cannot be read: its zip64 end-of-central-directory record is missing or out of range.');
+  });
+
+  const plain = zip([{ name: 'w.npy', data: one }]);
+
+  it('the zip64 end record is read', () => {
+    expect(values(readNpz(zip64End(plain)))).toEqual([1]);
+  });
+
+  it('65 536 entries are within the limit (so the directory is read, and found short)', () => {
+    expect(npz(zip64End(plain, (dv, record) => dv.setUint32(record + 32, 65536, true)))).toBe('z.npz cannot be read: its central directory entry 2 is damaged.');
+  });
+
+  it('a directory may end at the last byte of the file, and its entry header needs all 46 bytes', () => {
+    const toEnd = zip64End(plain, (dv, record) => dv.setUint32(record + 40, dv.byteLength - dv.getUint32(record + 48, true), true));
+    expect(values(readNpz(toEnd))).toEqual([1]);
+    const headerOnly = zip64End(plain, (dv, record) => dv.setUint32(record + 40, 46, true));
+    expect(npz(headerOnly)).toBe('z.npz cannot be read: its central directory entry 1 runs past the directory.');
+  });
+});
+
 describe('directory entries', () => {
   it('an entry comment is stepped over to reach the next entry', () => {
     const archive = zip([{ name: 'w.npy', data: npy([0.5]), comment: new TextEncoder().encode('first') }, { name: 'v.npy', data: one }]);
