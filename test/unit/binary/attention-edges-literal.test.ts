@@ -52,9 +52,9 @@ describe('parseBinaryAttention: warnings, labels and head names', () => {
     ]);
   });
 
-  it('an empty head_names is no names at all', () => {
+  it('an empty head_names is refused where the sidecar writes it', () => {
     const sidecar = JSON.stringify({ tokens: ['a', 'b', 'c', 'd'], attention_file: 'attn_f4.npy', head_names: [] });
     const r = parseBinaryAttention({ bytes: load('attn_f4.npy'), fileName: 'attn_f4.npy', sidecarText: sidecar });
-    expect(r.ok && 'headNames' in r.spec).toBe(false);
+    expect(!r.ok && r.problems.map((p) => [p.severity, p.message, p.location?.path])).toEqual([['error', 'head_names is empty: give at least one head name.', ['head_names']]]);
   });
 });

@@ -37,6 +37,17 @@ const preamble = (major: number, lengthBytes: number[], rest = 0): Uint8Array =>
 
 const FLOAT_ONE = { f4: [0, 0, 0x80, 0x3f], f8: [0, 0, 0, 0, 0, 0, 0xf0, 0x3f], f2: [0x00, 0x3c] };
 
+// First in the file: the half-float table is built on the first read of a float16, and its first reader is what
+// Stryker's per-test coverage credits with the table's code.
+describe('half floats', () => {
+  it('an all-ones exponent with a fraction is NaN, not infinity', () => {
+    expect(halfToFloat(0x7c01)).toBeNaN();
+    expect(halfToFloat(0x7e00)).toBeNaN();
+    expect(halfToFloat(0xfe00)).toBeNaN();
+    expect(halfToFloat(0x7c00)).toBe(Infinity);
+  });
+});
+
 describe('.npy lengths at their bounds', () => {
   it('a v1 preamble of exactly 10 bytes is complete: its header, 0 bytes long, is then read (and lacks "descr")', () => {
     expect(message(readNpy(preamble(1, [0, 0])))).toBe('The .npy file cannot be read: its header has no "descr" (the data type).');
@@ -88,15 +99,6 @@ describe('.npy headers as other writers space and encode them', () => {
     expect(one('=f4', FLOAT_ONE.f4)).toEqual([1]);
     expect(one('=f8', FLOAT_ONE.f8)).toEqual([1]);
     expect(one('=f2', FLOAT_ONE.f2)).toEqual([1]);
-  });
-});
-
-describe('half floats', () => {
-  it('an all-ones exponent with a fraction is NaN, not infinity', () => {
-    expect(halfToFloat(0x7c01)).toBeNaN();
-    expect(halfToFloat(0x7e00)).toBeNaN();
-    expect(halfToFloat(0xfe00)).toBeNaN();
-    expect(halfToFloat(0x7c00)).toBe(Infinity);
   });
 });
 
