@@ -34,7 +34,7 @@ export const GROUPS = {
   },
   tensorFileRead: {
     mutate: ['read', 'layers', 'layout', 'reference'].map((f) => `src/core/tensorFile/${f}.ts`),
-    tests: TENSOR_FILE_READER_TESTS,
+    tests: [...TENSOR_FILE_READER_TESTS, 'test/unit/tensorFile/reader-edges-literal.test.ts'],
   },
   tensorFileCheck: {
     mutate: ['modes', 'options', 'problems'].map((f) => `src/core/tensorFile/${f}.ts`),
