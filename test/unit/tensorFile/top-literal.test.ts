@@ -1,0 +1,55 @@
+/**
+ * parseTensorFile's own results beyond the problem list (messages-golden.test.ts has those): where the token strings
+ * are in the text, for the editor sync, and the problems that come before any JSON is read. Expected values are
+ * counted by hand from the text.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseTensorFile } from '../../../src/core/tensorFile';
+import { MAX_TEXT_LENGTH } from '../../../src/core/tensorFile/limits';
+
+describe('token string ranges', () => {
+  it('each "tokens" literal, quotes included; the keys are the queries when there are no key_tokens', () => {
+    //          0         1         2
+    //          0123456789012345678901
+    const text = '{"tokens": ["I", "am"], "embeddings": [[1], [2]]}';
+    const r = parseTensorFile(text);
+    expect(r.ok).toBe(true);
+    expect(r.tokenRanges).toEqual({ queries: [[12, 15], [17, 21]], keys: [[12, 15], [17, 21]] });
+    expect(text.slice(17, 21)).toBe('"am"');
+  });
+
+  it('"key_tokens" literals are the keys, escapes included in the range', () => {
+    //          0         1         2         3         4
+    //          0123456789012345678901234567890123456789012
+    const text = '{"tokens": ["a"], "key_tokens": ["x\\"", "z"], "embeddings": [[1]], "key_embeddings": [[1], [1]]}';
+    const r = parseTensorFile(text);
+    expect(r.ok).toBe(true);
+    expect(r.tokenRanges).toEqual({ queries: [[12, 15]], keys: [[33, 38], [40, 43]] });
+    expect(text.slice(33, 38)).toBe('"x\\""');
+  });
+
+  it('exported weights have token ranges too', () => {
+    //          0         1
+    //          012345678901234567
+    const text = '{"tokens": ["a"], "attention": [[1]]}';
+    expect(parseTensorFile(text).tokenRanges).toEqual({ queries: [[12, 15]], keys: [[12, 15]] });
+  });
+});
+
+describe('problems before any JSON is read', () => {
+  it('a text one character over the limit: one error at the start of the file, with its size', () => {
+    const r = parseTensorFile(' '.repeat(MAX_TEXT_LENGTH + 1));
+    expect(r).toEqual({
+      ok: false,
+      problems: [{
+        severity: 'error',
+        message: 'The file is too large to read: 64.0 MB (67,108,865 characters), over the 64.0 MB limit for JSON attention files. Export fewer layers, heads or tokens (for example one layer at a time).',
+        location: { offset: 0, length: 0, line: 0, column: 0, path: [] },
+      }],
+    });
+  });
+
+  it('something that is not text', () => {
+    expect(parseTensorFile(42 as unknown as string)).toEqual({ ok: false, problems: [{ severity: 'error', message: 'The file could not be read as text.' }] });
+  });
+});
