@@ -303,4 +303,22 @@ describe('tensor-file messages', () => {
   it('every problem of every case, word for word and located, as in messages.golden.txt', async () => {
     await expect(`${CASES.map(([name, text]) => render(name, text)).join('\n\n')}\n`).toMatchFileSnapshot('./messages.golden.txt');
   });
+
+  // Cases written while going through the mutation survivors of the checks (bench/mutation/survivors/tensorFile*.md).
+  // They live inside the test's body so that a change to them is a change to this test, which makes Stryker's
+  // incremental mode retest the mutants they reach (a change outside every test's body goes unnoticed).
+  it('every problem of the cases for modes, options, shapes and the top level, as in messages-checks.golden.txt', async () => {
+    const cases: readonly (readonly [string, string])[] = [
+      // Modes (modes.ts): every pair of fields from different modes.
+      ['every mode-defining field at once', file({ tokens: ['a'], attention: [[1]], attention_file: 'a.npy', embeddings: [[1]], key_embeddings: [[1]], heads: [], query: [[1]], key: [[1]], value: [[1]], wo: [[1]], ffn: {}, layers: [] })],
+      // Options (options.ts).
+      ['options: mask misspelt as "non"', base({ options: { mask: 'non' } })],
+      ['options: mask window 1 and dilation 1, the smallest allowed', base({ options: { mask: { window: 1, dilation: 1 } } })],
+      // Shapes (validate.ts).
+      ['projections without embeddings, then a direct head, and wo', file({ tokens: TOKENS, heads: [head, { query: X3, key: X3, value: X3 }], wo: X3 })],
+      ['a stack: the first layer\'s ffn after a wide attention output, the second layer sized by d_model', base({ layers: [{ heads: [head, head], ffn }, { heads: [head] }] })],
+    ];
+    expect(new Set([...CASES, ...cases].map(([name]) => name)).size).toBe(CASES.length + cases.length);
+    await expect(`${cases.map(([name, text]) => render(name, text)).join('\n\n')}\n`).toMatchFileSnapshot('./messages-checks.golden.txt');
+  });
 });
