@@ -317,6 +317,16 @@ describe('tensor-file messages', () => {
       // Shapes (validate.ts).
       ['projections without embeddings, then a direct head, and wo', file({ tokens: TOKENS, heads: [head, { query: X3, key: X3, value: X3 }], wo: X3 })],
       ['a stack: the first layer\'s ffn after a wide attention output, the second layer sized by d_model', base({ layers: [{ heads: [head, head], ffn }, { heads: [head] }] })],
+      // JSON syntax and the tree (jsonScanner.ts, jsonParser.ts, json.ts).
+      ['too large numbers written with a point, a capital E and a plus sign', '{"tokens": ["a"], "embeddings": [[1.5E+10, -2.5e+10]]}'],
+      ['a syntax error after CRLF line breaks', '{\r\n  "tokens": ["a"],\r\n  "embeddings": [[1]] x\r\n}'],
+      ['a duplicate key under keys that need quotes in a path', '{"tokens": ["a"], "embeddings": [[1]], "x-y": {"1a": {"b": 1, "b": 2}}}'],
+      ['a key given three times, before and after the object reaches 16 keys', `{"a": 0, "a": 1, ${Array.from({ length: 15 }, (_, i) => `"k${i}": ${i}`).join(', ')}, "a": 2, "tokens": ["a"], "embeddings": [[1]]}`],
+      ['syntax: a missing colon after a long property name', `{"${'p'.repeat(45)}" 1}`],
+      ['syntax: a missing comma before a string of 39 characters', `{"a": 1 "${'q'.repeat(39)}": 2}`],
+      ['syntax: a symbol then a word where a comma belongs', '{"a": 1 @b}'],
+      ['syntax: a symbol then a word where a value belongs', '{"a": #x}'],
+      ['syntax: nanny is a word, not nan', '{"a": nanny}'],
     ];
     expect(new Set([...CASES, ...cases].map(([name]) => name)).size).toBe(CASES.length + cases.length);
     await expect(`${cases.map(([name, text]) => render(name, text)).join('\n\n')}\n`).toMatchFileSnapshot('./messages-checks.golden.txt');
