@@ -317,6 +317,14 @@ describe('tensor-file messages', () => {
       // Shapes (validate.ts).
       ['projections without embeddings, then a direct head, and wo', file({ tokens: TOKENS, heads: [head, { query: X3, key: X3, value: X3 }], wo: X3 })],
       ['a stack: the first layer\'s ffn after a wide attention output, the second layer sized by d_model', base({ layers: [{ heads: [head, head], ffn }, { heads: [head] }] })],
+      // The top level (index.ts): cross-attention, and what follows a bad key_tokens or a mix of modes.
+      ['key_tokens with a bad item, beside attention three keys wide', attention([[0.5, 0.5, 0], [0, 0.5, 0.5]], { key_tokens: [1, 'y', 'z'] })],
+      ['attention_tensor beside attention and attention_file', file({ tokens: ['a'], attention: [[1]], attention_file: 'a.npz', attention_tensor: 'attn' })],
+      ['key_tokens without key_embeddings over two layers', base({ key_tokens: ['x', 'y'], layers: [{ heads: [head] }, { heads: [head] }] })],
+      ['key_tokens with query, key and value given directly, no key_embeddings', base({ key_tokens: ['x', 'y'], heads: [{ query: X3, key: I2, value: I2 }] })],
+      ['key_tokens with no heads and no key_embeddings', base({ key_tokens: ['x', 'y'] })],
+      ['key_tokens with a projection head and a direct head, no key_embeddings', base({ key_tokens: ['x', 'y'], heads: [head, { query: X3, key: I2, value: I2 }] })],
+      ['key_tokens and projections without embeddings', file({ tokens: TOKENS, key_tokens: ['x', 'y'], heads: [head] })],
       // JSON syntax and the tree (jsonScanner.ts, jsonParser.ts, json.ts).
       ['too large numbers written with a point, a capital E and a plus sign', '{"tokens": ["a"], "embeddings": [[1.5E+10, -2.5e+10]]}'],
       ['a syntax error after CRLF line breaks', '{\r\n  "tokens": ["a"],\r\n  "embeddings": [[1]] x\r\n}'],

@@ -36,6 +36,31 @@ describe('token string ranges', () => {
   });
 });
 
+describe('the spec of each kind of file', () => {
+  const options = { scale: true, mask: { kind: 'none' }, temperature: 1 };
+
+  it('exported weights keep key_tokens', () => {
+    const r = parseTensorFile('{"tokens": ["a", "b"], "key_tokens": ["x"], "attention": [[1], [1]]}');
+    expect(r.ok && r.spec).toEqual({
+      kind: 'precomputed', tokens: ['a', 'b'], keyTokens: ['x'], options,
+      provenance: { kind: 'model', description: 'Attention weights exported from a model.' }, attention: [[{ rows: 2, cols: 1, data: new Float32Array([1, 1]) }]],
+    });
+  });
+
+  it('a sidecar keeps key_tokens, and its attention is empty: the weights are in the binary file', () => {
+    const r = parseTensorFile('{"tokens": ["a"], "key_tokens": ["x", "y"], "attention_file": "w.npy"}');
+    expect(r.ok && r.spec).toEqual({
+      kind: 'precomputed', tokens: ['a'], keyTokens: ['x', 'y'], options,
+      provenance: { kind: 'model', description: 'Attention weights exported from a model.' }, attention: [],
+    });
+  });
+
+  it('a computed file keeps key_tokens', () => {
+    const r = parseTensorFile('{"tokens": ["a"], "key_tokens": ["x", "y"], "embeddings": [[1]], "key_embeddings": [[2], [3]]}');
+    expect(r.ok && r.spec.kind === 'compute' && r.spec.keyTokens).toEqual(['x', 'y']);
+  });
+});
+
 describe('problems before any JSON is read', () => {
   it('a text one character over the limit: one error at the start of the file, with its size', () => {
     const r = parseTensorFile(' '.repeat(MAX_TEXT_LENGTH + 1));
