@@ -316,6 +316,7 @@ describe('tensor-file messages', () => {
       ['options: mask window 1 and dilation 1, the smallest allowed', base({ options: { mask: { window: 1, dilation: 1 } } })],
       // Shapes (validate.ts).
       ['projections without embeddings, then a direct head, and wo', file({ tokens: TOKENS, heads: [head, { query: X3, key: X3, value: X3 }], wo: X3 })],
+      ['query, key and value given directly, with wo as wide as value', file({ tokens: TOKENS, query: X3, key: X3, value: X3, wo: I2 })],
       ['a stack: the first layer\'s ffn after a wide attention output, the second layer sized by d_model', base({ layers: [{ heads: [head, head], ffn }, { heads: [head] }] })],
       // The top level (index.ts): cross-attention, and what follows a bad key_tokens or a mix of modes.
       ['key_tokens with a bad item, beside attention three keys wide', attention([[0.5, 0.5, 0], [0, 0.5, 0.5]], { key_tokens: [1, 'y', 'z'] })],
