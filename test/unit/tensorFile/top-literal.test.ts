@@ -78,3 +78,21 @@ describe('problems before any JSON is read', () => {
     expect(parseTensorFile(42 as unknown as string)).toEqual({ ok: false, problems: [{ severity: 'error', message: 'The file could not be read as text.' }] });
   });
 });
+
+describe('the problem list past 100 problems', () => {
+  it('250 duplicate keys: 100 listed, the file still fails, and one line counts the other 150', () => {
+    const r = parseTensorFile(`{"tokens": ["a"], "embeddings": [[1]]${', "tokens": ["a"]'.repeat(250)}}`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toHaveLength(101);
+    expect(r.problems[100]).toEqual({ severity: 'error', message: '…and 150 more problems not listed (150 errors, 0 warnings).' });
+  });
+
+  it('100 errors, then one warning: the warning is counted on a closing line of its own severity', () => {
+    const r = parseTensorFile(JSON.stringify({ tokens: Array(100).fill(1), embeddings: [[1]], attention_tensor: 'x' }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toHaveLength(101);
+    expect(r.problems[100]).toEqual({ severity: 'warning', message: '…and 1 more problem not listed (0 errors, 1 warning).' });
+  });
+});
