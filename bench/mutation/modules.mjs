@@ -5,6 +5,13 @@ const TENSOR_FILE_READER_TESTS = [
   ...['bad-inputs', 'examples', 'parse', 'schema', 'messages-golden'].map((f) => `test/unit/tensorFile/${f}.test.ts`),
   'test/unit/hostile/corpus.test.ts',
 ];
+// tfnew's four groups run narrower sets (each a lower bound): every tensorFile test reaches these files, and a static
+// mutant (a module-level table) reruns every selected test. Left out: the hostile corpus (its 200 MB file and
+// selection take 40 s), and where the message corpus pins every message word for word, the example and schema tests
+// (valid files only) and, for modes/options/problems and the scanner, bad-inputs (its 64 MB file reruns for every
+// mutant on the happy path). The scanner keeps the fuzz that compares it with JSON.parse and Number().
+const tensorFileTests = (...files) => files.map((f) => `test/unit/tensorFile/${f}.test.ts`);
+const TENSOR_FILE_MESSAGES = tensorFileTests('messages-golden', 'parse', 'top-literal');
 
 export const GROUPS = {
   masks: { mutate: ['src/core/masks.ts'], tests: ['test/unit/core/**/*.test.ts'] },
@@ -25,12 +32,12 @@ export const GROUPS = {
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   // src/core/tensorFile (~1,900 lines) in five groups, so that each run finishes within the hour on the shared machine
   // and is counted: the JSON scanner and tree; the matrix and layer readers; modes, options and the problem list; the
-  // shape checks; the top level. The fuzz
-  // tests (30 s, and every surviving mutant reruns them) check only that parsing never throws, so the readers run
-  // without them: a lower bound. The scanner keeps them: they compare it with JSON.parse.
+  // shape checks; the top level. The fuzz tests (fuzz.test.ts, 80 s, and every surviving mutant reruns them) check
+  // only that parsing never throws, so no group runs them: a lower bound. The scanner runs scanner-fuzz.test.ts,
+  // which compares it with JSON.parse and Number().
   tensorFileJson: {
     mutate: ['json', 'jsonParser', 'jsonScanner', 'limits'].map((f) => `src/core/tensorFile/${f}.ts`),
-    tests: ['test/unit/tensorFile/**/*.test.ts', 'test/unit/hostile/corpus.test.ts'],
+    tests: [...TENSOR_FILE_MESSAGES, ...tensorFileTests('scanner-fuzz')],
   },
   tensorFileRead: {
     mutate: ['read', 'layers', 'layout', 'reference'].map((f) => `src/core/tensorFile/${f}.ts`),
@@ -38,10 +45,10 @@ export const GROUPS = {
   },
   tensorFileCheck: {
     mutate: ['modes', 'options', 'problems'].map((f) => `src/core/tensorFile/${f}.ts`),
-    tests: TENSOR_FILE_READER_TESTS,
+    tests: TENSOR_FILE_MESSAGES,
   },
-  tensorFileShapes: { mutate: ['src/core/tensorFile/validate.ts'], tests: TENSOR_FILE_READER_TESTS },
-  tensorFileTop: { mutate: ['src/core/tensorFile/index.ts'], tests: TENSOR_FILE_READER_TESTS },
+  tensorFileShapes: { mutate: ['src/core/tensorFile/validate.ts'], tests: [...TENSOR_FILE_MESSAGES, ...tensorFileTests('bad-inputs')] },
+  tensorFileTop: { mutate: ['src/core/tensorFile/index.ts'], tests: [...TENSOR_FILE_MESSAGES, ...tensorFileTests('bad-inputs', 'examples', 'schema')] },
   // types.ts holds one runtime value, DEFAULT_OPTIONS: what a binary file read alone is shown with.
   types: { mutate: ['src/core/types.ts'], tests: ['test/unit/binary/attention-literal.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },

@@ -158,7 +158,7 @@ function readSpec(rep: Reporter, root: JsonObject, refOut: Found): AttentionSpec
 
   const isReference = getProp(root, 'attention_file') !== undefined && getProp(root, 'attention') === undefined;
   const isPrecomputed = getProp(root, 'attention') !== undefined || isReference;
-  if (!isReference) {
+  if (getProp(root, 'attention_file') === undefined) {
     const at = field(root, 'attention_tensor', []);
     if (at !== undefined) rep.warnAt(at.node, at.path, 'attention_tensor is only used with "attention_file": it names the array inside an .npz or .safetensors file.');
   }

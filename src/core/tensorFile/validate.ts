@@ -114,7 +114,7 @@ export function validateStack(rep: Reporter, input: StackInput): boolean {
         const from =
           layer.heads.length === 0
             ? `${layerName} has no heads, so its output Z has the width of its input (${concatWidth})`
-            : `the ${plural(layer.heads.length, 'head')} give ${concatWidth} columns side by side (heads·d_v = ${concatWidth})`;
+            : `the ${plural(layer.heads.length, 'head')} ${layer.heads.length === 1 ? 'gives' : 'give'} ${plural(concatWidth, 'column')} side by side (heads·d_v = ${concatWidth})`;
         at(rep, wo, `${name(wo.path)} has ${plural(wo.value.rows, 'row')}, but ${from}.`);
       }
       dOut = wo.value.cols;
@@ -132,8 +132,8 @@ export function validateStack(rep: Reporter, input: StackInput): boolean {
         const { w1, b1, w2, b2 } = f;
         const dff = w1.value.cols;
         if (w1.value.rows !== dIn) at(rep, w1, `${name(w1.path)} has ${plural(w1.value.rows, 'row')}, but ${dInFrom}.`);
-        if (b1.value.length !== dff) at(rep, b1, `${name(b1.path)} has ${plural(b1.value.length, 'number')}, but ${name(w1.path)} has ${dff} columns (d_ff = ${dff}).`);
-        if (w2.value.rows !== dff) at(rep, w2, `${name(w2.path)} has ${plural(w2.value.rows, 'row')}, but ${name(w1.path)} has ${dff} columns (d_ff = ${dff}).`);
+        if (b1.value.length !== dff) at(rep, b1, `${name(b1.path)} has ${plural(b1.value.length, 'number')}, but ${name(w1.path)} has ${plural(dff, 'column')} (d_ff = ${dff}).`);
+        if (w2.value.rows !== dff) at(rep, w2, `${name(w2.path)} has ${plural(w2.value.rows, 'row')}, but ${name(w1.path)} has ${plural(dff, 'column')} (d_ff = ${dff}).`);
         if (w2.value.cols !== dIn) at(rep, w2, `${name(w2.path)} has ${plural(w2.value.cols, 'column')}, but the layer's d_model is ${dIn}; the FFN must map back to d_model.`);
         if (b2.value.length !== dIn) at(rep, b2, `${name(b2.path)} has ${plural(b2.value.length, 'number')}, but the layer's d_model is ${dIn}.`);
         dOut = dIn;

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTensorFile, TOP_LEVEL_FIELDS } from '../../../src/core/tensorFile';
-import { type JsonValue, arrayItem, arraySize } from '../../../src/core/tensorFile/json';
-import { buildTree } from '../../../src/core/tensorFile/jsonParser';
 import { tryEvaluate } from '../../../src/core/evaluate';
 import type { ParseResult } from '../../../src/core/types';
 
@@ -33,12 +31,6 @@ function check(text: string): ParseResult {
     expect(e.ok ? [] : e.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([]);
   }
   return r;
-}
-
-function toPlain(v: JsonValue): unknown {
-  if (v.kind === 'object') return Object.fromEntries(v.props.map((p) => [p.key, p.value === undefined ? undefined : toPlain(p.value)]));
-  if (v.kind === 'array') return Array.from({ length: arraySize(v) }, (_, i) => toPlain(arrayItem(v, i)));
-  return v.value;
 }
 
 const matrix = fc.array(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 });
@@ -126,52 +118,6 @@ describe('fuzz: well-formed compute files of random shapes', () => {
         expect(r.ok ? r.warnings : r.problems.map((p) => p.message)).toEqual([]);
       }),
       { numRuns: 300 },
-    );
-  });
-});
-
-describe('fuzz: the scanner agrees with JSON.parse on comment-free text', () => {
-  it('valid JSON parses to the same value', () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (v, pretty) => {
-        const text = JSON.stringify(v, null, pretty ? 2 : undefined);
-        const t = buildTree(text);
-        expect(t.syntaxError).toBeUndefined();
-        if (t.duplicates.length === 0) expect(toPlain(t.root!)).toEqual(JSON.parse(text));
-      }),
-      { numRuns: 1500 },
-    );
-  });
-  it('accepts exactly what JSON.parse accepts', () => {
-    const piece = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '"a"', '1', '-', '.', 'e', 'E', '+', '0', '9', ' ', '\t', '\n', 'null', 'true', 'false', '\\', '\\u00', 'x', '\u2028', '\u00a0');
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }), (ps) => {
-        const text = ps.join('');
-        if (text.trim() === '') return; // an empty file is "no content" here, a JSON.parse error
-        let jsonOk = true;
-        try {
-          JSON.parse(text);
-        } catch {
-          jsonOk = false;
-        }
-        const t = buildTree(text);
-        expect(t.syntaxError === undefined).toBe(jsonOk);
-        if (jsonOk && t.duplicates.length === 0) expect(toPlain(t.root!)).toEqual(JSON.parse(text));
-      }),
-      { numRuns: 5000 },
-    );
-  });
-  it('numbers convert exactly like Number()', () => {
-    fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -400, max: 400 }), (x, e) => {
-        for (const lit of [JSON.stringify(x), `${Math.trunc(x % 1e6)}e${e}`, `${x.toFixed(6)}`]) {
-          const t = buildTree(`[${lit}]`);
-          expect(t.syntaxError).toBeUndefined();
-          const got = (toPlain(t.root!) as number[])[0];
-          expect([lit, got]).toEqual([lit, Number(lit)]);
-        }
-      }),
-      { numRuns: 3000 },
     );
   });
 });

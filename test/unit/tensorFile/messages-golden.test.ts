@@ -303,4 +303,41 @@ describe('tensor-file messages', () => {
   it('every problem of every case, word for word and located, as in messages.golden.txt', async () => {
     await expect(`${CASES.map(([name, text]) => render(name, text)).join('\n\n')}\n`).toMatchFileSnapshot('./messages.golden.txt');
   });
+
+  // Cases written while going through the mutation survivors of the checks (bench/mutation/survivors/tensorFile*.md).
+  // They live inside the test's body so that a change to them is a change to this test, which makes Stryker's
+  // incremental mode retest the mutants they reach (a change outside every test's body goes unnoticed).
+  it('every problem of the cases for modes, options, shapes and the top level, as in messages-checks.golden.txt', async () => {
+    const cases: readonly (readonly [string, string])[] = [
+      // Modes (modes.ts): every pair of fields from different modes.
+      ['every mode-defining field at once', file({ tokens: ['a'], attention: [[1]], attention_file: 'a.npy', embeddings: [[1]], key_embeddings: [[1]], heads: [], query: [[1]], key: [[1]], value: [[1]], wo: [[1]], ffn: {}, layers: [] })],
+      // Options (options.ts).
+      ['options: mask misspelt as "non"', base({ options: { mask: 'non' } })],
+      ['options: mask window 1 and dilation 1, the smallest allowed', base({ options: { mask: { window: 1, dilation: 1 } } })],
+      // Shapes (validate.ts).
+      ['projections without embeddings, then a direct head, and wo', file({ tokens: TOKENS, heads: [head, { query: X3, key: X3, value: X3 }], wo: X3 })],
+      ['query, key and value given directly, with wo as wide as value', file({ tokens: TOKENS, query: X3, key: X3, value: X3, wo: I2 })],
+      ['a stack: the first layer\'s ffn after a wide attention output, the second layer sized by d_model', base({ layers: [{ heads: [head, head], ffn }, { heads: [head] }] })],
+      // The top level (index.ts): cross-attention, and what follows a bad key_tokens or a mix of modes.
+      ['key_tokens with a bad item, beside attention three keys wide', attention([[0.5, 0.5, 0], [0, 0.5, 0.5]], { key_tokens: [1, 'y', 'z'] })],
+      ['attention_tensor beside attention and attention_file', file({ tokens: ['a'], attention: [[1]], attention_file: 'a.npz', attention_tensor: 'attn' })],
+      ['key_tokens without key_embeddings over two layers', base({ key_tokens: ['x', 'y'], layers: [{ heads: [head] }, { heads: [head] }] })],
+      ['key_tokens with query, key and value given directly, no key_embeddings', base({ key_tokens: ['x', 'y'], heads: [{ query: X3, key: I2, value: I2 }] })],
+      ['key_tokens with no heads and no key_embeddings', base({ key_tokens: ['x', 'y'] })],
+      ['key_tokens with a projection head and a direct head, no key_embeddings', base({ key_tokens: ['x', 'y'], heads: [head, { query: X3, key: I2, value: I2 }] })],
+      ['key_tokens and projections without embeddings', file({ tokens: TOKENS, key_tokens: ['x', 'y'], heads: [head] })],
+      // JSON syntax and the tree (jsonScanner.ts, jsonParser.ts, json.ts).
+      ['too large numbers written with a point, a capital E and a plus sign', '{"tokens": ["a"], "embeddings": [[1.5E+10, -2.5e+10]]}'],
+      ['a syntax error after CRLF line breaks', '{\r\n  "tokens": ["a"],\r\n  "embeddings": [[1]] x\r\n}'],
+      ['a duplicate key under keys that need quotes in a path', '{"tokens": ["a"], "embeddings": [[1]], "x-y": {"1a": {"b": 1, "b": 2}}}'],
+      ['a key given three times, before and after the object reaches 16 keys', `{"a": 0, "a": 1, ${Array.from({ length: 15 }, (_, i) => `"k${i}": ${i}`).join(', ')}, "a": 2, "tokens": ["a"], "embeddings": [[1]]}`],
+      ['syntax: a missing colon after a long property name', `{"${'p'.repeat(45)}" 1}`],
+      ['syntax: a missing comma before a string of 39 characters', `{"a": 1 "${'q'.repeat(39)}": 2}`],
+      ['syntax: a symbol then a word where a comma belongs', '{"a": 1 @b}'],
+      ['syntax: a symbol then a word where a value belongs', '{"a": #x}'],
+      ['syntax: nanny is a word, not nan', '{"a": nanny}'],
+    ];
+    expect(new Set([...CASES, ...cases].map(([name]) => name)).size).toBe(CASES.length + cases.length);
+    await expect(`${cases.map(([name, text]) => render(name, text)).join('\n\n')}\n`).toMatchFileSnapshot('./messages-checks.golden.txt');
+  });
 });
