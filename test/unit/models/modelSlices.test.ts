@@ -16,6 +16,7 @@ import { DEFAULT_FOCUS, payloadBytes, slimResult, type Focus } from '../../../sr
 import type { AttentionResult } from '../../../src/core';
 import { isSnapshot } from '../../../src/shared/validateMessage';
 import { isWithheld } from '../../../src/shared/protocol';
+import { matrixToCsv } from '../../../src/shared/matrixExport';
 import { TINY_MODELS } from '../../fixtures/hfCache';
 import { buildModelProcess } from './modelProcess';
 
@@ -110,6 +111,19 @@ describe('a real model\'s result stays in the model process', () => {
     const rasterRequest = { requestId: 2, seq: 1, layer: 0, head: 1, matrix: 'weights' as const, rows: [0, 512] as const, cols: [0, 512] as const, outWidth: 100, outHeight: 100 };
     expect(await client.data(run.id, { raster: rasterRequest })).toEqual(answerRaster(full, rasterRequest));
     expect(await client.data(run.id + 1000, { row: { requestId: 3, seq: 1, layer: 0, head: 0, query: 0 } })).toBeUndefined();
+  });
+
+  it('the model process writes a kept run\'s matrix as CSV, as the webview writes one it holds', async () => {
+    const run = client.run(request(), undefined);
+    await run.outcome;
+    const full = resultOf(whole);
+    const file = path.join(dir, 'L1H2.csv');
+    const ask = { seq: 1, layer: 1, head: 2, matrix: 'weights' as const, format: 'csv' as const, suggestedName: 'x', hiddenTokens: [], headName: 'L1H2', source: 'llama' };
+    const written = await client.matrixFile(run.id, ask, file, 2 ** 30);
+    const expected = matrixToCsv(full.layers[1].heads[2].weights, full.tokens, full.keyTokens);
+    expect(written).toEqual({ bytes: Buffer.byteLength(expected) });
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    expect(await client.matrixFile(run.id + 1000, ask, file, 2 ** 30)).toBeUndefined();
   });
 
   it('a run started with another focus streams and returns that focus\'s slice', async () => {
