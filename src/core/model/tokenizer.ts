@@ -30,10 +30,19 @@ function usesByteLevel(json: Record<string, unknown>): boolean {
   return JSON.stringify([json.pre_tokenizer, json.decoder]).includes('"ByteLevel"');
 }
 
-/** Whether the pipeline adds a "▁" before the text (Llama 2's Prepend normalizer, Metaspace's prepend scheme). */
-function prependsSpace(json: Record<string, unknown>): boolean {
+/**
+ * When the pipeline adds a "▁" or a space before the text, as @huggingface/tokenizers does it: Llama 2's Prepend
+ * normalizer always; Metaspace (unless its prepend_scheme is "never"; the library ignores the legacy add_prefix_space)
+ * and ByteLevel's add_prefix_space only when the text does not already start with a space.
+ */
+type PrefixRule = 'always' | 'unlessSpace' | 'never';
+
+function prefixRule(json: Record<string, unknown>): PrefixRule {
   const text = JSON.stringify([json.normalizer, json.pre_tokenizer]);
-  return text.includes('"Prepend"') || (text.includes('"Metaspace"') && !text.includes('"prepend_scheme":"never"') && !text.includes('"add_prefix_space":false'));
+  if (text.includes('"Prepend"')) return 'always';
+  const metaspace = text.includes('"Metaspace"');
+  if (metaspace ? !text.includes('"prepend_scheme":"never"') : text.includes('"add_prefix_space":true')) return 'unlessSpace';
+  return 'never';
 }
 
 /** UTF-16 offset of every UTF-8 byte boundary of `text` (index: byte offset). */
@@ -81,7 +90,7 @@ export function loadTokenizer(text: string): ModelTokenizer {
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
   const added = tokenizer.get_added_tokens_decoder();
   const byteLevel = usesByteLevel(json);
-  const prepended = prependsSpace(json);
+  const prefix = prefixRule(json);
   const table = byteDecoder();
 
   const tokenBytes = (id: number, piece: string): Uint8Array => {
@@ -103,10 +112,10 @@ export function loadTokenizer(text: string): ModelTokenizer {
       const textBytes = encoder.encode(input);
       const toUtf16 = byteToUtf16(input);
       let cursor = 0;
-      let prefixPending = prepended;
+      let prefixPending = prefix === 'always' || (prefix === 'unlessSpace' && !input.startsWith(' '));
       return ids.map((id, i) => {
         let bytes = tokenBytes(id, tokens[i]);
-        // The prepended "▁" has no counterpart in the text: the first token that carries a space drops it.
+        // The prepended "▁" or space has no counterpart in the text: the first token that carries it drops it.
         if (prefixPending && !added.has(id) && bytes.length > 0) {
           prefixPending = false;
           if (bytes[0] === 0x20) bytes = bytes.subarray(1);

@@ -151,7 +151,7 @@ describe('model folders', () => {
       file: 'pytorch_model-00001.bin',
     });
     // A sharded pickle: its shard is named, not its index (which ends in .json).
-    const shardedPickle = memoryFolder(new Map([['pytorch_model.bin.index.json', '{}'], ['pytorch_model-00001-of-00002.bin', new Uint8Array(4)]]));
+    const shardedPickle = memoryFolder(new Map<string, string | Uint8Array>([['pytorch_model.bin.index.json', '{}'], ['pytorch_model-00001-of-00002.bin', new Uint8Array(4)]]));
     expect(refusal(() => folderTensorSource(shardedPickle)).file).toBe('pytorch_model-00001-of-00002.bin');
     expect(refusal(() => folderTensorSource(memoryFolder(new Map([['model.bin', new Uint8Array(4)]]))))).toEqual({
       message: 'The folder has no model.safetensors and no model.safetensors.index.json.',
