@@ -41,6 +41,12 @@ describe('whether the tokenizer adds BOS', () => {
     // The library reads a Sequence without "processors" as an empty one.
     expect(withFields('llama', { post_processor: { type: 'Sequence' } }).addsBos).toBeNull();
   });
+
+  it('the type decides, not the fields: a ByteLevel processor with a stray template or processor list adds none', () => {
+    const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true };
+    expect(withFields('llama', { post_processor: { ...byteLevel, single: bosTemplate.single } }).addsBos).toBe(false);
+    expect(withFields('llama', { post_processor: { ...byteLevel, processors: [bosTemplate] } }).addsBos).toBe(false);
+  });
 });
 
 describe('the "▁" or space a pipeline puts before the text has no range', () => {
