@@ -8,7 +8,9 @@ type Json = Record<string, unknown>;
 function num(json: Json, key: string, fallback?: number): number {
   const value = json[key] ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ModelError(`${FILE} has no numeric "${key}"${value === undefined ? '' : ` (it is ${JSON.stringify(value)})`}.`, FILE);
+    // JSON.parse reads 1e999 as Infinity, which JSON.stringify would show as null.
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new ModelError(`${FILE} has no numeric "${key}"${value === undefined ? '' : ` (it is ${shown})`}.`, FILE);
   }
   return value;
 }

@@ -30,10 +30,13 @@ function usesByteLevel(json: Record<string, unknown>): boolean {
   return JSON.stringify([json.pre_tokenizer, json.decoder]).includes('"ByteLevel"');
 }
 
-/** Whether the pipeline adds a "▁" before the text (Llama 2's Prepend normalizer, Metaspace's prepend scheme). */
-function prependsSpace(json: Record<string, unknown>): boolean {
-  const text = JSON.stringify([json.normalizer, json.pre_tokenizer]);
-  return text.includes('"Prepend"') || (text.includes('"Metaspace"') && !text.includes('"prepend_scheme":"never"') && !text.includes('"add_prefix_space":false'));
+/**
+ * Whether the pipeline puts a "▁" before every text, even one that starts with a space: Llama 2's Prepend normalizer.
+ * Metaspace's prepend schemes and ByteLevel's add_prefix_space add one only before a text that does not start with a
+ * space (as @huggingface/tokenizers does).
+ */
+function alwaysPrepends(json: Record<string, unknown>): boolean {
+  return JSON.stringify([json.normalizer]).includes('"Prepend"');
 }
 
 /** UTF-16 offset of every UTF-8 byte boundary of `text` (index: byte offset). */
@@ -81,7 +84,7 @@ export function loadTokenizer(text: string): ModelTokenizer {
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
   const added = tokenizer.get_added_tokens_decoder();
   const byteLevel = usesByteLevel(json);
-  const prepended = prependsSpace(json);
+  const prependsAlways = alwaysPrepends(json);
   const table = byteDecoder();
 
   const tokenBytes = (id: number, piece: string): Uint8Array => {
@@ -103,10 +106,11 @@ export function loadTokenizer(text: string): ModelTokenizer {
       const textBytes = encoder.encode(input);
       const toUtf16 = byteToUtf16(input);
       let cursor = 0;
-      let prefixPending = prepended;
+      // A "▁" or space the pipeline put before the text has no counterpart in it: the first token that carries it drops
+      // it. Without the Prepend normalizer, only a pipeline that adds one makes the first token start with a space.
+      let prefixPending = prependsAlways || !input.startsWith(' ');
       return ids.map((id, i) => {
         let bytes = tokenBytes(id, tokens[i]);
-        // The prepended "▁" has no counterpart in the text: the first token that carries a space drops it.
         if (prefixPending && !added.has(id) && bytes.length > 0) {
           prefixPending = false;
           if (bytes[0] === 0x20) bytes = bytes.subarray(1);

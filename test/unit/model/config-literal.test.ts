@@ -3,8 +3,9 @@
  * Hugging Face's GPT2Config, LlamaConfig and GPTNeoXConfig), the activation names, and every refusal's sentence.
  */
 import { describe, expect, it } from 'vitest';
-import { ModelError, parseModelConfig } from '../../../src/core';
+import { ModelError, parseModelConfig, type TensorSource } from '../../../src/core';
 import { FAMILY_NAMES } from '../../../src/core/model/config';
+import { checkTensors, expectedTensors, modelNames, type ModelNames } from '../../../src/core/model/families';
 
 function refusal(config: Record<string, unknown> | string): string {
   try {
@@ -72,6 +73,7 @@ describe('fields given', () => {
   it('gpt_neox reads rotary_pct (or partial_rotary_factor), the rotary base (or rope_theta), and the residual switch', () => {
     expect(parse({ ...neox, rotary_pct: 0.5, rotary_emb_base: 2000, use_parallel_residual: false, tie_word_embeddings: true, intermediate_size: 100, layer_norm_eps: 1e-6 }))
       .toMatchObject({ rotaryDims: 16, ropeTheta: 2000, parallelResidual: false, tiedEmbeddings: true, intermediate: 100, normEps: 1e-6 });
+    expect(parse({ ...neox, max_position_embeddings: 4096 }).maxPositions).toBe(4096);
     expect(parse({ ...neox, partial_rotary_factor: 1, rope_theta: 300 })).toMatchObject({ rotaryDims: 32, ropeTheta: 300 });
     expect(parse({ ...neox, rotary_pct: 0.25, partial_rotary_factor: 1 }).rotaryDims).toBe(8);
     expect(parse({ ...neox, use_parallel_residual: 'no' }).parallelResidual).toBe(true);
@@ -82,6 +84,7 @@ describe('fields given', () => {
     expect(parse({ ...gpt2, bos_token_id: 1.5 }).bosTokenId).toBeNull();
     expect(parse({ ...gpt2, bos_token_id: '1' }).bosTokenId).toBeNull();
     expect(parse({ ...llama, bos_token_id: null }).prependBosByDefault).toBe(false);
+    expect(parse({ ...llama, bos_token_id: [1, 2] }).bosTokenId).toBeNull();
   });
 
   it('maps every activation name Hugging Face uses for these families', () => {
@@ -95,6 +98,8 @@ describe('refusals, one sentence each', () => {
   it('the file itself', () => {
     expect(refusal('[1]')).toBe('config.json is not a JSON object.');
     expect(refusal('null')).toBe('config.json is not a JSON object.');
+    expect(refusal('42')).toBe('config.json is not a JSON object.');
+    expect(refusal('"gpt2"')).toBe('config.json is not a JSON object.');
     expect(refusal('{"a": ')).toMatch(/^config\.json is not valid JSON \(.+\)\.$/);
     expect(refusal({ n_layer: 2 })).toBe('config.json has model_type undefined, which is not supported; supported: gpt2, llama, qwen2, gpt_neox.');
   });
@@ -103,6 +108,9 @@ describe('refusals, one sentence each', () => {
     expect(refusal({ ...gpt2, n_layer: undefined })).toBe('config.json has no numeric "n_layer".');
     expect(refusal({ ...gpt2, n_layer: null })).toBe('config.json has no numeric "n_layer".');
     expect(refusal({ ...gpt2, layer_norm_epsilon: 'small' })).toBe('config.json has no numeric "layer_norm_epsilon" (it is "small").');
+    // JSON.parse reads a number too large for a double as Infinity.
+    expect(refusal(JSON.stringify(gpt2).replace('}', ', "layer_norm_epsilon": 1e999}'))).toBe('config.json has no numeric "layer_norm_epsilon" (it is Infinity).');
+    expect(refusal(JSON.stringify(gpt2).replace('"n_embd":32', '"n_embd":-1e999'))).toBe('config.json has no numeric "n_embd" (it is -Infinity).');
     expect(refusal({ ...gpt2, n_layer: 0 })).toBe('config.json has "n_layer": 0; it must be a whole number ≥ 1.');
     expect(refusal({ ...gpt2, n_layer: 1.5 })).toBe('config.json has "n_layer": 1.5; it must be a whole number ≥ 1.');
     expect(parse({ ...gpt2, n_layer: 1 }).layers).toBe(1);
@@ -116,5 +124,51 @@ describe('refusals, one sentence each', () => {
     expect(refusal({ ...llama, num_key_value_heads: 3 })).toBe('config.json: 4 attention heads do not share 3 key/value heads evenly.');
     expect(refusal({ ...neox, rotary_pct: 0.1 })).toBe('config.json: the rotary dimensions (3) must be even.');
     expect(refusal({ ...llama, hidden_size: 30 })).toBe('config.json: hidden size 30 does not split into 4 heads.');
+  });
+});
+
+/** A source holding the named tensors with the given shapes (headers only). */
+function holding(tensors: Iterable<readonly [string, readonly number[]]>): TensorSource {
+  const infos = new Map([...tensors].map(([name, shape]) => [name, { dtype: 'F32' as const, shape, file: 'model.safetensors', begin: 0, end: 0 }]));
+  return { tensors: infos, read: () => new Uint8Array(), readPart: () => new Uint8Array(), readInto: () => {} };
+}
+
+describe('the tensor table', () => {
+  const gpt2Small = parse({ ...gpt2, n_layer: 1, n_embd: 4, n_head: 1, vocab_size: 10, n_positions: 8 });
+  const storedAs = (names: ModelNames): boolean[] => {
+    const l = names.layer(0);
+    return [...l.qkv, l.out, ...l.mlp].map((p) => p.transposed);
+  };
+
+  it('GPT-2 stores every projection as Conv1D [in, out]; Llama and GPT-NeoX as nn.Linear [out, in], square ones included', () => {
+    expect(storedAs(modelNames(gpt2Small, holding([])))).toEqual([false, false, false, false]);
+    expect(storedAs(modelNames(parse(llama), holding([])))).toEqual([true, true, true, true, true, true, true]);
+    expect(storedAs(modelNames(parse(neox), holding([])))).toEqual([true, true, true, true]);
+  });
+
+  it('a tied GPT-NeoX that still stores embed_out reads it as its head', () => {
+    const tied = parse({ ...neox, tie_word_embeddings: true });
+    expect(modelNames(tied, holding([])).head).toBe('gpt_neox.embed_in.weight');
+    expect(modelNames(tied, holding([['embed_out.weight', [100, 64]]])).head).toBe('embed_out.weight');
+  });
+
+  it('checkTensors passes a complete checkpoint and names the first tensor whose rank or one axis differs', () => {
+    const expected = expectedTensors(gpt2Small, modelNames(gpt2Small, holding([])));
+    const names = modelNames(gpt2Small, holding([]));
+    const reshaped = (name: string, shape: number[]) => holding([...expected].map(([n, s]) => [n, n === name ? shape : s] as const));
+    expect(() => checkTensors(gpt2Small, names, holding(expected))).not.toThrow();
+    const failure = (source: TensorSource) => {
+      try {
+        checkTensors(gpt2Small, names, source);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ModelError);
+        return { message: (e as Error).message, file: (e as ModelError).file };
+      }
+      throw new Error('expected a ModelError');
+    };
+    expect(failure(reshaped('wte.weight', [10]))).toEqual({ message: 'model.safetensors, tensor "wte.weight", has shape [10]; config.json implies [10, 4].', file: 'model.safetensors' });
+    expect(failure(reshaped('h.0.mlp.c_fc.weight', [4, 17])).message).toBe('model.safetensors, tensor "h.0.mlp.c_fc.weight", has shape [4, 17]; config.json implies [4, 16].');
+    expect(failure(reshaped('ln_f.bias', [4, 1])).message).toBe('model.safetensors, tensor "ln_f.bias", has shape [4, 1]; config.json implies [4].');
+    expect(failure(holding([...expected].filter(([n]) => n !== 'h.0.attn.c_proj.bias'))).message).toBe('The weights have no tensor "h.0.attn.c_proj.bias", which a gpt2 checkpoint of this config needs.');
   });
 });

@@ -45,6 +45,7 @@ function checkpoint(tensors: Record<string, number[]>): Uint8Array {
 describe('safetensors headers', () => {
   it('the length prefix: too short, over 100 MB, past the end', () => {
     expect(safetensorsHeaderLength(prefix(10), 'm', 18)).toBe(10);
+    expect(safetensorsHeaderLength(prefix(0), 'm', 8)).toBe(0); // 8 bytes hold the length prefix
     expect(refusal(() => safetensorsHeaderLength(prefix(10).subarray(0, 7), 'm', 100))).toEqual({ message: 'm is truncated: it is 100 bytes long, too short for a safetensors header.', file: 'm' });
     expect(refusal(() => safetensorsHeaderLength(prefix(10), 'm', 7)).message).toBe('m is truncated: it is 7 bytes long, too short for a safetensors header.');
     expect(refusal(() => safetensorsHeaderLength(prefix(0, 1), 'm', 100)).message).toBe('m is not a safetensors file: its header claims to be over 100 MB.');
@@ -70,7 +71,12 @@ describe('safetensors headers', () => {
     expect(refusal(() => parseSafetensorsHeader(new TextEncoder().encode('{'), 'm', 100)).message).toMatch(/^m has a header that is not valid JSON \(.+\)\.$/);
     expect(refusal(() => parseSafetensorsHeader(new Uint8Array([0x7b, 0xff, 0x7d]), 'm', 100)).message).toMatch(/^m has a header that is not valid JSON/);
     expect(refusal(() => parseSafetensorsHeader(json([]), 'm', 100)).message).toBe('m has a header that is not a JSON object.');
+    expect(refusal(() => parseSafetensorsHeader(json(null), 'm', 100)).message).toBe('m has a header that is not a JSON object.');
+    // Valid JSON around a byte that is not UTF-8 (inside a tensor name): refused, not read as U+FFFD.
+    const badName = new Uint8Array([...new TextEncoder().encode('{"t'), 0xff, ...new TextEncoder().encode('": {"dtype": "F32", "shape": [], "data_offsets": [0, 4]}}')]);
+    expect(refusal(() => parseSafetensorsHeader(badName, 'm', 1000)).message).toMatch(/^m has a header that is not valid JSON \(.+\)\.$/);
     expect(bad(3)).toBe('m, tensor "t", is not described by an object.');
+    expect(bad(null)).toBe('m, tensor "t", is not described by an object.');
     expect(bad({ dtype: 'I8', shape: [1], data_offsets: [0, 1] })).toBe('m, tensor "t", has dtype "I8"; only F32, F16 and BF16 weights are read.');
     expect(bad({ dtype: 'F32', shape: [1.5], data_offsets: [0, 4] })).toBe('m, tensor "t", has no valid shape.');
     expect(bad({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] })).toBe('m, tensor "t", has no valid shape.');
@@ -79,9 +85,16 @@ describe('safetensors headers', () => {
       expect(bad({ dtype: 'F32', shape: [1], data_offsets: offsets })).toBe('m, tensor "t", has no valid data_offsets.');
     }
     expect(bad({ dtype: 'F16', shape: [2, 2], data_offsets: [0, 16] })).toBe('m, tensor "t", declares shape [2, 2] of F16 (8 bytes) but its data_offsets span 16.');
+    expect(bad({ dtype: 'F16', shape: [2, 2], data_offsets: [4, 20] })).toBe('m, tensor "t", declares shape [2, 2] of F16 (8 bytes) but its data_offsets span 16.');
     const header = json({ t: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } });
     expect(refusal(() => parseSafetensorsHeader(header, 'm', 8 + header.length + 7)).message).toBe(`m is truncated: tensor "t" ends at byte ${8 + header.length + 8}, but the file has ${8 + header.length + 7}.`);
     expect(parseSafetensorsHeader(header, 'm', 8 + header.length + 8).get('t')?.end).toBe(8 + header.length + 8);
+  });
+
+  it('an empty tensor (an axis of 0) is valid: no bytes, begin = end', () => {
+    const header = json({ t: { dtype: 'F32', shape: [0, 3], data_offsets: [4, 4] }, u: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } });
+    const size = 8 + header.length + 4;
+    expect(parseSafetensorsHeader(header, 'm', size).get('t')).toEqual({ dtype: 'F32', shape: [0, 3], file: 'm', begin: 8 + header.length + 4, end: 8 + header.length + 4 });
   });
 
   it('decodes each dtype to float32', () => {
@@ -104,6 +117,7 @@ describe('shard indexes', () => {
     expect(bad('{').message).toMatch(/^model\.safetensors\.index\.json is not valid JSON \(.+\)\.$/);
     expect(bad('{"weight_map": []}', 'i.json')).toEqual({ message: 'i.json has no "weight_map" object.', file: 'i.json' });
     expect(bad('[]').message).toBe('model.safetensors.index.json has no "weight_map" object.');
+    expect(bad('{"weight_map": null}').message).toBe('model.safetensors.index.json has no "weight_map" object.');
     for (const shard of ['../x', 'a/b', 'a\\b', '.hidden', 3]) {
       expect(bad(JSON.stringify({ weight_map: { t: shard } })).message).toBe(`model.safetensors.index.json maps "t" to ${JSON.stringify(shard)}, which is not a file name in the model folder.`);
     }
@@ -136,6 +150,9 @@ describe('model folders', () => {
       message: 'The folder has only pytorch_model-00001.bin, a PyTorch pickle, which is never loaded (unpickling can run code); convert it to model.safetensors.',
       file: 'pytorch_model-00001.bin',
     });
+    // A sharded pickle: its shard is named, not its index (which ends in .json).
+    const shardedPickle = memoryFolder(new Map<string, string | Uint8Array>([['pytorch_model.bin.index.json', '{}'], ['pytorch_model-00001-of-00002.bin', new Uint8Array(4)]]));
+    expect(refusal(() => folderTensorSource(shardedPickle)).file).toBe('pytorch_model-00001-of-00002.bin');
     expect(refusal(() => folderTensorSource(memoryFolder(new Map([['model.bin', new Uint8Array(4)]]))))).toEqual({
       message: 'The folder has no model.safetensors and no model.safetensors.index.json.',
       file: 'model.safetensors',
@@ -154,6 +171,17 @@ describe('model folders', () => {
     expect(() => source.readPart('b', -1, 4)).toThrow(RangeError);
     expect(() => source.readInto('a', new Uint8Array(4))).toThrow(new RangeError('internal: tensor "a" does not fit 4 bytes'));
     expect(() => source.readInto('c', new Uint8Array(0))).toThrow(new RangeError('internal: tensor "c" does not fit 0 bytes'));
+  });
+
+  it('a sharded folder: each tensor is read from the shard the index names', () => {
+    const index = JSON.stringify({ metadata: {}, weight_map: { a: 's1.safetensors', b: 's2.safetensors' } });
+    const folder = memoryFolder(new Map<string, string | Uint8Array>([
+      ['model.safetensors.index.json', index], ['s1.safetensors', checkpoint({ a: [2] })], ['s2.safetensors', checkpoint({ x: [1], b: [3] })],
+    ]));
+    const source = folderTensorSource(folder);
+    expect([...source.tensors].map(([name, info]) => [name, info.file])).toEqual([['a', 's1.safetensors'], ['x', 's2.safetensors'], ['b', 's2.safetensors']]);
+    expect([...new Float32Array(source.read('a').slice().buffer)]).toEqual([1, 1]);
+    expect([...new Float32Array(source.read('b').slice().buffer)]).toEqual([2, 2, 2]);
   });
 
   it('a read that comes back short names the file as truncated', () => {
@@ -175,5 +203,8 @@ describe('model folders', () => {
   it('a memory folder says which file it lacks', () => {
     expect(refusal(() => memoryFolder(new Map()).size('x.json'))).toEqual({ message: 'The folder has no x.json.', file: 'x.json' });
     expect(memoryFolder(new Map([['t', new TextEncoder().encode('hé')]])).readText('t')).toBe('hé');
+    // A file given as text has its UTF-8 size and bytes.
+    const text = memoryFolder(new Map([['t', 'hé']]));
+    expect([text.size('t'), ...text.read('t', 1, 2)]).toEqual([3, 0xc3, 0xa9]);
   });
 });
