@@ -4,8 +4,9 @@
 // Written for mutation testing (bench/mutation/README.md).
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/core/evaluate';
-import { fromRows, zeros } from '../../../src/core/matrix';
+import { fromRows, zeros, type Matrix } from '../../../src/core/matrix';
 import type { AttentionResult, ComputeSpec } from '../../../src/core/types';
+import { withheldMatrix } from '../../../src/shared/protocol';
 import { deriveCell, deriveDifferenceCell, rowSoftmaxParts } from '../../../webview/render/cell-derivation';
 
 const provenance = { kind: 'file', description: 'hand-worked' } as const;
@@ -115,6 +116,28 @@ describe('deriveCell', () => {
     ]);
     const d = deriveCell(rawScores, 0, 0, 1, 0)!;
     expect([d.masked, d.summary]).toEqual([false, 'Query 2 "b", key 1 "a": weight 0.6225.']);
+  });
+
+  it("a large result's focused head with its n×n matrices withheld: the row the view asked for gives the derivation", () => {
+    const computed = evaluate(spec());
+    const whole = computed.layers[0].heads[0];
+    const gone = withheldMatrix(2, 2, 'on-request');
+    const withheld: AttentionResult = { ...computed, layers: [{ ...computed.layers[0], heads: [{ ...whole, weights: gone, scores: gone, scaled: gone }] }] };
+    const row2 = (m: Matrix | null) => m!.data.slice(2, 4);
+    const asked = { weights: row2(whole.weights), scores: row2(whole.scores), scaled: row2(whole.scaled) };
+    const expected = [
+      'score q·k: (1.000×1.000) + (2.000×1.000) = 3.0000',
+      'scaled: 3.0000 × 1.0000 ÷ 2.00 = 1.5000',
+      'weight softmax: e^(1.5000 - 1.5000) / Σ e^(s - max) = 1.0000 / 1.6065 = 0.6225',
+      'w·v_j: 0.6225 × v_1 = [0.622, 0.000]',
+      'share of z: ‖w·v_1‖ / Σ‖w·v‖ = 0.6225 / 1.3775 = 45.2% of z_2',
+    ];
+    const shown = (j: number) => deriveCell(withheld, 0, 0, 1, j, asked)!.lines.map((l) => `${l.label}: ${l.text}`);
+    expect(shown(0)).toEqual(expected);
+    expect(shown(0)).toEqual(expected);
+    expect(shown(1)[2]).toBe('weight softmax: e^(1.0000 - 1.5000) / Σ e^(s - max) = 0.6065 / 1.6065 = 0.3775');
+    // The tokens give the withheld matrix's shape; without the asked-for row there is nothing to derive.
+    expect([deriveCell(withheld, 0, 0, 1, 0), deriveCell(withheld, 0, 0, 2, 0, asked), deriveCell(withheld, 0, 0, 1, 2, asked)]).toEqual([null, null, null]);
   });
 
   it('values that are all zero: z gets nothing from any key, a share of 0%, not 0 / 0', () => {
