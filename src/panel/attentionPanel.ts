@@ -55,6 +55,8 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private sourceDisposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
+  /** Set when the panel closes: a run or an answer that ends later must not touch the closed webview. */
+  private closed = false;
   readonly onDidDispose = this.disposed.event;
 
   constructor(
@@ -130,6 +132,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.closed = true;
     this.release();
     this.panel.dispose();
     this.disposed.fire();
@@ -142,6 +145,7 @@ export class AttentionPanel implements vscode.Disposable {
    */
   release(): void {
     clearTimeout(this.debounce);
+    this.session.supersede();
     this.modelRun.cancel?.();
     this.compute.dispose();
     this.decorations.clear(this.source.uri);
@@ -346,6 +350,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private send(message: ToWebview): void {
+    if (this.closed) return;
     const sent = Date.now();
     void this.panel.webview.postMessage(message).then(() => {
       if (message.type === 'snapshot') this.log.info(`snapshot ${message.snapshot.seq} delivered in ${Date.now() - sent} ms`);
