@@ -47,10 +47,31 @@ describe('without OffscreenCanvas (an older browser)', () => {
 });
 
 describe('paintPooled', () => {
-  it('an empty raster (no keys) paints nothing: a blank 1 × height canvas', () => {
+  it('an empty raster (no keys, or no queries) paints nothing: a blank canvas of at least 1 px a side', () => {
     const r = paintPooled(new Float32Array(0), 0, 2, unit);
     expect([r.width, r.height]).toEqual([1, 2]);
     expect(pixels(r)).toEqual([[0, 0, 0, 0], [0, 0, 0, 0]]);
+    const flat = paintPooled(new Float32Array(0), 2, 0, unit);
+    expect([flat.width, flat.height]).toEqual([2, 1]);
+    expect(pixels(flat)).toEqual([[0, 0, 0, 0], [0, 0, 0, 0]]);
+  });
+
+  it('−∞ and NaN are grey; values outside the domain clamp to its ends', () => {
+    const r = paintPooled(Float32Array.from([-Infinity, NaN, -1, 2, 0.5]), 5, 1, unit);
+    expect(pixels(r)).toEqual([[...MASKED, 255], [...MASKED, 255], seq(0), seq(1), seq(0.5)]);
+  });
+});
+
+describe('thumbnail: what a block keeps', () => {
+  it('signed data downsampled keeps the value of largest magnitude, sign and all', () => {
+    const t = thumbnail(matrix(2, 2, [-2, 1, 0.5, 0]), 1, false);
+    expect([t.small.rows, t.small.cols, ...t.small.data]).toEqual([1, 1, -2]);
+    expect(t.domain).toEqual({ kind: 'diverging', min: -2, max: 2 });
+  });
+
+  it('a block where one score is visible shows its weight, even a weight of 0', () => {
+    const t = thumbnail(matrix(1, 2, [0, 0]), 1, true, matrix(1, 2, [0, -Infinity]));
+    expect(pixels(t.raster)).toEqual([seq(0)]);
   });
 });
 
@@ -83,6 +104,45 @@ describe('drawThumb: which row is outlined', () => {
     const source = matrix(4, 3, [1, 0, 0, 1, 0, 0, 0.5, 0.5, 0, 0.5, 0.5, 0]);
     const at = drawn(source, 3);
     expect([at(0, 7), at(0, 21)]).toEqual([sequentialColour(1, 1), red]);
+  });
+
+  it('a tall thumbnail is sized by its rows: 3 × 2 in a 20 px box is 13 × 20', () => {
+    const tall = thumbnail(matrix(3, 2, [1, 0, 0, 1, 1, 0]), 8, true);
+    const canvas = document.createElement('canvas');
+    drawThumb(canvas, tall.small, tall, 20, null, '#ff0000');
+    expect([canvas.style.width, canvas.style.height]).toEqual(['13px', '20px']);
+  });
+
+  it('on a screen of 2 device pixels per CSS pixel the canvas holds twice the pixels', () => {
+    vi.stubGlobal('devicePixelRatio', 2);
+    try {
+      const canvas = document.createElement('canvas');
+      drawThumb(canvas, small, t, 100, null, '#ff0000');
+      expect([canvas.style.width, canvas.style.height, canvas.width, canvas.height]).toEqual(['42px', '28px', 84, 56]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('the outline: a 1.2 px highlight inside a 2 px dark halo, on every redraw', () => {
+    // Every cell yellow (R 248): the highlight is white, the halo darkens what it half covers.
+    const ones = thumbnail(matrix(2, 3, [1, 1, 1, 1, 1, 1]), 8, true);
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d')!;
+    const dpr = window.devicePixelRatio || 1;
+    const at = (x: number, y: number): number[] => [...ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data.slice(0, 3)];
+    const white = [255, 255, 255];
+    const dark = (rgb: number[]) => rgb[0] < 200;
+    for (let draw = 0; draw < 2; draw++) {
+      // Row 1: the rectangle (0.5, 13.5, 41, 15); the highlight covers pixel columns 0 and 41 and pixel row 13.
+      drawThumb(canvas, ones.small, ones, 100, 1, '#ffffff');
+      expect([at(0, 21), at(41, 21), at(5, 13)]).toEqual([white, white, white]);
+      expect([at(1, 21), at(40, 21), at(5, 12), at(5, 14)].map(dark)).toEqual([true, true, true, true]);
+      expect(at(5, 21)).toEqual(sequentialColour(1, 1));
+    }
+    // Row 0: the rectangle (0.5, −0.5, 41, 15); its lower edge is highlight on pixel row 14, halo on row 15.
+    drawThumb(canvas, ones.small, ones, 100, 0, '#ffffff');
+    expect([at(5, 14), dark(at(5, 15)), at(5, 21)]).toEqual([white, true, sequentialColour(1, 1)]);
   });
 
   it('pixel-exact: neighbouring cells do not blend at their shared edge', () => {
