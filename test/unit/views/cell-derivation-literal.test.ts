@@ -148,6 +148,19 @@ describe('deriveCell', () => {
     ]);
     expect(deriveCell(r, 0, 0, 1, 0)!.lines[4].value).toBe(0);
   });
+
+  it('every line carries its key (the tooltip marks each line with it): masked, exported and withheld cells too', () => {
+    expect(keys(result, 0, 1)).toEqual(['score', 'scaled', 'weight', 'contribution', 'share']);
+    const w = fromRows([[0.75, 0.25], [0.5, 0.5]]);
+    const precomputed = evaluate({ kind: 'precomputed', tokens: ['a', 'b'], attention: [[w]], options: { scale: true, mask: { kind: 'none' }, temperature: 1 }, provenance });
+    expect(keys(precomputed, 0, 1)).toEqual(['note', 'weight']);
+    // With the rows the view asked for, a query outside the matrix is still refused.
+    const gone = withheldMatrix(2, 2, 'on-request');
+    const head = result.layers[0].heads[0];
+    const withheld: AttentionResult = { ...result, layers: [{ ...result.layers[0], heads: [{ ...head, weights: gone, scores: gone, scaled: gone }] }] };
+    const asked = { weights: head.weights.data.slice(0, 2), scores: head.scores!.data.slice(0, 2), scaled: head.scaled!.data.slice(0, 2) };
+    expect([deriveCell(withheld, 0, 0, -1, 0, asked), deriveCell(withheld, 0, 0, 0, -1, asked)]).toEqual([null, null]);
+  });
 });
 
 describe('rowSoftmaxParts', () => {
