@@ -61,7 +61,7 @@ export const GROUPS = {
     mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
     // The browser tests written for these modules, not every view that draws through them (each mutant reloads the
     // test page; the app-mounting tests would triple the time): a lower bound.
-    tests: ['heatmap-literal', 'view-svg-literal', 'pooled-raster', 'view-export'].map((f) => `test/webview/${f}.test.ts`),
+    tests: ['heatmap-literal', 'raster-edges-literal', 'view-svg-literal', 'pooled-raster', 'view-export'].map((f) => `test/webview/${f}.test.ts`),
   },
   // The worker test (test/unit/interventions/worker.test.ts) starts worker threads of the built bundle: not the mutant.
   interventions: { mutate: ['src/core/interventions/**/*.ts'], tests: ['contract', 'interventions-literal', 'evaluate-shape', 'selectionGolden', 'analysis'].map((f) => `test/unit/interventions/${f}.test.ts`) },

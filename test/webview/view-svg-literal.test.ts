@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/core/matrix';
-import type { Raster } from '../../webview/render/heatmap';
+import { rasterize, type Raster } from '../../webview/render/heatmap';
 import { headGridSvg, pipelineSvg, svgThumb, wrap, type ExportColours, type SvgThumb } from '../../webview/render/view-svg';
+import { sequentialColour } from './independent';
 
 const colors: ExportColours = { background: '#000', foreground: '#fff', font: 'mono', dim: '#888', border: '#444', highlight: '#f00' };
 const thumb = (width: number, height: number, band: SvgThumb['band'] = null): SvgThumb => ({ href: 'data:x', width, height, band });
@@ -169,5 +170,41 @@ describe('headGridSvg', () => {
         "</svg>",
       ]
     `);
+  });
+});
+
+describe('the exports at sizes the cases above do not reach', () => {
+  it("svgThumb's image holds the raster's own pixels", async () => {
+    const raster = rasterize({ rows: 1, cols: 2, data: Float32Array.from([0, 1]) }, { kind: 'sequential', min: 0, max: 1 });
+    const t = { small: { rows: 1, cols: 2, data: new Float32Array(2) }, raster, domain: { kind: 'sequential' as const, min: 0, max: 1 } };
+    const img = new Image();
+    img.src = svgThumb(t, 1, 100, null).href;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, 2, 1).data;
+    expect([canvas.width, canvas.height, [...data.slice(0, 3)], [...data.slice(4, 7)]]).toEqual([2, 1, sequentialColour(0, 1), sequentialColour(1, 1)]);
+  });
+
+  it('pipeline: each note on its own line, 14 px apart; a long trace shrinks to fit the card (40 characters: 6 px)', () => {
+    const trace = 'row 12: [0.1234, 0.5678, 0.9012, 0.3456]';
+    expect(trace).toHaveLength(40);
+    const svg = pipelineSvg({
+      title: 'T', notes: ['first', 'second'],
+      steps: [{ id: 'a', name: 'A', shape: null, explain: '', thumb: null, missing: '—', trace }],
+      cost: { readout: '', rows: [] }, columns: 1, colors,
+    }).split('\n');
+    expect(svg.slice(3, 5)).toEqual(['<text x="10" y="38" fill="#888">first</text>', '<text x="10" y="52" fill="#888">second</text>']);
+    // Cards start at 34 + 2 × 14 + 6 = 68; the trace at 68 + 24 + (20 + 4) + 10 + 4 = 130; ⌊(168 − 16) / (0.6 × 40)⌋ = ⌊6.33⌋ = 6.
+    expect(svg.filter((l) => l.includes('class="trace"'))).toEqual([`<text x="18" y="130" fill="#fff" class="trace" font-size="6">${trace}</text>`]);
+  });
+
+  it('heads: a grid wider than 240 px is as wide as its columns (3 cards of 100 px, 4 px apart, labels 36 px)', () => {
+    const card = (col: number) => ({ label: `H${col}`, row: 0, col, thumb: thumb(10, 10), stats: [], selected: false });
+    const svg = headGridSvg({ title: 'H', caption: '', cards: [card(2), card(0), card(1)], cell: 100, rowLabels: ['L0'], colLabels: ['H0', 'H1', 'H2'], colors });
+    // 10 + 36 + 3 × (100 + 4) + 10 = 368 wide; 34 + 16 + (100 + 16 + 4) + 10 = 180 tall.
+    expect(svg.split('\n')[0]).toBe('<svg xmlns="http://www.w3.org/2000/svg" width="368" height="180" viewBox="0 0 368 180" font-family="mono" font-size="11">');
   });
 });

@@ -141,6 +141,11 @@ describe('luminance, text colour and readable colours', () => {
     expect(luminance([0, 0, 255])).toBeCloseTo(0.0722, 7);
   });
 
+  it('WCAG relative luminance at its boundary: a channel of exactly 0.03928 · 255 is still on the linear side', () => {
+    // 0.03928 / 12.92 = 0.0030402477; the power branch would give ((0.03928 + 0.055) / 1.055)^2.4 = 0.0030394925.
+    expect(luminance([10.0164, 10.0164, 10.0164])).toBeCloseTo(0.0030402477, 9);
+  });
+
   it('textOn: black above luminance 0.1791, white below', () => {
     expect([textOn([255, 255, 255]), textOn([118, 118, 118]), textOn([117, 117, 117]), textOn([0, 0, 0])]).toEqual(['#000000', '#000000', '#ffffff', '#ffffff']);
   });
