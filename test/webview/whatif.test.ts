@@ -61,6 +61,16 @@ describe('what if, in the panel', () => {
     expect(changes).toEqual([[{ kind: 'ablate-head', layer: 0, head: 1 }]]);
     expect(chips(app)).toEqual(['ablate L0H1']);
     expect(app.ui.compare).toBe('difference');
+    // The ablated head's card says so: a dashed border at any size, the word where the card has room, and its title.
+    const ablatedCard = card(app, 0, 1);
+    expect(getComputedStyle(ablatedCard).borderTopStyle).toBe('dashed');
+    expect(getComputedStyle(card(app, 0, 0)).borderTopStyle).toBe('solid');
+    expect(ablatedCard.title).toMatch(/^L0H1 \(ablated: its output Z is replaced by zeros, its weights are as computed\): /);
+    const badge = ablatedCard.querySelector<HTMLElement>('.ablated-badge')!;
+    expect(badge.textContent).toBe('ablated');
+    const b = badge.getBoundingClientRect();
+    expect((ablatedCard.getRootNode() as ShadowRoot).elementFromPoint(b.left + b.width / 2, b.top + b.height / 2)).toBe(badge);
+    expect(deepAll(app, '.ablated-badge')).toHaveLength(1);
     // Until the host answers, the views keep the result and the bar says it is recomputing.
     expect(deep(app, 'attn-whatif-bar').shadowRoot!.querySelector('.note')!.textContent).toContain('Recomputing');
 
@@ -88,6 +98,8 @@ describe('what if, in the panel', () => {
     app.snapshot = { ...base, seq: 3 };
     await settle(app);
     expect(deepAll(app, '.change')).toEqual([]);
+    expect(deepAll(app, '.ablated-badge')).toEqual([]);
+    expect(getComputedStyle(card(app, 0, 1)).borderTopStyle).toBe('solid');
   });
 
   it('Undo, Ctrl+Z and Clear all walk the list back', async () => {

@@ -403,7 +403,7 @@ export class AttnApp extends LitElement implements AppTarget {
         return html`<attn-head-grid .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} .summaries=${this.snapshot?.headSummaries ?? null}
           .inductionProbe=${this.inductionProbe} ?canProbe=${snap.result.provenance.kind === 'model'}
-          .difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null}></attn-head-grid>`;
+          .difference=${difference ? r : null} .changes=${this.whatIf.comparison?.headChange ?? null} .interventions=${this.whatIf.list}></attn-head-grid>`;
     }
   }
 

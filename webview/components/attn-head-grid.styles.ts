@@ -57,6 +57,8 @@ export const headGridStyles = [
     justify-content: center;
     gap: 3px;
     width: 100%;
+    /* Cards of a row share its height (a badge or labels make one taller). */
+    height: 100%;
     min-height: var(--attn-cell, 96px);
     padding: 3px;
     box-sizing: border-box;
@@ -67,12 +69,23 @@ export const headGridStyles = [
     font: inherit;
     cursor: pointer;
   }
+  .ablated-badge {
+    padding: 0 4px;
+    border-radius: 6px;
+    font-size: 0.8em;
+    border: 1px solid currentColor;
+  }
   button.card:hover {
     background: var(--vscode-list-hoverBackground, #2a2d2e);
   }
   button.card[aria-pressed='true'] {
     border: 2px solid var(--vscode-focusBorder, #0078d4);
     background: var(--vscode-list-inactiveSelectionBackground, transparent);
+  }
+  /* An ablated head: a dashed border at every card size, selected or not, and a badge where the card shows text. */
+  button.card.ablated {
+    border-style: dashed;
+    border-width: 2px;
   }
   button.card:focus-visible {
     outline: 2px solid var(--vscode-focusBorder, #0078d4);

@@ -12,7 +12,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../directives/style-props';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { cachedHeadStats, HEAD_LABELS, headLabels, scoreHead, type AttentionResult, type HeadLabel, type HeadLabelKind, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
+import { cachedHeadStats, HEAD_LABELS, headLabels, scoreHead, type AttentionResult, type HeadLabel, type Intervention, type HeadLabelKind, type HeadResult, type HeadStats, type HeadSummaries, type HeadSummary } from '../../src/shared/core';
 import { drawThumb, thumbnail } from '../render/thumbnail';
 import { headGridStyles } from './attn-head-grid.styles';
 import { headTitle } from '../head-label';
@@ -43,6 +43,8 @@ export interface HeadItem {
   readonly scores?: Partial<Record<HeadLabelKind, number | null>>;
 }
 
+/** What ablation means, on an ablated head's card (see AblateHead in the core). */
+const ABLATED_TEXT = 'ablated: its output Z is replaced by zeros, its weights are as computed';
 const THUMB_LIMIT = 64;
 /** Cell size bounds (CSS px): small multiples fit 12 heads in a 320 px panel and stay legible when wide. */
 const MIN_CELL = 24;
@@ -89,6 +91,8 @@ export class AttnHeadGrid extends AttnView {
   /** The probe's answer: its scores replace the induction scores read from this input. */
   @property({ attribute: false }) inductionProbe: { readonly scores?: readonly (readonly number[])[]; readonly message?: string } | null = null;
   @state() private probing = false;
+  /** The panel's "what if" interventions: an ablated head's card says so. */
+  @property({ attribute: false }) interventions: readonly Intervention[] = [];
   /** A "what if" run's change per head, [layer][head] (the worker's total variation), or null. */
   @property({ attribute: false }) changes: readonly (readonly number[])[] | null = null;
 
@@ -289,17 +293,22 @@ export class AttnHeadGrid extends AttnView {
     return item.change === undefined ? '' : `Δ ${item.change.toFixed(3)}`;
   }
 
+  private isAblated(item: HeadItem): boolean {
+    return this.interventions.some((i) => i.kind === 'ablate-head' && i.layer === item.layer && i.head === item.head);
+  }
+
   private renderCard(item: HeadItem, index: number, showStats: boolean): TemplateResult {
     const s = item.stats;
     const selected = item.layer === this.layer && item.head === this.head;
     const name = headTitle(item.layer, item.head, item.result.name);
+    const ablated = this.isAblated(item);
     return html`<li>
       <button
         type="button"
-        class="card ${showStats ? '' : 'compact'}"
+        class="card ${showStats ? '' : 'compact'} ${ablated ? 'ablated' : ''}"
         aria-pressed=${selected ? 'true' : 'false'}
         aria-describedby=${(item.labels ?? []).map((label) => `def-${label.kind}`).join(' ') || nothing}
-        title=${`${name}: ${this.statsText(item)}${item.labels?.length ? `; ${this.labelsText(item)}` : ''}${item.change === undefined ? '' : `; attention moved ${item.change.toFixed(3)} (total variation)`}`}
+        title=${`${name}${ablated ? ` (${ABLATED_TEXT})` : ''}: ${this.statsText(item)}${item.labels?.length ? `; ${this.labelsText(item)}` : ''}${item.change === undefined ? '' : `; attention moved ${item.change.toFixed(3)} (total variation)`}`}
         tabindex=${this.keys.tabIndex(this.positionOf(index).row, this.positionOf(index).col)}
         data-layer=${item.layer}
         data-head=${item.head}
@@ -310,6 +319,7 @@ export class AttnHeadGrid extends AttnView {
         @contextmenu=${(e: MouseEvent) => { e.preventDefault(); this.openMenu(item, pointBox(e), e.currentTarget as HTMLElement); }}
       >
         <span class="name ${showStats || this.sort !== 'order' ? '' : 'sr-only'}">${name}</span>
+        ${ablated ? html`<span class="ablated-badge ${showStats ? '' : 'sr-only'}">ablated</span>` : nothing}
         <canvas data-layer=${item.layer} data-head=${item.head} aria-hidden="true"></canvas>
         <span class="stats ${showStats ? '' : 'sr-only'}">
           <span class="entropy">H ${s.meanEntropy.toFixed(2)} nats,</span>

@@ -5,7 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/shared/core';
 import { hideTokens, shownWeights } from '../hidden-tokens';
-import { isWithheld } from '../../src/shared/protocol';
+import { FULL_SNAPSHOT_CELLS, isWithheld } from '../../src/shared/protocol';
 import { rowMatrix } from '../withheld-data';
 import { headColor } from '../theme';
 import { shortToken, tokenText } from '../token-text';
@@ -24,8 +24,11 @@ import { VisibleRowsController } from '../controllers/visible-rows';
 const QUERIES = 0;
 const KEYS = 1;
 
-/** Above this many query tokens only the active token's lines are drawn. */
-export const ALL_LINES_LIMIT = 300;
+/**
+ * Above this many query tokens only the active token's lines are drawn. It is the side of the largest square result
+ * that travels whole (FULL_SNAPSHOT_CELLS): above it the weights come a row at a time, so one rule covers both.
+ */
+export const ALL_LINES_LIMIT = Math.sqrt(FULL_SNAPSHOT_CELLS);
 /** At most this many lines are drawn at once (the strongest win). */
 export const MAX_LINES = 4000;
 /** The faintest line's opacity; line colours are chosen to keep 3:1 on the background even at it. */
