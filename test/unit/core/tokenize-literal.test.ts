@@ -31,6 +31,11 @@ describe('gpt2 tokenizer, re-syncing pieces that do not round-trip', () => {
     ]);
   });
 
+  it('pieces left over once the text is covered are empty tokens at its end, inside the text', () => {
+    // The surrogate's U+FFFD piece is re-synced to the U+FFFD two characters on, taking all three; two pieces remain.
+    expect(spans(tokenize('\uD800a\uFFFD', 'gpt2'))).toEqual([['\uD800a\uFFFD', 0, 3], [FFFD, 3, 3], [FFFD, 3, 3]]);
+  });
+
   it('9 characters ahead is too far: empty tokens, and the last one takes the rest of the text', () => {
     expect(spans(tokenize(`${'\uD800'.repeat(9)}b c`, 'gpt2'))).toEqual([
       [FFFD, 0, 0], [FFFD, 0, 0], [FFFD, 0, 0], [FFFD, 0, 0], [`${'\uD800'.repeat(9)}b c`, 0, 12],
