@@ -24,7 +24,7 @@ export const GROUPS = {
   embed: { mutate: ['src/core/embed.ts', 'src/core/random.ts'], tests: ['test/unit/core/**/*.test.ts'] },
   selection: { mutate: ['src/core/selection.ts'], tests: ['test/unit/core/selection.test.ts', 'test/unit/core/selection-literal.test.ts'] },
   validate: { mutate: ['src/core/validate.ts'], tests: ['test/unit/core/validate.test.ts', 'test/unit/core/validate-literal.test.ts'] },
-  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'kernels-literal', 'relaxed-simd', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
+  kernels: { mutate: ['src/core/kernels/index.ts', 'src/core/kernels/softmaxRow.ts'], tests: ['kernels', 'kernels-literal', 'kernels-blocks-literal', 'relaxed-simd', 'matrix-literal', 'attention-literal', 'attention-path'].map((f) => `test/unit/core/${f}.test.ts`) },
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/tokenize-literal.test.ts', 'test/unit/core/seeds.test.ts'] },
   // The other tests of test/unit/budget (archives, the host thread, inline jobs) build large inputs; these groups run the
   // tests written for each module, so a re-run takes minutes.

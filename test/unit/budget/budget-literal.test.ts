@@ -74,4 +74,12 @@ describe('the exact edge of the budget', () => {
       'This selection needs about 1 KB of memory, over the budget of 1 KB (setting selfAttention.memoryBudgetMB, at most a quarter of this machine\'s memory): to bring it under, use select less (at most about 9 tokens of 10 fit), or fewer heads or layers (now 1 head × 1 layer).',
     );
   });
+
+  it('weights taking exactly the budget still fit (the edge is inclusive there too): tokens that cost nothing all fit', () => {
+    // No head matrices and nothing per token: the job needs its 400 fixed bytes whatever the token count.
+    const free: JobSize = { queries: 10, keys: 10, headsPerLayer: [0], matricesPerHead: 1, bytesPerToken: 0, fixedBytes: 400 };
+    expect(budgetProblem(free, 400, 'This file', 'fewer tokens')).toBeUndefined();
+    expect(tokensWithin(free, 400)).toBe(10);
+    expect(tokensWithin(free, 399)).toBe(0);
+  });
 });

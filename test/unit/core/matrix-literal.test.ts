@@ -2,7 +2,7 @@
 // product of a given size takes in auto mode. Written for the survivors of mutation testing (bench/mutation/README.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  add, addBias, concatColumns, fromRows, get, layerNorm, matmul, matmulTransposed, matmulWeight, relu, row, shape, toRows, transpose, zeros,
+  add, addBias, columns, concatColumns, fromRows, get, layerNorm, matmul, matmulTransposed, matmulWeight, relu, row, shape, toRows, transpose, zeros,
 } from '../../../src/core/matrix';
 import { kernelChoices, resetKernelChoices, setKernelMode, type KernelMode } from '../../../src/core/kernels';
 
@@ -127,5 +127,16 @@ describe('element-wise helpers', () => {
   it('concatColumns: side by side in order, and nothing for no parts', () => {
     expect(toRows(concatColumns([fromRows([[1], [2]]), fromRows([[3, 4], [5, 6]]), fromRows([[7], [8]])]))).toEqual([[1, 3, 4, 7], [2, 5, 6, 8]]);
     expect(concatColumns([])).toEqual({ rows: 0, cols: 0, data: new Float32Array(0) });
+  });
+
+  it('columns: [start, start + width) of every row; an empty slice; a range outside the matrix names it', () => {
+    const x = fromRows([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    expect(toRows(columns(x, 1, 2))).toEqual([[2, 3], [6, 7], [10, 11]]);
+    expect(toRows(columns(x, 0, 4))).toEqual(toRows(x));
+    expect(toRows(columns(x, 3, 1))).toEqual([[4], [8], [12]]);
+    expect(columns(x, 4, 0)).toEqual({ rows: 3, cols: 0, data: new Float32Array(0) });
+    expect(() => columns(x, 3, 2)).toThrow('Matrix shape mismatch: columns 3…4 of 3×4');
+    expect(() => columns(x, -1, 2)).toThrow('Matrix shape mismatch: columns -1…0 of 3×4');
+    expect(() => columns(x, 1, -1)).toThrow('Matrix shape mismatch: columns 1…-1 of 3×4');
   });
 });

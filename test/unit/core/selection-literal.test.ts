@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSelectionSpec, FFN_MULTIPLIER, type SelectionSettings } from '../../../src/core/selection';
 import { mixSeed, mulberry32, uniformMatrix, xavierUniform } from '../../../src/core/random';
+import { tokenEmbedding } from '../../../src/core/embed';
 
 const SETTINGS: SelectionSettings = {
   tokenizer: 'words', dModel: 4, dK: 2, heads: 2, layers: 1, seed: 5, positionalEncoding: false,
@@ -68,5 +69,13 @@ describe('uniformMatrix', () => {
     const one = mulberry32(11);
     const split = [...uniformMatrix(1, 2, 1, one).data, ...uniformMatrix(1, 1, 1, one).data];
     expect(split).toEqual(Array.from(uniformMatrix(1, 3, 1, mulberry32(11)).data));
+  });
+});
+
+describe('tokenEmbedding', () => {
+  it('the empty token (no character trigrams, only its spelling vector) still has length √d_model = 2, every entry finite', () => {
+    const e = tokenEmbedding('', 4);
+    expect(Array.from(e).every(Number.isFinite)).toBe(true);
+    expect(Math.hypot(...e)).toBeCloseTo(2, 12);
   });
 });

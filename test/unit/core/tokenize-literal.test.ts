@@ -8,6 +8,7 @@ const FFFD = '\uFFFD';
 describe('words tokenizer, literal spans', () => {
   it('numbers keep inner dots and commas, not a trailing one', () => {
     expect(spans(tokenize('3.14.15 1,2,3 4.', 'words'))).toEqual([['3.14.15', 0, 7], ['1,2,3', 8, 13], ['4', 14, 15], ['.', 15, 16]]);
+    expect(spans(tokenize('2026 12.50', 'words'))).toEqual([['2026', 0, 4], ['12.50', 5, 10]]);
   });
 
   it('words take letters, marks, digits and underscores, and one apostrophe between letters', () => {
@@ -15,6 +16,7 @@ describe('words tokenizer, literal spans', () => {
       ['x_1', 0, 3], ['_a', 4, 6], ['n’t', 7, 10], ['e\u0301', 11, 13], ['Ⅻ', 14, 15], ['½', 16, 17], ['東京', 18, 20],
     ]);
     expect(spans(tokenize("a''b", 'words'))).toEqual([['a', 0, 1], ["'", 1, 2], ["'", 2, 3], ['b', 3, 4]]);
+    expect(spans(tokenize('l’homme didn\'t', 'words'))).toEqual([['l’homme', 0, 7], ["didn't", 8, 14]]);
   });
 
   it('each punctuation or symbol character is a token, with its combining marks', () => {
@@ -29,6 +31,11 @@ describe('gpt2 tokenizer, re-syncing pieces that do not round-trip', () => {
     expect(spans(tokenize(`${'\uD800'.repeat(8)}b c`, 'gpt2'))).toEqual([
       [FFFD, 0, 0], [FFFD, 0, 0], [`${'\uD800'.repeat(8)}b`, 0, 9], [' c', 9, 11],
     ]);
+  });
+
+  it('pieces left over once the text is covered are empty tokens at its end, inside the text', () => {
+    // The surrogate's U+FFFD piece is re-synced to the U+FFFD two characters on, taking all three; two pieces remain.
+    expect(spans(tokenize('\uD800a\uFFFD', 'gpt2'))).toEqual([['\uD800a\uFFFD', 0, 3], [FFFD, 3, 3], [FFFD, 3, 3]]);
   });
 
   it('9 characters ahead is too far: empty tokens, and the last one takes the rest of the text', () => {

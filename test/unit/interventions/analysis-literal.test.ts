@@ -109,6 +109,11 @@ describe('rollout and word groups at the seams', () => {
     expect([...residualAttention([fromRows([[1, 0], [0.5, 0.5]]), fromRows([[1, 0], [1, 0]])]).data]).toEqual([1, 0, 0.375, 0.625]);
   });
 
+  it('a row with nothing visible keeps its 1/2 on itself, renormalised to 1, and leaves the next row as it was', () => {
+    // Row 0: (0 + 1/2, 0) / (1/2) = (1, 0). Row 1: (1/4, 1/4 + 1/2), summing to 1 already.
+    expect([...residualAttention([fromRows([[0, 0], [0.5, 0.5]])]).data]).toEqual([1, 0, 0.25, 0.75]);
+  });
+
   it('reads newline markers, keeps a whitespace-only label whole, and never joins across an empty token', () => {
     expect(WORD_GROUPINGS).toEqual(['words', 'identifiers']);
     const g = groupTokens(['ĊĊ', 'Ġ', 'ĠĠ', 'x', '', 'y']);

@@ -109,6 +109,11 @@ describe('comparing and editing text tokens', () => {
     expect(after.map((t) => t.id)).toEqual([0]);
   });
 
+  it('logits 1000 apart still give finite log-probabilities, 0 and −1000: the largest logit is subtracted before exp', () => {
+    const { before } = compareNextTokens(Float32Array.from([1000, 0]), Float32Array.from([0, 1000]), 1);
+    expect(before).toEqual([{ id: 0, before: 0, after: -1000, delta: -1000 }]);
+  });
+
   it('an insertion takes an empty range where it goes, after the last token at the end; a replacement keeps its range', () => {
     const tokens = [{ text: 'a', start: 0, end: 1 }, { text: 'bc', start: 2, end: 4 }];
     const make = (value: string, start: number, end: number) => ({ text: value, start, end });
