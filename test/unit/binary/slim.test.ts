@@ -49,7 +49,7 @@ describe('slimResult with summaries', () => {
     const r = viewsResult(4, 3, 300);
     expect(isSlimmed(r)).toBe(true);
     const s = summarizeHeads(r);
-    const slim = slimResult(r, { layer: 2, head: 1, view: 'pipeline', matrix: 'weights' }, s);
+    const slim = slimResult(r, { layer: 2, head: 1, view: 'grid', matrix: 'weights' }, s);
     expect(isWithheld(slim.layers[0].heads[0].weights) && slim.layers[0].heads[0].weights.withheld).toEqual({ kind: 'withheld', rows: 300, cols: 300, reason: 'summarized' });
     expect(isWithheld(slim.layers[3].heads[2].weights)).toBe(true);
     for (const h of slim.layers[2].heads) {
@@ -58,7 +58,7 @@ describe('slimResult with summaries', () => {
     }
     expect([...slim.layers[2].heads[1].weights.data]).toEqual([...r.layers[2].heads[1].weights.data]);
     // the same view is copied only once across snapshots
-    expect(slimResult(r, { layer: 2, head: 0, view: 'pipeline', matrix: 'weights' }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
+    expect(slimResult(r, { layer: 2, head: 0, view: 'grid', matrix: 'weights' }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
     expect(payloadBytes(slim)).toBe(3 * 300 * 300 * 4);
     // what structured clone really sends: the slim result plus summaries, far less than the whole tensor
     const wire = serialize({ result: slim, headSummaries: s }).length;
@@ -70,7 +70,7 @@ describe('slimResult with summaries', () => {
     const n = 600;
     const heads = Math.ceil(MAX_LAYER_WEIGHT_CELLS / (n * n)) + 1;
     const r = viewsResult(1, heads, n);
-    const slim = slimResult(r, { layer: 0, head: 2, view: 'pipeline', matrix: 'weights' }, summarizeHeads(r));
+    const slim = slimResult(r, { layer: 0, head: 2, view: 'grid', matrix: 'weights' }, summarizeHeads(r));
     expect(slim.layers[0].heads.map((h) => h.weights.rows)).toEqual(Array.from({ length: heads }, (_, h) => (h === 2 ? n : 0)));
   });
 
