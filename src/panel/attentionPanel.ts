@@ -3,11 +3,7 @@ import { CancelledError, ComputeClient } from '../compute/computeClient';
 import type { AttentionResult, Problem } from '../core';
 import type { TokenDecorations } from '../editor/tokenDecorations';
 import type { ModelService, RunTracker } from '../models/modelService';
-import {
-  isSlimmed, type DataRefusal, type ErrorPayload, type FromWebview, type Intervention, type RasterAnswer, type RasterRequest, type RowAnswer, type RowRequest,
-  type SliceLayers, type Snapshot, type TokenEdit, type ToWebview, type UiState,
-} from '../shared/protocol';
-import { answerBytes } from '../compute/raster';
+import { isSlimmed, type ErrorPayload, type FromWebview, type Intervention, type Snapshot, type TokenEdit, type ToWebview, type UiState } from '../shared/protocol';
 import { maxTokens, readSettings, writeSettings } from '../settings';
 import { changePanelSettings, describePanelSettings, withPanelSettings, type PanelSettings } from './panelSettings';
 import type { AttentionSource, RunSettings, TokenRanges } from '../sources/source';
@@ -20,30 +16,18 @@ import type { JobTokens } from '../compute/job';
 import { buildHtml, localResourceRoots } from './html';
 import { validateMessage } from '../shared/validateMessage';
 import { slimWhatIf, whatIfBytes } from '../compute/whatIfSlice';
+import { computeHeld, HeldData, modelHeld, type HeldResult } from './heldData';
 
 export const VIEW_TYPE = 'selfAttention.panel';
 const DEBOUNCE_MS = 120;
 
-/**
- * Where the whole result on screen lives, and how to get the slice another focus draws: in the panel's compute
- * process, or for a real model's run in the model process.
- */
-interface HeldResult {
-  slice(focus: Focus): Promise<SliceLayers | undefined>;
-  /** The heatmap raster and the rows the webview asks for (see src/compute/raster.ts). */
-  raster(request: RasterRequest): Promise<RasterAnswer | DataRefusal | undefined>;
-  row(request: RowRequest): Promise<RowAnswer | DataRefusal | undefined>;
-}
-
 /** Owns one webview panel: VS Code glue around its PanelSession (see session.ts) and the compute worker. */
 export class AttentionPanel implements vscode.Disposable {
   private readonly session: PanelSession;
-  /** The whole result behind snapshot `seq` (the one on screen, unless a refusal or a restore came after it). */
-  private held: { readonly seq: number; readonly result: HeldResult } | undefined;
+  /** Where the result on screen is held, and the answers to the webview's requests for its withheld parts. */
+  private readonly held: HeldData;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private readonly compute = new ComputeClient();
-  /** The webview's newest raster request: an answer to an older one is not sent (the heatmap moved on). */
-  private latestRaster = -1;
   /** The model run this panel started last, so a newer run cancels it and hovers find its next tokens. */
   private readonly modelRun: RunTracker = {};
   /** The panel's "what if" list: every run of this panel applies it (the worker also runs without it, to compare). */
@@ -70,6 +54,7 @@ export class AttentionPanel implements vscode.Disposable {
     private panelSettings: PanelSettings = {},
   ) {
     this.session = new PanelSession((message) => this.send(message));
+    this.held = new HeldData(this.session, log);
     panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
     panel.webview.html = buildHtml(panel.webview, extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
@@ -207,11 +192,7 @@ export class AttentionPanel implements vscode.Disposable {
       }
       this.source.setTokenRanges(tokenRanges(outcome.tokenRanges, outcome.keyTokenRanges));
       // The compute or model process keeps the whole result (a large one came without matrices, or as startFocus's slice).
-      const held: HeldResult = modelRun ? this.modelHeld() : {
-        slice: (f) => this.compute.slice(f),
-        raster: (request) => this.compute.raster(request),
-        row: (request) => this.compute.row(request),
-      };
+      const held = modelRun ? modelHeld(this.models, this.modelRun.lastId) : computeHeld(this.compute);
       const shown = this.showResult(outcome.result, held, outcome.warnings, settings.budgetBytes, {
         // The random model's settings do not apply to a real model's run.
         ...(outcome.result.provenance.kind !== 'model' ? runSettings : {}),
@@ -254,7 +235,7 @@ export class AttentionPanel implements vscode.Disposable {
       ...more,
       ...(whatIf ? { whatIf } : {}),
     });
-    this.held = { seq: snapshot.seq, result: held };
+    this.held.hold(snapshot.seq, held);
     this.log.info(`${this.source.title()}: snapshot ${snapshot.seq} carries ${(payloadBytes(slice) / 1e6).toFixed(1)} MB of matrices`);
     return snapshot;
   }
@@ -266,21 +247,10 @@ export class AttentionPanel implements vscode.Disposable {
     streamed.layers = partial.done;
     streamed.bytes += bytes;
     this.source.setTokenRanges(tokenRanges(partial.tokenRanges));
-    this.showResult(partial.result, this.modelHeld(), [], Infinity, {
+    this.showResult(partial.result, modelHeld(this.models, this.modelRun.lastId), [], Infinity, {
       progress: { done: partial.done, total: partial.total },
       ...(partial.headSummaries ? { headSummaries: partial.headSummaries } : {}),
     });
-  }
-
-  /** The model process keeps this panel's latest run (it answers a running run's slices once the run is done). */
-  private modelHeld(): HeldResult {
-    const runId = this.modelRun.lastId;
-    if (runId === undefined) return { slice: () => Promise.resolve(undefined), raster: () => Promise.resolve(undefined), row: () => Promise.resolve(undefined) };
-    return {
-      slice: (focus) => this.models.slice(runId, focus),
-      raster: (request) => this.models.data(runId, { raster: request }) as Promise<RasterAnswer | DataRefusal | undefined>,
-      row: (request) => this.models.data(runId, { row: request }) as Promise<RowAnswer | DataRefusal | undefined>,
-    };
   }
 
   /** A streamed run stopped part-way: the last finished result comes back, or the partial one stays with a note. */
@@ -297,8 +267,8 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private fetchSlice(focus: Focus): void {
-    const held = this.held;
-    if (!held || held.seq !== this.session.shown?.seq) return;
+    const held = this.held.onScreen();
+    if (!held) return;
     void held.result.slice(focus).then((layers) => {
       const shown = this.session.shown;
       // Only if the focus now draws nothing this slice lacks, and its snapshot is still on screen.
@@ -319,34 +289,6 @@ export class AttentionPanel implements vscode.Disposable {
   /** The error banner; a computing run's tokens go (see PanelSession.showError), and the editor sync follows. */
   private showError(error: ErrorPayload): void {
     if (this.session.showError(error)) this.source.setTokenRanges(tokenRanges(this.session.shown?.source.tokenRanges));
-  }
-
-  /**
-   * The webview asks for a raster or a row of a matrix its snapshot withholds: answered from where the result is held,
-   * if that snapshot is still on screen (and, for a raster, the request is still the newest).
-   */
-  private answerData(kind: 'raster' | 'row', request: RasterRequest | RowRequest): void {
-    const held = this.held;
-    if (kind === 'raster') this.latestRaster = Math.max(this.latestRaster, request.requestId);
-    const refuse = (problem: string) => this.session.post({ type: kind, answer: { requestId: request.requestId, seq: request.seq, problem } });
-    if (!held || held.seq !== request.seq || this.session.shown?.seq !== request.seq) {
-      refuse('That result is no longer on screen.');
-      return;
-    }
-    const asked = Date.now();
-    const answer = kind === 'raster' ? held.result.raster(request as RasterRequest) : held.result.row(request as RowRequest);
-    void answer.then((answer) => {
-      if (kind === 'raster' && request.requestId !== this.latestRaster) return;
-      if (this.session.shown?.seq !== request.seq) return;
-      if (!answer) {
-        refuse('That result is no longer held.');
-        return;
-      }
-      this.log.info(`${kind} ${request.requestId} of snapshot ${request.seq} carries ${(answerBytes(answer) / 1e6).toFixed(2)} MB (answered in ${Date.now() - asked} ms)`);
-      this.session.post(kind === 'raster' ? { type: 'raster', answer: answer as RasterAnswer | DataRefusal } : { type: 'row', answer: answer as RowAnswer | DataRefusal });
-    }, (error: unknown) => {
-      if (!(error instanceof CancelledError)) refuse(error instanceof Error ? error.message : String(error));
-    });
   }
 
   private send(message: ToWebview): void {
@@ -405,7 +347,7 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       case 'raster':
       case 'row':
-        this.answerData(message.type, message.request);
+        this.held.answer(message.type, message.request);
         return;
       case 'export':
         void saveExport(message, this.source.uri);

@@ -57,6 +57,8 @@ export const headGridStyles = [
     justify-content: center;
     gap: 3px;
     width: 100%;
+    /* Cards of a row share its height (a badge or labels make one taller). */
+    height: 100%;
     min-height: var(--attn-cell, 96px);
     padding: 3px;
     box-sizing: border-box;
