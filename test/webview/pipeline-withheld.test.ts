@@ -178,3 +178,25 @@ describe('attn-pipeline with a large result\'s withheld matrices', () => {
     expect(step(el, 'z').querySelector('.trace')!.textContent).toMatch(/^row 4: \[/);
   });
 });
+
+describe('WithheldData thumbnails', () => {
+  it('asks one at a time (the host answers only the newest raster request), each once; a heatmap request makes the one asked be asked again', () => {
+    const whole = bigResult(300, { kind: 'causal' });
+    const sent: RasterRequest[] = [];
+    const data = new WithheldData((r) => r.type === 'raster' && sent.push(r.request), () => undefined);
+    data.showing(4);
+    for (const matrix of ['scores', 'scaled', 'weights', 'scores'] as const) expect(data.thumb(0, 0, matrix, 300, 300, 64)).toBeUndefined();
+    expect(sent.map((r) => r.matrix)).toEqual(['scores']);
+    expect(data.receiveRaster(answerRaster(whole, sent[0]))).toBe(true);
+    expect(sent.map((r) => r.matrix)).toEqual(['scores', 'scaled']);
+    expect(data.thumb(0, 0, 'scores', 300, 300, 64)).toMatchObject({ matrix: 'scores', block: 5, width: 60, height: 60 });
+    // The matrix view's raster supersedes the scaled thumbnail at the host: its late answer is not taken, and it is asked again.
+    data.askRaster({ layer: 0, head: 0, matrix: 'weights', rows: [0, 300], cols: [0, 300], outWidth: 100, outHeight: 100 });
+    expect(data.receiveRaster(answerRaster(whole, sent[1]))).toBe(false);
+    expect(data.thumb(0, 0, 'scaled', 300, 300, 64)).toBeUndefined();
+    // The queue goes on with the weights' thumbnail (queued first), then the scaled one again.
+    expect(sent.map((r) => [r.matrix, r.outWidth])).toEqual([['scores', 64], ['scaled', 64], ['weights', 100], ['weights', 64]]);
+    expect(data.receiveRaster(answerRaster(whole, sent[3]))).toBe(true);
+    expect(sent.map((r) => [r.matrix, r.outWidth]).slice(4)).toEqual([['scaled', 64]]);
+  });
+});
