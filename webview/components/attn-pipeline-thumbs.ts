@@ -37,7 +37,7 @@ export interface StepTrace {
 const PENDING_NOTE = 'Asking the compute process for this step…';
 
 /** The rows and columns of `m`, withheld or not. */
-export function trueShape(m: Matrix): { rows: number; cols: number } {
+function trueShape(m: Matrix): { rows: number; cols: number } {
   return isWithheld(m) ? m.withheld : m;
 }
 
