@@ -4,6 +4,8 @@
  */
 import { isVisible, type MaskSpec, type Matrix } from '../src/shared/core';
 import type { ExportFormat, MatrixKind } from '../src/shared/protocol';
+import { formatNumber } from '../src/shared/matrixExport';
+export { csvField, matrixToCsv, matrixToJson, type MatrixExportMeta } from '../src/shared/matrixExport';
 import { colourOf, matrixDomain, rgbHex } from './render/colour-scale';
 
 /** Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F). */
@@ -22,74 +24,6 @@ export function escapeXml(s: string): string {
     .replace(/\t/g, '&#9;')
     .replace(/\n/g, '&#10;')
     .replace(/\r/g, '&#13;');
-}
-
-/** Characters that make a spreadsheet (Excel, LibreOffice, Sheets) read a cell as a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** The same after a separator: a file opened with `;` or tab as its separator (many locales) splits the field there. */
-const FORMULA_AFTER_SEPARATOR = /([,;\t])(?=[=+\-@\t\r])/g;
-
-/**
- * One CSV text field, safe whatever separator the spreadsheet splits on (`,`, `;` or tab): always quoted,
- * and every cell it could become that starts with = + - @ tab or CR gets a leading `'`, so it stays text.
- */
-export function csvField(s: string): string {
-  let v = s.replace(FORMULA_AFTER_SEPARATOR, "$1'");
-  if (FORMULA_START.test(v)) v = `'${v}`;
-  return `"${v.replace(/"/g, '""')}"`;
-}
-
-function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  return String(Number(x.toPrecision(7)));
-}
-
-/** CSV with a header row of key tokens and one line per query token. Masked −∞ cells are `-inf`. */
-export function matrixToCsv(m: Matrix, rowLabels: readonly string[], colLabels: readonly string[]): string {
-  const lines: string[] = [];
-  lines.push([csvField(''), ...Array.from({ length: m.cols }, (_, j) => csvField(colLabels[j] ?? String(j)))].join(','));
-  for (let i = 0; i < m.rows; i++) {
-    const cells = [csvField(rowLabels[i] ?? String(i))];
-    for (let j = 0; j < m.cols; j++) cells.push(formatNumber(m.data[i * m.cols + j]));
-    lines.push(cells.join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
-}
-
-export interface MatrixExportMeta {
-  readonly kind: MatrixKind;
-  readonly layer: number;
-  readonly head: number;
-  readonly headName?: string;
-  readonly source?: string;
-  readonly hiddenTokens?: readonly number[];
-}
-
-/** JSON of a matrix with its tokens. Non-finite cells (masked −∞) become null. */
-export function matrixToJson(m: Matrix, rowLabels: readonly string[], colLabels: readonly string[], meta: MatrixExportMeta): string {
-  const values: (number | null)[][] = [];
-  for (let i = 0; i < m.rows; i++) {
-    const r: (number | null)[] = [];
-    for (let j = 0; j < m.cols; j++) {
-      const x = m.data[i * m.cols + j];
-      r.push(Number.isFinite(x) ? Number(x.toPrecision(7)) : null);
-    }
-    values.push(r);
-  }
-  return JSON.stringify(
-    {
-      ...meta,
-      queryTokens: rowLabels.slice(0, m.rows),
-      keyTokens: colLabels.slice(0, m.cols),
-      rows: m.rows,
-      cols: m.cols,
-      values,
-    },
-    null,
-    1,
-  );
 }
 
 export interface SvgColors {

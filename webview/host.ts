@@ -6,7 +6,7 @@
  */
 import { EXPORT_FORMATS, isOneOf } from '../src/shared/enums';
 import type {
-  ComputeSettings, ErrorPayload, ExportPayload, FromWebview, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState,
+  ComputeSettings, ErrorPayload, ExportPayload, FromWebview, MatrixFileRequest, Intervention, TokenEdit, NextTokens, Snapshot, ToWebview, TokenFocusPayload, UiState,
 } from '../src/shared/protocol';
 import { isNextTokens, isProblem, isRasterAnswer, isRowAnswer, isSnapshot } from '../src/shared/validateMessage';
 import type { DataRequest, WithheldData } from './withheld-data';
@@ -39,6 +39,7 @@ export interface AppEventMap {
   'settings-save-default': CustomEvent<null>;
   'follow-change': CustomEvent<{ follow: boolean }>;
   'export-request': CustomEvent<ExportPayload>;
+  'export-matrix-request': CustomEvent<MatrixFileRequest>;
   'token-focus': CustomEvent<TokenFocusPayload>;
   'next-tokens-request': CustomEvent<{ position: number }>;
   'whatif-change': CustomEvent<{ interventions: readonly Intervention[]; tokenEdit?: TokenEdit<string> }>;
@@ -159,6 +160,7 @@ export function connectHost(app: AppTarget, post: (msg: FromWebview) => void, on
       if (!isOneOf(EXPORT_FORMATS, d.format) || typeof d.content !== 'string') return;
       post({ type: 'export', format: d.format, suggestedName: d.suggestedName, content: d.content });
     }],
+    ['export-matrix-request', (e) => post({ type: 'exportMatrix', request: (e as AppEventMap['export-matrix-request']).detail })],
     ['token-focus', (e) => {
       const d = (e as AppEventMap['token-focus']).detail;
       post({ type: 'tokenFocus', index: d.index, layer: d.layer, head: d.head, ...(d.weights ? { weights: d.weights } : {}), ...(d.lastIndex !== undefined ? { lastIndex: d.lastIndex } : {}) });

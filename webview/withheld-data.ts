@@ -5,7 +5,7 @@
  * snapshot on screen, and drops stale answers (another snapshot, or a raster request superseded by a newer one).
  */
 import type { Matrix } from '../src/shared/core';
-import { isWithheld, type DataRefusal, type MatrixKind, type RasterAnswer, type RasterRequest, type RowAnswer, type RowRequest } from '../src/shared/protocol';
+import type { DataRefusal, MatrixKind, RasterAnswer, RasterRequest, RowAnswer, RowRequest, WithheldMatrix } from '../src/shared/protocol';
 
 export type DataRequest = { readonly type: 'raster'; readonly request: RasterRequest } | { readonly type: 'row'; readonly request: RowRequest };
 
@@ -133,9 +133,8 @@ export function rowMatrix(row: Float32Array): Matrix {
   return { rows: 1, cols: row.length, data: row };
 }
 
-/** Why a CSV or JSON export of `m` is not made, in one sentence; null when `m` is here to export. */
-export function withheldExportNote(m: Matrix): string | null {
-  if (!isWithheld(m)) return null;
+/** What the panel says while a withheld matrix's CSV or JSON is written where the result is held. */
+export function withheldExportNote(m: WithheldMatrix): string {
   const { rows, cols } = m.withheld;
-  return `CSV and JSON hold every number of the ${rows} × ${cols} matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).`;
+  return `The ${rows} × ${cols} matrix is written to the file you choose by the process that holds it, not by this panel.`;
 }

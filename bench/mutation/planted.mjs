@@ -25,7 +25,7 @@ const BUGS = [
   },
   {
     name: 'CSV defusing stops covering a leading - or @',
-    file: 'webview/export.ts', from: 'const FORMULA_START = /^[=+\\-@\\t\\r]/;', to: 'const FORMULA_START = /^[=+\\t\\r]/;',
+    file: 'src/shared/matrixExport.ts', from: 'const FORMULA_START = /^[=+\\-@\\t\\r]/;', to: 'const FORMULA_START = /^[=+\\t\\r]/;',
     project: 'unit', tests: ['test/unit/export/csv.test.ts'],
   },
   {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { DataRefusal, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../shared/settings';
 import type { ComputeOutcome, ComputeRequest, OnTokens, TensorCheck } from './job';
 import { DEFAULT_FOCUS, type Focus } from './slice';
@@ -145,6 +145,13 @@ export class ComputeClient {
     return this.call('slice', { row: { of, request } }).then((reply) => reply.row ?? undefined);
   }
 
+  /** Writes a matrix of the last result computed to `path` as CSV or JSON; undefined when there is none. */
+  matrixFile(request: MatrixFileRequest, path: string, budget: number): Promise<MatrixFileOutcome | undefined> {
+    const of = this.keptId;
+    if (of === undefined) return Promise.resolve(undefined);
+    return this.call('slice', { matrixFile: { of, request, path, budget } }).then((reply) => reply.matrixFile ?? undefined);
+  }
+
   /** Parses a tensor file's text in the worker: its problems and, for a sidecar, the binary file it names. */
   check(text: string): Promise<TensorCheck> {
     this.cancel();
@@ -223,7 +230,7 @@ export class ComputeClient {
         return;
       }
       this.pending.delete(message.id);
-      if (message.crash === undefined && (message.outcome || message.check || 'slice' in message || 'raster' in message || 'row' in message)) pending.resolve(message);
+      if (message.crash === undefined && (message.outcome || message.check || 'slice' in message || 'raster' in message || 'row' in message || 'matrixFile' in message)) pending.resolve(message);
       else pending.reject(new Error(`The computation failed: ${message.crash ?? 'unknown error'}`));
     };
     relayed.onStop = (error) => {

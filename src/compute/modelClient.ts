@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CancelledError } from './computeClient';
-import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { FromModelWorker, InductionProbeOutcome, ModelOutcome, ModelRequest, ToModelWorker } from './modelProtocol';
 import { StreamedRun, type PartialModelResult } from './modelStream';
 import type { Focus } from './slice';
@@ -78,6 +78,16 @@ export class ModelClient {
     return reply;
   }
 
+  /** Writes a matrix of run `runId`'s result to `path` (undefined when the process no longer keeps that run). */
+  matrixFile(runId: number, request: MatrixFileRequest, path: string, budget: number): Promise<MatrixFileOutcome | undefined> {
+    const id = this.nextId++;
+    const reply = new Promise<MatrixFileOutcome | undefined>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+    });
+    this.send({ type: 'matrixFile', id, runId, request, path, budget });
+    return reply;
+  }
+
   /** Runs the induction probe on the model in `folder`, after the runs queued before it. */
   inductionProbe(folder: string): Promise<InductionProbeOutcome> {
     const id = this.nextId++;
@@ -130,6 +140,7 @@ export class ModelClient {
       else if (message.type === 'inductionProbe') p.resolve(message.probe as never);
       else if (message.type === 'slice') p.resolve((message.layers ?? undefined) as never);
       else if (message.type === 'raster' || message.type === 'row') p.resolve((message.answer ?? undefined) as never);
+      else if (message.type === 'matrixFile') p.resolve((message.outcome ?? undefined) as never);
       else p.reject(new Error(`The model run failed: ${message.message}`));
     }, (error) => {
       if (this.worker !== worker) return;

@@ -1,6 +1,6 @@
 /** Messages between the host's ModelClient and the model worker (modelWorker.ts, in the process modelProcess.ts). */
 import type { AttentionResult, HeadSummary, LayerResult, TokenEdit } from '../core';
-import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { ComputeOutcome, WhatIf } from './job';
 import type { Focus } from './slice';
 
@@ -36,6 +36,8 @@ export type ToModelWorker =
   /** A heatmap raster or one row of run `runId`'s result, which the worker keeps (see raster.ts). */
   | { readonly type: 'raster'; readonly id: number; readonly runId: number; readonly request: RasterRequest }
   | { readonly type: 'row'; readonly id: number; readonly runId: number; readonly request: RowRequest }
+  /** Write a matrix of run `runId`'s result to `path` as CSV or JSON (see matrixFile.ts). */
+  | { readonly type: 'matrixFile'; readonly id: number; readonly runId: number; readonly request: MatrixFileRequest; readonly path: string; readonly budget: number }
   /** Stop run `id` and every run queued before it, at the next layer (the process sets the thread's cancel flag). */
   | { readonly type: 'cancel'; readonly id: number };
 
@@ -69,6 +71,7 @@ export type FromModelWorker =
   | { readonly type: 'slice'; readonly id: number; readonly layers: SliceLayers | null }
   | { readonly type: 'raster'; readonly id: number; readonly answer: RasterAnswer | DataRefusal | null }
   | { readonly type: 'row'; readonly id: number; readonly answer: RowAnswer | DataRefusal | null }
+  | { readonly type: 'matrixFile'; readonly id: number; readonly outcome: MatrixFileOutcome | null }
   | { readonly type: 'crash'; readonly id: number; readonly message: string };
 
 /** Every head's induction score on the probe, [layer][head], or why it could not run. */

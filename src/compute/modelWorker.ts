@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ModelCancelled, type AttentionResult } from '../core';
 import { ModelJobs } from './modelJob';
 import { answerRaster, answerRow } from './raster';
+import { writeMatrixFile } from './matrixFile';
 import { enableRelaxedSimd } from './relaxedSimd';
 import { DEFAULT_FOCUS, slimResult, type Focus } from './slice';
 import { slimWhatIf } from './whatIfSlice';
@@ -45,6 +46,11 @@ parentPort?.on('message', (message: ToModelWorker) => {
       const result = jobs.heldResult(message.runId);
       const answer = !result ? null : message.type === 'raster' ? answerRaster(result, message.request) : answerRow(result, message.request);
       post(message.type === 'raster' ? { type: 'raster', id: message.id, answer: answer as RasterAnswer | DataRefusal | null } : { type: 'row', id: message.id, answer: answer as RowAnswer | DataRefusal | null });
+      return;
+    }
+    case 'matrixFile': {
+      const result = jobs.heldResult(message.runId);
+      post({ type: 'matrixFile', id: message.id, outcome: result ? writeMatrixFile(result, message.request, message.path, message.budget) : null });
       return;
     }
     case 'cancel':

@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, HeadSummaries } from '../core';
 import { kernels } from '../core/kernels';
-import type { DataRefusal, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import { writeMatrixFile } from './matrixFile';
 import { answerRaster, answerRow, answerTransferables } from './raster';
 import { checkTensorText, runJob, type ComputeOutcome, type ComputeRequest, type JobTokens, type TensorCheck } from './job';
 import { enableRelaxedSimd } from './relaxedSimd';
@@ -14,10 +15,12 @@ export type ToComputeWorker =
   | { readonly id: number; readonly slice: { readonly of: number; readonly focus: Focus } }
   | { readonly id: number; readonly check: string }
   | { readonly id: number; readonly raster: { readonly of: number; readonly request: RasterRequest } }
-  | { readonly id: number; readonly row: { readonly of: number; readonly request: RowRequest } };
+  | { readonly id: number; readonly row: { readonly of: number; readonly request: RowRequest } }
+  | { readonly id: number; readonly matrixFile: { readonly of: number; readonly request: MatrixFileRequest; readonly path: string; readonly budget: number } };
 
 /**
- * The answer to message `id`: one of outcome, slice, raster, row (null: that result is no longer kept), check or crash.
+ * The answer to message `id`: one of outcome, slice, raster, row, matrixFile (null: that result is no longer kept), check
+ * or crash.
  * A large job first sends its `tokens` (not an answer: its outcome follows).
  */
 export interface FromComputeWorker {
@@ -27,6 +30,7 @@ export interface FromComputeWorker {
   readonly slice?: SliceLayers | null;
   readonly raster?: RasterAnswer | DataRefusal | null;
   readonly row?: RowAnswer | DataRefusal | null;
+  readonly matrixFile?: MatrixFileOutcome | null;
   readonly check?: TensorCheck;
   readonly crash?: string;
 }
@@ -45,6 +49,10 @@ function answer(message: ToComputeWorker, post: (message: FromComputeWorker) => 
   }
   if ('raster' in message) return { id: message.id, raster: kept?.id === message.raster.of ? answerRaster(kept.result, message.raster.request) : null };
   if ('row' in message) return { id: message.id, row: kept?.id === message.row.of ? answerRow(kept.result, message.row.request) : null };
+  if ('matrixFile' in message) {
+    const { of, request, path, budget } = message.matrixFile;
+    return { id: message.id, matrixFile: kept?.id === of ? writeMatrixFile(kept.result, request, path, budget) : null };
+  }
   kept = undefined;
   const outcome = runJob(message.request, message.budget, (tokens) => post({ id: message.id, tokens }));
   if (!outcome.ok) return { id: message.id, outcome };

@@ -7,7 +7,7 @@ import { memoryBudgetBytes } from '../compute/memoryBudget';
 import { ModelClient } from '../compute/modelClient';
 import type { InductionProbeOutcome, ModelOutcome } from '../compute/modelProtocol';
 import type { PartialModelResult } from '../compute/modelStream';
-import type { DataRefusal, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import type { Focus } from '../compute/slice';
 import { hubCacheDirs, listCachedModels, modelName } from './hfCache';
 import { displayPath } from './modelFolder';
@@ -132,6 +132,11 @@ export class ModelService implements vscode.Disposable {
   /** A heatmap raster or one row of run `runId`, kept in the model process (undefined when it no longer keeps that run). */
   data(runId: number, request: { readonly raster: RasterRequest } | { readonly row: RowRequest }): Promise<RasterAnswer | RowAnswer | DataRefusal | undefined> {
     return this.client.data(runId, request);
+  }
+
+  /** Writes a matrix of run `runId` to `path` from the model process (undefined when it no longer keeps that run). */
+  matrixFile(runId: number, request: MatrixFileRequest, path: string, budget: number): Promise<MatrixFileOutcome | undefined> {
+    return this.client.matrixFile(runId, request, path, budget);
   }
 
   /** "Self-Attention: Choose Model…": cache models, Browse…, Random weights. Returns whether a model was chosen. */

@@ -352,6 +352,9 @@ export class AttentionPanel implements vscode.Disposable {
       case 'export':
         void saveExport(message, this.source.uri);
         return;
+      case 'exportMatrix':
+        void this.held.exportMatrix(message.request, this.source.uri);
+        return;
       case 'nextTokens':
         void this.sendNextTokens(message.position);
         return;

@@ -3,19 +3,23 @@
  * and the answers to the webview's requests for what its snapshot withholds: another focus's slice, a heatmap raster,
  * one row. The host passes these through; it holds none of the matrices.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { CancelledError, type ComputeClient } from '../compute/computeClient';
 import type { ModelService } from '../models/modelService';
-import type { DataRefusal, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
+import type { DataRefusal, MatrixFileOutcome, MatrixFileRequest, RasterAnswer, RasterRequest, RowAnswer, RowRequest, SliceLayers } from '../shared/protocol';
 import { answerBytes } from '../compute/raster';
 import type { Focus } from '../compute/slice';
 import type { PanelSession } from './session';
+import { memoryBudgetBytes } from '../compute/memoryBudget';
+import { pickExportTarget, showExported } from './saveExport';
 
 export interface HeldResult {
   slice(focus: Focus): Promise<SliceLayers | undefined>;
   /** The heatmap raster and the rows the webview asks for (see src/compute/raster.ts). */
   raster(request: RasterRequest): Promise<RasterAnswer | DataRefusal | undefined>;
   row(request: RowRequest): Promise<RowAnswer | DataRefusal | undefined>;
+  /** CSV or JSON of a whole matrix, written to a local `path` by the process that holds the result. */
+  matrixFile(request: MatrixFileRequest, path: string, budget: number): Promise<MatrixFileOutcome | undefined>;
 }
 
 /** A selection's or file's result, kept whole by the panel's compute process. */
@@ -24,16 +28,21 @@ export function computeHeld(compute: ComputeClient): HeldResult {
     slice: (focus) => compute.slice(focus),
     raster: (request) => compute.raster(request),
     row: (request) => compute.row(request),
+    matrixFile: (request, path, budget) => compute.matrixFile(request, path, budget),
   };
 }
 
 /** A real model's run `runId`, kept by the model process (which answers a running run's requests once it is done). */
 export function modelHeld(models: ModelService, runId: number | undefined): HeldResult {
-  if (runId === undefined) return { slice: () => Promise.resolve(undefined), raster: () => Promise.resolve(undefined), row: () => Promise.resolve(undefined) };
+  if (runId === undefined) {
+    const none = () => Promise.resolve(undefined);
+    return { slice: none, raster: none, row: none, matrixFile: none };
+  }
   return {
     slice: (focus) => models.slice(runId, focus),
     raster: (request) => models.data(runId, { raster: request }) as Promise<RasterAnswer | DataRefusal | undefined>,
     row: (request) => models.data(runId, { row: request }) as Promise<RowAnswer | DataRefusal | undefined>,
+    matrixFile: (request, path, budget) => models.matrixFile(runId, request, path, budget),
   };
 }
 
@@ -80,5 +89,28 @@ export class HeldData {
     }, (error: unknown) => {
       if (!(error instanceof CancelledError)) refuse(error instanceof Error ? error.message : String(error));
     });
+  }
+
+  /**
+   * CSV or JSON of a withheld matrix: the user picks a local file and the process that holds the result writes it, so
+   * the matrix never crosses to the host. Returns what came of it (undefined when the user cancelled).
+   */
+  async exportMatrix(request: MatrixFileRequest, near: vscode.Uri): Promise<MatrixFileOutcome | undefined> {
+    const fail = (problem: string): MatrixFileOutcome => {
+      void vscode.window.showErrorMessage(problem);
+      return { problem };
+    };
+    if (this.onScreen()?.seq !== request.seq) return fail(vscode.l10n.t('That result is no longer on screen: export again.'));
+    const target = await pickExportTarget(request.format, request.suggestedName, near);
+    if (!target) return undefined;
+    if (target.scheme !== 'file') return fail(vscode.l10n.t('A matrix this large is written by the process that holds it, which can write only to a local file, not to {0}.', target.toString()));
+    const held = this.onScreen();
+    if (held?.seq !== request.seq) return fail(vscode.l10n.t('That result is no longer on screen: export again.'));
+    const outcome = await held.result.matrixFile(request, target.fsPath, memoryBudgetBytes());
+    if (!outcome) return fail(vscode.l10n.t('That result is no longer held: export again.'));
+    if ('problem' in outcome) return fail(outcome.problem);
+    this.log.info(`matrix file of snapshot ${request.seq}: ${(outcome.bytes / 1e6).toFixed(1)} MB written to ${target.fsPath}`);
+    showExported(target);
+    return outcome;
   }
 }

@@ -302,6 +302,27 @@ export interface ExportPayload {
   readonly content: string;
 }
 
+/**
+ * CSV or JSON of a whole matrix the snapshot withholds (a large result): the process that holds the result writes the
+ * file the user picks, with the text the webview writes for a matrix it holds (src/shared/matrixExport.ts).
+ */
+export interface MatrixFileRequest {
+  readonly seq: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly matrix: MatrixKind;
+  readonly format: 'csv' | 'json';
+  readonly suggestedName: string;
+  /** Keys hidden in the panel: weights are written as shown, each row renormalised over the keys left. */
+  readonly hiddenTokens: readonly number[];
+  /** The JSON's metadata. */
+  readonly headName: string;
+  readonly source: string;
+}
+
+/** What writing a MatrixFileRequest's file came to: its size, or one sentence why not. */
+export type MatrixFileOutcome = { readonly bytes: number } | { readonly problem: string };
+
 export type ToWebview =
   /** A new result to show. Clears any error banner. */
   | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
@@ -347,4 +368,6 @@ export type FromWebview =
   /** The heatmap of a withheld matrix at the current zoom and viewport (answered with `raster`). */
   | { readonly type: 'raster'; readonly request: RasterRequest }
   /** One row of a withheld matrix (answered with `row`). */
-  | { readonly type: 'row'; readonly request: RowRequest };
+  | { readonly type: 'row'; readonly request: RowRequest }
+  /** CSV or JSON of a withheld matrix, written by the process that holds it. */
+  | { readonly type: 'exportMatrix'; readonly request: MatrixFileRequest };

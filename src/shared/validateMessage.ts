@@ -4,9 +4,9 @@
  */
 import { isOneOf, EXPORT_FORMATS, MATRIX_KINDS } from './enums';
 import { maskOf, MASK_KINDS, TOKENIZERS, type MaskSpec, type Problem } from './core';
-import type { ComputeSettings, DataRefusal, FromWebview, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, Snapshot, SourceRef } from './protocol';
+import type { ComputeSettings, DataRefusal, FromWebview, MatrixFileRequest, NextTokens, RasterAnswer, RasterRequest, RowAnswer, RowRequest, Snapshot, SourceRef } from './protocol';
 import { INTEGER_COMPUTE_SETTINGS, isIntegerSetting, isTemperature } from './settings';
-import { interventionList, isIndex, isObject, tokenEditOf, validateUi } from './uiState';
+import { interventionList, isIndex, isIndexList, isObject, tokenEditOf, validateUi } from './uiState';
 
 /** Largest export the host accepts (characters of text or base64). */
 const MAX_EXPORT_CHARS = 512 * 1024 * 1024;
@@ -64,6 +64,10 @@ export function validateMessage(raw: unknown): FromWebview | null {
       const request = rowRequestOf(raw.request);
       return request ? { type: 'row', request } : null;
     }
+    case 'exportMatrix': {
+      const request = matrixFileRequestOf(raw.request);
+      return request ? { type: 'exportMatrix', request } : null;
+    }
     case 'export': {
       if (!isOneOf(EXPORT_FORMATS, raw.format) || typeof raw.suggestedName !== 'string' || typeof raw.content !== 'string') return null;
       if (raw.content.length > MAX_EXPORT_CHARS) return null;
@@ -84,6 +88,19 @@ function isRange(x: unknown): x is readonly [number, number] {
 function rowRequestOf(raw: unknown): RowRequest | null {
   if (!isObject(raw) || !isIndex(raw.requestId) || !isIndex(raw.seq) || !isIndex(raw.layer) || !isIndex(raw.head) || !isIndex(raw.query)) return null;
   return { requestId: raw.requestId, seq: raw.seq, layer: raw.layer, head: raw.head, query: raw.query };
+}
+
+/** Longest head name or source label a matrix file request may carry (they go into the JSON's metadata). */
+const MAX_LABEL = 1000;
+
+function matrixFileRequestOf(raw: unknown): MatrixFileRequest | null {
+  if (!isObject(raw) || !isIndex(raw.seq) || !isIndex(raw.layer) || !isIndex(raw.head) || !isOneOf(MATRIX_KINDS, raw.matrix)) return null;
+  if ((raw.format !== 'csv' && raw.format !== 'json') || typeof raw.suggestedName !== 'string' || !isIndexList(raw.hiddenTokens)) return null;
+  if (typeof raw.headName !== 'string' || typeof raw.source !== 'string' || raw.headName.length > MAX_LABEL || raw.source.length > MAX_LABEL) return null;
+  return {
+    seq: raw.seq, layer: raw.layer, head: raw.head, matrix: raw.matrix, format: raw.format, suggestedName: safeFileName(raw.suggestedName),
+    hiddenTokens: [...raw.hiddenTokens], headName: raw.headName, source: raw.source,
+  };
 }
 
 function rasterRequestOf(raw: unknown): RasterRequest | null {

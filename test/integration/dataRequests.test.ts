@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AttentionPanel } from '../../src/panel/attentionPanel';
 import { isWithheld, type RasterAnswer, type RowAnswer, type SliceLayers, type ToWebview } from '../../src/shared/protocol';
@@ -111,5 +114,42 @@ describe('The webview asks for what it draws, through the panel host', () => {
     console.log(`pipeline view at 2,000 tokens: ${posted.map((p) => `${p.type} ${(p.bytes / MB).toFixed(2)} MB`).join(', ')}`);
     const answersLargest = Math.max(...posted.filter((p) => p.type !== 'slice').map((p) => p.bytes));
     assert.ok(answersLargest <= 2 * MB, `every answer carries at most 2 MB (largest: ${(answersLargest / MB).toFixed(2)} MB)`);
+  });
+
+  it('the CSV of a withheld matrix is written by the compute process to the file the user picks', async function () {
+    this.timeout(180_000);
+    const { panels } = await api();
+    const words = Array.from({ length: 600 }, (_, i) => ['=the', 'cat', 'sat', 'on', 'a', 'mat'][i % 6]);
+    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
+    // "=the" may be two tokens: the count is the tokenizer's.
+    const panel = await waitFor(() => panels.all().find((p) => (p.current?.result.tokens.length ?? 0) >= 600), 'a result of 600 tokens or more', 120_000);
+    const seq = panel.current!.seq;
+    const n = panel.current!.result.tokens.length;
+    assert.ok(isWithheld(panel.current!.result.layers[0].heads[0].weights));
+
+    // The save dialog answers with a file in a scratch folder (the real one needs a person).
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sav-matrix-file-'));
+    const target = path.join(folder, 'weights.csv');
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const showSaveDialog = window.showSaveDialog;
+    window.showSaveDialog = () => Promise.resolve(vscode.Uri.file(target));
+    try {
+      panel.onMessage({ type: 'exportMatrix', request: { seq, layer: 0, head: 0, matrix: 'weights', format: 'csv', suggestedName: 'w', hiddenTokens: [], headName: 'L0H0', source: 'sel' } });
+      const text = await waitFor(() => fs.existsSync(target) && fs.statSync(target).size > 0 && fs.readFileSync(target, 'utf8').endsWith('\r\n') && fs.readFileSync(target, 'utf8'), 'the written file', 60_000);
+      const lines = text.trimEnd().split('\r\n');
+      assert.equal(lines.length, n + 1, 'a header and a row per token');
+      assert.equal(lines[0].split(',').length, n + 1);
+      assert.match(lines[1].split(',')[0], /^"'=/, 'a formula character is defused');
+      for (const line of [lines[1], lines[300], lines[n]]) {
+        const sum = line.split(',').slice(1).reduce((s, c) => s + Number(c), 0);
+        assert.ok(Math.abs(sum - 1) < 1e-4, `a softmax row sums to 1 (${sum})`);
+      }
+    } finally {
+      window.showSaveDialog = showSaveDialog;
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import { fromRows } from '../../src/core/matrix';
 import {
   csvField, escapeXml, matrixToCsv, matrixToJson, matrixToSvg, suggestedName, SVG_RECT_LIMIT, tokenViewSvg,
 } from '../../webview/export';
-import { hideTokens } from '../../webview/hidden-tokens';
+import { hideTokens } from '../../src/shared/hiddenTokens';
 import { pixel, rowSums } from './attn-fixtures';
 import type { ExportPayload } from '../../src/shared/protocol';
 import { cleanup, mountApp, resultFor, selectionSnapshot, settle, tokenView } from './app-fixtures';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTensorFile } from '../../src/core/tensorFile';
 import { evaluate } from '../../src/core';
-import type { ExportPayload, MatrixKind } from '../../src/shared/protocol';
+import { withheldMatrix, type ExportPayload, type MatrixFileRequest, type MatrixKind } from '../../src/shared/protocol';
 import { cleanup, fileSnapshot, mountApp, settle, tokenView } from './app-fixtures';
 
 afterEach(cleanup);
@@ -73,6 +73,34 @@ describe('CSV and JSON exports hold the matrix the view shows', () => {
       expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['"the"', '"cat"', '"sat"']);
     });
   }
+});
+
+describe('CSV and JSON of a withheld matrix', () => {
+  it('ask the host to have the process that holds it write the file, with what the view shows', async () => {
+    const shown = snapshot();
+    const head = shown.result.layers[0].heads[0];
+    const large = { ...shown, seq: 7, result: { ...shown.result, layers: [{ ...shown.result.layers[0], heads: [{ ...head, weights: withheldMatrix(3, 3, 'on-request'), scores: null, scaled: withheldMatrix(3, 3, 'on-request') }] }] } };
+    const app = await mountApp(large);
+    app.setUi({ view: 'matrix', matrix: 'scaled', hiddenTokens: [2] });
+    await settle(app);
+    const asked: MatrixFileRequest[] = [];
+    const exported: unknown[] = [];
+    app.addEventListener('export-matrix-request', (e) => asked.push((e as CustomEvent<MatrixFileRequest>).detail));
+    app.addEventListener('export-request', (e) => exported.push(e));
+    expect(await app.exportCurrent('csv')).toBeNull();
+    app.setUi({ matrix: 'weights' });
+    await settle(app);
+    expect(await app.exportCurrent('json')).toBeNull();
+    expect(asked).toEqual([
+      { seq: 7, layer: 0, head: 0, matrix: 'scaled', format: 'csv', suggestedName: 'three-matrix-L0H0-scaled.csv', hiddenTokens: [2], headName: 'head 1', source: 'three.attention.json' },
+      { seq: 7, layer: 0, head: 0, matrix: 'weights', format: 'json', suggestedName: 'three-matrix-L0H0-weights.json', hiddenTokens: [2], headName: 'head 1', source: 'three.attention.json' },
+    ]);
+    expect(exported).toEqual([]);
+    const note = app.shadowRoot!.querySelector<HTMLElement>('.export-note')!;
+    expect(note.textContent).toBe('The 3 × 3 matrix is written to the file you choose by the process that holds it, not by this panel.');
+    const box = note.getBoundingClientRect();
+    expect(app.shadowRoot!.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)).toBe(note);
+  });
 });
 
 describe('the token view says what each token attends to most', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { HEAD_PALETTE, headColor } from '../../webview/theme';
-import { hideTokens } from '../../webview/hidden-tokens';
+import { hideTokens } from '../../src/shared/hiddenTokens';
 import { rowSums } from './attn-fixtures';
 import '../../webview/components/attn-token-view';
 import { ALL_LINES_LIMIT, VIRTUALIZE_ABOVE, type AttnTokenView } from '../../webview/components/attn-token-view';

@@ -6,10 +6,10 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Matrix, Problem } from '../../src/shared/core';
 import { VIEWS } from '../../src/shared/enums';
-import type { ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName } from '../../src/shared/protocol';
+import type { ErrorPayload, ExportFormat, ExportPayload, MatrixFileRequest, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName } from '../../src/shared/protocol';
 import type { AppTarget, InductionProbeAnswer } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
-import { hideTokens, shownWeights } from '../hidden-tokens';
+import { hideTokens, shownWeights } from '../../src/shared/hiddenTokens';
 import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
 import { EXPORT_PROVIDER_EVENT, type ExportRegistration, type ViewExport } from '../export-provider';
 import type { ExportColours } from '../render/view-svg';
@@ -308,7 +308,10 @@ export class AttnApp extends LitElement implements AppTarget {
     };
   }
 
-  /** Builds the export of the current view and fires `export-request`. Returns what was sent. */
+  /**
+   * Builds the export of the current view and fires `export-request` (returned); the CSV or JSON of a withheld matrix
+   * fires `export-matrix-request` instead (null is returned: the host writes it).
+   */
   async exportCurrent(format: ExportFormat): Promise<ExportPayload | null> {
     const snap = this.snapshot;
     const cur = this.currentMatrix();
@@ -320,8 +323,16 @@ export class AttnApp extends LitElement implements AppTarget {
     const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
     const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
     let content: string;
-    this.exportNote = format === 'csv' || format === 'json' ? withheldExportNote(cur.matrix) : null;
-    if (this.exportNote) return null;
+    this.exportNote = null;
+    if ((format === 'csv' || format === 'json') && isWithheld(cur.matrix)) {
+      // A large result's matrix stays where it is held: that process writes the file (see MatrixFileRequest).
+      this.exportNote = withheldExportNote(cur.matrix);
+      const request: MatrixFileRequest = {
+        seq: snap.seq, layer: ui.layer, head: ui.head, matrix: cur.kind, format, suggestedName: name, hiddenTokens: ui.hiddenTokens, headName, source: snap.source.label,
+      };
+      this.dispatchEvent(new CustomEvent('export-matrix-request', { detail: request, bubbles: true, composed: true }));
+      return null;
+    }
     if (format === 'csv') {
       content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
     } else if (format === 'json') {

@@ -4,7 +4,7 @@ import { AttnView } from './attn-view';
 import { customElement, property } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import type { Matrix } from '../../src/shared/core';
-import { hideTokens, shownWeights } from '../hidden-tokens';
+import { hideTokens, shownWeights } from '../../src/shared/hiddenTokens';
 import { FULL_SNAPSHOT_CELLS, isWithheld } from '../../src/shared/protocol';
 import { rowMatrix } from '../withheld-data';
 import { headColor } from '../theme';

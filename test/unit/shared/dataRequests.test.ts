@@ -33,6 +33,21 @@ describe('raster and row requests from the webview', () => {
       expect(validateMessage({ type: 'row', request })).toBeNull();
     }
   });
+
+  const matrixFile = { seq: 2, layer: 1, head: 0, matrix: 'scaled' as const, format: 'csv' as const, suggestedName: 'a-b', hiddenTokens: [3], headName: 'L1H0', source: 'a.txt' };
+
+  it('accepts a matrix file request, its suggested name made safe', () => {
+    expect(validateMessage({ type: 'exportMatrix', request: matrixFile })).toEqual({ type: 'exportMatrix', request: matrixFile });
+    expect(validateMessage({ type: 'exportMatrix', request: { ...matrixFile, suggestedName: '../../etc/passwd' } }))
+      .toEqual({ type: 'exportMatrix', request: { ...matrixFile, suggestedName: '_.._etc_passwd' } });
+  });
+
+  it.each([
+    { ...matrixFile, format: 'png' }, { ...matrixFile, matrix: 'evil' }, { ...matrixFile, hiddenTokens: [-1] }, { ...matrixFile, hiddenTokens: 'all' },
+    { ...matrixFile, headName: 'x'.repeat(1001) }, { ...matrixFile, source: 7 }, { ...matrixFile, seq: -1 }, { ...matrixFile, suggestedName: undefined }, null,
+  ])('refuses a malformed matrix file request %#', (request) => {
+    expect(validateMessage({ type: 'exportMatrix', request })).toBeNull();
+  });
 });
 
 /** A small computed result: 12 tokens, causal, one layer of two heads. */
@@ -189,10 +204,9 @@ describe('the webview\'s host end', () => {
     expect(applyMessage(app, { type: 'raster', answer: { requestId: 9, seq: 5, problem: 'gone' } })).toBe(false); // never asked
   });
 
-  it('says in one sentence why a withheld matrix is not exported as CSV or JSON', () => {
-    expect(withheldExportNote(withheldMatrix(2000, 2000, 'on-request'))).toBe(
-      'CSV and JSON hold every number of the 2000 × 2000 matrix, which a result this large keeps in its compute process: export PNG or SVG of the view, or select fewer tokens (up to 256 × 256).',
+  it('says in one sentence who writes a withheld matrix\'s CSV or JSON', () => {
+    expect(withheldExportNote(withheldMatrix(2000, 1999, 'on-request'))).toBe(
+      'The 2000 × 1999 matrix is written to the file you choose by the process that holds it, not by this panel.',
     );
-    expect(withheldExportNote({ rows: 1, cols: 1, data: new Float32Array(1) })).toBeNull();
   });
 });

@@ -33,7 +33,7 @@ import { MatrixPointerController, type MatrixPointerHost } from './pointer-contr
 import { MatrixWheelController } from './wheel-controller';
 import type { ExportContext } from '../../export-provider';
 import { matrixToSvg } from '../../export';
-import { hideTokens } from '../../hidden-tokens';
+import { hideTokens } from '../../../src/shared/hiddenTokens';
 import { tokenText } from '../../token-text';
 import { elementBox, isMenuKey, pointBox, requestWhatIfMenu } from '../attn-whatif/menu-request';
 import type { Box } from '../../render/place-popup';

@@ -1,4 +1,4 @@
-import type { Matrix } from '../src/shared/core';
+import type { Matrix } from './core';
 
 /**
  * Row i of the weights as the panel shows it: hidden key columns set to 0 and the row renormalised over the keys
