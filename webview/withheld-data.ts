@@ -1,8 +1,8 @@
 /**
  * The webview's end of the data it asks for: a large result's snapshot withholds the focused head's n×n matrices
- * (see isWithheld), and the views ask for the rows and the heatmap raster they draw. One store per panel, owned by
- * `<attn-app>`: it numbers the requests, asks for a row once, keeps the answers of the snapshot on screen, and drops
- * stale answers (another snapshot, or a raster request superseded by a newer one).
+ * (see isWithheld), and the views ask for the rows, the heatmap raster and the thumbnails they draw. One store per
+ * panel, owned by `<attn-app>`: it numbers the requests, asks for a row or a thumbnail once, keeps the answers of the
+ * snapshot on screen, and drops stale answers (another snapshot, or a raster request superseded by a newer one).
  */
 import type { Matrix } from '../src/shared/core';
 import type { DataRefusal, MatrixKind, RasterAnswer, RasterRequest, RowAnswer, RowRequest, WithheldMatrix } from '../src/shared/protocol';
@@ -23,6 +23,10 @@ export class WithheldData {
   private readonly asked = new Set<string>();
   private rasterAnswer: RasterAnswer | null = null;
   private wanted: RasterWanted | null = null;
+  private readonly thumbs = new Map<string, RasterAnswer | DataRefusal>();
+  /** Thumbnails wanted and not asked yet, and the one asked (the host answers only the newest raster request). */
+  private readonly thumbQueue = new Map<string, RasterWanted>();
+  private thumbAsked: { readonly key: string; readonly requestId: number } | null = null;
   /** Why the last request was refused, if it was (the views show it). */
   problem: string | null = null;
 
@@ -38,6 +42,9 @@ export class WithheldData {
     this.rasterAnswer = null;
     this.wanted = null;
     this.problem = null;
+    this.thumbs.clear();
+    this.thumbQueue.clear();
+    this.thumbAsked = null;
   }
 
   /** Row `query` of a head's weights (and scores), asked for once if not here yet (undefined until it comes). */
@@ -61,14 +68,46 @@ export class WithheldData {
     return this.wanted;
   }
 
+  /**
+   * A whole `rows × cols` matrix pooled to at most `size` values a side (a pipeline thumbnail), or why it is not
+   * here; undefined until it comes. Asked for once per snapshot, one at a time: the host answers only the newest
+   * raster request, so the next thumbnail is asked when the last one is answered.
+   */
+  thumb(layer: number, head: number, matrix: MatrixKind, rows: number, cols: number, size: number): RasterAnswer | DataRefusal | undefined {
+    const key = `${layer}/${head}/${matrix}/${rows}×${cols}/${size}`;
+    const thumb = this.thumbs.get(key);
+    if (thumb || this.seq < 0 || this.thumbAsked?.key === key || this.thumbQueue.has(key)) return thumb;
+    this.thumbQueue.set(key, { layer, head, matrix, rows: [0, rows], cols: [0, cols], outWidth: size, outHeight: size });
+    this.askNextThumb();
+    return undefined;
+  }
+
+  private askNextThumb(): void {
+    const next = this.thumbAsked ? undefined : this.thumbQueue.entries().next().value;
+    if (!next) return;
+    const [key, wanted] = next;
+    this.thumbQueue.delete(key);
+    this.thumbAsked = { key, requestId: this.nextId++ };
+    this.send({ type: 'raster', request: { ...wanted, requestId: this.thumbAsked.requestId, seq: this.seq } });
+  }
+
   askRaster(wanted: RasterWanted): void {
     if (this.seq < 0) return;
+    // This request supersedes a thumbnail's at the host: that one is asked again when a view wants it.
+    this.thumbAsked = null;
     this.wanted = wanted;
     this.latestRaster = this.nextId++;
     this.send({ type: 'raster', request: { ...wanted, requestId: this.latestRaster, seq: this.seq } });
   }
 
   receiveRaster(answer: RasterAnswer | DataRefusal): boolean {
+    if (answer.seq === this.seq && answer.requestId === this.thumbAsked?.requestId) {
+      this.thumbs.set(this.thumbAsked.key, answer);
+      this.thumbAsked = null;
+      this.askNextThumb();
+      this.changed();
+      return true;
+    }
     if (answer.seq !== this.seq || answer.requestId !== this.latestRaster) return false;
     if ('problem' in answer) this.problem = answer.problem;
     else this.rasterAnswer = answer;

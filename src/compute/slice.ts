@@ -15,7 +15,7 @@ export interface Focus {
   readonly matrix: MatrixKind;
   /**
    * The views compute from the focused head's whole matrices (a "what if" comparison, word grouping): it travels
-   * whole. Otherwise the token and matrix views of a large result ask for the rows and rasters they draw.
+   * whole. Otherwise the token, matrix and pipeline views of a large result ask for the rows and rasters they draw.
    */
   readonly whole?: boolean;
 }
@@ -27,21 +27,27 @@ export function needsMatrix(focus: Focus, kind: 'scores' | 'scaled' | 'layer'): 
   return focus.view === 'pipeline' || (focus.view === 'matrix' && focus.matrix === kind);
 }
 
-/** Whether the focused layer's n×n matrices stay in the worker, and the views ask for rows and rasters. */
+/**
+ * Whether the focused layer's n×n matrices stay in the worker, and the views ask for rows and rasters: the token and
+ * matrix views, and the pipeline (its thumbnails of scores, scaling, mask and softmax are rasters at thumbnail size,
+ * its traced row a row). Only the head grid draws every head of the layer from their weights.
+ */
 export function onRequest(focus: Focus): boolean {
-  return !focus.whole && (focus.view === 'tokens' || focus.view === 'matrix');
+  return !focus.whole && focus.view !== 'grid';
 }
 
 /**
  * What crosses to the webview. Small results go whole. For large ones only the focused head keeps
  * Q, K, V and Z, and its raw or scaled scores only when a view on screen draws them; only the
- * focused layer keeps its layer-wide matrices.
+ * focused layer keeps its layer-wide matrices, and only in the pipeline view. Those are n×d (n×d_model, or the
+ * feed-forward's n×d_ff): they grow with n, not n², so they travel whole (64 × 2,000 tokens is 0.5 MB) and the pipeline
+ * reads every step's thumbnail and traced row from them.
  *
  * Weights: without `summaries` every head keeps them (the head grid computes from them). With
  * `summaries` (statistics and thumbnails of every head, see summarizeHeads) only the focused layer's
  * heads keep them, or only the focused head when the layer exceeds MAX_LAYER_WEIGHT_CELLS; every
- * other head's are withheld ('summarized'). In the token and matrix views (see onRequest) the focused layer's
- * n×n matrices are withheld too ('on-request'): those views ask for the rows and rasters they draw.
+ * other head's are withheld ('summarized'). In the token, matrix and pipeline views (see onRequest) the focused
+ * layer's n×n matrices are withheld too ('on-request'): those views ask for the rows and rasters they draw.
  */
 export function slimResult(result: AttentionResult, focus: Focus, summaries?: HeadSummaries): AttentionResult {
   if (!isSlimmed(result)) return standaloneWeights(result);

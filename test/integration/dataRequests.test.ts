@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AttentionPanel } from '../../src/panel/attentionPanel';
-import { isWithheld, type RasterAnswer, type RowAnswer, type ToWebview } from '../../src/shared/protocol';
+import { isWithheld, type RasterAnswer, type RowAnswer, type SliceLayers, type ToWebview } from '../../src/shared/protocol';
 import { DEFAULT_UI } from '../../src/shared/uiState';
 import { api, closeAll, waitFor } from './helpers';
 
@@ -73,6 +73,47 @@ describe('The webview asks for what it draws, through the panel host', () => {
     const largest = Math.max(...posted.map((p) => p.bytes));
     console.log(`data requests at 2,000 tokens: ${posted.map((p) => `${p.type} ${(p.bytes / MB).toFixed(2)} MB`).join(', ')}`);
     assert.ok(largest <= 2 * MB, `every message carries at most 2 MB (largest: ${(largest / MB).toFixed(2)} MB)`);
+  });
+
+  it('a 2,000-token selection in the pipeline view: its slice carries no n×n matrix, and its thumbnails and traced row come on request', async function () {
+    this.timeout(180_000);
+    const { panels } = await api();
+    const words = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
+    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
+    const panel = await waitFor(() => panels.all().find((p) => p.current?.result.tokens.length === 2000), 'a 2,000-token result', 120_000);
+    const posted = recordPosts(panel);
+    const seq = panel.current!.seq;
+
+    // Play the webview: the Pipeline view, focused on head 2; its slice comes.
+    panel.onMessage({ type: 'uiState', ui: { ...DEFAULT_UI, view: 'pipeline', head: 2 } });
+    const sliced = await waitFor(() => posted.find((p) => p.type === 'slice' && (p.message as { layers: SliceLayers }).layers[0].heads[2].q !== null), 'the pipeline view\'s slice', 60_000);
+    const layer = (sliced.message as { layers: SliceLayers }).layers[0];
+    const head = layer.heads[2];
+    assert.ok([head.weights, head.scores, head.scaled].every((m) => isWithheld(m) && m.withheld.reason === 'on-request'), 'the focused head\'s n×n matrices are withheld on request');
+    assert.ok(layer.heads.every((h) => isWithheld(h.weights)), 'no head of the layer carries its weights');
+    // What travels: X, Q, K, V, Z, concat, ·W_O and the encoder's steps (d_model 64, d_k 16, feed-forward 256), W_Q, W_K, W_V.
+    assert.equal(sliced.bytes, 2000 * 4 * (64 + 4 * 16 + 64 + 64 + (64 + 256 + 64 + 64)) + 3 * 64 * 16 * 4, 'the slice carries the n×d steps only (5.6 MB; 53.6 MB with the n×n matrices)');
+
+    // The thumbnails, one after another (the host answers the newest raster request), and the traced row.
+    const answers: RasterAnswer[] = [];
+    for (const [k, matrix] of (['scores', 'scaled', 'weights'] as const).entries()) {
+      const requestId = 2_000_000 + k;
+      panel.onMessage({ type: 'raster', request: { requestId, seq, layer: 0, head: 2, matrix, rows: [0, 2000], cols: [0, 2000], outWidth: 64, outHeight: 64 } });
+      const raster = await waitFor(() => posted.find((p) => p.type === 'raster' && (p.message as { answer: RasterAnswer }).answer.requestId === requestId), `the ${matrix} thumbnail`, 60_000);
+      answers.push((raster.message as { answer: RasterAnswer }).answer);
+    }
+    assert.deepEqual(answers.map((a) => [a.matrix, a.block, a.width, a.height]), [['scores', 32, 63, 63], ['scaled', 32, 63, 63], ['weights', 32, 63, 63]]);
+    panel.onMessage({ type: 'row', request: { requestId: 2_000_003, seq, layer: 0, head: 2, query: 1234 } });
+    const row = await waitFor(() => posted.find((p) => p.type === 'row' && (p.message as { answer: RowAnswer }).answer.requestId === 2_000_003), 'the traced row', 60_000);
+    const traced = (row.message as { answer: RowAnswer }).answer;
+    assert.deepEqual([traced.weights.length, traced.scores?.length, traced.scaled?.length], [2000, 2000, 2000]);
+
+    console.log(`pipeline view at 2,000 tokens: ${posted.map((p) => `${p.type} ${(p.bytes / MB).toFixed(2)} MB`).join(', ')}`);
+    const answersLargest = Math.max(...posted.filter((p) => p.type !== 'slice').map((p) => p.bytes));
+    assert.ok(answersLargest <= 2 * MB, `every answer carries at most 2 MB (largest: ${(answersLargest / MB).toFixed(2)} MB)`);
   });
 
   it('the CSV of a withheld matrix is written by the compute process to the file the user picks', async function () {

@@ -408,7 +408,7 @@ export class AttnApp extends LitElement implements AppTarget {
         <attn-matrix .result=${r} .layer=${ui.layer} .head=${ui.head} .kind=${r === snap.result ? ui.matrix : 'weights'} .activeToken=${active} .data=${this.data} .dataVersion=${this.dataVersion}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens} ?difference=${difference} ?rollout=${rollout}></attn-matrix>`;
       case 'pipeline':
-        return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}
+        return html`<attn-pipeline .result=${snap.result} .layer=${ui.layer} .head=${ui.head} .activeToken=${active} .data=${this.data} .dataVersion=${this.dataVersion}
           .lockedToken=${ui.lockedToken} .hiddenTokens=${ui.hiddenTokens}></attn-pipeline>`;
       case 'grid':
         return html`<attn-head-grid .result=${weights} .layer=${ui.layer} .head=${ui.head} .activeToken=${active}

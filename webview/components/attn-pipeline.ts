@@ -2,17 +2,20 @@
  * <attn-pipeline>: the chain of one layer, from X through Q, K, V, scores, scaling, mask, softmax,
  * ·V, concat and ·W_O (and, for encoder layers, add & norm → feed-forward → add & norm). Each step is a
  * small canvas thumbnail with its shape and one plain sentence; the active token's row is traced
- * through every step. Below: what the mask costs (pairs computed vs n²) and how that grows with n.
+ * through every step (a large result's n×n steps ask for theirs: see attn-pipeline-thumbs.ts).
+ * Below: what the mask costs (pairs computed vs n²) and how that grows with n.
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { AttnView } from './attn-view';
 import { customElement } from 'lit/decorators.js';
 import { styleProps } from '../directives/style-props';
 import { countVisiblePairs, describeMask, type AttentionResult, type HeadResult, type LayerResult, type Matrix } from '../../src/shared/core';
+import { isWithheld, type MatrixKind } from '../../src/shared/protocol';
 import { fmt } from '../render/format';
 import { tokenText } from '../token-text';
-import { drawThumb, thumbnail } from '../render/thumbnail';
+import { drawThumb } from '../render/thumbnail';
 import { pipelineStyles } from './attn-pipeline.styles';
+import { stepPicture, stepTrace, THUMB_BOX, type StepPicture, type StepTrace } from './attn-pipeline-thumbs';
 import { headTitle } from '../head-label';
 import { withModelSteps } from './attn-pipeline-model';
 import type { ExportContext } from '../export-provider';
@@ -25,8 +28,12 @@ export interface PipelineStep {
   /** "rows×cols", or null when unknown. */
   readonly shape: string | null;
   readonly explain: string;
-  /** The matrix drawn as a thumbnail; null for weight matrices that the result does not keep. */
+  /** The matrix drawn as a thumbnail (withheld in a large result's snapshot); null when the result does not keep it. */
   readonly matrix: Matrix | null;
+  /** The head's n×n matrix this step draws: a large result pools it by block max, and may withhold it (on request). */
+  readonly kind?: MatrixKind;
+  /** The step shows `matrix` × factor (the scaling step: the scores × scale ÷ T, without the mask). */
+  readonly factor?: number;
   readonly sequential?: boolean;
   readonly maskSource?: Matrix | null;
   /** Whether rows are tokens (so the active token's row can be traced). */
@@ -34,25 +41,19 @@ export interface PipelineStep {
   readonly groupStart?: boolean;
 }
 
-export const COST_SIZES = [128, 512, 2048, 8192] as const;
-const THUMB_LIMIT = 64;
-const THUMB_BOX = 120;
-const TRACE_VALUES = 4;
-
-const unmaskedCache = new WeakMap<Matrix, Matrix>();
-/** scores × scale ÷ T without the mask, to show the scaling step on its own. */
-function scaledUnmasked(scores: Matrix, scale: number, temperature: number): Matrix {
-  const hit = unmaskedCache.get(scores);
-  if (hit) return hit;
-  const f = scale / temperature;
-  const out = { rows: scores.rows, cols: scores.cols, data: scores.data.map((v) => v * f) };
-  unmaskedCache.set(scores, out);
-  return out;
+/** A step's picture and traced row, as drawn (the SVG export draws the same). */
+export interface StepCard {
+  readonly step: PipelineStep;
+  readonly picture: StepPicture | null;
+  readonly trace: StepTrace | null;
 }
 
-const shapeOf = (m: Matrix | null): string | null => (m ? `${m.rows}×${m.cols}` : null);
+export const COST_SIZES = [128, 512, 2048, 8192] as const;
 
-/** The steps of layer `layer`, head `head`, in order. Pure apart from the small cache above. */
+/** The shape a matrix stands for (a withheld one's true shape). */
+const shapeOf = (m: Matrix | null): string | null => (!m ? null : isWithheld(m) ? `${m.withheld.rows}×${m.withheld.cols}` : `${m.rows}×${m.cols}`);
+
+/** The steps of layer `layer`, head `head`, in order. Pure. */
 export function pipelineSteps(result: AttentionResult, layer: number, head: number): PipelineStep[] {
   const L: LayerResult | undefined = result.layers[layer];
   const H: HeadResult | undefined = L?.heads[head];
@@ -94,6 +95,7 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     name: 'Q·Kᵀ',
     shape: shapeOf(H.scores),
     matrix: H.scores,
+    kind: 'scores',
     tokenRows: true,
     groupStart: true,
     explain: 'Every query is compared with every key by a dot product; a larger number means a better match.',
@@ -103,7 +105,10 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     id: 'scaled',
     name: temp === 1 ? '÷√d_k' : `÷√d_k, ÷T`,
     shape: shapeOf(H.scores),
-    matrix: H.scores ? scaledUnmasked(H.scores, H.scale, temp) : null,
+    // Without the mask, to show the scaling on its own.
+    matrix: H.scores,
+    kind: 'scores',
+    factor: H.scale / temp,
     tokenRows: true,
     explain: `Scores are multiplied by ${scaleText}${temp === 1 ? '' : ` and divided by the temperature ${fmt(temp, 2)}`}, so the softmax does not saturate as d_k grows.`,
   });
@@ -112,6 +117,7 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     name: 'mask',
     shape: shapeOf(H.scaled),
     matrix: H.scaled,
+    kind: 'scaled',
     maskSource: H.scaled,
     tokenRows: true,
     explain: mask.kind === 'none' ? 'No mask: every query may look at every key.' : `Mask (${describeMask(mask)}): forbidden pairs become −∞, so they get zero weight.`,
@@ -121,6 +127,7 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
     name: 'softmax',
     shape: shapeOf(H.weights),
     matrix: H.weights,
+    kind: 'weights',
     sequential: true,
     maskSource: H.scaled,
     tokenRows: true,
@@ -165,17 +172,6 @@ export function pipelineSteps(result: AttentionResult, layer: number, head: numb
   return L.model ? withModelSteps(steps, L, L.model, layer, head) : steps;
 }
 
-/** The traced row of a step: its first values. Rows count from 1, as tokens do in every view. */
-export function traceText(step: PipelineStep, row: number): string {
-  const m = step.matrix as Matrix;
-  if (row < 0 || row >= m.rows) return '';
-  const vals: string[] = [];
-  const shown = Math.min(m.cols, TRACE_VALUES);
-  for (let j = 0; j < shown; j++) vals.push(fmt(m.data[row * m.cols + j], 3));
-  if (shown < m.cols) vals.push('…');
-  return `row ${row + 1}: [${vals.join(', ')}]`;
-}
-
 /** What the mask costs: pairs computed now, and how the pairs grow with n. */
 export function maskCost(result: AttentionResult): { readout: string; rows: { n: number; pairs: number; full: number; share: string; ratio: number }[] } {
   const { computedPairs, fullPairs } = result.cost;
@@ -195,15 +191,20 @@ export class AttnPipeline extends AttnView {
 
 
   private steps: PipelineStep[] = [];
+  private cards: StepCard[] = [];
 
   protected override exportView() {
-    return { view: 'pipeline' as const, provider: { svg: (ctx: ExportContext) => pipelineExport(this.result, this.layer, this.head, this.traceRow, this.steps, this.clientWidth, ctx) } };
+    return { view: 'pipeline' as const, provider: { svg: (ctx: ExportContext) => pipelineExport(this.result, this.layer, this.head, this.traceRow, this.cards, this.clientWidth, ctx) } };
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('result') || changed.has('layer') || changed.has('head')) {
       this.steps = this.result ? pipelineSteps(this.result, this.layer, this.head) : [];
     }
+    // Every update: an answer (dataVersion) or another traced row changes what the withheld steps show.
+    const src = this.result ? { result: this.result, layer: this.layer, head: this.head, data: this.data } : null;
+    const row = this.traceRow;
+    this.cards = src ? this.steps.map((step) => ({ step, picture: stepPicture(step, src), trace: stepTrace(step, row, src) })) : [];
   }
 
   /** The row traced through the steps: the hovered/locked token, if any. */
@@ -215,25 +216,25 @@ export class AttnPipeline extends AttnView {
     const root = this.renderRoot;
     const focus = getComputedStyle(this).getPropertyValue('--vscode-focusBorder').trim() || '#0078d4';
     const row = this.traceRow;
-    for (const step of this.steps) {
-      if (!step.matrix) continue;
+    for (const { step, picture } of this.cards) {
+      if (!picture || !('thumb' in picture)) continue;
       const canvas = root.querySelector(`canvas[data-step="${step.id}"]`) as HTMLCanvasElement | null;
-      if (!canvas) continue;
-      const t = thumbnail(step.matrix, THUMB_LIMIT, step.sequential ?? false, step.maskSource ?? null);
-      drawThumb(canvas, step.matrix, t, THUMB_BOX, step.tokenRows ? row : null, focus);
+      if (canvas) drawThumb(canvas, picture, picture.thumb, THUMB_BOX, step.tokenRows ? row : null, focus);
     }
   }
 
-  private renderStep(step: PipelineStep, row: number | null): TemplateResult {
+  private renderStep({ step, picture, trace }: StepCard): TemplateResult {
     return html`<li class="step ${step.groupStart ? 'group-start' : ''}" data-step=${step.id}>
       <div><span class="name">${step.name}</span> <span class="shape">${step.shape ?? ''}</span></div>
       <div class="thumb">
-        ${step.matrix
-          ? html`<canvas data-step=${step.id} aria-hidden="true"></canvas>`
-          : html`<span class="missing">${step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this result'}</span>`}
+        ${!picture
+          ? html`<span class="missing">${missingText(step)}</span>`
+          : 'thumb' in picture
+            ? html`<canvas data-step=${step.id} aria-hidden="true"></canvas>`
+            : html`<span class="missing" ?data-pending=${picture.pending}>${picture.note}</span>`}
       </div>
       <p class="explain">${step.explain}</p>
-      ${row !== null && step.matrix && step.tokenRows ? html`<div class="trace">${traceText(step, row)}</div>` : nothing}
+      ${trace ? html`<div class="trace" ?data-pending=${trace.pending}>${trace.text}</div>` : nothing}
     </li>`;
   }
 
@@ -287,11 +288,16 @@ export class AttnPipeline extends AttnView {
         ? html`<p class="note" role="status">Tracing token ${row + 1} “<bdi>${tokenText(token)}</bdi>” through every step.</p>`
         : html`<p class="note" role="status">Hover or lock a token to trace its row through every step.</p>`}
       <ol class="steps" aria-label="Pipeline steps">
-        ${this.steps.map((s) => this.renderStep(s, row))}
+        ${this.cards.map((card) => this.renderStep(card))}
       </ol>
       ${this.renderCost(result)}
     `;
   }
+}
+
+/** Why a step has no thumbnail at all. */
+export function missingText(step: PipelineStep): string {
+  return step.id.startsWith('w') ? 'weights not kept in the result' : 'not in this result';
 }
 
 declare global {

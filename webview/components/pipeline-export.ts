@@ -1,23 +1,27 @@
-/** The Pipeline view as drawn, as an SVG: built from the steps and the result, not from the DOM. */
+/**
+ * The Pipeline view as drawn, as an SVG: built from the view's step cards and the result, not from the DOM. A large
+ * result's withheld steps are in it as the view drew them, from the rasters and rows it asked for; a step whose
+ * answer has not come yet says so in one sentence (export again when it has).
+ */
 import type { AttentionResult } from '../../src/shared/core';
 import type { ExportContext } from '../export-provider';
 import { headTitle } from '../head-label';
 import { pipelineSvg, svgThumb } from '../render/view-svg';
 import { tokenText } from '../token-text';
-import { thumbnail } from '../render/thumbnail';
-import { maskCost, traceText, type PipelineStep } from './attn-pipeline';
+import { maskCost, missingText, type StepCard } from './attn-pipeline';
+import { THUMB_BOX } from './attn-pipeline-thumbs';
 
-/** As the view draws them: 64 cells a side at most, in a 120 px box; cards 168 px wide with 10 px gaps. */
-const THUMB_LIMIT = 64;
-const THUMB_BOX = 120;
+/** Cards 168 px wide with 10 px gaps. */
 const CARD_PITCH = 178;
+
+export const PENDING_EXPORT_NOTE = 'Not in this export: this step was still coming from the compute process; export again in a moment.';
 
 export function pipelineExport(
   result: AttentionResult | null,
   layer: number,
   head: number,
   row: number | null,
-  steps: readonly PipelineStep[],
+  cards: readonly StepCard[],
   width: number,
   ctx: ExportContext,
 ): string {
@@ -32,14 +36,14 @@ export function pipelineExport(
   return pipelineSvg({
     title: ctx.title,
     notes,
-    steps: steps.map((s) => ({
+    steps: cards.map(({ step: s, picture, trace }) => ({
       id: s.id,
       name: s.name,
       shape: s.shape,
       explain: s.explain,
-      thumb: s.matrix ? svgThumb(thumbnail(s.matrix, THUMB_LIMIT, s.sequential ?? false, s.maskSource ?? null), s.matrix.rows, THUMB_BOX, s.tokenRows ? row : null) : null,
-      missing: s.id.startsWith('w') ? 'weights not kept in the result' : 'not in this result',
-      trace: row !== null && s.matrix && s.tokenRows ? traceText(s, row) : null,
+      thumb: picture && 'thumb' in picture ? svgThumb(picture.thumb, picture.rows, THUMB_BOX, s.tokenRows ? row : null) : null,
+      missing: !picture ? missingText(s) : 'note' in picture ? (picture.pending ? PENDING_EXPORT_NOTE : picture.note) : '',
+      trace: trace && !trace.pending ? trace.text : null,
     })),
     cost: {
       readout: cost.readout,

@@ -26,19 +26,24 @@ export function thumbnail(m: Matrix, limit: number, sequential: boolean, maskSou
   const hit = byKey.get(key);
   if (hit) return hit;
   const small = downsampleMax(m, limit, !sequential);
-  const signedDomain = difference ? differenceDomain : divergingDomain;
-  const domain = sequential ? sequentialDomain(0, Math.max(1e-9, finiteRange(small.data)[1])) : signedDomain(maxAbsFinite(small.data));
   const smallMask = maskSource ? downsampleMax(maskSource, limit, false) : null;
-  const t: Thumb = { small, raster: rasterize(small, domain, smallMask), domain };
+  const t = thumbOf(small, sequential, smallMask, difference);
   byKey.set(key, t);
   return t;
 }
 
+/** The thumbnail of an already small matrix (downsampled, or block maxima): coloured by its own range. */
+export function thumbOf(small: Matrix, sequential: boolean, smallMask: Matrix | null = null, difference = false): Thumb {
+  const signedDomain = difference ? differenceDomain : divergingDomain;
+  const domain = sequential ? sequentialDomain(0, Math.max(1e-9, finiteRange(small.data)[1])) : signedDomain(maxAbsFinite(small.data));
+  return { small, raster: rasterize(small, domain, smallMask), domain };
+}
+
 /**
  * Draws a thumbnail into `canvas` at `box` CSS px (longest side), pixel-exact, and optionally
- * outlines source row `row`. Sets the canvas size.
+ * outlines source row `row` of the `m.rows` the thumbnail spans. Sets the canvas size.
  */
-export function drawThumb(canvas: HTMLCanvasElement, m: Matrix, t: Thumb, box: number, row: number | null, highlight: string): void {
+export function drawThumb(canvas: HTMLCanvasElement, m: Pick<Matrix, 'rows'>, t: Thumb, box: number, row: number | null, highlight: string): void {
   const cols = Math.max(1, t.small.cols);
   const rows = Math.max(1, t.small.rows);
   const scale = Math.max(1, Math.min(box / cols, box / rows, 14));

@@ -89,6 +89,7 @@ export interface PipelineSvgStep {
 const STEP_W = 168;
 const STEP_GAP = 10;
 const LINE = 14;
+const MISSING_CHARS = 28;
 /** Characters of the 11 px monospace font that fit a card (≈ 6.6 px each). */
 const EXPLAIN_CHARS = 22;
 
@@ -103,7 +104,7 @@ export function pipelineSvg(opts: {
 }): string {
   const c = opts.colors;
   const columns = Math.max(1, opts.columns);
-  const thumbArea = opts.steps.reduce((h, s) => Math.max(h, s.thumb?.height ?? 20), 20) + 4;
+  const thumbArea = opts.steps.reduce((h, s) => Math.max(h, s.thumb?.height ?? wrap(s.missing, MISSING_CHARS).length * 11), 20) + 4;
   const cardH = opts.steps.reduce((h, s) => Math.max(h, 24 + thumbArea + wrap(s.explain, EXPLAIN_CHARS).length * LINE + (s.trace ? LINE + 4 : 0) + 8), 0);
   const top = 34 + opts.notes.length * LINE + 6;
   const rows = Math.ceil(opts.steps.length / columns);
@@ -120,7 +121,11 @@ export function pipelineSvg(opts: {
     parts.push(text(x + 8, y + 16, s.name, c.foreground, ' font-weight="bold"'));
     if (s.shape) parts.push(text(x + STEP_W - 8, y + 16, s.shape, c.dim, ' text-anchor="end"'));
     if (s.thumb) parts.push(image(x + 8, y + 24, s.thumb, c.highlight));
-    else parts.push(text(x + 8, y + 24 + thumbArea / 2, s.missing, c.dim, ' font-size="9"'));
+    else {
+      // A sentence in place of the thumbnail wraps around the thumbnail's middle (9 px glyphs: ≈ 28 to a card).
+      const lines = wrap(s.missing, MISSING_CHARS);
+      lines.forEach((line, k) => parts.push(text(x + 8, y + 24 + thumbArea / 2 + (k - (lines.length - 1) / 2) * 11, line, c.dim, ' font-size="9"')));
+    }
     let ty = y + 24 + thumbArea + 10;
     for (const line of wrap(s.explain, EXPLAIN_CHARS)) {
       parts.push(text(x + 8, ty, line, c.foreground, ' class="explain"'));

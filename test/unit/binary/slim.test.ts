@@ -4,7 +4,8 @@ import { evaluate, summarizeHeads, type AttentionResult } from '../../../src/cor
 import { headStats } from '../../../src/core/stats';
 import { runJob } from '../../../src/compute/job';
 import { transferables } from '../../../src/compute/transferables';
-import { DEFAULT_FOCUS, MAX_LAYER_WEIGHT_CELLS, slimResult } from '../../../src/compute/slice';
+import { DEFAULT_FOCUS, MAX_LAYER_WEIGHT_CELLS, payloadBytes as slicePayload, slimResult } from '../../../src/compute/slice';
+import { DEFAULT_COMPUTE_SETTINGS } from '../../../src/shared/settings';
 import { isSlimmed, isWithheld } from '../../../src/shared/protocol';
 
 const payloadBytes = (r: AttentionResult) => transferables(r).reduce((sum, b) => sum + b.byteLength, 0);
@@ -49,7 +50,7 @@ describe('slimResult with summaries', () => {
     const r = viewsResult(4, 3, 300);
     expect(isSlimmed(r)).toBe(true);
     const s = summarizeHeads(r);
-    const slim = slimResult(r, { layer: 2, head: 1, view: 'pipeline', matrix: 'weights' }, s);
+    const slim = slimResult(r, { layer: 2, head: 1, view: 'grid', matrix: 'weights' }, s);
     expect(isWithheld(slim.layers[0].heads[0].weights) && slim.layers[0].heads[0].weights.withheld).toEqual({ kind: 'withheld', rows: 300, cols: 300, reason: 'summarized' });
     expect(isWithheld(slim.layers[3].heads[2].weights)).toBe(true);
     for (const h of slim.layers[2].heads) {
@@ -58,7 +59,7 @@ describe('slimResult with summaries', () => {
     }
     expect([...slim.layers[2].heads[1].weights.data]).toEqual([...r.layers[2].heads[1].weights.data]);
     // the same view is copied only once across snapshots
-    expect(slimResult(r, { layer: 2, head: 0, view: 'pipeline', matrix: 'weights' }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
+    expect(slimResult(r, { layer: 2, head: 0, view: 'grid', matrix: 'weights' }, s).layers[2].heads[1].weights).toBe(slim.layers[2].heads[1].weights);
     expect(payloadBytes(slim)).toBe(3 * 300 * 300 * 4);
     // what structured clone really sends: the slim result plus summaries, far less than the whole tensor
     const wire = serialize({ result: slim, headSummaries: s }).length;
@@ -70,7 +71,7 @@ describe('slimResult with summaries', () => {
     const n = 600;
     const heads = Math.ceil(MAX_LAYER_WEIGHT_CELLS / (n * n)) + 1;
     const r = viewsResult(1, heads, n);
-    const slim = slimResult(r, { layer: 0, head: 2, view: 'pipeline', matrix: 'weights' }, summarizeHeads(r));
+    const slim = slimResult(r, { layer: 0, head: 2, view: 'grid', matrix: 'weights' }, summarizeHeads(r));
     expect(slim.layers[0].heads.map((h) => h.weights.rows)).toEqual(Array.from({ length: heads }, (_, h) => (h === 2 ? n : 0)));
   });
 
@@ -134,7 +135,40 @@ describe('the focused head of a large computed result', () => {
     // Sliced again (the host slices what the worker sent), a withheld matrix keeps its true shape.
     const again = slimResult(slimResult(outcome.result, { layer: 0, head: 1, view: 'tokens', matrix: 'weights' }, outcome.headSummaries), DEFAULT_FOCUS, outcome.headSummaries);
     expect(again.layers[0].heads.map((h) => isWithheld(h.weights) && h.weights.withheld)).toEqual([onRequest, onRequest]);
+    // The pipeline asks for its thumbnails and traced row too: every n×n matrix withheld, Q, K, V and Z here.
     const pipeline = focusedHead('pipeline', 'weights');
-    expect([pipeline.scores, pipeline.scaled].every((m) => m !== null)).toBe(true);
+    expect([pipeline.weights, pipeline.scores, pipeline.scaled].map((m) => isWithheld(m) && m.withheld)).toEqual([onRequest, onRequest, onRequest]);
+    expect([pipeline.q, pipeline.k, pipeline.v, pipeline.output].map((m) => m && [m.rows, m.cols])).toEqual([[300, 4], [300, 4], [300, 4], [300, 4]]);
+  });
+});
+
+describe('the pipeline view of a 2,000-token result (issue 14)', () => {
+  const words = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
+  const outcome = runJob({ kind: 'selection', text: words.join(' '), settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
+  if (!outcome.ok) throw new Error(outcome.message);
+  const focus = { layer: 0, head: 2, view: 'pipeline', matrix: 'weights' } as const;
+  const slice = slimResult(outcome.result, focus, outcome.headSummaries);
+  const layer = slice.layers[0];
+
+  it('withholds every n×n matrix of the layer on request; the n×d steps travel whole', () => {
+    const onRequest = { kind: 'withheld', rows: 2000, cols: 2000, reason: 'on-request' };
+    const head = layer.heads[2];
+    expect([head.weights, head.scores, head.scaled].map((m) => isWithheld(m) && m.withheld)).toEqual([onRequest, onRequest, onRequest]);
+    expect(layer.heads.map((h) => isWithheld(h.weights) && h.weights.withheld.reason)).toEqual(['on-request', 'on-request', 'on-request', 'on-request']);
+    const shape = (m: { rows: number; cols: number } | null | undefined) => m && [m.rows, m.cols];
+    // d_model 64, d_k 16, the feed-forward 4 × 64 wide.
+    expect([head.q, head.k, head.v, head.output].map(shape)).toEqual([[2000, 16], [2000, 16], [2000, 16], [2000, 16]]);
+    expect([layer.input, layer.concat, layer.attentionOutput, layer.output].map(shape)).toEqual([[2000, 64], [2000, 64], [2000, 64], [2000, 64]]);
+    expect(Object.values(layer.encoder!).map(shape)).toEqual([[2000, 64], [2000, 256], [2000, 64], [2000, 64]]);
+  });
+
+  it('carries 5.6 MB of matrices, where it carried 53.6 MB (the focused head\'s weights, scores and scaled scores)', () => {
+    // Before: what the pipeline view got until now, the same as a "what if" (whole) focus gets.
+    const before = slimResult(outcome.result, { ...focus, whole: true }, outcome.headSummaries);
+    // X, Q, K, V, Z, concat, ·W_O and the encoder's four steps (its output is the second add & norm), W_Q, W_K, W_V.
+    const nByD = 2000 * 4 * (64 + 4 * 16 + 64 + 64 + (64 + 256 + 64 + 64)) + 3 * 64 * 16 * 4;
+    expect(nByD).toBe(5_644_288);
+    expect(slicePayload(slice)).toBe(nByD);
+    expect(slicePayload(before)).toBe(nByD + 3 * 2000 * 2000 * 4);
   });
 });

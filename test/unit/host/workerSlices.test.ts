@@ -70,13 +70,14 @@ describe('results live in the worker', () => {
       const layers = await worker.client().slice(focus);
       expect(layers).toEqual(slimResult(whole, focus, summaries.ok ? summaries.headSummaries : undefined).layers);
     }
-    const scores = (await worker.client().slice({ ...focuses[1], view: 'pipeline' }))![1].heads[1].scores;
+    // A "what if" in the pipeline view computes from the whole matrices: they travel.
+    const scores = (await worker.client().slice({ ...focuses[1], view: 'pipeline', whole: true }))![1].heads[1].scores;
     expect(scores).toEqual(whole.layers[1].heads[1].scores);
   });
 
   it('a new computation replaces the kept result; a failed one leaves none to slice', async () => {
     resultOf(await worker.client().compute(request(2)));
-    const layers = await worker.client().slice({ layer: 0, head: 1, view: 'pipeline', matrix: 'scaled' });
+    const layers = await worker.client().slice({ layer: 0, head: 1, view: 'pipeline', matrix: 'scaled', whole: true });
     expect(layers![0].heads[1].scaled).toEqual(resultOf(runJob(request(2))).layers[0].heads[1].scaled);
     const failed = await worker.client().compute({ kind: 'selection', text: '   ', settings: DEFAULT_COMPUTE_SETTINGS, maxTokens: 4096 });
     expect(failed.ok).toBe(false);

@@ -127,7 +127,8 @@ describe('a real model\'s result stays in the model process', () => {
   });
 
   it('a run started with another focus streams and returns that focus\'s slice', async () => {
-    const focus: Focus = { layer: 1, head: 1, view: 'pipeline', matrix: 'scaled' };
+    // A "what if" in the pipeline view: the focused head's scaled scores travel whole (without it they are asked for).
+    const focus: Focus = { layer: 1, head: 1, view: 'pipeline', matrix: 'scaled', whole: true };
     const partials: PartialModelResult[] = [];
     const outcome = await client.run(request(focus), undefined, (p) => partials.push(p)).outcome;
     const full = resultOf(whole);
