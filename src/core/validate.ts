@@ -1,5 +1,6 @@
 import { shape, type Matrix } from './matrix';
 import type { AttentionOptions, AttentionSpec, ComputeSpec, LayerSpec, PrecomputedSpec, Problem } from './types';
+import { plural } from './plural';
 
 type Report = (severity: Problem['severity'], message: string) => void;
 
@@ -74,7 +75,7 @@ function checkLayer(layer: LayerSpec, at: string, input: Source, keys: Source, s
   const concatCols = dVs.reduce((a, b) => a + b, 0);
   let out = concatCols;
   if (layer.wo) {
-    if (layer.wo.rows !== concatCols) report('error', `${at}.wo has ${layer.wo.rows} rows, but the ${dVs.length} heads' outputs side by side have ${concatCols} columns (${dVs.join(' + ')})`);
+    if (layer.wo.rows !== concatCols) report('error', `${at}.wo has ${plural(layer.wo.rows, 'row')}, but the ${dVs.length === 1 ? 'head\'s output has' : `${dVs.length} heads' outputs side by side have`} ${plural(concatCols, 'column')} (${dVs.join(' + ')})`);
     checkFinite(layer.wo, `${at}.wo`, report);
     out = layer.wo.cols;
   }

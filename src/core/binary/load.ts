@@ -7,6 +7,7 @@ import { DEFAULT_OPTIONS, type ParseResult, type PrecomputedSpec, type Problem, 
 import { attentionFromTensor, checkAttentionWeights, positionTokens, tokensFromMetadata } from './attention';
 import { formatShape } from './common';
 import { readBinaryTensor } from './read';
+import { plural } from '../plural';
 
 export interface BinaryAttentionInput {
   /** The binary file's bytes. Aligned float32 data is used in place: do not reuse them afterwards. */
@@ -94,11 +95,11 @@ function parseUnchecked({ bytes, fileName, sidecarText, maxBytes }: BinaryAttent
     const nested = Array.isArray(headNames[0]);
     names = nested ? (headNames as readonly (readonly string[])[]).map((l) => [...l]) : weights.map(() => [...(headNames as readonly string[])]);
     if (names.length !== weights.length) {
-      return fail(`head_names has names for ${names.length} layer${names.length === 1 ? '' : 's'}, but ${label} has ${weights.length}.`, location);
+      return fail(`head_names has names for ${plural(names.length, 'layer')}, but ${label} has ${weights.length}.`, location);
     }
     const badLayer = names.findIndex((l, i) => l.length !== weights[i].length);
     if (badLayer >= 0) {
-      return fail(`head_names${nested ? `[${badLayer}]` : ''} has ${names[badLayer].length} names, but ${label} has ${weights[badLayer].length} heads per layer.`, location);
+      return fail(`head_names${nested ? `[${badLayer}]` : ''} has ${plural(names[badLayer].length, 'name')}, but ${label} has ${plural(weights[badLayer].length, 'head')} per layer.`, location);
     }
   }
   const description = read.metadata?.description ?? `Attention weights exported from a model (${base}).`;

@@ -11,6 +11,7 @@ import { type JsonArray, type JsonPath, type JsonValue, arrayItem, arraySize, fo
 import { MAX_ROW_SUM_WARNINGS } from './limits';
 import type { Reporter } from './problems';
 import { describe, readMatrix } from './read';
+import { plural } from '../plural';
 
 export type { AttentionLayout } from '../weightLayout';
 
@@ -112,7 +113,7 @@ export function readAttention(rep: Reporter, v: JsonValue, path: JsonPath, shape
     const layerNodes: { node: JsonArray; path: JsonPath }[] = [];
     if (l > 0 && headNodes[l].length !== headNodes[0].length) {
       const place = layerPlaces[l];
-      rep.errorAt(place.node, place.path, `${formatPath(place.path)} has ${headNodes[l].length} heads, but the first layer has ${headNodes[0].length}; every layer needs the same number of heads.`);
+      rep.errorAt(place.node, place.path, `${formatPath(place.path)} has ${plural(headNodes[l].length, 'head')}, but the first layer has ${headNodes[0].length}; every layer needs the same number of heads.`);
       ok = false;
     }
     for (const h of headNodes[l]) {

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../types';
 import { type JsonObject, arrayItem, arraySize, formatPath } from './json';
 import type { Reporter } from './problems';
 import { expectArray, field, readString, readStringArray } from './read';
+import { plural } from '../plural';
 
 /** File types `attention_file` may name. */
 export const ATTENTION_FILE_EXTENSIONS = ['.npy', '.npz', '.safetensors'] as const;
@@ -93,13 +94,13 @@ export function readHeadNames(rep: Reporter, root: JsonObject, headCounts: numbe
   }
   if (headCounts === undefined) return undefined;
   if (names.length !== headCounts.length) {
-    rep.errorAt(arr, hn.path, `head_names has names for ${names.length} layer${names.length === 1 ? '' : 's'}, but attention has ${headCounts.length}.`);
+    rep.errorAt(arr, hn.path, `head_names has names for ${plural(names.length, 'layer')}, but attention has ${headCounts.length}.`);
     return undefined;
   }
   for (let i = 0; i < names.length; i++) {
     if (names[i].length !== headCounts[i]) {
       const p = nested ? [...hn.path, i] : hn.path;
-      rep.errorAt(nested ? arrayItem(arr, i) : arr, p, `${formatPath(p)} has ${names[i].length} names, but layer ${i} of attention has ${headCounts[i]} heads.`);
+      rep.errorAt(nested ? arrayItem(arr, i) : arr, p, `${formatPath(p)} has ${plural(names[i].length, 'name')}, but layer ${i} of attention has ${plural(headCounts[i], 'head')}.`);
       return undefined;
     }
   }

@@ -3,6 +3,7 @@ import type { Matrix } from '../matrix';
 import { type JsonPath, type JsonValue, formatPath } from './json';
 import type { Reporter } from './problems';
 import type { Located } from './read';
+import { plural } from '../plural';
 
 export type RawHead =
   | { readonly path: JsonPath; readonly node: JsonValue; readonly name?: string; readonly kind: 'projection'; readonly wq: Located<Matrix>; readonly wk: Located<Matrix>; readonly wv: Located<Matrix> }
@@ -37,7 +38,6 @@ export interface StackInput {
   readonly layers: readonly RawLayer[];
 }
 
-const plural = (k: number, word: string): string => `${k} ${word}${k === 1 ? '' : 's'}`;
 const thereAre = (k: number, word: string): string => (k === 1 ? `there is 1 ${word.replace(/s$/, '')}` : `there are ${k} ${word}`);
 
 function at(rep: Reporter, x: Located<unknown>, message: string): void {

@@ -188,7 +188,7 @@ describe('parseBinaryAttention: defaults and messages', () => {
     expect(named('attn_f4.npy', [['a', 'b', 'c'], ['d', 'e', 'f'], ['g', 'h', 'i']])).toBe('head_names has names for 3 layers, but attn_f4.npy has 2.');
     expect(named('attn_f4.npy', [['a', 'b', 'c']])).toBe('head_names has names for 1 layer, but attn_f4.npy has 2.');
     expect(named('attn_f4.npy', [['a', 'b', 'c'], ['d', 'e']])).toBe('head_names[1] has 2 names, but attn_f4.npy has 3 heads per layer.');
-    expect(named('attn_f4.npy', ['a'])).toBe('head_names has 1 names, but attn_f4.npy has 3 heads per layer.');
+    expect(named('attn_f4.npy', ['a'])).toBe('head_names has 1 name, but attn_f4.npy has 3 heads per layer.');
     const ok = parseBinaryAttention({ bytes: load('attn_f4.npy'), fileName: 'attn_f4.npy', sidecarText: sidecar({ attention_file: 'attn_f4.npy', head_names: [['a', 'b', 'c'], ['d', 'e', 'f']] }) });
     expect(ok.ok && ok.spec.kind === 'precomputed' && ok.spec.headNames).toEqual([['a', 'b', 'c'], ['d', 'e', 'f']]);
   });

@@ -101,7 +101,7 @@ describe('parseBinaryAttention', () => {
     expect(problems(r)).toBe('attn_f4.npy (2, 3, 4, 4), read as [layer][head][query][key], has 4 query rows, but there are 2 tokens.');
     expect(!r.ok && r.problems[0].location?.path).toEqual(['attention_file']);
     expect(problems(parseBinaryAttention({ bytes: load('attn_f4.npy'), fileName: 'attn_f4.npy', sidecarText: sidecar({ attention_file: 'attn_f4.npy', head_names: ['a'] }) })))
-      .toMatch(/head_names has 1 names, but attn_f4.npy has 3 heads per layer/);
+      .toMatch(/head_names has 1 name, but attn_f4.npy has 3 heads per layer/);
     expect(problems(parseBinaryAttention({ bytes: load('negative.npy'), fileName: 'negative.npy' }))).toMatch(/must be finite and ≥ 0/);
     expect(problems(parseBinaryAttention({ bytes: load('multi.npz'), fileName: 'm.npz', sidecarText: sidecar({ attention_file: 'm.npz', attention_tensor: 'zzz' }) }))).toMatch(/no array named "zzz"/);
     const bad = load('attn_f32.safetensors').slice(0, 200);

@@ -49,7 +49,7 @@ describe('validateSpec: layers without heads (Q = K = V = the input)', () => {
     // The identity layer's output is as wide as its input: a W_O of 4 rows fits.
     expect(messages(compute({ layers: [{ heads: [], wo: zeros(4, 4) }] }))).toEqual([]);
     expect(messages(compute({ layers: [{ heads: [], wo: zeros(3, 4) }] }))).toEqual([
-      "error: layers[0].wo has 3 rows, but the 1 heads' outputs side by side have 4 columns (4)",
+      "error: layers[0].wo has 3 rows, but the head's output has 4 columns (4)",
     ]);
   });
 

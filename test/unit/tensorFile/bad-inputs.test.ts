@@ -241,7 +241,7 @@ describe('shapes that disagree', () => {
     expectError(json({ tokens: ['a', 'b', 'c'], attention: w(2, 3) }), 'attention has 2 query rows, but there are 3 tokens');
     expectError(json({ tokens: ['a', 'b', 'c'], attention: [[w(3, 2)]] }), 'attention[0][0] has 2 key columns, but there are 3 tokens');
     expectError(json({ tokens: ['a', 'b'], key_tokens: ['x', 'y', 'z'], attention: [w(2, 2)] }), 'attention[0] has 2 key columns, but there are 3 key tokens');
-    expectError(json({ tokens: ['a'], attention: [[w(1, 1), w(1, 1)], [w(1, 1)]] }), 'attention[1] has 1 heads, but the first layer has 2');
+    expectError(json({ tokens: ['a'], attention: [[w(1, 1), w(1, 1)], [w(1, 1)]] }), 'attention[1] has 1 head, but the first layer has 2');
     expectError(json({ tokens: ['a'], attention: [1] }), /attention has 1 axis, but attention weights need 2 to 5/);
     expectError(json({ tokens: ['a'], attention: [[[[[[1]]]]]] }), /more than 5 axes/);
     expectError(json({ tokens: ['a'], attention: [[[w(1, 1)], [w(1, 1)]]] }), /attention\[0\] is the batch axis and must have size 1, but it has 2/);

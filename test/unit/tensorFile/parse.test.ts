@@ -99,7 +99,7 @@ describe('precomputed mode', () => {
     expect(precomputed({ tokens: ['a', 'b'], attention: [[w2, w2]], head_names: ['x', 'y'] }).headNames).toEqual([['x', 'y']]);
     expect(precomputed({ tokens: ['a', 'b'], attention: [[w2], [w2]], head_names: [['L0'], ['L1']] }).headNames).toEqual([['L0'], ['L1']]);
     const r = parseTensorFile(json({ tokens: ['a', 'b'], attention: [[w2, w2]], head_names: ['x'] }));
-    expect(!r.ok && r.problems[0].message).toMatch(/head_names has 1 names, but layer 0 of attention has 2 heads/);
+    expect(!r.ok && r.problems[0].message).toMatch(/head_names has 1 name, but layer 0 of attention has 2 heads/);
   });
   it('rows that do not sum to 1 are warnings at the row (gpt2-short-head fixture)', () => {
     const r = parseTensorFile(fixture('gpt2-short-head.json'));
