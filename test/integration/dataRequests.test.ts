@@ -32,19 +32,25 @@ function recordPosts(panel: AttentionPanel): { type: string; bytes: number; mess
 
 const MB = 1024 * 1024;
 
+const WORDS_2000 = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
+
+/** Selects `words` in a new editor and visualizes them: the panel, once a result of at least `tokens` tokens is shown. */
+async function visualize(words: readonly string[], tokens: number): Promise<AttentionPanel> {
+  const { panels } = await api();
+  const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+  await vscode.commands.executeCommand('selfAttention.visualizeSelection');
+  return waitFor(() => panels.all().find((p) => (p.current?.result.tokens.length ?? 0) >= tokens), `a result of ${tokens} tokens or more`, 120_000);
+}
+
 /** Issue 14: a 2,000-token selection's matrices stay in the compute process; the webview asks for what it draws. */
 describe('The webview asks for what it draws, through the panel host', () => {
   afterEach(closeAll);
 
   it('a 2,000-token selection: the heatmap raster and a row come on request, and no message carries more than 2 MB', async function () {
     this.timeout(180_000);
-    const { panels } = await api();
-    const words = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
-    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
-    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
-    const panel = await waitFor(() => panels.all().find((p) => p.current?.result.tokens.length === 2000), 'a 2,000-token result', 120_000);
+    const panel = await visualize(WORDS_2000, 2000);
     const posted = recordPosts(panel);
     const seq = panel.current!.seq;
     assert.ok(binaryBytes(panel.current) <= 2 * MB, 'the snapshot carries at most 2 MB');
@@ -77,13 +83,7 @@ describe('The webview asks for what it draws, through the panel host', () => {
 
   it('a 2,000-token selection in the pipeline view: its slice carries no n×n matrix, and its thumbnails and traced row come on request', async function () {
     this.timeout(180_000);
-    const { panels } = await api();
-    const words = Array.from({ length: 2000 }, (_, i) => ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'dogs', 'ran'][(i * 7) % 9]);
-    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
-    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
-    const panel = await waitFor(() => panels.all().find((p) => p.current?.result.tokens.length === 2000), 'a 2,000-token result', 120_000);
+    const panel = await visualize(WORDS_2000, 2000);
     const posted = recordPosts(panel);
     const seq = panel.current!.seq;
 
@@ -118,14 +118,8 @@ describe('The webview asks for what it draws, through the panel host', () => {
 
   it('the CSV of a withheld matrix is written by the compute process to the file the user picks', async function () {
     this.timeout(180_000);
-    const { panels } = await api();
-    const words = Array.from({ length: 600 }, (_, i) => ['=the', 'cat', 'sat', 'on', 'a', 'mat'][i % 6]);
-    const doc = await vscode.workspace.openTextDocument({ content: words.join(' '), language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
-    await vscode.commands.executeCommand('selfAttention.visualizeSelection');
     // "=the" may be two tokens: the count is the tokenizer's.
-    const panel = await waitFor(() => panels.all().find((p) => (p.current?.result.tokens.length ?? 0) >= 600), 'a result of 600 tokens or more', 120_000);
+    const panel = await visualize(Array.from({ length: 600 }, (_, i) => ['=the', 'cat', 'sat', 'on', 'a', 'mat'][i % 6]), 600);
     const seq = panel.current!.seq;
     const n = panel.current!.result.tokens.length;
     assert.ok(isWithheld(panel.current!.result.layers[0].heads[0].weights));

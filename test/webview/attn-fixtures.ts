@@ -154,3 +154,15 @@ export function exampleResult(json: unknown): AttentionResult {
   if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
   return evaluate(r.spec);
 }
+
+/** A matrix from its values, row by row. */
+export const matrixOf = (rows: number, cols: number, values: number[]): Matrix => ({ rows, cols, data: Float32Array.from(values) });
+
+/** Every pixel of a raster or canvas as [r, g, b, a], row by row. */
+export function rasterPixels(raster: OffscreenCanvas | HTMLCanvasElement): number[][] {
+  const ctx = raster.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+  const data = ctx.getImageData(0, 0, raster.width, raster.height).data;
+  const out: number[][] = [];
+  for (let p = 0; p < data.length; p += 4) out.push([data[p], data[p + 1], data[p + 2], data[p + 3]]);
+  return out;
+}

@@ -3,21 +3,13 @@
  * onto the ramp, what a pooled block keeps, the domains, and the thumbnail's cache and drawn size. Colours come from
  * the documented ramp stops (independent.ts), not from colour-scale.ts.
  */
+import { matrixOf as matrix, rasterPixels as pixels } from './attn-fixtures';
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../../src/core/matrix';
-import { rasterize, rasterizePooled, type Raster } from '../../webview/render/heatmap';
+import { rasterize, rasterizePooled } from '../../webview/render/heatmap';
 import { drawThumb, thumbnail } from '../../webview/render/thumbnail';
 import { divergingColour, MASKED, sequentialColour } from './independent';
 
-const matrix = (rows: number, cols: number, values: number[]): Matrix => ({ rows, cols, data: Float32Array.from(values) });
 
-function pixels(raster: Raster | HTMLCanvasElement): number[][] {
-  const ctx = raster.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-  const data = ctx.getImageData(0, 0, raster.width, raster.height).data;
-  const out: number[][] = [];
-  for (let p = 0; p < data.length; p += 4) out.push([data[p], data[p + 1], data[p + 2], data[p + 3]]);
-  return out;
-}
 
 const opaque = (rgb: readonly number[]): number[] => [...rgb, 255];
 const seq = (v: number, max = 1): number[] => opaque(sequentialColour(v, max));

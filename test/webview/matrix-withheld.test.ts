@@ -11,10 +11,10 @@ import type { AttnTokenView } from '../../webview/components/attn-token-view';
 import { keysToDraw } from '../../webview/render/line-selection';
 import type { AttentionResult, MaskSpec } from '../../src/shared/core';
 import { withheldMatrix, type RasterRequest, type RowRequest } from '../../src/shared/protocol';
-import { answerRaster, answerRow } from '../../src/compute/raster';
-import { WithheldData, type DataRequest } from '../../webview/withheld-data';
+import { WithheldData } from '../../webview/withheld-data';
 import { fmt } from '../../webview/render/format';
 import { bigResult, cleanup, mount } from './attn-fixtures';
+import { fakeHost } from './withheld-host';
 
 afterEach(cleanup);
 
@@ -25,20 +25,6 @@ function withheld(whole: AttentionResult): AttentionResult {
   return { ...whole, layers: [{ ...whole.layers[0], heads: [{ ...head, weights: withheldMatrix(n, n, 'on-request'), scores: null, scaled: null }] }] };
 }
 
-/** A store whose requests the "host" answers a moment later from the whole result, as the worker would. */
-function host(whole: AttentionResult, seq = 1) {
-  const asked: DataRequest[] = [];
-  let changed = 0;
-  const data: WithheldData = new WithheldData((request) => {
-    asked.push(request);
-    setTimeout(() => {
-      if (request.type === 'raster') data.receiveRaster(answerRaster(whole, request.request));
-      else data.receiveRow(answerRow(whole, request.request));
-    }, 5);
-  }, () => changed++);
-  data.showing(seq);
-  return { data, asked, changes: () => changed };
-}
 
 async function make(result: AttentionResult, data?: WithheldData): Promise<AttnMatrix> {
   const el = document.createElement('attn-matrix');
@@ -76,7 +62,7 @@ describe('attn-matrix with a withheld matrix', () => {
       const whole = bigResult(500, mask);
       const reference = pixels(await make(whole));
       cleanup();
-      const fake = host(whole);
+      const fake = fakeHost(whole);
       const el = await make(withheld(whole), fake.data);
       await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
       expect(fake.asked.map((a) => a.type)).toEqual(['raster']);
@@ -94,7 +80,7 @@ describe('attn-matrix with a withheld matrix', () => {
 
   it('shows the hovered cell\'s derivation from the row it asked for: the literal numbers of that row', async () => {
     const whole = bigResult(300, { kind: 'causal' });
-    const fake = host(whole);
+    const fake = fakeHost(whole);
     const el = await make(withheld(whole), fake.data);
     await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
     // The keyboard: the live region reads the derivation once the cursor's row has come.
@@ -123,7 +109,7 @@ describe('attn-matrix with a withheld matrix', () => {
 
   it('keeps the last raster on screen while a zoom asks for the next, and drops a stale answer', { timeout: 90_000 }, async () => {
     const whole = bigResult(500, { kind: 'causal' });
-    const fake = host(whole);
+    const fake = fakeHost(whole);
     const el = await make(withheld(whole), fake.data);
     await settle(el, fake, () => fake.data.raster(0, 0, 'weights') !== null);
     const first = fake.data.raster(0, 0, 'weights')!;
@@ -146,7 +132,7 @@ describe('attn-matrix with a withheld matrix', () => {
 describe('attn-token-view with withheld weights', () => {
   it('draws the active token\'s lines from the row it asked for, and says where it attends most', async () => {
     const whole = bigResult(300, { kind: 'causal' });
-    const fake = host(whole);
+    const fake = fakeHost(whole);
     const el = document.createElement('attn-token-view');
     Object.assign(el, { result: withheld(whole), data: fake.data, activeToken: 120 });
     await mount(el);

@@ -10,12 +10,13 @@ import type { AttnPipeline } from '../../webview/components/attn-pipeline';
 import { blockFor, poolBlockMax, type AttentionResult, type MaskSpec } from '../../src/shared/core';
 import { summarizeHeads } from '../../src/core';
 import { isWithheld, type RasterRequest, type RowRequest } from '../../src/shared/protocol';
-import { answerRaster, answerRow } from '../../src/compute/raster';
+import { answerRaster } from '../../src/compute/raster';
 import { slimResult } from '../../src/compute/slice';
-import { WithheldData, type DataRequest } from '../../webview/withheld-data';
+import { WithheldData } from '../../webview/withheld-data';
 import { EXPORT_PROVIDER_EVENT, type ExportRegistration } from '../../webview/export-provider';
 import { fmt } from '../../webview/render/format';
 import { bigResult, cleanup, mount } from './attn-fixtures';
+import { fakeHost } from './withheld-host';
 
 afterEach(cleanup);
 
@@ -27,20 +28,6 @@ function slimmed(whole: AttentionResult): AttentionResult {
   return slimResult(whole, FOCUS, summarizeHeads(whole));
 }
 
-/** A store whose requests the "host" answers a moment later from the whole result, as the worker would. */
-function host(whole: AttentionResult) {
-  const asked: DataRequest[] = [];
-  let changed = 0;
-  const data: WithheldData = new WithheldData((request) => {
-    asked.push(request);
-    setTimeout(() => {
-      if (request.type === 'raster') data.receiveRaster(answerRaster(whole, request.request));
-      else data.receiveRow(answerRow(whole, request.request));
-    }, 5);
-  }, () => changed++);
-  data.showing(1);
-  return { data, asked, changes: () => changed };
-}
 
 async function make(result: AttentionResult, activeToken: number | null, data?: WithheldData): Promise<{ el: AttnPipeline; exported: () => ExportRegistration | null }> {
   let registration: ExportRegistration | null = null;
@@ -89,7 +76,7 @@ describe('attn-pipeline with a large result\'s withheld matrices', () => {
       const slim = slimmed(whole);
       const head = slim.layers[0].heads[0];
       expect([head.scores, head.scaled, head.weights].every(isWithheld)).toBe(true);
-      const fake = host(whole);
+      const fake = fakeHost(whole);
       const { el } = await make(slim, row, fake.data);
       // While the answers are coming: placeholders, not wrong data; shapes from the withheld matrices.
       for (const id of N_BY_N) {
@@ -120,7 +107,7 @@ describe('attn-pipeline with a large result\'s withheld matrices', () => {
 
   it('the traced row shows the literal numbers of the matrices, and the scaling step is the scores times scale ÷ T', { timeout: 90_000 }, async () => {
     const whole = bigResult(300, { kind: 'causal' });
-    const fake = host(whole);
+    const fake = fakeHost(whole);
     const { el } = await make(slimmed(whole), 250, fake.data);
     await settle(el, fake, () => thumbsDone(el) && !el.shadowRoot!.querySelector('.trace[data-pending]'));
     const h = whole.layers[0].heads[0];
@@ -147,7 +134,7 @@ describe('attn-pipeline with a large result\'s withheld matrices', () => {
 
   it('the SVG export holds the withheld steps as drawn; one still coming says so in one sentence', { timeout: 90_000 }, async () => {
     const whole = bigResult(300, { kind: 'causal' });
-    const fake = host(whole);
+    const fake = fakeHost(whole);
     const { el, exported } = await make(slimmed(whole), 7, fake.data);
     const colors = { background: '#1f1f1f', foreground: '#cccccc', font: 'monospace', dim: '#9d9d9d', border: '#454545', highlight: '#0078d4' };
     const svg = () => new DOMParser().parseFromString(exported()!.provider.svg({ title: 'pipeline', colors }), 'image/svg+xml');

@@ -4,22 +4,15 @@
  * past the last, one of a downsampled matrix). Colours come from the documented ramp stops (independent.ts).
  * Written for mutation testing (bench/mutation/README.md); heatmap-literal.test.ts has the common cases.
  */
+import { matrixOf as matrix, rasterPixels as pixels } from './attn-fixtures';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Matrix } from '../../src/core/matrix';
-import { paintPooled, rasterize, rasterizePooled, type Raster } from '../../webview/render/heatmap';
+import { paintPooled, rasterize, rasterizePooled } from '../../webview/render/heatmap';
 import { drawThumb, thumbnail } from '../../webview/render/thumbnail';
 import { MASKED, sequentialColour } from './independent';
 
-const matrix = (rows: number, cols: number, values: number[]): Matrix => ({ rows, cols, data: Float32Array.from(values) });
 const unit = { kind: 'sequential', min: 0, max: 1 } as const;
 
-function pixels(raster: Raster | HTMLCanvasElement): number[][] {
-  const ctx = raster.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-  const data = ctx.getImageData(0, 0, raster.width, raster.height).data;
-  const out: number[][] = [];
-  for (let p = 0; p < data.length; p += 4) out.push([data[p], data[p + 1], data[p + 2], data[p + 3]]);
-  return out;
-}
 const seq = (v: number): number[] => [...sequentialColour(v, 1), 255];
 
 describe('rasterize: the mask must have the matrix\'s shape', () => {

@@ -5,18 +5,10 @@
  */
 import { deflateSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { type TensorRead } from '../../../src/core/binary/common';
+import { message, values } from './tensorReads';
 import { npzNames, readNpz } from '../../../src/core/binary/npz';
 
-function message(r: TensorRead): string {
-  if (r.ok) throw new Error('expected a problem');
-  return r.problem.message;
-}
 
-function values(r: TensorRead): number[] {
-  if (!r.ok) throw new Error(r.problem.message);
-  return [...r.tensor.data];
-}
 
 /** A .npy file of float32 `data` in shape (1, n), its header padded with spaces to `headerBytes` (v1). */
 function npy(data: number[], headerBytes = 64): Uint8Array {

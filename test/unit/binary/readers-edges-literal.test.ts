@@ -3,20 +3,13 @@
  * its bound, headers spaced and encoded as other writers do, and the values behind every data type code.
  */
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, type TensorRead } from '../../../src/core/binary/common';
+import { message, values } from './tensorReads';
+import { halfToFloat } from '../../../src/core/binary/common';
 import { readNpy } from '../../../src/core/binary/npy';
 import { BINARY_EXTENSIONS, binaryFormat } from '../../../src/core/binary/read';
 import { readSafetensors } from '../../../src/core/binary/safetensors';
 
-function message(r: TensorRead): string {
-  if (r.ok) throw new Error('expected a problem');
-  return r.problem.message;
-}
 
-function values(r: TensorRead): number[] {
-  if (!r.ok) throw new Error(r.problem.message);
-  return [...r.tensor.data];
-}
 
 /** A .npy file: magic, version `major`.0, the header length, the header's bytes, then `data`. */
 function npy(header: Uint8Array | string, data: number[] = [], major = 1): Uint8Array {

@@ -4,14 +4,10 @@
  */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { type TensorRead } from '../../../src/core/binary/common';
+import { message } from './tensorReads';
 import { isNpy } from '../../../src/core/binary/npy';
 import { isZip, npzNames, readNpz, zipEntries } from '../../../src/core/binary/npz';
 
-function message(r: TensorRead): string {
-  if (r.ok) throw new Error('expected a problem');
-  return r.problem.message;
-}
 
 /** A one-float .npy member, value 1, shape (1, 1). */
 function member(): Uint8Array {
