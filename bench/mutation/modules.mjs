@@ -55,7 +55,8 @@ export const GROUPS = {
   // render/'s pure helpers against their unit tests; what draws on a canvas or writes SVG needs the browser tests
   // (vitest browser mode in Chromium), a group of its own.
   render: { mutate: ['contrast', 'format', 'place-popup'].map((f) => `webview/render/${f}.ts`), tests: ['test/unit/views/**/*.test.ts'] },
-  ramps: { mutate: ['colour-scale', 'line-selection'].map((f) => `webview/render/${f}.ts`), tests: ['test/unit/views/**/*.test.ts'] },
+  // The tests written for the ramps and line selection, not every views test (each static mutant, a ramp's table, reruns them all).
+  ramps: { mutate: ['colour-scale', 'line-selection'].map((f) => `webview/render/${f}.ts`), tests: ['render-literal', 'line-selection-literal', 'lineSelection'].map((f) => `test/unit/views/${f}.test.ts`) },
   derivation: { mutate: ['webview/render/cell-derivation.ts'], tests: ['test/unit/views/cell-derivation-literal.test.ts'] },
   canvas: {
     mutate: ['heatmap', 'thumbnail', 'view-svg'].map((f) => `webview/render/${f}.ts`),
