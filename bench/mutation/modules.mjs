@@ -28,7 +28,8 @@ export const GROUPS = {
   tokenize: { mutate: ['src/core/tokenize/**/*.ts'], tests: ['test/unit/core/tokenize.test.ts', 'test/unit/core/tokenize-literal.test.ts', 'test/unit/core/seeds.test.ts'] },
   // The other tests of test/unit/budget (archives, the host thread, inline jobs) build large inputs; these groups run the
   // tests written for each module, so a re-run takes minutes.
-  budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts'] },
+  // rolloutProblem's refusals are tested where the rollout job uses them.
+  budget: { mutate: ['src/core/budget.ts'], tests: ['test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts', 'test/unit/interventions/rolloutJob.test.ts'] },
   overflow: { mutate: ['src/core/overflow.ts'], tests: ['test/unit/budget/overflow.test.ts', 'test/unit/budget/overflow-literal.test.ts'] },
   // src/core/tensorFile (~1,900 lines) in five groups, so that each run finishes within the hour on the shared machine
   // and is counted: the JSON scanner and tree; the matrix and layer readers; modes, options and the problem list; the
