@@ -50,6 +50,12 @@ export const GROUPS = {
   },
   tensorFileShapes: { mutate: ['src/core/tensorFile/validate.ts'], tests: [...TENSOR_FILE_MESSAGES, ...tensorFileTests('bad-inputs')] },
   tensorFileTop: { mutate: ['src/core/tensorFile/index.ts'], tests: [...TENSOR_FILE_MESSAGES, ...tensorFileTests('bad-inputs', 'examples', 'schema')] },
+  // Small modules added after the first runs: the block-max pooling the worker and the webview share, the memory
+  // budget's arithmetic and wording, the plural of messages, the tokenizer names.
+  shared: {
+    mutate: ['pooling', 'memory', 'plural', 'tokenize/names'].map((f) => `src/core/${f}.ts`),
+    tests: ['test/unit/shared/dataRequests.test.ts', 'test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts', 'test/unit/core/validate-literal.test.ts', 'test/unit/tensorFile/messages-golden.test.ts', 'test/unit/shared/settings.test.ts'],
+  },
   // types.ts holds one runtime value, DEFAULT_OPTIONS: what a binary file read alone is shown with.
   types: { mutate: ['src/core/types.ts'], tests: ['test/unit/binary/attention-literal.test.ts'] },
   binary: { mutate: ['src/core/binary/**/*.ts', 'src/core/weightLayout.ts'], tests: ['test/unit/binary/**/*.test.ts', 'test/unit/tensorFile/**/*.test.ts'] },
