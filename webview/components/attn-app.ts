@@ -6,14 +6,12 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { Matrix, Problem } from '../../src/shared/core';
 import { VIEWS } from '../../src/shared/enums';
-import type { ErrorPayload, ExportFormat, ExportPayload, MatrixFileRequest, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName } from '../../src/shared/protocol';
+import type { ErrorPayload, ExportFormat, ExportPayload, MatrixKind, NextTokens, Snapshot, TokenFocusPayload, UiState, ViewName } from '../../src/shared/protocol';
 import type { AppTarget, InductionProbeAnswer } from '../host';
 import { DEFAULT_UI, mergeUi } from '../../src/shared/uiState';
 import { hideTokens, shownWeights } from '../../src/shared/hiddenTokens';
-import { base64FromDataUrl, matrixToCsv, matrixToJson, suggestedName, svgToPngDataUrl } from '../export';
+import { buildExport, exportColoursOf } from './app-export';
 import { EXPORT_PROVIDER_EVENT, type ExportRegistration, type ViewExport } from '../export-provider';
-import type { ExportColours } from '../render/view-svg';
-import { readVar } from '../theme';
 import { isolatedText } from '../token-text';
 import './attn-controls';
 import './attn-export';
@@ -23,7 +21,6 @@ import './attn-pipeline';
 import './attn-head-grid';
 import './attn-next-tokens';
 import { appStyles } from './attn-app.styles';
-import { headLabel, headTitle } from '../head-label';
 import './attn-whatif/attn-whatif-bar';
 import './attn-whatif/attn-context-menu';
 import { WhatIfController } from './attn-whatif/whatif-controller';
@@ -297,57 +294,20 @@ export class AttnApp extends LitElement implements AppTarget {
     return { matrix: m, kind };
   }
 
-  private exportColours(): ExportColours {
-    return {
-      background: readVar(this, 'editor-background', '#1f1f1f'),
-      foreground: readVar(this, 'editor-foreground', readVar(this, 'foreground', '#cccccc')),
-      font: readVar(this, 'editor-font-family', 'monospace'),
-      dim: readVar(this, 'descriptionForeground', '#9d9d9d'),
-      border: readVar(this, 'widget-border', readVar(this, 'panel-border', '#454545')),
-      highlight: readVar(this, 'focusBorder', '#0078d4'),
-    };
-  }
-
   /**
    * Builds the export of the current view and fires `export-request` (returned); the CSV or JSON of a withheld matrix
    * fires `export-matrix-request` instead (null is returned: the host writes it).
    */
   async exportCurrent(format: ExportFormat): Promise<ExportPayload | null> {
-    const snap = this.snapshot;
-    const cur = this.currentMatrix();
-    if (!snap || !cur) return null;
-    const r = snap.result;
-    const ui = this.ui;
-    const headName = r.layers[ui.layer].heads[ui.head].name || headLabel(ui.layer, ui.head);
-    const what = ui.view === 'pipeline' ? 'pipeline' : ui.view === 'grid' ? 'heads' : cur.kind;
-    const title = `${snap.source.label} — ${ui.view === 'grid' ? `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}` : headTitle(ui.layer, ui.head, headName)}, ${what}`;
-    const name = suggestedName([snap.source.label.replace(/\.attention\.json$|\.json$/, ''), ui.view, headLabel(ui.layer, ui.head), ui.view === 'tokens' ? '' : cur.kind], format);
-    let content: string;
-    this.exportNote = null;
-    if ((format === 'csv' || format === 'json') && isWithheld(cur.matrix)) {
-      // A large result's matrix stays where it is held: that process writes the file (see MatrixFileRequest).
-      this.exportNote = withheldExportNote(cur.matrix);
-      const request: MatrixFileRequest = {
-        seq: snap.seq, layer: ui.layer, head: ui.head, matrix: cur.kind, format, suggestedName: name, hiddenTokens: ui.hiddenTokens, headName, source: snap.source.label,
-      };
-      this.dispatchEvent(new CustomEvent('export-matrix-request', { detail: request, bubbles: true, composed: true }));
-      return null;
-    }
-    if (format === 'csv') {
-      content = matrixToCsv(cur.matrix, r.tokens, r.keyTokens);
-    } else if (format === 'json') {
-      content = matrixToJson(cur.matrix, r.tokens, r.keyTokens, {
-        kind: cur.kind, layer: ui.layer, head: ui.head, headName, source: snap.source.label, hiddenTokens: ui.hiddenTokens,
-      });
-    } else {
-      const provider = this.exporters.get(ui.view);
-      if (!provider) return null;
-      const svg = () => provider.svg({ title, colors: this.exportColours() });
-      content = format === 'svg' ? svg() : base64FromDataUrl(provider.png?.() ?? (await svgToPngDataUrl(svg())));
-    }
-    const payload: ExportPayload = { format, suggestedName: name, content };
-    this.dispatchEvent(new CustomEvent('export-request', { detail: payload, bubbles: true, composed: true }));
-    return payload;
+    const snapshot = this.snapshot;
+    const current = this.currentMatrix();
+    if (!snapshot || !current) return null;
+    const built = await buildExport({ snapshot, ui: this.ui, current, provider: this.exporters.get(this.ui.view), colours: () => exportColoursOf(this) }, format);
+    this.exportNote = built && 'matrixFile' in built && isWithheld(current.matrix) ? withheldExportNote(current.matrix) : null;
+    if (built && 'matrixFile' in built) this.dispatchEvent(new CustomEvent('export-matrix-request', { detail: built.matrixFile, bubbles: true, composed: true }));
+    if (!built || !('payload' in built)) return null;
+    this.dispatchEvent(new CustomEvent('export-request', { detail: built.payload, bubbles: true, composed: true }));
+    return built.payload;
   }
 
   private renderBanners(snap: Snapshot | null): TemplateResult {
