@@ -3,7 +3,7 @@
 // (bench/mutation/README.md).
 import { describe, expect, it } from 'vitest';
 import {
-  budgetProblem, estimateJobBytes, formatMemory, selectionJobSize, specJobSize, tokensWithin, type JobSize,
+  budgetProblem, estimateJobBytes, formatMemory, rolloutProblem, selectionJobSize, specJobSize, tokensWithin, type JobSize,
 } from '../../../src/core/budget';
 import { zeros } from '../../../src/core/matrix';
 import type { AttentionSpec } from '../../../src/core/types';
@@ -81,5 +81,19 @@ describe('the exact edge of the budget', () => {
     expect(budgetProblem(free, 400, 'This file', 'fewer tokens')).toBeUndefined();
     expect(tokensWithin(free, 400)).toBe(10);
     expect(tokensWithin(free, 399)).toBe(0);
+  });
+});
+
+describe('rolloutProblem at its edges', () => {
+  it('one layer is singular, and a rollout exactly at either limit runs', () => {
+    // 2 matrices of 1,000² float32 = 8,000,000 B = 7.6 MB, over 4 MB; √(4 MB / 8 B) = 724.
+    expect(rolloutProblem(1000, 1, 4 * MB)).toBe(
+      'Attention rollout over 1,000 tokens × 1 layer needs about 7.6 MB, over the memory budget of 4.0 MB (setting selfAttention.memoryBudgetMB): select about 724 tokens or fewer.',
+    );
+    // Exactly the budget: 2 × 16² × 4 B.
+    expect(rolloutProblem(16, 1, 2 * 16 * 16 * 4)).toBeUndefined();
+    // Exactly the cap: 2,048³ × 2 products = 2³⁴ multiply-adds; one token more is over it.
+    expect(rolloutProblem(2048, 3, 2 ** 40)).toBeUndefined();
+    expect(rolloutProblem(2049, 3, 2 ** 40)).toMatch(/^Attention rollout over 2,049 tokens × 3 layers takes about 1\.7e\+10 multiply-adds/);
   });
 });
