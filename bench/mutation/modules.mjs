@@ -54,7 +54,11 @@ export const GROUPS = {
   // budget's arithmetic and wording, the plural of messages, the tokenizer names.
   shared: {
     mutate: ['pooling', 'memory', 'plural', 'tokenize/names'].map((f) => `src/core/${f}.ts`),
-    tests: ['test/unit/shared/dataRequests.test.ts', 'test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts', 'test/unit/core/validate-literal.test.ts', 'test/unit/tensorFile/messages-golden.test.ts', 'test/unit/shared/settings.test.ts'],
+    // Pooling's pictures are checked in the browser, pixel for pixel against a block max computed in the test.
+    tests: [
+      'test/unit/shared/dataRequests.test.ts', 'test/unit/budget/budget.test.ts', 'test/unit/budget/budget-literal.test.ts', 'test/unit/core/validate-literal.test.ts',
+      'test/unit/tensorFile/messages-golden.test.ts', 'test/unit/shared/settings.test.ts', 'test/webview/pooled-raster.test.ts', 'test/webview/matrix-withheld.test.ts',
+    ],
   },
   // types.ts holds one runtime value, DEFAULT_OPTIONS: what a binary file read alone is shown with.
   types: { mutate: ['src/core/types.ts'], tests: ['test/unit/binary/attention-literal.test.ts'] },
